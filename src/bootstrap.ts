@@ -1,0 +1,50 @@
+import { config as loadConfig, ConfigError, type Env } from './config.js';
+import { openDatabase, resolveSecrets, type Database } from './db/bootstrap.js';
+import { createLogger, type Logger } from './lib/logger.js';
+import { createRuntime, type Runtime } from './runtime.js';
+import { createServices, type Services } from './services.js';
+
+export interface Started {
+  config: Readonly<Env>;
+  database: Database;
+  runtime: Runtime;
+  services: Services;
+  logger: Logger;
+  shutdown: () => Promise<void>;
+}
+
+/** Reads configuration or exits with one line per bad variable. */
+export function loadConfigOrExit(): Readonly<Env> {
+  try {
+    return loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      for (const problem of err.problems) process.stderr.write(`Configuration error: ${problem}\n`);
+      process.exit(1);
+    }
+    throw err;
+  }
+}
+
+/** Opens (and migrates) the database and builds the runtime and services: shared by server and CLI. */
+export async function start(options: { logger?: Logger } = {}): Promise<Started> {
+  const config = loadConfigOrExit();
+  const logger = options.logger ?? createLogger(config.LOG_LEVEL);
+  const database = await openDatabase(config, {
+    log: (line) => logger.debug({ component: 'embedded-postgres' }, line),
+  });
+  const secrets = resolveSecrets(config);
+  const runtime = createRuntime({ config, secrets, logger, appUrl: database.appUrl, ownerUrl: database.ownerUrl });
+  const services = createServices(runtime);
+  return {
+    config,
+    database,
+    runtime,
+    services,
+    logger,
+    shutdown: async () => {
+      await runtime.close();
+      await database.stop();
+    },
+  };
+}

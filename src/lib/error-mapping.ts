@@ -1,0 +1,44 @@
+import { AppError } from './errors.js';
+
+interface PgLikeError {
+  code?: string;
+  type?: string;
+  status?: number;
+  statusCode?: number;
+  name?: string;
+  message?: string;
+  cause?: unknown;
+}
+
+const CONNECTION_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', '57P01', '57P02', '57P03', '08000', '08001', '08003', '08006']);
+
+function findCode(error: unknown, depth = 0): string | undefined {
+  if (!error || typeof error !== 'object' || depth > 4) return undefined;
+  const e = error as PgLikeError & { originalCode?: string; kind?: string };
+  if (typeof e.originalCode === 'string') return e.originalCode;
+  if (typeof e.code === 'string' && CONNECTION_CODES.has(e.code)) return e.code;
+  if (e.kind === 'DatabaseNotReachable' || e.kind === 'ConnectionClosed') return 'ECONNREFUSED';
+  if (/Can't reach database|Connection terminated|connect ECONNREFUSED|terminating connection/i.test(e.message ?? ''))
+    return 'ECONNREFUSED';
+  return findCode(e.cause, depth + 1) ?? (typeof e.code === 'string' ? e.code : undefined);
+}
+
+/** Maps errors thrown by libraries (body parser, pg, Prisma) to an AppError; unknown → 500. */
+export function fromUnknown(error: unknown): AppError {
+  const e = (error ?? {}) as PgLikeError;
+  if (e.type === 'entity.parse.failed')
+    return new AppError({ code: 'HTTP.MALFORMED_JSON', kind: 'VALIDATION_ERROR', cause: error });
+  if (e.type === 'entity.too.large')
+    return new AppError({ code: 'HTTP.PAYLOAD_TOO_LARGE', kind: 'PAYLOAD_TOO_LARGE', cause: error });
+  if (e.type === 'encoding.unsupported' || e.type === 'charset.unsupported')
+    return new AppError({ code: 'HTTP.UNSUPPORTED_ENCODING', kind: 'VALIDATION_ERROR', cause: error });
+  const code = findCode(error);
+  if (code && CONNECTION_CODES.has(code))
+    return new AppError({ code: 'SYSTEM.DATABASE_UNAVAILABLE', kind: 'SERVICE_UNAVAILABLE', retryAfter: 5, cause: error });
+  if (code === 'P2025') return new AppError({ code: 'RECORD.NOT_FOUND', kind: 'NOT_FOUND', cause: error });
+  if (code === 'P2002' || code === '23505')
+    return new AppError({ code: 'RECORD.CONFLICT', kind: 'CONFLICT', cause: error });
+  if (code === 'BO001')
+    return new AppError({ code: 'RECORD.APPEND_ONLY', kind: 'FORBIDDEN', cause: error });
+  return new AppError({ code: 'SYSTEM.INTERNAL', kind: 'INTERNAL_ERROR', cause: error });
+}

@@ -1,0 +1,157 @@
+import { AbilityBuilder } from '@casl/ability';
+import { createPrismaAbility, type PrismaAbility, type Subjects } from '@casl/prisma';
+import type {
+  Account, AuditCheckpoint, AuditEvent, Budget, Category, ExportJob, FeatureFlag, Liability, Loan, MailMessage,
+  OutboxEvent, RecurringRule, StaffUser, Tenant, TenantAccessGrant, Transaction, User,
+} from '@prisma/client';
+import type { Actor } from './actor.js';
+
+/**
+ * The one ability definition, shared by the admin, the API, the CLI and the jobs. Services turn
+ * it into Prisma `where` clauses with `accessibleBy`, so a record outside it is never loaded.
+ */
+export type Action =
+  | 'manage'
+  | 'read'
+  | 'create'
+  | 'update'
+  | 'delete'
+  | 'suspend'
+  | 'reactivate'
+  | 'unlock'
+  | 'resetPassword'
+  | 'adjust'
+  | 'reveal'
+  | 'grant'
+  | 'revoke'
+  | 'verify'
+  | 'export'
+  | 'download'
+  | 'close';
+
+export type Subject =
+  | 'all'
+  | 'Tenant'
+  | 'User'
+  | 'Account'
+  | 'Transaction'
+  | 'Category'
+  | 'Budget'
+  | 'RecurringRule'
+  | 'Asset'
+  | 'Liability'
+  | 'Loan'
+  | 'StaffUser'
+  | 'TenantAccessGrant'
+  | 'AuditEvent'
+  | 'AuditCheckpoint'
+  | 'ExportJob'
+  | 'OutboxEvent'
+  | 'MailMessage'
+  | 'FeatureFlag';
+
+type AppSubjects =
+  | 'all'
+  | Subjects<{
+      Tenant: Tenant;
+      User: User;
+      Account: Account;
+      Transaction: Transaction;
+      Category: Category;
+      Budget: Budget;
+      RecurringRule: RecurringRule;
+      Asset: { id: string; tenantId: string };
+      Liability: Liability;
+      Loan: Loan;
+      StaffUser: StaffUser;
+      TenantAccessGrant: TenantAccessGrant;
+      AuditEvent: AuditEvent;
+      AuditCheckpoint: AuditCheckpoint;
+      ExportJob: ExportJob;
+      OutboxEvent: OutboxEvent;
+      MailMessage: MailMessage;
+      FeatureFlag: FeatureFlag;
+    }>;
+
+export type AppAbility = PrismaAbility<[string, AppSubjects]>;
+
+/** Models whose rows belong to one tenant through `tenantId`. */
+export const TENANT_OWNED = [
+  'User',
+  'Account',
+  'Transaction',
+  'Category',
+  'Budget',
+  'RecurringRule',
+  'Asset',
+  'Liability',
+  'Loan',
+] as const;
+
+/** Personal data fields, masked for COMPLIANCE and ENGINEER unless revealed. */
+export const PERSONAL_FIELDS: Readonly<Record<string, readonly string[]>> = {
+  User: ['email', 'name', 'phone'],
+  StaffUser: [],
+};
+
+/** Fields support staff may change on a user's profile. */
+export const SUPPORT_EDITABLE_USER_FIELDS = ['name', 'phone', 'locale', 'status'];
+
+export function defineAbilityFor(actor: Actor): AppAbility {
+  const { can, cannot, build } = new AbilityBuilder<AppAbility>(createPrismaAbility);
+
+  switch (actor.type) {
+    case 'SYSTEM':
+      can('manage', 'all');
+      break;
+    case 'USER': {
+      const own = { tenantId: actor.tenantId };
+      can('read', 'Tenant', { id: actor.tenantId });
+      can('read', 'User', { id: actor.id });
+      can('close', 'User', { id: actor.id });
+      for (const subject of ['Account', 'Category', 'Budget', 'RecurringRule', 'Asset', 'Liability', 'Loan'] as const)
+        can(['read', 'create'], subject, own);
+      can(['read', 'create', 'adjust'], 'Transaction', own);
+      can(['read', 'create', 'download'], 'ExportJob', { requestedById: actor.id, tenantId: actor.tenantId });
+      break;
+    }
+    case 'STAFF':
+      switch (actor.role) {
+        case 'SUPERADMIN':
+          can('manage', 'all');
+          break;
+        case 'SUPPORT': {
+          const tenants = [...actor.grantedTenantIds];
+          can('read', 'Tenant', { id: { in: tenants } });
+          can(['suspend', 'reactivate'], 'Tenant', { id: { in: tenants } });
+          for (const subject of TENANT_OWNED) can('read', subject, { tenantId: { in: tenants } });
+          can('update', 'User', SUPPORT_EDITABLE_USER_FIELDS, { tenantId: { in: tenants } });
+          can(['unlock', 'resetPassword', 'close'], 'User', { tenantId: { in: tenants } });
+          can('adjust', 'Transaction', { tenantId: { in: tenants } });
+          can('read', 'TenantAccessGrant', { staffUserId: actor.id });
+          can('read', 'StaffUser', { id: actor.id });
+          break;
+        }
+        case 'COMPLIANCE':
+          can('read', 'all');
+          can('reveal', 'User');
+          can(['verify', 'export'], 'AuditEvent');
+          can(['create', 'download'], 'ExportJob', { resource: 'AuditEvent' });
+          break;
+        case 'ENGINEER':
+          can('read', 'Tenant');
+          can('export', 'Tenant');
+          can(['read', 'create', 'download'], 'ExportJob');
+          can('read', ['OutboxEvent', 'MailMessage', 'FeatureFlag']);
+          can(['create', 'update', 'delete'], 'FeatureFlag');
+          can('read', 'StaffUser', { id: actor.id });
+          break;
+      }
+      break;
+  }
+
+  // Nobody, not even a superadmin or the system, changes history.
+  cannot(['update', 'delete'], ['Transaction', 'AuditEvent', 'AuditCheckpoint']);
+  cannot('create', ['AuditEvent', 'AuditCheckpoint']);
+  return build();
+}

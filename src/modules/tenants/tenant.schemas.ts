@@ -1,0 +1,21 @@
+import { z } from 'zod';
+import { SUPPORTED_CURRENCIES } from '../../lib/money.js';
+
+export const TenantSlug = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .regex(/^[a-z0-9][a-z0-9-]{1,62}$/, 'lowercase letters, digits and dashes, 2 to 63 characters');
+
+export const CreateTenantInput = z.object({
+  slug: TenantSlug,
+  name: z.string().trim().min(1).max(200),
+  baseCurrency: z.enum(SUPPORTED_CURRENCIES).default('EUR'),
+});
+export type CreateTenantInput = z.input<typeof CreateTenantInput>;
+
+export const TenantStatusChangeInput = z.object({
+  tenantId: z.uuid(),
+  reason: z.string().trim().min(3).max(2000),
+});
+export type TenantStatusChangeInput = z.input<typeof TenantStatusChangeInput>;
