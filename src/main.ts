@@ -1,6 +1,6 @@
 import type { Server } from 'node:http';
 import { start } from './bootstrap.js';
-import { createApp } from './http/app.js';
+import { buildServer } from './http/server.js';
 import { seedDemo, grantDemoSupport } from './modules/seed/demo-seed.js';
 import { DEMO_STAFF, DEMO_USER_PASSWORD } from './modules/seed/demo-data.js';
 
@@ -21,7 +21,7 @@ async function main(): Promise<void> {
     logger.info({ ...result, staffCreated: result.staffCreated.length }, 'demo data loaded');
   }
 
-  const app = createApp(runtime);
+  const app = await buildServer(runtime, services);
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(config.PORT, config.HOST, () => resolve(s));
   });

@@ -1,0 +1,82 @@
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { inject } from 'vitest';
+import { parseConfig, type Env } from '../../src/config.js';
+import { createLogger } from '../../src/lib/logger.js';
+import { createRuntime, type Runtime } from '../../src/runtime.js';
+import { createServices, type Services } from '../../src/services.js';
+
+const TEMPLATE_DB = 'backoffice_test_template';
+
+export interface TestDatabase {
+  name: string;
+  ownerUrl: string;
+  appUrl: string;
+  drop: () => Promise<void>;
+}
+
+/** A fresh database cloned from the migrated template. Refuses names that do not say "test". */
+export async function createTestDatabase(): Promise<TestDatabase> {
+  const { port, password, appPassword } = inject('pg');
+  const name = `backoffice_test_${randomBytes(5).toString('hex')}`;
+  if (!name.includes('test')) throw new Error('refusing to use a database whose name does not say test');
+  const admin = new pg.Client({ connectionString: `postgresql://postgres:${password}@127.0.0.1:${port}/postgres` });
+  await admin.connect();
+  try {
+    await admin.query(`CREATE DATABASE "${name}" TEMPLATE "${TEMPLATE_DB}"`);
+  } finally {
+    await admin.end();
+  }
+  return {
+    name,
+    ownerUrl: `postgresql://postgres:${password}@127.0.0.1:${port}/${name}`,
+    appUrl: `postgresql://backoffice_app:${appPassword}@127.0.0.1:${port}/${name}`,
+    drop: async () => {
+      const c = new pg.Client({ connectionString: `postgresql://postgres:${password}@127.0.0.1:${port}/postgres` });
+      await c.connect();
+      try {
+        await c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+      } finally {
+        await c.end();
+      }
+    },
+  };
+}
+
+export const TEST_SECRETS = {
+  sessionSecret: 'test-session-secret-0123456789abcdef0123456789',
+  jwtSecret: 'test-jwt-secret-0123456789abcdef0123456789abcd',
+  auditCheckpointKey: 'test-audit-checkpoint-key-0123456789abcdef01',
+};
+
+export interface TestContext {
+  db: TestDatabase;
+  config: Readonly<Env>;
+  runtime: Runtime;
+  services: Services;
+  close: () => Promise<void>;
+}
+
+/** A runtime and services over a fresh test database; `close` drops everything. */
+export async function createTestContext(env: Record<string, string> = {}): Promise<TestContext> {
+  const db = await createTestDatabase();
+  const config = parseConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', DATABASE_URL: db.appUrl, AUDIT_CHECKPOINT_EVERY: '10', ...env });
+  const runtime = createRuntime({
+    config,
+    secrets: TEST_SECRETS,
+    logger: createLogger(config.LOG_LEVEL),
+    appUrl: db.appUrl,
+    ownerUrl: db.ownerUrl,
+  });
+  const services = createServices(runtime);
+  return {
+    db,
+    config,
+    runtime,
+    services,
+    close: async () => {
+      await runtime.close();
+      await db.drop();
+    },
+  };
+}

@@ -1,0 +1,21 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    globalSetup: ['tests/setup/global-setup.ts'],
+    include: ['tests/**/*.test.ts'],
+    environment: 'node',
+    pool: 'forks',
+    maxWorkers: 2,
+    testTimeout: 60_000,
+    hookTimeout: 120_000,
+    env: { NODE_ENV: 'test', LOG_LEVEL: 'silent' },
+    coverage: {
+      provider: 'v8',
+      include: ['src/**/*.ts', 'admin/**/*.ts'],
+      exclude: ['src/main.ts', '**/*.d.ts'],
+      reporter: ['text-summary', 'json-summary'],
+      thresholds: { lines: 80 },
+    },
+  },
+});
