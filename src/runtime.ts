@@ -2,6 +2,7 @@ import pg from 'pg';
 import type { Env } from './config.js';
 import type { Secrets } from './db/bootstrap.js';
 import { createPrisma, type PrismaClient } from './db/prisma.js';
+import { createRedis, type Redis } from './db/redis.js';
 import type { Logger } from './lib/logger.js';
 
 /**
@@ -15,6 +16,8 @@ export interface Runtime {
   prisma: PrismaClient;
   /** Raw pg pool for what Prisma cannot do: COPY, streaming cursors, health checks. */
   pool: pg.Pool;
+  /** Present when REDIS_URL is set: shared sessions and rate limits. Connected lazily. */
+  redis?: Redis;
   appUrl: string;
   ownerUrl: string;
   close: () => Promise<void>;
@@ -35,12 +38,16 @@ export function createRuntime(args: {
   });
   // An idle client losing its connection (database restart) must not crash the process.
   pool.on('error', (err) => args.logger.warn({ err: err.message }, 'idle database connection lost'));
+  const redis = args.config.REDIS_URL ? createRedis(args.config.REDIS_URL, args.logger) : undefined;
+  // Connection happens in the background; until then commands fail fast (see createRedis).
+  redis?.connect().catch(() => {});
   return {
     ...args,
     prisma,
     pool,
+    redis,
     close: async () => {
-      await Promise.allSettled([prisma.$disconnect(), pool.end()]);
+      await Promise.allSettled([prisma.$disconnect(), pool.end(), redis?.isOpen ? redis.quit() : Promise.resolve()]);
     },
   };
 }
