@@ -46,7 +46,7 @@ export function healthRouter(runtime: Runtime, extraProbes: ReadinessProbe[] = [
         details: results
           .filter(([, r]) => r.status === 'fail')
           .map(([name, r]) => ({ field: name, code: 'unavailable', message: r.error ?? 'unavailable' })),
-        correlation_id: String(req.id),
+        correlation_id: req.id as string,
       },
     });
   });

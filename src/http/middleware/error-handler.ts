@@ -19,7 +19,7 @@ export function errorBody(err: AppError, req: Request): ErrorBody {
         code: d.code,
         message: translate(locale, `errors:details.${d.code}`, {}, d.message),
       })),
-      correlation_id: String(req.id),
+      correlation_id: req.id as string,
     },
   };
 }

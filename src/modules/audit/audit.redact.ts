@@ -17,8 +17,8 @@ function plain(value: unknown): unknown {
   if (value === undefined) return null;
   if (value instanceof Date) return value.toISOString();
   if (typeof value === 'bigint') return value.toString();
-  if (value && typeof value === 'object' && 'toFixed' in value && typeof (value as { toFixed: unknown }).toFixed === 'function')
-    return String(value); // Prisma Decimal
+  if (value && typeof value === 'object' && 'toFixed' in value && typeof value.toFixed === 'function')
+    return (value as { toString(): string }).toString(); // Prisma Decimal
   return value;
 }
 

@@ -12,7 +12,7 @@ import { actorFields } from '../audit/audit.service.js';
  * actor has no rule at all, so the query returns nothing rather than everything.
  */
 export function scope(ctx: ServiceContext, action: Action, subject: Exclude<Subject, 'all'>): Record<string, unknown> {
-  return accessibleBy(ctx.ability, action).ofType(subject as never) as Record<string, unknown>;
+  return accessibleBy(ctx.ability, action).ofType(subject);
 }
 
 export interface DenialInfo {
