@@ -4,7 +4,10 @@ import tseslint from 'typescript-eslint';
 
 const frameworkImports = {
   patterns: [
-    { group: ['express', 'express-*', 'adminjs', '@adminjs/*', 'supertest'], message: 'Domain modules must not depend on a web framework.' },
+    {
+      group: ['express', 'express-*', 'adminjs', '@adminjs/*', 'supertest'],
+      message: 'Domain modules must not depend on a web framework.',
+    },
   ],
 };
 const prismaImports = {
@@ -18,10 +21,23 @@ const prismaImports = {
 };
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'coverage/**', '.data/**', 'prisma/generated/**', '.adminjs/**', 'storage/**', 'admin/bundle/out/**', '**/*.js', '**/*.mjs', '**/*.cjs'] },
+  {
+    ignores: [
+      'node_modules/**',
+      'coverage/**',
+      '.data/**',
+      'prisma/generated/**',
+      '.adminjs/**',
+      'storage/**',
+      'admin/bundle/out/**',
+      '**/*.js',
+      '**/*.mjs',
+      '**/*.cjs',
+    ],
+  },
   ...tseslint.configs.recommendedTypeChecked,
   {
-    languageOptions: { parserOptions: { projectService: { allowDefaultProject: ['*.ts'] }, tsconfigRootDir: import.meta.dirname } },
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
     rules: {
       '@typescript-eslint/no-floating-promises': 'error',
       '@typescript-eslint/no-misused-promises': ['error', { checksVoidReturn: { arguments: false, attributes: false } }],
@@ -40,9 +56,16 @@ export default tseslint.config(
     },
   },
   { files: ['src/modules/**/*.ts'], rules: { 'no-restricted-imports': ['error', frameworkImports] } },
-  { files: ['src/http/**/*.ts', 'admin/**/*.ts', 'admin/**/*.tsx', 'src/cli/**/*.ts'], rules: { 'no-restricted-imports': ['error', prismaImports] } },
+  {
+    files: ['src/http/**/*.ts', 'admin/**/*.ts', 'admin/**/*.tsx', 'src/cli/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', prismaImports] },
+  },
   {
     files: ['tests/**/*.ts', 'bench/**/*.ts'],
-    rules: { '@typescript-eslint/unbound-method': 'off', '@typescript-eslint/require-await': 'off', '@typescript-eslint/no-non-null-assertion': 'off' },
+    rules: {
+      '@typescript-eslint/unbound-method': 'off',
+      '@typescript-eslint/require-await': 'off',
+      '@typescript-eslint/no-non-null-assertion': 'off',
+    },
   },
 );

@@ -34,7 +34,11 @@ function generatePrisma() {
   execFileSync(process.execPath, [join(root, 'node_modules/prisma/build/index.js'), 'generate'], {
     cwd: root,
     // `prisma generate` needs a URL to read the schema's config; nothing connects to it.
-    env: { ...process.env, DATABASE_URL: process.env.DATABASE_URL ?? 'postgresql://unused@localhost/unused', PRISMA_HIDE_UPDATE_MESSAGE: '1' },
+    env: {
+      ...process.env,
+      DATABASE_URL: process.env.DATABASE_URL ?? 'postgresql://unused@localhost/unused',
+      PRISMA_HIDE_UPDATE_MESSAGE: '1',
+    },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   writeFileSync(stamp, digest);

@@ -5,9 +5,7 @@ import { z } from 'zod';
  * Secrets have no fallback outside development; in development (embedded database) the
  * bootstrap generates them once and keeps them under DATA_DIR.
  */
-const bool = z
-  .enum(['true', 'false', '1', '0', 'yes', 'no'])
-  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+const bool = z.enum(['true', 'false', '1', '0', 'yes', 'no']).transform((v) => v === 'true' || v === '1' || v === 'yes');
 const port = z.coerce.number().int().min(1).max(65535);
 const duration = z.coerce.number().int().positive();
 
@@ -61,9 +59,7 @@ export function parseConfig(env: NodeJS.ProcessEnv): Readonly<Env> {
   }
   const config = result.data;
   if (config.NODE_ENV === 'production') {
-    const missing = (['DATABASE_URL', 'SESSION_SECRET', 'JWT_SECRET', 'AUDIT_CHECKPOINT_KEY'] as const).filter(
-      (k) => !config[k],
-    );
+    const missing = (['DATABASE_URL', 'SESSION_SECRET', 'JWT_SECRET', 'AUDIT_CHECKPOINT_KEY'] as const).filter((k) => !config[k]);
     if (missing.length) throw new ConfigError(missing.map((k) => `${k}: required when NODE_ENV=production`));
   }
   return Object.freeze(config);

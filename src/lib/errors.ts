@@ -74,8 +74,7 @@ export const notFound = (resource: string, internal?: string): AppError =>
 export const forbidden = (code = 'AUTH.FORBIDDEN', internal?: string): AppError =>
   new AppError({ code, kind: 'FORBIDDEN', internal });
 
-export const conflict = (code: string, internal?: string): AppError =>
-  new AppError({ code, kind: 'CONFLICT', internal });
+export const conflict = (code: string, internal?: string): AppError => new AppError({ code, kind: 'CONFLICT', internal });
 
 export const validation = (details: ErrorDetail[], code = 'VALIDATION.FAILED'): AppError =>
   new AppError({ code, kind: 'VALIDATION_ERROR', details });

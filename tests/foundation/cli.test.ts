@@ -11,7 +11,14 @@ describe('npx backoffice (CLI)', () => {
     const result = spawnSync(process.execPath, [BIN, ...args], {
       input,
       encoding: 'utf8',
-      env: { ...process.env, NODE_ENV: 'test', LOG_LEVEL: 'silent', DATABASE_URL: t.db.appUrl, DATABASE_OWNER_URL: t.db.ownerUrl, ...env },
+      env: {
+        ...process.env,
+        NODE_ENV: 'test',
+        LOG_LEVEL: 'silent',
+        DATABASE_URL: t.db.appUrl,
+        DATABASE_OWNER_URL: t.db.ownerUrl,
+        ...env,
+      },
       timeout: 60_000,
     });
     return { code: result.status, out: result.stdout, err: result.stderr };
@@ -68,12 +75,21 @@ describe('npx backoffice (CLI)', () => {
   });
 
   it('user:create creates the tenant owner first, then members', async () => {
-    const first = run(['user:create', '--tenant', 'cli-house', '--email', 'owner@cli.test', '--password-stdin'], 'owner-password-long-enough');
+    const first = run(
+      ['user:create', '--tenant', 'cli-house', '--email', 'owner@cli.test', '--password-stdin'],
+      'owner-password-long-enough',
+    );
     expect(first.code).toBe(0);
     expect(first.out).toMatch(/Created OWNER user/);
-    const second = run(['user:create', '--tenant', 'cli-house', '--email', 'member@cli.test', '--password-stdin'], 'member-password-long-enough');
+    const second = run(
+      ['user:create', '--tenant', 'cli-house', '--email', 'member@cli.test', '--password-stdin'],
+      'member-password-long-enough',
+    );
     expect(second.out).toMatch(/Created MEMBER user/);
-    const unknown = run(['user:create', '--tenant', 'no-such-tenant', '--email', 'z@cli.test', '--password-stdin'], 'member-password-long-enough');
+    const unknown = run(
+      ['user:create', '--tenant', 'no-such-tenant', '--email', 'z@cli.test', '--password-stdin'],
+      'member-password-long-enough',
+    );
     expect(unknown.code).not.toBe(0);
     expect(unknown.err).toMatch(/TENANT.NOT_FOUND/);
   });

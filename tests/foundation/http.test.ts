@@ -28,7 +28,11 @@ describe('HTTP foundation', () => {
       throw new Error('SELECT secret FROM users; stack at db.ts:12');
     });
     failing.get('/conflict', () => {
-      throw new AppError({ code: 'TENANT.NOT_ACTIVE', kind: 'CONFLICT', details: [{ field: 'status', code: 'invalid', message: 'x' }] });
+      throw new AppError({
+        code: 'TENANT.NOT_ACTIVE',
+        kind: 'CONFLICT',
+        details: [{ field: 'status', code: 'invalid', message: 'x' }],
+      });
     });
     failing.post('/echo', express.json({ limit: '1kb' }), (req, res) => {
       res.json(req.body);
@@ -52,7 +56,13 @@ describe('HTTP foundation', () => {
 
   it('GET /health/ready answers 503 with per-check detail when the database is down', async () => {
     const config = parseConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', DATABASE_URL: 'postgresql://nobody:x@127.0.0.1:1/none' });
-    const down = createRuntime({ config, secrets: TEST_SECRETS, logger: createLogger('silent'), appUrl: config.DATABASE_URL!, ownerUrl: config.DATABASE_URL! });
+    const down = createRuntime({
+      config,
+      secrets: TEST_SECRETS,
+      logger: createLogger('silent'),
+      appUrl: config.DATABASE_URL!,
+      ownerUrl: config.DATABASE_URL!,
+    });
     try {
       const res = await request(createApp(down)).get('/health/ready');
       expect(res.status).toBe(503);
@@ -114,7 +124,9 @@ describe('HTTP foundation', () => {
     const bad = await request(app).post('/test/echo').set('Content-Type', 'application/json').send('{"a":');
     expect(bad.status).toBe(400);
     expect(bad.body.error.code).toBe('VALIDATION_ERROR');
-    const big = await request(app).post('/test/echo').send({ a: 'x'.repeat(5000) });
+    const big = await request(app)
+      .post('/test/echo')
+      .send({ a: 'x'.repeat(5000) });
     expect(big.status).toBe(413);
     expect(big.body).toMatchObject(ERROR_SHAPE);
   });

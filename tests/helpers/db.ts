@@ -60,7 +60,13 @@ export interface TestContext {
 /** A runtime and services over a fresh test database; `close` drops everything. */
 export async function createTestContext(env: Record<string, string> = {}): Promise<TestContext> {
   const db = await createTestDatabase();
-  const config = parseConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', DATABASE_URL: db.appUrl, AUDIT_CHECKPOINT_EVERY: '10', ...env });
+  const config = parseConfig({
+    NODE_ENV: 'test',
+    LOG_LEVEL: 'silent',
+    DATABASE_URL: db.appUrl,
+    AUDIT_CHECKPOINT_EVERY: '10',
+    ...env,
+  });
   const runtime = createRuntime({
     config,
     secrets: TEST_SECRETS,

@@ -13,7 +13,11 @@ export function factories(prisma: PrismaClient, services: Services) {
   const system = () => cliContext('test');
 
   async function tenant(overrides: { slug?: string; name?: string; baseCurrency?: 'EUR' | 'USD' | 'JPY' | 'BHD' } = {}) {
-    return services.tenants.create(system(), { slug: overrides.slug ?? unique('t'), name: overrides.name ?? 'Test household', baseCurrency: overrides.baseCurrency ?? 'EUR' });
+    return services.tenants.create(system(), {
+      slug: overrides.slug ?? unique('t'),
+      name: overrides.name ?? 'Test household',
+      baseCurrency: overrides.baseCurrency ?? 'EUR',
+    });
   }
 
   async function user(tenantId: string, overrides: { email?: string; password?: string; name?: string } = {}) {

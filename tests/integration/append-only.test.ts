@@ -47,7 +47,9 @@ describe('append-only financial records and audit trail (in the database)', () =
     const owner = new pg.Client({ connectionString: t.db.ownerUrl });
     await owner.connect();
     try {
-      await expect(owner.query(`UPDATE "Transaction" SET "description" = 'x' WHERE "id" = $1`, [txId])).rejects.toThrow(/append-only/);
+      await expect(owner.query(`UPDATE "Transaction" SET "description" = 'x' WHERE "id" = $1`, [txId])).rejects.toThrow(
+        /append-only/,
+      );
       await expect(owner.query(`DELETE FROM "Transaction" WHERE "id" = $1`, [txId])).rejects.toThrow(/append-only/);
       await expect(owner.query(`TRUNCATE "Transaction" CASCADE`)).rejects.toThrow(/append-only/);
       await expect(owner.query(`UPDATE "AuditEvent" SET "action" = 'x'`)).rejects.toThrow(/append-only/);

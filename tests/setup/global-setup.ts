@@ -4,7 +4,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
-import { ensureDatabase } from '../../src/db/embedded.js';
+import { ensureDatabase, releaseEmbeddedExitHooks } from '../../src/db/embedded.js';
 import { migrate } from '../../src/db/migrate.js';
 
 export const TEMPLATE_DB = 'backoffice_test_template';
@@ -40,6 +40,7 @@ export default async function setup(project: TestProject) {
     postgresFlags: ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off', '-c', 'max_connections=300'],
     onLog: () => {},
   });
+  releaseEmbeddedExitHooks(); // the runner's exit code must survive (see src/db/embedded.ts)
   await pg.initialise();
   await pg.start();
   const base = `postgresql://postgres:${password}@127.0.0.1:${port}`;

@@ -44,7 +44,9 @@ export function registerAccountCommands(program: Command): void {
           grantTenantIds: tenantIds,
           grantDays: opts.grantDays,
         });
-        console.log(`Created ${staff.role} staff user ${staff.id}${tenantIds.length ? ` with ${tenantIds.length} tenant grant(s)` : ''}.`);
+        console.log(
+          `Created ${staff.role} staff user ${staff.id}${tenantIds.length ? ` with ${tenantIds.length} tenant grant(s)` : ''}.`,
+        );
       });
     });
 

@@ -12,7 +12,8 @@ export function registerSeed(program: Command): void {
     .option('--tenants <n>', 'tenants to create', positiveInt, 5)
     .option('--transactions <m>', 'transactions to create', positiveInt, 5_000)
     .action(async (opts: { tenants: number; transactions: number }) => {
-      if (loadConfigOrExit().NODE_ENV === 'production') reportAndExit(new Error('seed --demo is refused when NODE_ENV=production'));
+      if (loadConfigOrExit().NODE_ENV === 'production')
+        reportAndExit(new Error('seed --demo is refused when NODE_ENV=production'));
       await withServices(async ({ runtime, services }) => {
         const bar = process.stderr.isTTY
           ? new cliProgress.SingleBar(

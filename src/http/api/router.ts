@@ -1,9 +1,120 @@
-import { Router } from 'express';
+import express, { Router, type ErrorRequestHandler, type RequestHandler } from 'express';
+import swaggerUi from 'swagger-ui-express';
+import { isAppError, validation } from '../../lib/errors.js';
+import type { ServiceContext } from '../../lib/context.js';
+import { ANONYMOUS_OWNER, keyOwnerOf } from '../../modules/idempotency/idempotency.service.js';
 import type { Runtime } from '../../runtime.js';
 import type { Services } from '../../services.js';
+import { authenticate, requestMeta } from './authenticate.js';
+import { buildOpenApiDocument } from './openapi.js';
+import type { Operation, OperationInput } from './operation.js';
+import { createRateLimiters } from './rate-limit.js';
+import { authOperations } from './routes/auth.routes.js';
+import { meOperations } from './routes/me.routes.js';
+import { resourceOperations } from './routes/resources.routes.js';
+import { IdempotencyHeaders } from './schemas.js';
+import { parseRequest, toApiError } from './validation.js';
+
+/** Largest accepted JSON body; larger ones answer 413 in the error shape. */
+export const BODY_LIMIT = '64kb';
+
+/** Every operation of /api/v1, in documentation order. */
+export function apiOperations(services: Services): Operation[] {
+  return [...authOperations(services), ...resourceOperations(services), ...meOperations(services)];
+}
+
+const expressPath = (openApiPath: string) => openApiPath.replace(/^\/api/, '').replace(/\{(\w+)\}/g, ':$1');
+
+function idempotencyKeyOf(header: string | undefined): string {
+  const detail = (code: string, message: string) => validation([{ field: 'Idempotency-Key', code, message }]);
+  if (header === undefined) throw detail('required', 'The Idempotency-Key header is required');
+  const parsed = IdempotencyHeaders.shape['idempotency-key'].safeParse(header);
+  if (!parsed.success) throw detail('invalid', '1 to 255 visible ASCII characters');
+  return parsed.data;
+}
+
+/** Validates input, calls the operation's handler (through the idempotency service for creating POSTs), sends the result. */
+function handlerFor(o: Operation, services: Services): RequestHandler {
+  return (req, res, next) => {
+    const run = async () => {
+      const key = o.idempotent ? idempotencyKeyOf(req.get('idempotency-key')) : undefined;
+      const params = o.params ? parseRequest(o.params, req.params, 'path') : undefined;
+      const query = o.query ? parseRequest(o.query, req.query, 'query') : undefined;
+      // Without a JSON body the parser leaves {}: an optional body validates as empty.
+      const body = o.body ? parseRequest(o.body, req.body) : undefined;
+      const ctx = res.locals.ctx as ServiceContext;
+      const input = { body, query, params, meta: requestMeta(req), ctx, req } as OperationInput<never, never, never>;
+      if (key === undefined) return o.handler(input);
+      const result = await services.idempotency.execute(
+        o.auth ? keyOwnerOf(ctx) : ANONYMOUS_OWNER,
+        { key, method: req.method, path: req.baseUrl + req.path, body: req.body },
+        async (write) => {
+          const r = await o.handler({ ...input, write });
+          return { status: r.status, body: r.body ?? null };
+        },
+        { claimFirst: o.claimKeyFirst === true },
+      );
+      if (result.replayed) res.setHeader('Idempotent-Replayed', 'true');
+      return result;
+    };
+    run().then((result) => {
+      res.status(result.status);
+      if ('file' in result && result.file) {
+        const file = result.file;
+        res.setHeader('Content-Type', file.contentType);
+        res.setHeader('Content-Length', String(file.bytes));
+        res.setHeader('Content-Disposition', `attachment; filename="${file.filename}"`);
+        res.setHeader('Digest', `sha-256=${Buffer.from(file.sha256, 'hex').toString('base64')}`);
+        file.stream.on('error', (err) => res.destroy(err));
+        file.stream.pipe(res);
+        return;
+      }
+      if (result.body === undefined || result.body === null || result.status === 204) {
+        res.end();
+        return;
+      }
+      // Written directly: no ETag hashing of every JSON body (express's res.json would).
+      const text = JSON.stringify(result.body);
+      res.setHeader('Content-Type', 'application/json; charset=utf-8');
+      res.setHeader('Content-Length', Buffer.byteLength(text));
+      res.end(text);
+    }, next);
+  };
+}
+
+/** Domain errors in the API's terms (zod → VALIDATION_ERROR, snake_case fields, WWW-Authenticate). */
+const normaliseApiError: ErrorRequestHandler = (error, _req, res, next) => {
+  const normalised = toApiError(error);
+  if (isAppError(normalised) && normalised.kind === 'UNAUTHENTICATED') res.setHeader('WWW-Authenticate', 'Bearer');
+  next(normalised);
+};
 
 /** The public REST API (`/api/v1`, `/api/schema`, `/api/docs`). Routes are thin adapters over services. */
-export function createApiRouter(_runtime: Runtime, _services: Services): Router {
+export function createApiRouter(runtime: Runtime, services: Services): Router {
   const router = Router();
+  const limits = createRateLimiters(runtime);
+  const operations = apiOperations(services);
+  const document = buildOpenApiDocument(operations);
+  const auth = authenticate(services);
+
+  router.use(limits.perIp);
+  router.get('/schema', (_req, res) => {
+    res.json(document);
+  });
+  router.use(
+    '/docs',
+    swaggerUi.serveFiles(document, {}),
+    swaggerUi.setup(document, { customSiteTitle: 'Finance back office API' }),
+  );
+  router.use('/v1', express.json({ limit: BODY_LIMIT }));
+
+  for (const o of operations) {
+    const chain: RequestHandler[] = [];
+    if (o.authRoute) chain.push(limits.perAuthIp);
+    if (o.auth) chain.push(auth, limits.perUser);
+    chain.push(handlerFor(o, services));
+    router[o.method](expressPath(o.path), ...chain);
+  }
+  router.use(normaliseApiError);
   return router;
 }

@@ -1,8 +1,23 @@
 import { AbilityBuilder } from '@casl/ability';
 import { createPrismaAbility, type PrismaAbility, type Subjects } from '@casl/prisma';
 import type {
-  Account, AuditCheckpoint, AuditEvent, Budget, Category, ExportJob, FeatureFlag, Liability, Loan, MailMessage,
-  OutboxEvent, RecurringRule, StaffUser, Tenant, TenantAccessGrant, Transaction, User,
+  Account,
+  AuditCheckpoint,
+  AuditEvent,
+  Budget,
+  Category,
+  ExportJob,
+  FeatureFlag,
+  Liability,
+  Loan,
+  MailMessage,
+  OutboxEvent,
+  RecurringRule,
+  StaffUser,
+  Tenant,
+  TenantAccessGrant,
+  Transaction,
+  User,
 } from '@prisma/client';
 import type { Actor } from './actor.js';
 
@@ -92,6 +107,8 @@ export const TENANT_OWNED = [
 export const PERSONAL_FIELDS: Readonly<Record<string, readonly string[]>> = {
   User: ['email', 'name', 'phone'],
   StaffUser: [],
+  // The development mailbox holds mail to users (their address, and text with their name).
+  MailMessage: ['to', 'text'],
 };
 
 /** Fields support staff may change on a user's profile. */

@@ -36,7 +36,10 @@ export async function buildStaffContext(
 }
 
 /** A tenant user's context (public API): everything scoped to the user's tenant. */
-export function buildUserContext(user: Pick<User, 'id' | 'role' | 'tenantId' | 'locale'>, meta: RequestMeta = {}): ServiceContext {
+export function buildUserContext(
+  user: Pick<User, 'id' | 'role' | 'tenantId' | 'locale'>,
+  meta: RequestMeta = {},
+): ServiceContext {
   const actor: Actor = { type: 'USER', id: user.id, role: user.role, tenantId: user.tenantId };
   return {
     actor,

@@ -1,14 +1,18 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 
+/** The previous hash of the first event of every chain. */
 export const GENESIS_HASH = '0'.repeat(64);
 
 /** Chain of an event: one per tenant, plus one for events with no tenant. */
 export const chainKeyFor = (tenantId: string | null | undefined): string => (tenantId ? `tenant:${tenantId}` : 'global');
 
-/** The hashed content of an event; every column except id and hash. */
-export interface HashedContent {
+/**
+ * The hashed content of an event: every column except id, seq, prevHash and hash (those three
+ * enter the link hash, see chainHash). Values are exactly what is stored, so a verifier can
+ * recompute the digest from a row read back from the database.
+ */
+export interface EventContent {
   chainKey: string;
-  seq: string;
   tenantId: string | null;
   occurredAt: string;
   actorType: string;
@@ -23,7 +27,6 @@ export interface HashedContent {
   ip: string | null;
   userAgent: string | null;
   correlationId: string | null;
-  prevHash: string;
 }
 
 /** JSON with object keys sorted at every depth: the same content always gives the same text. */
@@ -41,24 +44,56 @@ export function canonicalJson(value: unknown): string {
   return JSON.stringify(value);
 }
 
-/** SHA-256 over the canonical serialisation of the content, which includes the previous hash. */
-export function hashEvent(content: HashedContent): string {
-  return createHash('sha256').update(canonicalJson(content)).digest('hex');
+const sha256 = (text: string): string => createHash('sha256').update(text, 'utf8').digest('hex');
+
+/** SHA-256 of the canonical serialisation of an event's content. */
+export function contentDigest(content: EventContent): string {
+  return sha256(canonicalJson(content));
 }
+
+/**
+ * The event's hash: SHA-256 over the canonical JSON of `{contentDigest, prevHash, seq}`. The
+ * database computes the same expression when it appends the event (it alone knows seq and
+ * prevHash at that moment, under the chain head's lock), so the writer needs one round trip.
+ * The SQL twin is backoffice_audit_append() (migration 006); a test pins both to the same value.
+ */
+export function chainHash(prevHash: string, seq: bigint | string, digest: string): string {
+  return sha256(canonicalJson({ contentDigest: digest, prevHash, seq: seq.toString() }));
+}
+
+/** Hash of an event from its content, previous hash and sequence number. */
+export const hashEvent = (content: EventContent, prevHash: string, seq: bigint | string): string =>
+  chainHash(prevHash, seq, contentDigest(content));
+
+// Lone UTF-16 surrogates cannot be stored as UTF-8 (the driver would turn them into U+FFFD, so the
+// stored text would differ from the hashed text) and PostgreSQL rejects NUL: replace both before
+// hashing, so what is hashed is exactly what is stored.
+const UNSTORABLE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
+/** Text as PostgreSQL stores it: no NUL, no lone surrogates. */
+export const storableText = (value: string): string => value.replace(UNSTORABLE, (m) => (m === '\u0000' ? '' : '\uFFFD'));
+
+const CHECKPOINT_DOMAIN = 'backoffice.audit.checkpoint.v1';
 
 /** HMAC-SHA256 signature of a chain head, with a key that lives in configuration. */
 export function signCheckpoint(key: string, chainKey: string, seq: bigint | string, hash: string): string {
-  return createHmac('sha256', key).update(`${chainKey}\n${seq.toString()}\n${hash}`).digest('hex');
+  return createHmac('sha256', key).update(`${CHECKPOINT_DOMAIN}\n${chainKey}\n${seq.toString()}\n${hash}`).digest('hex');
 }
 
+/**
+ * True when one of the keys (current first, then retired ones kept for verification) signed this
+ * chain head. Constant-time comparison.
+ */
 export function checkCheckpointSignature(
-  key: string,
+  keys: string | readonly string[],
   chainKey: string,
   seq: bigint | string,
   hash: string,
   signature: string,
 ): boolean {
-  const expected = Buffer.from(signCheckpoint(key, chainKey, seq, hash), 'hex');
   const given = Buffer.from(signature, 'hex');
-  return expected.length === given.length && timingSafeEqual(expected, given);
+  return (typeof keys === 'string' ? [keys] : keys).some((key) => {
+    const expected = Buffer.from(signCheckpoint(key, chainKey, seq, hash), 'hex');
+    return expected.length === given.length && timingSafeEqual(expected, given);
+  });
 }

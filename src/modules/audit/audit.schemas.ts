@@ -2,7 +2,11 @@ import { z } from 'zod';
 
 const common = {
   tenantId: z.uuid().nullish(),
-  action: z.string().min(3).max(100).regex(/^[a-z][a-zA-Z0-9_.:-]+$/),
+  action: z
+    .string()
+    .min(3)
+    .max(100)
+    .regex(/^[a-z][a-zA-Z0-9_.:-]+$/),
   resource: z.string().max(60).nullish(),
   recordId: z.string().max(200).nullish(),
   outcome: z.enum(['SUCCESS', 'DENIED', 'FAILURE']).default('SUCCESS'),
@@ -32,3 +36,29 @@ export const AuditEventInput = z.discriminatedUnion('actorType', [
 
 export type AuditEventInput = z.input<typeof AuditEventInput>;
 export type ParsedAuditEvent = z.output<typeof AuditEventInput>;
+
+/** Filters of the compliance console's search and export (all optional, combined with AND). */
+export const AuditSearchFilters = z
+  .object({
+    tenantId: z.uuid().optional(),
+    actorId: z.string().trim().min(1).max(200).optional(),
+    action: z.string().trim().min(1).max(100).optional(),
+    outcome: z.enum(['SUCCESS', 'DENIED', 'FAILURE']).optional(),
+    from: z.coerce.date().optional(),
+    to: z.coerce.date().optional(),
+  })
+  .refine((f) => !f.from || !f.to || f.from <= f.to, { message: 'from must not be after to', path: ['from'] });
+export type AuditSearchFilters = z.input<typeof AuditSearchFilters>;
+
+/** Keyset page of the console list (newest first); no COUNT, no OFFSET. */
+export const AuditPage = z.object({
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  cursor: z.string().max(200).optional(),
+});
+export type AuditPage = z.input<typeof AuditPage>;
+
+export const VerifyAuditInput = z.object({ tenantId: z.uuid().optional() });
+export type VerifyAuditInput = z.input<typeof VerifyAuditInput>;
+
+export const AuditExportFormat = z.enum(['csv', 'ndjson']);
+export type AuditExportFormat = z.infer<typeof AuditExportFormat>;

@@ -1,10 +1,11 @@
-import type { Prisma } from '@prisma/client';
 import type { Tx } from '../../db/prisma.js';
 import type { ServiceContext } from '../../lib/context.js';
-import { chainKeyFor, hashEvent, signCheckpoint, type HashedContent } from './audit.hash.js';
-import { redactDetails } from './audit.redact.js';
-import { auditRepository } from './audit.repository.js';
+import { chainKeyFor, contentDigest, signCheckpoint, storableText, type EventContent } from './audit.hash.js';
+import { redactDetails, redactText } from './audit.redact.js';
+import { auditRepository, type RecordedEvent } from './audit.repository.js';
 import { AuditEventInput } from './audit.schemas.js';
+
+export type { RecordedEvent } from './audit.repository.js';
 
 export interface AuditOptions {
   checkpointKey: string;
@@ -14,66 +15,62 @@ export interface AuditOptions {
   onRecorded?: (action: string, outcome: string) => void;
 }
 
-export interface RecordedEvent {
-  id: bigint;
-  seq: bigint;
-  hash: string;
-}
-
 export type AuditTrail = ReturnType<typeof createAuditTrail>;
+
+const text = (value: string | null | undefined): string | null =>
+  value === null || value === undefined ? null : storableText(value);
+
+/**
+ * The content of an event exactly as it will be stored and hashed: personal data redacted
+ * (diff, reason, record id), text made storable (no NUL, no lone surrogates).
+ */
+export function buildEventContent(input: AuditEventInput, occurredAt: Date): EventContent {
+  const event = AuditEventInput.parse(input);
+  const chainKey = chainKeyFor(event.tenantId);
+  return {
+    chainKey,
+    tenantId: event.tenantId ?? null,
+    occurredAt: occurredAt.toISOString(),
+    actorType: event.actorType,
+    actorId: text(event.actorId),
+    actorRole: event.actorRole ?? null,
+    action: event.action,
+    resource: text(event.resource),
+    recordId: event.recordId ? redactText(event.recordId) : null,
+    outcome: event.outcome,
+    reason: event.reason ? redactText(event.reason) : null,
+    diff: event.diff ? redactDetails(event.diff) : null,
+    ip: text(event.ip),
+    userAgent: text(event.userAgent),
+    correlationId: text(event.correlationId),
+  };
+}
 
 /**
  * The audit trail's single entry point. `record` runs inside the caller's transaction: if it
- * fails, the caller's change rolls back with it. Writers of one chain are serialised by the
- * head row lock, so concurrent transactions never fork a chain.
+ * fails, the caller's change rolls back with it. One statement locks the chain head, appends
+ * the event and advances the head (see audit.repository.ts), so concurrent writers of a chain
+ * are serialised by the head row lock and never fork it, and the lock is held only from that
+ * statement to the caller's commit.
  */
 export function createAuditTrail(options: AuditOptions) {
+  if (!Number.isInteger(options.checkpointEvery) || options.checkpointEvery < 1)
+    throw new Error('checkpointEvery must be a positive integer');
+  const every = BigInt(options.checkpointEvery);
+
+  /** Appends one event to its chain in the caller's transaction `tx`. */
   async function record(tx: Tx, input: AuditEventInput): Promise<RecordedEvent> {
-    const event = AuditEventInput.parse(input);
-    const chainKey = chainKeyFor(event.tenantId);
-    const head = await auditRepository.lockHead(tx, chainKey);
-    const seq = head.seq + 1n;
-    const occurredAt = new Date();
-    const diff = event.diff ? (redactDetails(event.diff) as Record<string, unknown>) : null;
-    const content: HashedContent = {
-      chainKey,
-      seq: seq.toString(),
-      tenantId: event.tenantId ?? null,
-      occurredAt: occurredAt.toISOString(),
-      actorType: event.actorType,
-      actorId: event.actorId ?? null,
-      actorRole: event.actorRole ?? null,
-      action: event.action,
-      resource: event.resource ?? null,
-      recordId: event.recordId ?? null,
-      outcome: event.outcome,
-      reason: event.reason ?? null,
-      diff,
-      ip: event.ip ?? null,
-      userAgent: event.userAgent ?? null,
-      correlationId: event.correlationId ?? null,
-      prevHash: head.hash,
-    };
-    const hash = hashEvent(content);
-    const created = await auditRepository.insertEvent(tx, {
-      ...content,
-      actorType: event.actorType,
-      outcome: event.outcome,
-      seq,
-      occurredAt,
-      diff: (diff ?? undefined) as Prisma.InputJsonValue | undefined,
-      hash,
-    });
-    await auditRepository.advanceHead(tx, chainKey, seq, hash);
-    if (seq % BigInt(options.checkpointEvery) === 0n) {
+    const content = buildEventContent(input, new Date());
+    const created = await auditRepository.appendEvent(tx, content, contentDigest(content));
+    if (created.seq % every === 0n) {
       await auditRepository.insertCheckpoint(tx, {
-        chainKey,
-        seq,
-        hash,
-        signature: signCheckpoint(options.checkpointKey, chainKey, seq, hash),
+        chainKey: content.chainKey,
+        seq: created.seq,
+        hash: created.hash,
+        signature: signCheckpoint(options.checkpointKey, content.chainKey, created.seq, created.hash),
       });
     }
-    options.onRecorded?.(event.action, event.outcome);
+    options.onRecorded?.(content.action, content.outcome);
     return created;
   }
 

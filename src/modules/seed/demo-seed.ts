@@ -53,7 +53,13 @@ export async function seedDemo(
   for (const s of DEMO_STAFF) {
     const exists = await prisma.staffUser.findUnique({ where: { email: s.email } });
     if (!exists) {
-      await services.staff.create(ctx, { email: s.email, name: s.name, role: s.role, password: s.password, locale: s.role === 'SUPPORT' ? 'en' : 'en' });
+      await services.staff.create(ctx, {
+        email: s.email,
+        name: s.name,
+        role: s.role,
+        password: s.password,
+        locale: s.role === 'SUPPORT' ? 'en' : 'en',
+      });
       staffCreated.push(s.email);
     }
   }
@@ -146,7 +152,8 @@ export async function seedDemo(
       [tenantIds],
     );
 
-    // Lookup tables for the set-based transaction generator.
+    // Lookup tables for the set-based transaction generator. Categories are numbered income first
+    // (0 = Other income, 1 = Salary): one row in 40 is a salary, the rest are spending.
     await client.query(
       `CREATE TEMP TABLE seed_accounts ON COMMIT DROP AS
        SELECT (row_number() OVER (ORDER BY id) - 1)::int AS n, id, "tenantId", currency FROM "Account" WHERE "tenantId" = ANY($1::uuid[])`,
@@ -154,10 +161,12 @@ export async function seedDemo(
     );
     await client.query(
       `CREATE TEMP TABLE seed_categories ON COMMIT DROP AS
-       SELECT (row_number() OVER (PARTITION BY "tenantId" ORDER BY name) - 1)::int AS k, id, "tenantId", kind FROM "Category" WHERE "tenantId" = ANY($1::uuid[])`,
+       SELECT (row_number() OVER (PARTITION BY "tenantId" ORDER BY (kind <> 'INCOME'), name) - 1)::int AS k, id, "tenantId", kind FROM "Category" WHERE "tenantId" = ANY($1::uuid[])`,
       [tenantIds],
     );
-    await client.query('CREATE INDEX ON seed_accounts (n); CREATE INDEX ON seed_categories ("tenantId", k); ANALYZE seed_accounts; ANALYZE seed_categories');
+    await client.query(
+      'CREATE INDEX ON seed_accounts (n); CREATE INDEX ON seed_categories ("tenantId", k); ANALYZE seed_accounts; ANALYZE seed_categories',
+    );
     const { rows: accRows } = await client.query<{ n: number }>('SELECT count(*)::int AS n FROM seed_accounts');
     const accountCount = accRows[0]!.n;
     const categoriesPerTenant = DEFAULT_CATEGORIES.length;
@@ -177,7 +186,7 @@ export async function seedDemo(
          FROM generate_series($1::bigint, $2::bigint) g
          JOIN seed_accounts a ON a.n = ((g * 2654435761) % $3::bigint)::int
          JOIN seed_categories c ON c."tenantId" = a."tenantId"
-              AND c.k = CASE WHEN g % 9 = 0 THEN 0 ELSE 1 + (g % ($5::int - 1)) END`,
+              AND c.k = CASE WHEN g % 40 = 0 THEN 1 ELSE 2 + (g % ($5::int - 2)) END`,
         [done + 1, done + size, accountCount, MERCHANTS, categoriesPerTenant],
       );
       done += size;
@@ -216,7 +225,12 @@ export async function grantDemoSupport(prisma: PrismaClient, services: Services,
   const already = await prisma.tenantAccessGrant.count({ where: { staffUserId: support.id } });
   if (already) return;
   const tenants = await prisma.tenant.findMany({ orderBy: { slug: 'asc' }, take: count, select: { id: true } });
-  const ctx: ServiceContext = { actor: systemActor('seed'), ability: defineAbilityFor(systemActor('seed')), correlationId: `seed-${Date.now()}`, locale: 'en' };
+  const ctx: ServiceContext = {
+    actor: systemActor('seed'),
+    ability: defineAbilityFor(systemActor('seed')),
+    correlationId: `seed-${Date.now()}`,
+    locale: 'en',
+  };
   for (const t of tenants)
     await services.staff.grantAccess(ctx, {
       staffUserId: support.id,

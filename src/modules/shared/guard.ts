@@ -12,7 +12,26 @@ import { actorFields } from '../audit/audit.service.js';
  * actor has no rule at all, so the query returns nothing rather than everything.
  */
 export function scope(ctx: ServiceContext, action: Action, subject: Exclude<Subject, 'all'>): Record<string, unknown> {
-  return accessibleBy(ctx.ability, action).ofType(subject);
+  return withoutEmptyOr(accessibleBy(ctx.ability, action).ofType(subject)) as Record<string, unknown>;
+}
+
+/** A condition no row meets, in a form Prisma keeps wherever it is nested. */
+const NO_ROW = Object.freeze({ id: { in: [] as string[] } });
+
+/**
+ * CASL says "no rule" with `{ OR: [] }`. Prisma's query compiler turns that into `1=0` at the top
+ * of a `where`, but silently drops it inside `AND: [...]` (6.19: `AND: [{ OR: [] }, { id }]`
+ * becomes `WHERE id = $1`), which is how every service uses `scope`. Each empty OR becomes an
+ * explicit impossible condition instead, at any depth.
+ */
+function withoutEmptyOr(where: unknown): unknown {
+  if (Array.isArray(where)) return where.map(withoutEmptyOr);
+  if (!where || typeof where !== 'object' || where instanceof Date) return where;
+  const entries = Object.entries(where as Record<string, unknown>);
+  if (entries.some(([key, value]) => key === 'OR' && Array.isArray(value) && value.length === 0)) return NO_ROW;
+  return Object.fromEntries(
+    entries.map(([key, value]) => [key, key === 'AND' || key === 'OR' || key === 'NOT' ? withoutEmptyOr(value) : value]),
+  );
 }
 
 export interface DenialInfo {

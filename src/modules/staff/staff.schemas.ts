@@ -28,3 +28,10 @@ export const RevokeAccessInput = z.object({
   reason: z.string().trim().min(3).max(2000),
 });
 export type RevokeAccessInput = z.input<typeof RevokeAccessInput>;
+
+/** Disabling or re-enabling a staff account, or ending all of its sessions (reason required). */
+export const StaffAccountChangeInput = z.object({
+  staffUserId: z.uuid(),
+  reason: z.string().trim().min(3).max(2000),
+});
+export type StaffAccountChangeInput = z.input<typeof StaffAccountChangeInput>;

@@ -7,7 +7,7 @@ import { diffRecords } from '../audit/audit.redact.js';
 import { actorFields } from '../audit/audit.service.js';
 import type { CoreDeps } from '../shared/deps.js';
 import { deny, requireAbility, scope } from '../shared/guard.js';
-import { CreateStaffInput, GrantAccessInput, RevokeAccessInput } from './staff.schemas.js';
+import { CreateStaffInput, GrantAccessInput, RevokeAccessInput, StaffAccountChangeInput } from './staff.schemas.js';
 
 export type StaffService = ReturnType<typeof createStaffService>;
 
@@ -56,7 +56,13 @@ export function createStaffService(deps: CoreDeps) {
     try {
       return await prisma.$transaction(async (tx) => {
         const staff = await tx.staffUser.create({
-          data: { email: input.email, name: input.name ?? input.email.split('@')[0]!, role: input.role, locale: input.locale, passwordHash },
+          data: {
+            email: input.email,
+            name: input.name ?? input.email.split('@')[0]!,
+            role: input.role,
+            locale: input.locale,
+            passwordHash,
+          },
         });
         await audit.record(tx, {
           ...actorFields(ctx),
@@ -79,13 +85,20 @@ export function createStaffService(deps: CoreDeps) {
   /** Grants a SUPPORT staff member access to a tenant until `expiresAt` (reason required). */
   async function grantAccess(ctx: ServiceContext, raw: GrantAccessInput): Promise<TenantAccessGrant> {
     const input = GrantAccessInput.parse(raw);
-    await requireAbility(deps, ctx, 'create', 'TenantAccessGrant', { action: 'access.grant', tenantId: input.tenantId, reason: input.reason });
+    await requireAbility(deps, ctx, 'create', 'TenantAccessGrant', {
+      action: 'access.grant',
+      tenantId: input.tenantId,
+      reason: input.reason,
+    });
     if (input.expiresAt.getTime() <= Date.now())
       throw validation([{ field: 'expiresAt', code: 'invalid', message: 'The expiry must be in the future' }]);
     return prisma.$transaction(async (tx) => {
-      const staff = await tx.staffUser.findFirst({ where: { AND: [scope(ctx, 'read', 'StaffUser'), { id: input.staffUserId }] } });
+      const staff = await tx.staffUser.findFirst({
+        where: { AND: [scope(ctx, 'read', 'StaffUser'), { id: input.staffUserId }] },
+      });
       const tenant = await tx.tenant.findFirst({ where: { AND: [scope(ctx, 'read', 'Tenant'), { id: input.tenantId }] } });
-      if (!staff || !tenant) throw validation([{ field: staff ? 'tenantId' : 'staffUserId', code: 'not_found', message: 'Not found' }]);
+      if (!staff || !tenant)
+        throw validation([{ field: staff ? 'tenantId' : 'staffUserId', code: 'not_found', message: 'Not found' }]);
       if (staff.role !== 'SUPPORT')
         throw validation([{ field: 'staffUserId', code: 'invalid', message: 'Only SUPPORT staff receive tenant grants' }]);
       return insertGrant(ctx, tx, input);
@@ -95,9 +108,15 @@ export function createStaffService(deps: CoreDeps) {
   /** Revokes a grant at once (reason required). */
   async function revokeAccess(ctx: ServiceContext, raw: RevokeAccessInput): Promise<TenantAccessGrant> {
     const input = RevokeAccessInput.parse(raw);
-    await requireAbility(deps, ctx, 'revoke', 'TenantAccessGrant', { action: 'access.revoke', recordId: input.grantId, reason: input.reason });
+    await requireAbility(deps, ctx, 'revoke', 'TenantAccessGrant', {
+      action: 'access.revoke',
+      recordId: input.grantId,
+      reason: input.reason,
+    });
     const result = await prisma.$transaction(async (tx) => {
-      const before = await tx.tenantAccessGrant.findFirst({ where: { AND: [scope(ctx, 'revoke', 'TenantAccessGrant'), { id: input.grantId }] } });
+      const before = await tx.tenantAccessGrant.findFirst({
+        where: { AND: [scope(ctx, 'revoke', 'TenantAccessGrant'), { id: input.grantId }] },
+      });
       if (!before) return null;
       if (before.revokedAt) throw conflict('ACCESS.ALREADY_REVOKED');
       const after = await tx.tenantAccessGrant.update({
@@ -119,5 +138,51 @@ export function createStaffService(deps: CoreDeps) {
     return result;
   }
 
-  return { create, grantAccess, revokeAccess };
+  /**
+   * Disables a staff account, re-enables it, or ends all of its sessions. Each bumps the
+   * account's sessionVersion, so every open session of it ends on its very next request.
+   */
+  async function changeAccount(ctx: ServiceContext, raw: StaffAccountChangeInput, change: 'disable' | 'enable' | 'endSessions') {
+    const input = StaffAccountChangeInput.parse(raw);
+    const action = { disable: 'staff.disable', enable: 'staff.enable', endSessions: 'staff.sessions.end' }[change];
+    await requireAbility(deps, ctx, 'update', 'StaffUser', { action, recordId: input.staffUserId, reason: input.reason });
+    if (change === 'disable' && ctx.actor.type === 'STAFF' && ctx.actor.id === input.staffUserId)
+      throw validation([{ field: 'staffUserId', code: 'invalid', message: 'Staff cannot disable their own account' }]);
+    const result = await prisma.$transaction(async (tx) => {
+      const before = await tx.staffUser.findFirst({
+        where: { AND: [scope(ctx, 'update', 'StaffUser'), { id: input.staffUserId }] },
+      });
+      if (!before) return null;
+      const status = change === 'disable' ? 'DISABLED' : change === 'enable' ? 'ACTIVE' : before.status;
+      const after = await tx.staffUser.update({
+        where: { id: before.id },
+        data: {
+          status,
+          sessionVersion: { increment: 1 },
+          ...(change === 'enable' ? { failedLoginCount: 0, lockedUntil: null } : {}),
+        },
+      });
+      await audit.record(tx, {
+        ...actorFields(ctx),
+        action,
+        resource: 'StaffUser',
+        recordId: before.id,
+        reason: input.reason,
+        diff: diffRecords(before, after),
+      });
+      return after;
+    });
+    if (!result)
+      throw await deny(deps, ctx, { action, resource: 'StaffUser', recordId: input.staffUserId, reason: input.reason });
+    return result;
+  }
+
+  /** Disables a staff account; its sessions end at once. */
+  const disable = (ctx: ServiceContext, raw: StaffAccountChangeInput) => changeAccount(ctx, raw, 'disable');
+  /** Re-enables a disabled staff account (and clears a login lockout). */
+  const enable = (ctx: ServiceContext, raw: StaffAccountChangeInput) => changeAccount(ctx, raw, 'enable');
+  /** Ends every open session of a staff account (lost laptop, suspected compromise). */
+  const endSessions = (ctx: ServiceContext, raw: StaffAccountChangeInput) => changeAccount(ctx, raw, 'endSessions');
+
+  return { create, grantAccess, revokeAccess, disable, enable, endSessions };
 }

@@ -10,3 +10,10 @@ export const CreateUserInput = z.object({
   locale: z.enum(['en', 'es']).default('en'),
 });
 export type CreateUserInput = z.input<typeof CreateUserInput>;
+
+/** A support action on one user's account (unlock, password reset); the reason is optional. */
+export const UserAccountActionInput = z.object({
+  userId: z.uuid(),
+  reason: z.string().trim().min(3).max(2000).optional(),
+});
+export type UserAccountActionInput = z.input<typeof UserAccountActionInput>;

@@ -1,12 +1,13 @@
 import type { User } from '@prisma/client';
 import type { ServiceContext } from '../../lib/context.js';
 import { conflict, validation } from '../../lib/errors.js';
+import type { Tx } from '../../db/prisma.js';
 import { hashPassword, requireAcceptablePassword } from '../access/password.js';
 import { diffRecords } from '../audit/audit.redact.js';
 import { actorFields } from '../audit/audit.service.js';
 import type { CoreDeps } from '../shared/deps.js';
-import { requireAbility, scope } from '../shared/guard.js';
-import { CreateUserInput } from './user.schemas.js';
+import { deny, requireAbility, scope } from '../shared/guard.js';
+import { CreateUserInput, UserAccountActionInput } from './user.schemas.js';
 
 export type UserService = ReturnType<typeof createUserService>;
 
@@ -51,5 +52,66 @@ export function createUserService(deps: CoreDeps) {
     }
   }
 
-  return { create };
+  /**
+   * A support action on one user in the actor's scope, audited in the same transaction as the
+   * change; a user outside the scope answers not-found (audited as DENIED).
+   */
+  async function accountAction(
+    ctx: ServiceContext,
+    raw: UserAccountActionInput,
+    ability: 'unlock' | 'resetPassword',
+    action: string,
+    change: (tx: Tx, before: User) => Promise<User>,
+  ): Promise<User> {
+    const input = UserAccountActionInput.parse(raw);
+    const info = { action, recordId: input.userId, reason: input.reason ?? null };
+    await requireAbility(deps, ctx, ability, 'User', info);
+    const result = await prisma.$transaction(async (tx) => {
+      const before = await tx.user.findFirst({ where: { AND: [scope(ctx, ability, 'User'), { id: input.userId }] } });
+      if (!before) return null;
+      const after = await change(tx, before);
+      await audit.record(tx, {
+        ...actorFields(ctx),
+        tenantId: before.tenantId,
+        action,
+        resource: 'User',
+        recordId: before.id,
+        reason: input.reason ?? null,
+        diff: diffRecords(before, after),
+      });
+      return after;
+    });
+    if (!result) throw await deny(deps, ctx, { ...info, resource: 'User' });
+    return result;
+  }
+
+  /** Unlocks a user: clears failed logins and the lockout; a LOCKED user becomes ACTIVE again. */
+  const unlock = (ctx: ServiceContext, raw: UserAccountActionInput) =>
+    accountAction(ctx, raw, 'unlock', 'user.unlock', async (tx, before) => {
+      if (before.status !== 'LOCKED' && !before.lockedUntil && before.failedLoginCount === 0) throw conflict('USER.NOT_LOCKED');
+      return tx.user.update({
+        where: { id: before.id },
+        data: { failedLoginCount: 0, lockedUntil: null, ...(before.status === 'LOCKED' ? { status: 'ACTIVE' as const } : {}) },
+      });
+    });
+
+  /**
+   * Sends a user a password-reset email: stamps passwordResetSentAt and writes the outbox event
+   * 'user.password_reset_requested' (its consumer issues the token and the mail, after commit).
+   */
+  const requestPasswordReset = (ctx: ServiceContext, raw: UserAccountActionInput) =>
+    accountAction(ctx, raw, 'resetPassword', 'user.password_reset', async (tx, before) => {
+      if (before.status === 'CLOSED' || before.status === 'DISABLED' || before.erasedAt) throw conflict('USER.NOT_ACTIVE');
+      const after = await tx.user.update({ where: { id: before.id }, data: { passwordResetSentAt: new Date() } });
+      await tx.outboxEvent.create({
+        data: {
+          tenantId: before.tenantId,
+          type: 'user.password_reset_requested',
+          payload: { userId: before.id, tenantId: before.tenantId, locale: before.locale, requestedBy: ctx.actor.type },
+        },
+      });
+      return after;
+    });
+
+  return { create, unlock, requestPasswordReset };
 }

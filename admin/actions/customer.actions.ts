@@ -1,0 +1,106 @@
+import type { Action, ActionResponse } from 'adminjs';
+import type { Services } from '../../src/services.js';
+import { formAction, reasonField, text } from './form-action.js';
+import { roleCan } from './roles.js';
+
+/** Tenant: suspend / reactivate (reason required; the owner is notified through the outbox). */
+export function tenantActions(services: Services): Record<string, Action<ActionResponse>> {
+  return {
+    suspend: formAction(services, {
+      name: 'suspend',
+      actionType: 'record',
+      icon: 'PauseCircle',
+      variant: 'danger',
+      fields: [reasonField()],
+      isVisible: (admin, record) => roleCan(admin, 'suspend', 'Tenant') && record?.params.status === 'ACTIVE',
+      run: async (ctx, { recordId, payload }) => {
+        await services.tenants.suspend(ctx, { tenantId: recordId!, reason: text(payload, 'reason') ?? '' });
+      },
+      successMessage: 'tenantSuspended',
+    }),
+    reactivate: formAction(services, {
+      name: 'reactivate',
+      actionType: 'record',
+      icon: 'PlayCircle',
+      fields: [reasonField()],
+      isVisible: (admin, record) => roleCan(admin, 'reactivate', 'Tenant') && record?.params.status === 'SUSPENDED',
+      run: async (ctx, { recordId, payload }) => {
+        await services.tenants.reactivate(ctx, { tenantId: recordId!, reason: text(payload, 'reason') ?? '' });
+      },
+      successMessage: 'tenantReactivated',
+    }),
+  };
+}
+
+/** User: unlock, send password reset, reveal personal data (reason required). */
+export function userActions(services: Services): Record<string, Action<ActionResponse>> {
+  return {
+    unlock: formAction(services, {
+      name: 'unlock',
+      actionType: 'record',
+      icon: 'Unlock',
+      fields: [reasonField(false)],
+      isVisible: (admin, record) =>
+        roleCan(admin, 'unlock', 'User') &&
+        (record?.params.status === 'LOCKED' ||
+          Boolean(record?.params.lockedUntil) ||
+          Number(record?.params.failedLoginCount) > 0),
+      run: async (ctx, { recordId, payload }) => {
+        await services.users.unlock(ctx, { userId: recordId!, reason: text(payload, 'reason') });
+      },
+      successMessage: 'userUnlocked',
+    }),
+    sendPasswordReset: formAction(services, {
+      name: 'sendPasswordReset',
+      actionType: 'record',
+      icon: 'Key',
+      fields: [reasonField(false)],
+      isVisible: (admin, record) =>
+        roleCan(admin, 'resetPassword', 'User') && !['CLOSED', 'DISABLED'].includes(String(record?.params.status)),
+      run: async (ctx, { recordId, payload }) => {
+        await services.users.requestPasswordReset(ctx, { userId: recordId!, reason: text(payload, 'reason') });
+      },
+      successMessage: 'passwordResetSent',
+    }),
+    reveal: formAction(services, {
+      name: 'reveal',
+      actionType: 'record',
+      icon: 'Eye',
+      fields: [reasonField()],
+      isVisible: (admin, record) => roleCan(admin, 'reveal', 'User') && record?.params.personalDataMasked === true,
+      run: async (ctx, { recordId, payload }) => {
+        await services.reveal.reveal(ctx, { resource: 'User', recordId: recordId!, reason: text(payload, 'reason') ?? '' });
+      },
+      successMessage: 'personalDataRevealed',
+    }),
+  };
+}
+
+/** Transaction: post a correcting adjustment that references the original. */
+export function transactionActions(services: Services): Record<string, Action<ActionResponse>> {
+  return {
+    postAdjustment: formAction(services, {
+      name: 'postAdjustment',
+      actionType: 'record',
+      icon: 'PlusCircle',
+      fields: [
+        { name: 'amount', type: 'decimal', required: true },
+        { name: 'direction', type: 'select', required: true, options: ['CREDIT', 'DEBIT'] },
+        { name: 'description', type: 'text' },
+        reasonField(),
+      ],
+      isVisible: (admin, record) => roleCan(admin, 'adjust', 'Transaction') && record?.params.kind === 'REGULAR',
+      run: async (ctx, { recordId, payload }) => {
+        const created = await services.transactions.postAdjustment(ctx, {
+          transactionId: recordId!,
+          amount: text(payload, 'amount') ?? '',
+          direction: (text(payload, 'direction') ?? '') as 'CREDIT' | 'DEBIT',
+          description: text(payload, 'description') ?? null,
+          reason: text(payload, 'reason') ?? '',
+        });
+        return { recordId: created.id };
+      },
+      successMessage: 'adjustmentPosted',
+    }),
+  };
+}

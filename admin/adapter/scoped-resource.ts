@@ -1,0 +1,278 @@
+import { BaseRecord, BaseResource, flat, type ActionContext, type BaseProperty, type Filter, type ParamsType } from 'adminjs';
+import type { ServiceContext } from '../../src/lib/context.js';
+import { notFound } from '../../src/lib/errors.js';
+import { displayMoney } from '../../src/lib/money.js';
+import { MODEL_POLICIES, MONEY_COLUMNS, type AdminModel } from '../../src/modules/admin-records/admin-records.policy.js';
+import type { FilterClause } from '../../src/modules/admin-records/admin-records.schemas.js';
+import type { Row } from '../../src/modules/admin-records/admin-records.service.js';
+import { modelMeta, type FieldMeta } from '../../src/modules/admin-records/model-metadata.js';
+import type { Runtime } from '../../src/runtime.js';
+import type { Services } from '../../src/services.js';
+import { callService } from './errors.js';
+import { ScopedProperty } from './scoped-property.js';
+import { serviceContextFor } from './staff-context.js';
+
+/** Creating these goes through their domain service (password policy, default rows, grants). */
+export type CreateHandler = (ctx: ServiceContext, input: Record<string, unknown>) => Promise<Row>;
+/** Changes that go through a domain service instead of the generic one. */
+export type UpdateHandler = (ctx: ServiceContext, id: string, input: Record<string, unknown>) => Promise<Row>;
+export type DeleteHandler = (ctx: ServiceContext, id: string) => Promise<void>;
+
+export interface ScopedResourceOptions {
+  model: AdminModel;
+  runtime: Pick<Runtime, 'prisma'>;
+  services: Services;
+  /** Creation through a domain service instead of the generic one. */
+  create?: CreateHandler;
+  update?: UpdateHandler;
+  delete?: DeleteHandler;
+  /** Extra (virtual) properties the adapter fills in, e.g. formatted money. */
+  virtual?: BaseProperty[];
+}
+
+/** Name of the formatted-money virtual property of an amount column. */
+export const formattedName = (column: string): string => `${column}Formatted`;
+
+/**
+ * An AdminJS resource over one model that reads and writes only through the scoped admin record
+ * service: every find, count, findOne, findMany, create, update and delete carries the signed-in
+ * staff member's ability in the query. Described with @adminjs/prisma's property class from the
+ * full DMMF, but deliberately not an @adminjs/prisma Resource: it keeps no `model`/`client`
+ * fields, so a registered stock adapter can never claim (and unscope) it.
+ */
+export class ScopedResource extends BaseResource {
+  readonly modelName: AdminModel;
+  readonly #runtime: Pick<Runtime, 'prisma'>;
+  readonly #services: Services;
+  readonly #create: CreateHandler | undefined;
+  readonly #update: UpdateHandler | undefined;
+  readonly #delete: DeleteHandler | undefined;
+  readonly #properties: Map<string, BaseProperty>;
+  readonly #columns: Map<string, FieldMeta>;
+
+  constructor(options: ScopedResourceOptions) {
+    super(options);
+    this.modelName = options.model;
+    this.#runtime = options.runtime;
+    this.#services = options.services;
+    this.#create = options.create;
+    this.#update = options.update;
+    this.#delete = options.delete;
+    const policy = MODEL_POLICIES[options.model];
+    const meta = modelMeta(options.model);
+    this.#columns = new Map(meta.fields.map((f) => [f.name, f]));
+    this.#properties = new Map();
+    const sortable = new Set(policy.sortable);
+    meta.fields.forEach((field) => {
+      // Foreign-key columns are shown through their relation; back-relations and secrets not at all.
+      if (
+        field.isReadOnly ||
+        (field.kind === 'object' && !field.relationFromFields?.length) ||
+        policy.hidden.includes(field.name)
+      )
+        return;
+      if (field.kind === 'object' && (field.relationFromFields?.length ?? 0) > 1) return;
+      const column = field.kind === 'object' ? field.relationFromFields![0]! : field.name;
+      const property = new ScopedProperty(field, this.#properties.size, { sortable: sortable.has(column) });
+      this.#properties.set(property.path(), property);
+    });
+    for (const property of options.virtual ?? []) this.#properties.set(property.path(), property);
+  }
+
+  override databaseName(): string {
+    return 'postgresql';
+  }
+
+  override databaseType(): string {
+    return 'postgresql';
+  }
+
+  override id(): string {
+    return this.modelName;
+  }
+
+  override properties(): BaseProperty[] {
+    return [...this.#properties.values()];
+  }
+
+  override property(path: string): BaseProperty | null {
+    return this.#properties.get(path) ?? null;
+  }
+
+  override build(params: Record<string, unknown>): BaseRecord {
+    return new BaseRecord(flat.unflatten(params), this);
+  }
+
+  #ctx(context?: ActionContext): Promise<ServiceContext> {
+    return serviceContextFor(this.#runtime, context);
+  }
+
+  /** The column a property path reads (`account` → `accountId`), or null for virtual/nested paths. */
+  columnOf(path: string): string | null {
+    const property = this.#properties.get(path);
+    if (property instanceof ScopedProperty) return property.columnName();
+    return this.#columns.has(path) && this.#columns.get(path)!.kind !== 'object' ? path : null;
+  }
+
+  /** AdminJS's filter as the service's neutral clauses (the service validates and coerces them). */
+  toClauses(filter: Filter | undefined | null): FilterClause[] {
+    const clauses: FilterClause[] = [];
+    for (const { path, value } of Object.values(filter?.filters ?? {}) as Array<{ path: string; value: unknown }>) {
+      const column = this.columnOf(path) ?? path;
+      const field = this.#columns.get(column);
+      if (value && typeof value === 'object' && !Array.isArray(value)) {
+        const range = value as { from?: unknown; to?: unknown };
+        if (range.from) clauses.push({ field: column, op: 'gte', value: range.from });
+        if (range.to) clauses.push({ field: column, op: 'lte', value: range.to });
+        continue;
+      }
+      if (value === '' || value === undefined || value === null) continue;
+      const isText = field?.type === 'String' && field.kind === 'scalar' && field.nativeType?.[0] !== 'Uuid' && !field.isList;
+      clauses.push({ field: column, op: isText ? 'contains' : 'equals', value });
+    }
+    return clauses;
+  }
+
+  /** A service row as AdminJS params: references under their property path, money as text. */
+  toParams(row: Row, ctx: ServiceContext): ParamsType {
+    const params: Record<string, unknown> = {};
+    for (const [path, property] of this.#properties) {
+      if (!(property instanceof ScopedProperty)) continue;
+      const value = row[property.columnName()];
+      if (value === undefined) continue;
+      params[path] = plain(value);
+    }
+    const money = MONEY_COLUMNS[this.modelName];
+    if (money) {
+      const currency = row[money.currency];
+      for (const amount of money.amounts) {
+        const value = row[amount];
+        const text = plain(value);
+        if (typeof text === 'string' && typeof currency === 'string')
+          params[formattedName(amount)] = displayMoney(text, currency.trim(), ctx.locale);
+      }
+    }
+    if (row.personalDataMasked) params.personalDataMasked = true;
+    return params;
+  }
+
+  /** AdminJS params (flattened) as service input: references under their column names. */
+  toInput(params: Record<string, unknown>): Record<string, unknown> {
+    const unflat = flat.unflatten(params ?? {}) as Record<string, unknown>;
+    const input: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries(unflat)) input[this.columnOf(key) ?? key] = value;
+    return input;
+  }
+
+  #record(row: Row, ctx: ServiceContext): BaseRecord {
+    return new BaseRecord(this.toParams(row, ctx), this);
+  }
+
+  override async count(filter: Filter, context?: ActionContext): Promise<number> {
+    const ctx = await this.#ctx(context);
+    const { count, capped } = await callService(() =>
+      this.#services.adminRecords.count(ctx, this.modelName, { filters: this.toClauses(filter) }),
+    );
+    // One more than the cap tells the list "10,000+" without a full count.
+    return capped ? count + 1 : count;
+  }
+
+  override async find(
+    filter: Filter,
+    options: { limit?: number; offset?: number; sort?: { sortBy?: string; direction?: 'asc' | 'desc' } } = {},
+    context?: ActionContext,
+  ): Promise<BaseRecord[]> {
+    const ctx = await this.#ctx(context);
+    const sortBy = options.sort?.sortBy;
+    const rows = await callService(() =>
+      this.#services.adminRecords.list(ctx, this.modelName, {
+        filters: this.toClauses(filter),
+        sort: sortBy
+          ? { field: this.columnOf(sortBy) ?? sortBy, direction: options.sort?.direction === 'asc' ? 'asc' : 'desc' }
+          : undefined,
+        take: Math.max(1, Math.min(Number(options.limit) || 10, 500)),
+        skip: Math.max(0, Number(options.offset) || 0),
+      }),
+    );
+    return rows.map((row) => this.#record(row, ctx));
+  }
+
+  /**
+   * One record within the actor's ability. Missing or out of scope: a record action answers 404
+   * (an attempt to act on it is audited as DENIED); a filter lookup just finds nothing.
+   */
+  override async findOne(id: string, context?: ActionContext): Promise<BaseRecord | null> {
+    const ctx = await this.#ctx(context);
+    // Only this resource's own record actions; a lookup for another resource's filter is not one.
+    const action = context?.resource === this ? context.action : undefined;
+    const row = await this.#services.adminRecords.findOne(ctx, this.modelName, id, { audit: action?.name === 'show' });
+    if (row) return this.#record(row, ctx);
+    if (action && action.isRecordType() && action.name !== 'show')
+      throw await this.#services.adminRecords.refuseMissing(ctx, this.modelName, action.name, id);
+    if (action && action.isRecordType()) throw notFound(this.modelName);
+    return null;
+  }
+
+  /**
+   * Records among `ids` within the ability (reference names). For a bulk action the selection is
+   * all or nothing: one id outside the ability answers 404 (audited as a DENIED attempt).
+   */
+  override async findMany(ids: Array<string | number>, context?: ActionContext): Promise<BaseRecord[]> {
+    const ctx = await this.#ctx(context);
+    const rows = await this.#services.adminRecords.findMany(ctx, this.modelName, ids);
+    const action = context?.resource === this ? context.action : undefined;
+    if (action && action.isBulkType() && rows.length < new Set(ids.map(String)).size)
+      throw await this.#services.adminRecords.refuseMissing(ctx, this.modelName, action.name, ids.map(String).join(','));
+    return rows.map((row) => this.#record(row, ctx));
+  }
+
+  override async create(params: Record<string, unknown>, context?: ActionContext): Promise<ParamsType> {
+    const ctx = await this.#ctx(context);
+    const input = this.toInput(params);
+    const row = await callService(() =>
+      this.#create ? this.#create(ctx, input) : this.#services.adminRecords.create(ctx, this.modelName, input),
+    );
+    return this.toParams(row, ctx);
+  }
+
+  override async update(id: string, params: Record<string, unknown>, context?: ActionContext): Promise<ParamsType> {
+    const ctx = await this.#ctx(context);
+    const input = this.toInput(params);
+    const row = await callService(() =>
+      this.#update ? this.#update(ctx, id, input) : this.#services.adminRecords.update(ctx, this.modelName, id, input),
+    );
+    return this.toParams(row, ctx);
+  }
+
+  override async delete(id: string, context?: ActionContext): Promise<void> {
+    const ctx = await this.#ctx(context);
+    await callService(async () => {
+      if (this.#delete) await this.#delete(ctx, id);
+      else await this.#services.adminRecords.remove(ctx, this.modelName, id);
+    });
+  }
+
+  /** Deletes a selection in one transaction, with one audit event (all or nothing). */
+  async bulkDelete(ids: string[], context?: ActionContext): Promise<void> {
+    const ctx = await this.#ctx(context);
+    await callService(() => this.#services.adminRecords.bulkRemove(ctx, this.modelName, ids));
+  }
+
+  /** The service context of this call (custom actions use it to call domain services). */
+  serviceContext(context?: ActionContext): Promise<ServiceContext> {
+    return this.#ctx(context);
+  }
+
+  /** A record as AdminJS shows it, from a service row (custom actions' responses). */
+  recordFromRow(row: Row, ctx: ServiceContext): BaseRecord {
+    return this.#record(row, ctx);
+  }
+}
+
+/** Values AdminJS can carry: money and big integers as text (never a float). */
+function plain(value: unknown): unknown {
+  if (typeof value === 'bigint') return value.toString();
+  if (value && typeof value === 'object' && !(value instanceof Date) && 'toFixed' in value && typeof value.toFixed === 'function')
+    return (value as { toString(): string }).toString();
+  return value;
+}

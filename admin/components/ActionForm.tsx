@@ -1,0 +1,189 @@
+/// <reference lib="dom" />
+import React, { useEffect, useId, useState } from 'react';
+import { Box, Button, H3, Label, Text } from '@adminjs/design-system';
+import { ApiClient, useNotice, useTranslation, type ActionProps } from 'adminjs';
+
+/** A field of a custom action's form, declared on the server in `action.custom.fields`. */
+interface FormField {
+  name: string;
+  type: 'text' | 'textarea' | 'select' | 'datetime' | 'decimal' | 'reference' | 'password';
+  required?: boolean;
+  options?: string[];
+  /** For references: the resource searched (through its scoped `search` action). */
+  reference?: string;
+}
+
+const api = new ApiClient();
+
+const inputStyle: React.CSSProperties = {
+  width: '100%',
+  padding: '8px 10px',
+  border: '1px solid #898a9a',
+  borderRadius: 4,
+  fontSize: 14,
+  boxSizing: 'border-box',
+};
+
+function ReferenceInput({
+  id,
+  field,
+  value,
+  onChange,
+}: {
+  id: string;
+  field: FormField;
+  value: string;
+  onChange: (v: string) => void;
+}) {
+  const [query, setQuery] = useState('');
+  const [options, setOptions] = useState<Array<{ id: string; title: string }>>([]);
+  useEffect(() => {
+    let live = true;
+    const timer = setTimeout(() => {
+      api
+        .searchRecords({ resourceId: field.reference!, query })
+        .then((records) => live && setOptions(records.map((r) => ({ id: String(r.id), title: r.title }))))
+        .catch(() => live && setOptions([]));
+    }, 250);
+    return () => {
+      live = false;
+      clearTimeout(timer);
+    };
+  }, [query, field.reference]);
+  return (
+    <Box>
+      <input
+        style={{ ...inputStyle, marginBottom: 4 }}
+        type="search"
+        aria-label={`${field.name} search`}
+        value={query}
+        onChange={(e) => setQuery(e.target.value)}
+      />
+      <select id={id} style={inputStyle} value={value} required={field.required} onChange={(e) => onChange(e.target.value)}>
+        <option value="">—</option>
+        {options.map((o) => (
+          <option key={o.id} value={o.id}>
+            {o.title}
+          </option>
+        ))}
+      </select>
+    </Box>
+  );
+}
+
+/**
+ * The form of a custom action (suspend, unlock, post adjustment, grant, reveal, ...): the fields
+ * come from the action's `custom.fields`; the server's domain service validates and audits.
+ */
+const ActionForm: React.FC<ActionProps> = ({ action, resource, record }) => {
+  const fields = (action.custom as { fields?: FormField[] } | undefined)?.fields ?? [];
+  const [values, setValues] = useState<Record<string, string>>({});
+  const [busy, setBusy] = useState(false);
+  const [errors, setErrors] = useState<Record<string, string>>({});
+  const [result, setResult] = useState<unknown>(undefined);
+  const sendNotice = useNotice();
+  const { translateAction, translateProperty, translateButton, translateMessage } = useTranslation();
+  const formId = useId();
+
+  const submit = async (event: React.FormEvent) => {
+    event.preventDefault();
+    setBusy(true);
+    setErrors({});
+    const data = new FormData();
+    for (const field of fields) {
+      const raw = values[field.name] ?? '';
+      if (raw === '') continue;
+      data.set(field.name, field.type === 'datetime' ? new Date(raw).toISOString() : raw);
+    }
+    try {
+      const response = record
+        ? await api.recordAction({ resourceId: resource.id, recordId: record.id, actionName: action.name, data, method: 'post' })
+        : await api.resourceAction({ resourceId: resource.id, actionName: action.name, data, method: 'post' });
+      const body = response.data as {
+        notice?: { message: string; type: 'success' | 'error' };
+        redirectUrl?: string;
+        result?: unknown;
+      };
+      if (body.notice) sendNotice(body.notice);
+      if (body.result !== undefined) setResult(body.result);
+      else if (body.redirectUrl) window.location.assign(body.redirectUrl);
+    } catch (err) {
+      const body = (
+        err as { response?: { data?: { error?: { message?: string; details?: Array<{ field: string; message: string }> } } } }
+      ).response?.data;
+      const details = body?.error?.details ?? [];
+      setErrors(Object.fromEntries(details.map((d) => [d.field, d.message])));
+      sendNotice({
+        message: body?.error?.message ?? translateMessage('actionFailed', resource.id, { defaultValue: 'The action failed.' }),
+        type: 'error',
+      });
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <Box as="form" variant="container" onSubmit={submit} aria-labelledby={`${formId}-title`}>
+      <H3 id={`${formId}-title`}>{translateAction(action.label, resource.id)}</H3>
+      {record ? <Text mb="lg">{record.title}</Text> : null}
+      {fields.map((field) => {
+        const id = `${formId}-${field.name}`;
+        const value = values[field.name] ?? '';
+        const set = (v: string) => setValues((prev) => ({ ...prev, [field.name]: v }));
+        return (
+          <Box key={field.name} mb="lg">
+            <Label htmlFor={id} required={field.required}>
+              {translateProperty(field.name, resource.id)}
+            </Label>
+            {field.type === 'textarea' ? (
+              <textarea
+                id={id}
+                style={{ ...inputStyle, minHeight: 80 }}
+                required={field.required}
+                value={value}
+                onChange={(e) => set(e.target.value)}
+              />
+            ) : field.type === 'select' ? (
+              <select id={id} style={inputStyle} required={field.required} value={value} onChange={(e) => set(e.target.value)}>
+                <option value="">—</option>
+                {(field.options ?? []).map((o) => (
+                  <option key={o} value={o}>
+                    {o}
+                  </option>
+                ))}
+              </select>
+            ) : field.type === 'reference' ? (
+              <ReferenceInput id={id} field={field} value={value} onChange={set} />
+            ) : (
+              <input
+                id={id}
+                style={inputStyle}
+                type={field.type === 'datetime' ? 'datetime-local' : field.type === 'password' ? 'password' : 'text'}
+                autoComplete={field.type === 'password' ? 'new-password' : undefined}
+                inputMode={field.type === 'decimal' ? 'decimal' : undefined}
+                required={field.required}
+                value={value}
+                onChange={(e) => set(e.target.value)}
+              />
+            )}
+            {errors[field.name] ? (
+              <Text role="alert" color="error" mt="sm">
+                {errors[field.name]}
+              </Text>
+            ) : null}
+          </Box>
+        );
+      })}
+      <Button type="submit" variant="contained" disabled={busy}>
+        {translateButton('confirm', resource.id, { defaultValue: 'Confirm' })}
+      </Button>
+      {result !== undefined ? (
+        <Box mt="xl" role="status">
+          <pre style={{ whiteSpace: 'pre-wrap', fontSize: 13 }}>{JSON.stringify(result, null, 2)}</pre>
+        </Box>
+      ) : null}
+    </Box>
+  );
+};
+
+export default ActionForm;

@@ -1,0 +1,15 @@
+import { fileURLToPath } from 'node:url';
+import { componentLoader } from '../bundle/component-loader.js';
+
+const here = (relative: string) => fileURLToPath(new URL(relative, import.meta.url));
+
+/**
+ * The resources' React components, registered on the admin's one ComponentLoader (so they are in
+ * the same bundle as the dashboards and the login page).
+ */
+export const ResourceComponents = {
+  CappedList: componentLoader.add('ResourceCappedList', here('./CappedList.tsx')),
+  ActionForm: componentLoader.add('ResourceActionForm', here('./ActionForm.tsx')),
+  DiffView: componentLoader.add('ResourceDiffView', here('./DiffView.tsx')),
+  DownloadLink: componentLoader.add('ResourceDownloadLink', here('./DownloadLink.tsx')),
+};

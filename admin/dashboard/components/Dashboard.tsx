@@ -1,0 +1,268 @@
+/// <reference lib="dom" />
+import React, { useCallback, useEffect, useState } from 'react';
+import { ApiClient, useCurrentAdmin, useTranslation } from 'adminjs';
+import { CategoryBars, COLORS, TimeColumns, type ChartDatum, type ChartText } from './charts.tsx';
+
+interface Bucket {
+  key: string;
+  count: number;
+}
+interface DashboardData {
+  role: string;
+  generatedAt: string;
+  sections: Array<'support' | 'compliance' | 'engineering' | 'staff'>;
+  tenantsByStatus?: Bucket[];
+  signupsByWeek?: Bucket[];
+  grantedTenants?: number;
+  auditEventsByDay?: Bucket[];
+  auditOutcomes24h?: Bucket[];
+  lastVerification?: {
+    status: 'intact' | 'broken' | 'unknown';
+    at: string | null;
+    events: number | null;
+    chains: number | null;
+    firstBreak: { chainKey: string; seq: string; reason: string } | null;
+    checkpoint: { chainKey: string; seq: string; at: string } | null;
+  };
+  exportJobsByStatus?: Bucket[];
+  outboxByStatus?: Bucket[];
+  oldestPendingOutboxSeconds?: number | null;
+  staffByRole?: Bucket[];
+}
+
+const api = new ApiClient();
+
+function Card({ title, children, wide }: { title: string; children: React.ReactNode; wide?: boolean }) {
+  return (
+    <section
+      style={{
+        background: '#ffffff',
+        border: '1px solid #d5dae3',
+        borderRadius: 8,
+        padding: 20,
+        flex: wide ? '1 1 100%' : '1 1 420px',
+        minWidth: 0,
+        color: COLORS.text,
+      }}
+    >
+      <h3 style={{ fontSize: 16, fontWeight: 600, margin: '0 0 12px', lineHeight: 1.3 }}>{title}</h3>
+      {children}
+    </section>
+  );
+}
+
+/**
+ * The role dashboard (SPEC §4.1): support sees its tenants by status and sign-ups, compliance the
+ * audit trail's activity and last verification, engineers export jobs and queue health; a
+ * superadmin sees all of it. Every chart has a text alternative and a table of its numbers.
+ */
+export default function Dashboard() {
+  const { translateComponent, i18n } = useTranslation();
+  const [currentAdmin] = useCurrentAdmin();
+  const [data, setData] = useState<DashboardData | null>(null);
+  const [failed, setFailed] = useState(false);
+  const locale = i18n.language === 'es' ? 'es' : 'en';
+  const t = (key: string, options?: Record<string, unknown>) => translateComponent(`Dashboard.${key}`, options);
+  const value = (key: string) => translateComponent(`Dashboard.values.${key}`, { defaultValue: key });
+
+  const load = useCallback(() => {
+    setFailed(false);
+    api
+      .getDashboard()
+      .then((response) => setData(response.data as DashboardData))
+      .catch(() => setFailed(true));
+  }, []);
+  useEffect(load, [load]);
+
+  const dateLabel = (iso: string) =>
+    new Intl.DateTimeFormat(locale, { day: 'numeric', month: 'short', timeZone: 'UTC' }).format(new Date(iso));
+  const dateTime = (iso: string) =>
+    new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short' }).format(new Date(iso));
+  const total = (buckets: Bucket[]) => buckets.reduce((sum, b) => sum + b.count, 0);
+
+  const chartText = (chart: string, data: ChartDatum[], keyHeader = t('colKey')): ChartText => ({
+    title: t(`charts.${chart}`),
+    keyHeader,
+    countHeader: t('colCount'),
+    summary: t('showData'),
+    description: `${data.map((d) => `${d.label}: ${new Intl.NumberFormat(locale).format(d.count)}`).join('; ')}. ${t('total', { count: total(data) })}`,
+  });
+  const categories = (buckets: Bucket[]): ChartDatum[] =>
+    buckets.map((b) => ({ key: b.key, label: value(b.key), count: b.count }));
+  const series = (buckets: Bucket[]): ChartDatum[] =>
+    buckets.map((b) => ({ key: b.key, label: dateLabel(b.key), count: b.count }));
+  const duration = (seconds: number) =>
+    seconds < 120
+      ? t('duration.seconds', { count: seconds })
+      : seconds < 7200
+        ? t('duration.minutes', { count: Math.round(seconds / 60) })
+        : t('duration.hours', { count: Math.round(seconds / 3600) });
+
+  const name = (currentAdmin as { name?: string } | null)?.name ?? '';
+  const role = (currentAdmin as { role?: string } | null)?.role ?? data?.role ?? '';
+
+  return (
+    <div
+      style={{ padding: '24px 32px', background: '#f4f6fa', minHeight: '100%', color: COLORS.text, fontFamily: 'inherit' }}
+      lang={locale}
+    >
+      <h1 style={{ fontSize: 24, fontWeight: 600, margin: '0 0 4px', lineHeight: 1.3 }}>{t('greeting', { name })}</h1>
+      <p style={{ margin: '0 0 20px', color: COLORS.muted, fontSize: 14 }}>
+        {t('roleLine', { role: value(role) })}
+        {data ? ` · ${t('generatedAt', { time: dateTime(data.generatedAt) })}` : ''}
+      </p>
+      {failed ? (
+        <div role="alert" style={{ color: COLORS.bad, marginBottom: 16 }}>
+          {t('loadFailed')}{' '}
+          <button
+            type="button"
+            onClick={load}
+            style={{
+              color: COLORS.bar,
+              background: 'none',
+              border: `1px solid ${COLORS.bar}`,
+              borderRadius: 4,
+              padding: '4px 10px',
+              cursor: 'pointer',
+            }}
+          >
+            {t('retry')}
+          </button>
+        </div>
+      ) : null}
+      {!data && !failed ? (
+        <p role="status" style={{ color: COLORS.muted }}>
+          {t('loading')}
+        </p>
+      ) : null}
+      {data
+        ? data.sections.map((section) => (
+            <div key={section} style={{ marginBottom: 28 }} data-testid={`dashboard-${section}`}>
+              <h2 style={{ fontSize: 18, fontWeight: 600, margin: '0 0 12px', lineHeight: 1.3 }}>{t(`sections.${section}`)}</h2>
+              <div style={{ display: 'flex', flexWrap: 'wrap', gap: 16 }}>
+                {section === 'support' && data.tenantsByStatus && data.signupsByWeek ? (
+                  <>
+                    {data.grantedTenants !== undefined ? (
+                      <Card title={t('grantedTenants', { count: data.grantedTenants })} wide>
+                        {data.grantedTenants === 0 ? <p style={{ margin: 0 }}>{t('noGrants')}</p> : null}
+                      </Card>
+                    ) : null}
+                    <Card title={t('charts.tenantsByStatus')}>
+                      <CategoryBars
+                        locale={locale}
+                        data={categories(data.tenantsByStatus)}
+                        text={chartText('tenantsByStatus', categories(data.tenantsByStatus))}
+                      />
+                    </Card>
+                    <Card title={t('charts.signupsByWeek')}>
+                      <TimeColumns
+                        locale={locale}
+                        data={series(data.signupsByWeek)}
+                        text={chartText('signupsByWeek', series(data.signupsByWeek), t('colWeek'))}
+                      />
+                    </Card>
+                  </>
+                ) : null}
+                {section === 'compliance' && data.auditEventsByDay && data.auditOutcomes24h ? (
+                  <>
+                    <Card title={t('charts.auditEventsByDay')}>
+                      <TimeColumns
+                        locale={locale}
+                        data={series(data.auditEventsByDay)}
+                        text={chartText('auditEventsByDay', series(data.auditEventsByDay), t('colDay'))}
+                      />
+                    </Card>
+                    <Card title={t('charts.auditOutcomes24h')}>
+                      <CategoryBars
+                        locale={locale}
+                        data={categories(data.auditOutcomes24h)}
+                        text={chartText('auditOutcomes24h', categories(data.auditOutcomes24h))}
+                      />
+                    </Card>
+                    {data.lastVerification ? (
+                      <Card title={t('verification.title')} wide>
+                        <p
+                          data-testid="verification-status"
+                          style={{
+                            margin: '0 0 8px',
+                            fontWeight: 600,
+                            color:
+                              data.lastVerification.status === 'intact'
+                                ? COLORS.good
+                                : data.lastVerification.status === 'broken'
+                                  ? COLORS.bad
+                                  : COLORS.text,
+                          }}
+                        >
+                          {data.lastVerification.status === 'unknown'
+                            ? t('verification.unknown')
+                            : t(`verification.${data.lastVerification.status}`, {
+                                time: dateTime(data.lastVerification.at!),
+                                events: new Intl.NumberFormat(locale).format(data.lastVerification.events ?? 0),
+                                chains: data.lastVerification.chains ?? 0,
+                                chain: data.lastVerification.firstBreak?.chainKey ?? '',
+                                seq: data.lastVerification.firstBreak?.seq ?? '',
+                                reason: data.lastVerification.firstBreak
+                                  ? t(`verification.reasons.${data.lastVerification.firstBreak.reason}`)
+                                  : '',
+                              })}
+                        </p>
+                        <p style={{ margin: 0, color: COLORS.muted, fontSize: 14 }}>
+                          {data.lastVerification.checkpoint
+                            ? t('verification.checkpoint', {
+                                chain: data.lastVerification.checkpoint.chainKey,
+                                seq: data.lastVerification.checkpoint.seq,
+                                time: dateTime(data.lastVerification.checkpoint.at),
+                              })
+                            : t('verification.noCheckpoint')}
+                        </p>
+                      </Card>
+                    ) : null}
+                  </>
+                ) : null}
+                {section === 'engineering' && data.exportJobsByStatus && data.outboxByStatus ? (
+                  <>
+                    <Card title={t('charts.exportJobsByStatus')}>
+                      <CategoryBars
+                        locale={locale}
+                        data={categories(data.exportJobsByStatus)}
+                        text={chartText('exportJobsByStatus', categories(data.exportJobsByStatus))}
+                      />
+                    </Card>
+                    <Card title={t('queue.title')}>
+                      {(() => {
+                        const failedCount = data.outboxByStatus.find((b) => b.key === 'FAILED')?.count ?? 0;
+                        const waiting = data.oldestPendingOutboxSeconds ?? null;
+                        const state = failedCount > 0 ? 'failing' : waiting !== null && waiting > 300 ? 'degraded' : 'healthy';
+                        const color = state === 'healthy' ? COLORS.good : state === 'degraded' ? COLORS.warn : COLORS.bad;
+                        return (
+                          <p data-testid="queue-health" style={{ margin: '0 0 12px', fontWeight: 600, color }}>
+                            {t(`queue.${state}`)} ·{' '}
+                            {waiting === null ? t('queue.noPending') : t('queue.oldestPending', { duration: duration(waiting) })}
+                          </p>
+                        );
+                      })()}
+                      <CategoryBars
+                        locale={locale}
+                        data={categories(data.outboxByStatus)}
+                        text={chartText('outboxByStatus', categories(data.outboxByStatus))}
+                      />
+                    </Card>
+                  </>
+                ) : null}
+                {section === 'staff' && data.staffByRole ? (
+                  <Card title={t('charts.staffByRole')}>
+                    <CategoryBars
+                      locale={locale}
+                      data={categories(data.staffByRole)}
+                      text={chartText('staffByRole', categories(data.staffByRole))}
+                    />
+                  </Card>
+                ) : null}
+              </div>
+            </div>
+          ))
+        : null}
+    </div>
+  );
+}

@@ -1,0 +1,132 @@
+import type { ExportJob } from '@prisma/client';
+import type { Services } from '../../../services.js';
+import { op, type Operation } from '../operation.js';
+import { DeleteMeBody, ErasureSchema, ExportJobSchema, IdParams } from '../schemas.js';
+
+const EXAMPLE_EXPORT = {
+  id: '5d1e2f3a-4b5c-4d6e-8f7a-9b0c1d2e3f4a',
+  status: 'QUEUED',
+  resource: 'TenantBundle',
+  format: 'JSON',
+  rows_done: 0,
+  rows_total: null,
+  sha256: null,
+  error: null,
+  created_at: '2025-03-14T09:30:00.000Z',
+  started_at: null,
+  finished_at: null,
+  download_url: null,
+};
+
+export function exportJson(job: ExportJob) {
+  return {
+    id: job.id,
+    status: job.status,
+    resource: job.resource,
+    format: job.format,
+    rows_done: Number(job.rowsDone),
+    rows_total: job.rowsTotal === null ? null : Number(job.rowsTotal),
+    sha256: job.sha256,
+    error: job.status === 'FAILED' ? 'The export failed; request a new one.' : null,
+    created_at: job.createdAt.toISOString(),
+    started_at: job.startedAt?.toISOString() ?? null,
+    finished_at: job.finishedAt?.toISOString() ?? null,
+    download_url: job.status === 'COMPLETED' ? `/api/v1/me/exports/${job.id}/download` : null,
+  };
+}
+
+/** The user's data rights: their own export (right of access) and closing their account (erasure). */
+export function meOperations(services: Services): Operation[] {
+  return [
+    op({
+      method: 'post',
+      path: '/api/v1/me/exports',
+      operationId: 'requestMyExport',
+      summary: 'Export all my data',
+      description:
+        "Starts (or returns the running) export of the household's data as the user may see it. Poll it with GET /api/v1/me/exports/{id}.",
+      tag: 'Data rights',
+      auth: true,
+      idempotent: true,
+      claimKeyFirst: true,
+      success: { status: 201, description: 'The export job', schema: ExportJobSchema, example: EXAMPLE_EXPORT },
+      errors: [400, 401, 403, 409],
+      handler: async ({ ctx }) => ({ status: 201, body: exportJson(await services.exports.requestUserExport(ctx)) }),
+    }),
+    op({
+      method: 'get',
+      path: '/api/v1/me/exports/{id}',
+      operationId: 'getMyExport',
+      summary: 'Progress of one of my exports',
+      tag: 'Data rights',
+      auth: true,
+      params: IdParams,
+      success: {
+        status: 200,
+        description: 'The export job with its progress',
+        schema: ExportJobSchema,
+        example: {
+          ...EXAMPLE_EXPORT,
+          status: 'RUNNING',
+          rows_done: 1200,
+          rows_total: 5400,
+          started_at: '2025-03-14T09:30:02.000Z',
+        },
+      },
+      errors: [401, 403, 404],
+      handler: async ({ ctx, params }) => ({ status: 200, body: exportJson(await services.exports.getForUser(ctx, params.id)) }),
+    }),
+    op({
+      method: 'get',
+      path: '/api/v1/me/exports/{id}/download',
+      operationId: 'downloadMyExport',
+      summary: 'Download one of my finished exports',
+      description: 'The file of a COMPLETED export, with its SHA-256 in the Digest header. Audited.',
+      tag: 'Data rights',
+      auth: true,
+      params: IdParams,
+      success: { status: 200, description: 'The export file', mediaType: 'application/octet-stream' },
+      errors: [401, 403, 404, 409],
+      handler: async ({ ctx, params }) => ({ status: 200, file: await services.exports.download(ctx, params.id) }),
+    }),
+    op({
+      method: 'delete',
+      path: '/api/v1/me',
+      operationId: 'deleteMe',
+      summary: 'Close my account (erasure request)',
+      description:
+        'Closes the account at once (tokens stop working) and schedules the erasure of personal data after the grace period. Financial records are kept anonymised. Asking twice returns the first request.',
+      tag: 'Data rights',
+      auth: true,
+      body: DeleteMeBody,
+      optionalBody: true,
+      requestExample: { reason: 'I no longer use the app' },
+      success: {
+        status: 202,
+        description: 'Closed; erasure scheduled',
+        schema: ErasureSchema,
+        example: {
+          user_id: '1d2c3b4a-5e6f-4a1b-8c2d-3e4f5a6b7c8d',
+          status: 'CLOSED',
+          closed_at: '2025-03-14T09:30:00.000Z',
+          erasure_due_at: '2025-04-13T09:30:00.000Z',
+          tenant_closed: false,
+        },
+      },
+      errors: [400, 401, 403, 404, 413],
+      handler: async ({ ctx, body }) => {
+        const result = await services.erasure.requestErasure(ctx, { reason: body?.reason });
+        return {
+          status: 202,
+          body: {
+            user_id: result.userId,
+            status: 'CLOSED',
+            closed_at: result.closedAt.toISOString(),
+            erasure_due_at: result.erasureDueAt.toISOString(),
+            tenant_closed: result.tenantClosed,
+          },
+        };
+      },
+    }),
+  ];
+}

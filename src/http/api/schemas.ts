@@ -1,0 +1,352 @@
+import { z } from './zod-openapi.js';
+import { AccountName, AccountType } from '../../modules/accounts/account.schemas.js';
+import { CategoryKind } from '../../modules/categories/category.schemas.js';
+import { BudgetPeriodSchema } from '../../modules/budgets/budget.schemas.js';
+import { Email, PasswordText } from '../../modules/api-auth/api-auth.schemas.js';
+import { PAGE_LIMIT_DEFAULT, PAGE_LIMIT_MAX } from '../../modules/transactions/keyset.js';
+import {
+  AmountString,
+  CalendarDate,
+  CurrencyCode,
+  refineScale,
+  SafeText,
+  SUPPORTED_CURRENCY_LIST,
+  Timestamp,
+  Uuid,
+} from '../../modules/transactions/ledger.schemas.js';
+import { Direction } from '../../modules/transactions/transaction.schemas.js';
+
+/**
+ * The wire format of the public API (snake_case). Request schemas are composed from the
+ * domain's field schemas (money, currency, text), validate every request, and are also what
+ * the OpenAPI document is generated from, so the contract and the checks cannot drift.
+ */
+
+const id = (example: string) => Uuid.openapi({ example });
+const ACCOUNT_ID = '6f1c2b9e-4a51-4d7c-9a53-2f0e8d6b1a10';
+const TX_ID = '0b6f3c1e-8e0a-4c3b-a9f1-5d2e7c4b9a21';
+const CATEGORY_ID = '9a2d4f6b-1c3e-4b5a-8d7f-0e1c2b3a4d5e';
+const BUDGET_ID = 'c3e1a2b4-5d6f-4a8b-9c0d-1e2f3a4b5c6d';
+const USER_ID = '1d2c3b4a-5e6f-4a1b-8c2d-3e4f5a6b7c8d';
+const TENANT_ID = '7a8b9c0d-1e2f-4a3b-8c4d-5e6f7a8b9c0d';
+
+const Currency = CurrencyCode.openapi({
+  type: 'string',
+  enum: [...SUPPORTED_CURRENCY_LIST],
+  example: 'EUR',
+  description: 'ISO 4217 code',
+});
+const Amount = AmountString.openapi({
+  type: 'string',
+  pattern: '^\\d{1,15}(\\.\\d+)?$',
+  example: '12.34',
+  description: "A positive decimal as a string, with at most the currency's decimals (EUR 2, JPY 0, BHD 3).",
+});
+const DirectionField = Direction.openapi({ description: 'CREDIT is money in, DEBIT money out', example: 'DEBIT' });
+const OutAmount = z.string().openapi({ example: '12.34', description: "Decimal string with exactly the currency's decimals" });
+const OutTime = z.string().openapi({ format: 'date-time', example: '2025-03-14T09:30:00.000Z' });
+const OutDate = z.string().openapi({ format: 'date', example: '2025-03-01' });
+
+// ---- errors -------------------------------------------------------------------------------
+
+export const ErrorDetailSchema = z
+  .object({
+    field: z.string().openapi({ example: 'amount' }),
+    code: z.string().openapi({ example: 'too_many_decimals' }),
+    message: z.string().openapi({ example: 'Too many decimal places for this currency.' }),
+  })
+  .openapi('ErrorDetail');
+
+export const ErrorSchema = z
+  .object({
+    error: z.object({
+      code: z
+        .enum([
+          'VALIDATION_ERROR',
+          'UNAUTHENTICATED',
+          'FORBIDDEN',
+          'NOT_FOUND',
+          'CONFLICT',
+          'PAYLOAD_TOO_LARGE',
+          'RATE_LIMITED',
+          'INTERNAL_ERROR',
+          'SERVICE_UNAVAILABLE',
+        ])
+        .openapi({ example: 'VALIDATION_ERROR' }),
+      message: z.string().openapi({ example: 'The request is not valid.' }),
+      details: z.array(ErrorDetailSchema),
+      correlation_id: z.string().openapi({ example: '5b0c3f0e-2d0a-4b8e-9f61-2c1d9e6a7b30' }),
+    }),
+  })
+  .openapi('Error', { description: 'The one error shape of the API; messages follow Accept-Language (en, es).' });
+
+// ---- auth ---------------------------------------------------------------------------------
+
+export const RegisterBody = z
+  .strictObject({
+    email: Email.openapi({ example: 'ana@example.com' }),
+    password: PasswordText.openapi({
+      example: 'correct-Horse-battery-42',
+      description: 'At least 12 characters, not a common password',
+    }),
+    name: SafeText(200).openapi({ example: 'Ana García' }),
+    tenant_name: SafeText(200).openapi({ example: 'The García household' }),
+    base_currency: Currency.optional(),
+    locale: z.enum(['en', 'es']).optional(),
+  })
+  .openapi('RegisterRequest');
+
+export const TokenBody = z
+  .strictObject({
+    email: z.string().trim().toLowerCase().min(1).max(254).openapi({ example: 'ana@example.com' }),
+    password: PasswordText.openapi({ example: 'correct-Horse-battery-42' }),
+  })
+  .openapi('TokenRequest');
+
+export const RefreshBody = z
+  .strictObject({ refresh_token: z.string().min(1).max(512).openapi({ example: 'rt_Qm9vb2tlZXBlci1leGFtcGxlLXRva2Vu' }) })
+  .openapi('RefreshRequest');
+
+export const TokenPairSchema = z
+  .object({
+    access_token: z.string().openapi({ example: 'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIuLi4ifQ.sig' }),
+    refresh_token: z.string().openapi({ example: 'rt_Qm9vb2tlZXBlci1leGFtcGxlLXRva2Vu' }),
+    token_type: z.literal('Bearer'),
+    expires_in: z.number().int().openapi({ example: 900, description: 'Seconds the access token lives' }),
+  })
+  .openapi('TokenPair');
+
+export const TenantSummarySchema = z
+  .object({
+    id: id(TENANT_ID),
+    name: z.string().openapi({ example: 'The García household' }),
+    slug: z.string().openapi({ example: 'the-garcia-household-1a2b3c4d' }),
+    status: z.enum(['ACTIVE', 'SUSPENDED', 'CLOSED']),
+    base_currency: z.string().openapi({ example: 'EUR' }),
+  })
+  .openapi('TenantSummary');
+
+export const MeSchema = z
+  .object({
+    id: id(USER_ID),
+    email: z.string().openapi({ example: 'ana@example.com' }),
+    name: z.string().openapi({ example: 'Ana García' }),
+    role: z.enum(['OWNER', 'MEMBER']),
+    status: z.enum(['ACTIVE', 'LOCKED', 'DISABLED', 'CLOSED']),
+    locale: z.string().openapi({ example: 'es' }),
+    created_at: OutTime,
+    tenant: TenantSummarySchema,
+  })
+  .openapi('Me');
+
+// ---- resources ----------------------------------------------------------------------------
+
+const pageQuery = {
+  limit: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(PAGE_LIMIT_MAX)
+    .optional()
+    .openapi({ type: 'integer', minimum: 1, maximum: PAGE_LIMIT_MAX, default: PAGE_LIMIT_DEFAULT, example: 50 }),
+  cursor: z.string().max(200).optional().openapi({ description: 'The `next_cursor` of the previous page (opaque)' }),
+};
+
+export const PageQuerySchema = z.strictObject(pageQuery);
+
+const page = <T extends z.ZodType>(item: T, name: string) =>
+  z
+    .object({
+      data: z.array(item),
+      next_cursor: z.string().nullable().openapi({ example: 'WzEsIjIwMjUtMDMtMTRUMDk6MzA6MDAuMDAwWiIsIi4uLiJd' }),
+    })
+    .openapi(name);
+
+export const AccountSchema = z
+  .object({
+    id: id(ACCOUNT_ID),
+    name: z.string().openapi({ example: 'Current account' }),
+    type: AccountType,
+    currency: z.string().openapi({ example: 'EUR' }),
+    institution: z.string().nullable().openapi({ example: 'Banco Central' }),
+    balance: OutAmount.openapi({ description: 'Credits minus debits, adjustments included; computed, never stored' }),
+    created_at: OutTime,
+  })
+  .openapi('Account');
+export const AccountPageSchema = page(AccountSchema, 'AccountPage');
+
+export const CreateAccountBody = z
+  .strictObject({
+    name: AccountName.openapi({ example: 'Current account' }),
+    type: AccountType.openapi({ example: 'BANK' }),
+    currency: Currency,
+    institution: SafeText(120).nullish().openapi({ example: 'Banco Central' }),
+  })
+  .openapi('CreateAccountRequest');
+
+export const TransactionSchema = z
+  .object({
+    id: id(TX_ID),
+    account_id: id(ACCOUNT_ID),
+    category_id: Uuid.nullable().openapi({ example: CATEGORY_ID }),
+    amount: OutAmount,
+    currency: z.string().openapi({ example: 'EUR' }),
+    direction: Direction,
+    occurred_at: OutTime,
+    description: z.string().nullable().openapi({ example: 'Groceries at the market' }),
+    kind: z.enum(['REGULAR', 'ADJUSTMENT']),
+    adjusts_transaction_id: Uuid.nullable().openapi({ example: null }),
+  })
+  .openapi('Transaction');
+export const TransactionPageSchema = page(TransactionSchema, 'TransactionPage');
+
+export const TransactionQuerySchema = z.strictObject({
+  ...pageQuery,
+  account_id: Uuid.optional().openapi({ example: ACCOUNT_ID }),
+  category_id: Uuid.optional().openapi({ example: CATEGORY_ID }),
+  from: Timestamp.optional().openapi({
+    type: 'string',
+    format: 'date-time',
+    description: 'Inclusive lower bound of occurred_at',
+  }),
+  to: Timestamp.optional().openapi({ type: 'string', format: 'date-time', description: 'Exclusive upper bound of occurred_at' }),
+  direction: Direction.optional(),
+});
+
+export const CreateTransactionBody = z
+  .strictObject({
+    account_id: id(ACCOUNT_ID),
+    category_id: Uuid.nullish().openapi({ example: CATEGORY_ID }),
+    amount: Amount,
+    currency: Currency.optional().openapi({ description: "Optional; when given it must be the account's currency" }),
+    direction: DirectionField,
+    occurred_at: Timestamp.optional().openapi({
+      type: 'string',
+      format: 'date-time',
+      example: '2025-03-14T09:30:00Z',
+      description: 'Defaults to now',
+    }),
+    description: SafeText(500).nullish().openapi({ example: 'Groceries at the market' }),
+  })
+  .superRefine((v, ctx) => refineScale(ctx, v.amount, v.currency, 'amount'))
+  .openapi('CreateTransactionRequest');
+
+export const CreateAdjustmentBody = z
+  .strictObject({
+    amount: Amount,
+    direction: DirectionField,
+    description: SafeText(500).nullish().openapi({ example: 'Correction of a duplicated charge' }),
+    reason: SafeText(2000, 3).openapi({
+      example: 'The merchant charged twice; refund confirmed',
+      description: 'Recorded in the audit trail',
+    }),
+  })
+  .openapi('CreateAdjustmentRequest');
+
+export const CategorySchema = z
+  .object({
+    id: id(CATEGORY_ID),
+    name: z.string().openapi({ example: 'Groceries' }),
+    kind: CategoryKind,
+    is_system: z.boolean(),
+    created_at: OutTime,
+  })
+  .openapi('Category');
+export const CategoryPageSchema = page(CategorySchema, 'CategoryPage');
+
+export const CreateCategoryBody = z
+  .strictObject({
+    name: SafeText(80).openapi({ example: 'Pets' }),
+    kind: CategoryKind.optional().openapi({ example: 'EXPENSE' }),
+  })
+  .openapi('CreateCategoryRequest');
+
+export const BudgetSchema = z
+  .object({
+    id: id(BUDGET_ID),
+    category_id: id(CATEGORY_ID),
+    name: z.string().openapi({ example: 'Groceries budget' }),
+    amount: OutAmount.openapi({ description: 'The limit per period', example: '400.00' }),
+    currency: z.string().openapi({ example: 'EUR' }),
+    period: BudgetPeriodSchema,
+    starts_on: OutDate,
+    ends_on: OutDate.nullable(),
+    period_start: OutDate.openapi({ description: 'First day of the current period' }),
+    period_end: OutDate.openapi({ description: 'Last day of the current period (inclusive)' }),
+    spent: OutAmount.openapi({ description: 'Debits minus credits of the category in the current period', example: '123.45' }),
+    remaining: OutAmount.openapi({ description: 'amount minus spent (negative when over budget)', example: '276.55' }),
+    created_at: OutTime,
+  })
+  .openapi('Budget');
+export const BudgetPageSchema = page(BudgetSchema, 'BudgetPage');
+
+export const CreateBudgetBody = z
+  .strictObject({
+    category_id: id(CATEGORY_ID),
+    name: SafeText(120).openapi({ example: 'Groceries budget' }),
+    amount: Amount.openapi({ example: '400.00' }),
+    currency: Currency,
+    period: BudgetPeriodSchema.optional().openapi({ example: 'MONTHLY' }),
+    starts_on: CalendarDate.openapi({ type: 'string', format: 'date', example: '2025-03-01' }),
+    ends_on: CalendarDate.nullish().openapi({ type: ['string', 'null'], format: 'date', example: null }),
+  })
+  .superRefine((v, ctx) => {
+    refineScale(ctx, v.amount, v.currency, 'amount');
+    if (v.ends_on && v.ends_on < v.starts_on)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['ends_on'],
+        message: 'The end date is before the start date',
+        params: { code: 'invalid' },
+      });
+  })
+  .openapi('CreateBudgetRequest');
+
+export const IdParams = z.object({ id: z.string().openapi({ format: 'uuid', example: ACCOUNT_ID }) });
+
+export const IdempotencyHeaders = z.object({
+  'idempotency-key': z
+    .string()
+    .min(1)
+    .max(255)
+    .regex(/^[\x21-\x7e]+$/)
+    .openapi({
+      example: '5f0b8c1e-create-tx-0001',
+      description: 'Unique per request you mean once; replays return the first response',
+    }),
+});
+
+export const EXAMPLE_IDS = { ACCOUNT_ID, TX_ID, CATEGORY_ID, BUDGET_ID, USER_ID, TENANT_ID };
+
+// ---- data rights (exports and erasure) ----------------------------------------------------
+
+export const ExportJobSchema = z
+  .object({
+    id: id('5d1e2f3a-4b5c-4d6e-8f7a-9b0c1d2e3f4a'),
+    status: z.enum(['QUEUED', 'RUNNING', 'COMPLETED', 'FAILED']),
+    resource: z.string().openapi({ example: 'TenantBundle' }),
+    format: z.enum(['JSON', 'CSV', 'NDJSON']),
+    rows_done: z.number().int().openapi({ example: 1200 }),
+    rows_total: z.number().int().nullable().openapi({ example: 5400 }),
+    sha256: z.string().nullable().openapi({ example: null }),
+    error: z.string().nullable().openapi({ example: null }),
+    created_at: OutTime,
+    started_at: OutTime.nullable(),
+    finished_at: OutTime.nullable(),
+    download_url: z.string().nullable().openapi({ example: null, description: 'Where to fetch the file once COMPLETED' }),
+  })
+  .openapi('ExportJob');
+
+export const DeleteMeBody = z
+  .strictObject({ reason: SafeText(2000).optional().openapi({ example: 'I no longer use the app' }) })
+  .openapi('DeleteMeRequest');
+
+export const ErasureSchema = z
+  .object({
+    user_id: id(USER_ID),
+    status: z.literal('CLOSED'),
+    closed_at: OutTime,
+    erasure_due_at: OutTime.openapi({ description: 'When personal data will be erased (after the grace period)' }),
+    tenant_closed: z.boolean().openapi({ description: 'True when the owner closed the whole household' }),
+  })
+  .openapi('ErasureRequest');

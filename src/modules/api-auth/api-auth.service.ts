@@ -1,0 +1,324 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import type { Tenant, User } from '@prisma/client';
+import type pg from 'pg';
+import type { ServiceContext } from '../../lib/context.js';
+import { AppError, conflict } from '../../lib/errors.js';
+import { buildUserContext, type RequestMeta } from '../access/context.factory.js';
+import {
+  decoyHash,
+  hashPassword,
+  LOCKOUT_MINUTES,
+  LOCKOUT_THRESHOLD,
+  requireAcceptablePassword,
+  verifyPassword,
+} from '../access/password.js';
+import { diffRecords } from '../audit/audit.redact.js';
+import { actorFields } from '../audit/audit.service.js';
+import { inTransaction, type WriteOptions } from '../idempotency/unit-of-work.js';
+import type { CoreDeps } from '../shared/deps.js';
+import { scope } from '../shared/guard.js';
+import { tenantRepository } from '../tenants/tenant.repository.js';
+import { isUuid } from '../transactions/ledger.guard.js';
+import type { Tx } from '../../db/prisma.js';
+import { apiAuthRepository } from './api-auth.repository.js';
+import { RefreshInput, RegisterInput, TokenInput } from './api-auth.schemas.js';
+import {
+  createTokenSigner,
+  invalidToken,
+  newRefreshToken,
+  hashRefreshToken,
+  REFRESH_TOKEN_TTL_SECONDS,
+} from './api-auth.tokens.js';
+
+export interface TokenPair {
+  accessToken: string;
+  refreshToken: string;
+  tokenType: 'Bearer';
+  expiresIn: number;
+}
+
+export type ApiAuthService = ReturnType<typeof createApiAuthService>;
+
+const invalidCredentials = () => new AppError({ code: 'AUTH.INVALID_CREDENTIALS', kind: 'UNAUTHENTICATED' });
+const tenantSuspended = () => new AppError({ code: 'TENANT.SUSPENDED', kind: 'FORBIDDEN' });
+
+/** Audit fields of an auth event whose actor may not be known (failed login). */
+function authActor(meta: RequestMeta, user?: Pick<User, 'id' | 'role'> | null) {
+  return {
+    actorType: 'USER' as const,
+    actorId: user?.id ?? null,
+    actorRole: user?.role ?? null,
+    ip: meta.ip ?? null,
+    userAgent: meta.userAgent ?? null,
+    correlationId: meta.correlationId ?? null,
+  };
+}
+
+/** A tenant slug from its display name: ascii words and a random suffix (slugs are unique). */
+export function slugFor(name: string): string {
+  const base = name
+    .normalize('NFKD')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 40)
+    .replace(/-+$/g, '');
+  return `${base || 'household'}-${randomBytes(4).toString('hex')}`;
+}
+
+/**
+ * Authentication of tenants' users on the public API: registration, password login with
+ * per-account lockout, access tokens (15 min) and rotating refresh tokens (7 days) with reuse
+ * detection, logout, and the per-request principal check. Every auth event is audited.
+ */
+export function createApiAuthService(deps: CoreDeps & { jwtSecret: string; pool?: pg.Pool; now?: () => Date }) {
+  const { prisma, audit } = deps;
+  const now = deps.now ?? (() => new Date());
+  const signer = createTokenSigner(deps.jwtSecret);
+
+  async function issuePair(
+    tx: Tx,
+    user: { id: string; tenantId: string; role: 'OWNER' | 'MEMBER' },
+    familyId: string,
+  ): Promise<TokenPair> {
+    const refresh = newRefreshToken();
+    await apiAuthRepository.insertRefreshToken(tx, {
+      tenantId: user.tenantId,
+      userId: user.id,
+      familyId,
+      tokenHash: refresh.hash,
+      expiresAt: new Date(now().getTime() + REFRESH_TOKEN_TTL_SECONDS * 1000),
+    });
+    const access = await signer.signAccess({ userId: user.id, tenantId: user.tenantId, role: user.role, familyId });
+    return { accessToken: access.token, refreshToken: refresh.token, tokenType: 'Bearer', expiresIn: access.expiresIn };
+  }
+
+  /** Creates a tenant (with default categories) and its OWNER user; one audit event. 409 if the email is taken. */
+  async function register(
+    meta: RequestMeta,
+    raw: RegisterInput,
+    options: WriteOptions = {},
+  ): Promise<{ user: User; tenant: Tenant }> {
+    const input = RegisterInput.parse(raw);
+    requireAcceptablePassword(input.password);
+    if (await apiAuthRepository.emailExists(prisma, input.email)) throw conflict('USER.EMAIL_TAKEN');
+    const passwordHash = await hashPassword(input.password);
+    try {
+      return await inTransaction(prisma, options, async (tx) => {
+        const tenant = await tenantRepository.create(tx, {
+          slug: slugFor(input.tenantName),
+          name: input.tenantName,
+          baseCurrency: input.baseCurrency ?? 'EUR',
+        });
+        await tenantRepository.createDefaultCategories(tx, tenant.id);
+        const user = await tx.user.create({
+          data: {
+            tenantId: tenant.id,
+            email: input.email,
+            name: input.name,
+            role: 'OWNER',
+            locale: input.locale ?? (meta.locale === 'es' ? 'es' : 'en'),
+            passwordHash,
+          },
+        });
+        const ctx = buildUserContext(user, meta);
+        await audit.record(tx, {
+          ...actorFields(ctx),
+          tenantId: tenant.id,
+          action: 'user.register',
+          resource: 'User',
+          recordId: user.id,
+          diff: { ...diffRecords(null, user), tenant: { from: null, to: { id: tenant.id, slug: tenant.slug } } },
+        });
+        return { user, tenant };
+      });
+    } catch (err) {
+      if ((err as { code?: string }).code === 'P2002') throw conflict('USER.EMAIL_TAKEN');
+      throw err;
+    }
+  }
+
+  async function recordLoginFailure(meta: RequestMeta, user: (User & { tenant: { id: string } }) | null, reason: string) {
+    await prisma.$transaction((tx) =>
+      audit.record(tx, {
+        ...authActor(meta, user),
+        tenantId: user?.tenantId ?? null,
+        action: 'api.auth.login',
+        resource: 'User',
+        recordId: user?.id ?? null,
+        outcome: 'FAILURE',
+        reason,
+      }),
+    );
+  }
+
+  /**
+   * Password login. Unknown email, wrong password, locked or inactive account all answer 401
+   * AUTH.INVALID_CREDENTIALS (timing included); after 5 consecutive failures the account is
+   * locked for 15 minutes. A suspended tenant answers 403 TENANT.SUSPENDED.
+   */
+  async function issueTokens(meta: RequestMeta, raw: TokenInput): Promise<TokenPair> {
+    const input = TokenInput.parse(raw);
+    const user = await apiAuthRepository.findUserByEmail(prisma, input.email);
+    if (!user) {
+      await verifyPassword(await decoyHash(), input.password);
+      await recordLoginFailure(meta, null, 'unknown_account');
+      throw invalidCredentials();
+    }
+    const at = now();
+    if (user.lockedUntil && user.lockedUntil > at) {
+      await verifyPassword(await decoyHash(), input.password);
+      await recordLoginFailure(meta, user, 'locked');
+      throw invalidCredentials();
+    }
+    if (!(await verifyPassword(user.passwordHash, input.password))) {
+      await prisma.$transaction(async (tx) => {
+        const counters = await apiAuthRepository.lockUserCounters(tx, user.id);
+        let reason = 'bad_password';
+        if (!(counters.lockedUntil && counters.lockedUntil > at)) {
+          const count = (counters.lockedUntil ? 0 : counters.failedLoginCount) + 1;
+          const locks = count >= LOCKOUT_THRESHOLD;
+          if (locks) reason = 'bad_password_locked_out';
+          await apiAuthRepository.updateUser(tx, user.id, {
+            failedLoginCount: locks ? 0 : count,
+            lockedUntil: locks ? new Date(at.getTime() + LOCKOUT_MINUTES * 60_000) : null,
+          });
+        }
+        await audit.record(tx, {
+          ...authActor(meta, user),
+          tenantId: user.tenantId,
+          action: 'api.auth.login',
+          resource: 'User',
+          recordId: user.id,
+          outcome: 'FAILURE',
+          reason,
+        });
+      });
+      throw invalidCredentials();
+    }
+    if (user.status !== 'ACTIVE' || user.tenant.status === 'CLOSED') {
+      await recordLoginFailure(meta, user, `status_${user.status.toLowerCase()}_${user.tenant.status.toLowerCase()}`);
+      throw invalidCredentials();
+    }
+    if (user.tenant.status === 'SUSPENDED') {
+      await recordLoginFailure(meta, user, 'tenant_suspended');
+      throw tenantSuspended();
+    }
+    return prisma.$transaction(async (tx) => {
+      await apiAuthRepository.updateUser(tx, user.id, { failedLoginCount: 0, lockedUntil: null, lastLoginAt: at });
+      const familyId = randomUUID();
+      const pair = await issuePair(tx, user, familyId);
+      await audit.record(tx, {
+        ...authActor(meta, user),
+        tenantId: user.tenantId,
+        action: 'api.auth.login',
+        resource: 'User',
+        recordId: user.id,
+      });
+      return pair;
+    });
+  }
+
+  /**
+   * Rotates a refresh token: the presented token is marked used and a new one of the same family
+   * is issued. Presenting a used token again is reuse (a stolen copy): the whole family is
+   * revoked, so both the thief and the victim must log in again.
+   */
+  async function refresh(meta: RequestMeta, raw: RefreshInput): Promise<TokenPair> {
+    const input = RefreshInput.parse(raw);
+    const tokenHash = hashRefreshToken(input.refreshToken);
+    const outcome = await prisma.$transaction(async (tx): Promise<{ pair: TokenPair } | { error: AppError }> => {
+      const row = await apiAuthRepository.lockRefreshToken(tx, tokenHash);
+      if (!row) return { error: invalidToken('unknown refresh token') };
+      const at = now();
+      const user = await apiAuthRepository.userStatus(tx, row.userId);
+      const event = {
+        ...authActor(meta, user),
+        tenantId: row.tenantId,
+        resource: 'User',
+        recordId: row.userId,
+      };
+      if (row.usedAt) {
+        const revoked = await apiAuthRepository.revokeFamily(tx, row.familyId, at);
+        await audit.record(tx, {
+          ...event,
+          action: 'api.auth.refresh_reuse',
+          outcome: 'DENIED',
+          reason: `refresh token reused; ${revoked} token(s) of the family revoked`,
+        });
+        return { error: new AppError({ code: 'AUTH.REFRESH_TOKEN_REUSED', kind: 'UNAUTHENTICATED' }) };
+      }
+      const problem = row.revokedAt
+        ? 'revoked'
+        : row.expiresAt <= at
+          ? 'expired'
+          : !user || user.status !== 'ACTIVE'
+            ? 'inactive_user'
+            : user.tenant.status !== 'ACTIVE'
+              ? `tenant_${user.tenant.status.toLowerCase()}`
+              : null;
+      if (problem || !user) {
+        await audit.record(tx, { ...event, action: 'api.auth.refresh', outcome: 'FAILURE', reason: problem ?? 'inactive_user' });
+        return { error: problem === 'tenant_suspended' ? tenantSuspended() : invalidToken(problem ?? undefined) };
+      }
+      await apiAuthRepository.markUsed(tx, row.id, at);
+      const pair = await issuePair(tx, { id: row.userId, tenantId: row.tenantId, role: user.role }, row.familyId);
+      await audit.record(tx, { ...event, action: 'api.auth.refresh' });
+      return { pair };
+    });
+    if ('error' in outcome) throw outcome.error;
+    return outcome.pair;
+  }
+
+  /** Ends a session: every token of the refresh token's family is revoked, access tokens included. */
+  async function logout(meta: RequestMeta, raw: RefreshInput): Promise<void> {
+    const input = RefreshInput.parse(raw);
+    const tokenHash = hashRefreshToken(input.refreshToken);
+    const found = await prisma.$transaction(async (tx) => {
+      const row = await apiAuthRepository.lockRefreshToken(tx, tokenHash);
+      if (!row) return false;
+      const user = await apiAuthRepository.userStatus(tx, row.userId);
+      await apiAuthRepository.revokeFamily(tx, row.familyId, now());
+      await audit.record(tx, {
+        ...authActor(meta, user),
+        tenantId: row.tenantId,
+        action: 'api.auth.logout',
+        resource: 'User',
+        recordId: row.userId,
+      });
+      return true;
+    });
+    if (!found) throw invalidToken('unknown refresh token');
+  }
+
+  /**
+   * The per-request check of a bearer token: signature and expiry, then (one query) the user is
+   * ACTIVE, the tenant ACTIVE and the session not logged out. Returns the user's service context.
+   */
+  async function authenticate(accessToken: string, meta: RequestMeta = {}): Promise<ServiceContext> {
+    const claims = await signer.verifyAccess(accessToken);
+    if (!isUuid(claims.userId) || !isUuid(claims.familyId)) throw invalidToken('claims');
+    const principal = await apiAuthRepository.loadPrincipal(prisma, claims.userId, claims.familyId, deps.pool);
+    if (!principal || principal.tenantId !== claims.tenantId) throw invalidToken('unknown user');
+    if (principal.status !== 'ACTIVE') throw invalidToken('inactive user');
+    if (principal.familyRevoked) throw invalidToken('session ended');
+    if (principal.tenantStatus === 'SUSPENDED') throw tenantSuspended();
+    if (principal.tenantStatus !== 'ACTIVE') throw invalidToken('tenant closed');
+    return buildUserContext(
+      { id: claims.userId, role: principal.role, tenantId: principal.tenantId, locale: principal.locale },
+      meta,
+    );
+  }
+
+  /** The signed-in user and their tenant. */
+  async function getProfile(ctx: ServiceContext): Promise<User & { tenant: Tenant }> {
+    const user = await prisma.user.findFirst({
+      where: { AND: [scope(ctx, 'read', 'User'), { id: ctx.actor.id }] },
+      include: { tenant: true },
+    });
+    if (!user) throw new AppError({ code: 'USER.NOT_FOUND', kind: 'NOT_FOUND' });
+    return user;
+  }
+
+  return { register, issueTokens, refresh, logout, authenticate, getProfile, signer };
+}

@@ -1,0 +1,294 @@
+import type { AuditEvent, Prisma, PrismaClient } from '@prisma/client';
+import type { Writable } from 'node:stream';
+import type pg from 'pg';
+import type { ServiceContext } from '../../lib/context.js';
+import { AppError, validation } from '../../lib/errors.js';
+import { deny, requireAbility, scope } from '../shared/guard.js';
+import { streamAuditExport, type ExportQuery } from './audit.export.js';
+import { auditRepository } from './audit.repository.js';
+import { AuditExportFormat, AuditPage, AuditSearchFilters, VerifyAuditInput } from './audit.schemas.js';
+import { actorFields, type AuditTrail } from './audit.service.js';
+import { verifyChains, type ChainBreak, type VerificationResult } from './audit.verify.js';
+
+export interface AuditConsoleDeps {
+  prisma: PrismaClient;
+  pool: Pick<pg.Pool, 'connect'>;
+  audit: AuditTrail;
+  /** Current key first; retired keys after it still verify old checkpoints. */
+  checkpointKeys: readonly string[];
+  checkpointEvery: number;
+}
+
+/** An event as the console shows it: JSON-safe (bigints as strings, time in ISO 8601). */
+export interface AuditEventView {
+  id: string;
+  chainKey: string;
+  seq: string;
+  tenantId: string | null;
+  occurredAt: string;
+  actorType: string;
+  actorId: string | null;
+  actorRole: string | null;
+  action: string;
+  resource: string | null;
+  recordId: string | null;
+  outcome: string;
+  reason: string | null;
+  diff: unknown;
+  ip: string | null;
+  userAgent: string | null;
+  correlationId: string | null;
+  prevHash: string;
+  hash: string;
+}
+
+/** What the compliance dashboard shows about the last verification. */
+export interface VerificationSummary {
+  status: 'intact' | 'broken';
+  tenantId: string | null;
+  chains: number;
+  events: number;
+  checkpoints: number;
+  breaks: ChainBreak[];
+  durationMs: number;
+}
+
+export interface LastVerification extends VerificationSummary {
+  verifiedAt: string;
+  eventId: string;
+  actorType: string;
+  actorId: string | null;
+}
+
+export interface ExportManifest {
+  kind: 'audit-trail';
+  format: AuditExportFormat;
+  rows: number;
+  bytes: number;
+  sha256: string;
+  filters: Record<string, string>;
+  requestedBy: { type: string; id: string; role: string };
+  correlationId: string;
+  createdAt: string;
+  /** The 'audit.export' event that records this export. */
+  auditEventId: string;
+}
+
+const MAX_BREAKS_IN_EVENT = 50;
+
+const toView = (e: AuditEvent): AuditEventView => ({
+  ...e,
+  id: e.id.toString(),
+  seq: e.seq.toString(),
+  occurredAt: e.occurredAt.toISOString(),
+  diff: e.diff ?? null,
+});
+
+function encodeCursor(e: AuditEvent): string {
+  return Buffer.from(JSON.stringify({ t: e.occurredAt.toISOString(), id: e.id.toString() })).toString('base64url');
+}
+
+function decodeCursor(cursor: string): { t: Date; id: bigint } {
+  try {
+    const raw = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as { t: string; id: string };
+    const t = new Date(raw.t);
+    if (Number.isNaN(t.getTime()) || !/^\d{1,19}$/.test(raw.id)) throw new Error('bad cursor');
+    return { t, id: BigInt(raw.id) };
+  } catch {
+    throw validation([{ field: 'cursor', code: 'invalid', message: 'Unknown cursor' }]);
+  }
+}
+
+const summarise = (r: VerificationResult): VerificationSummary => ({
+  status: r.status,
+  tenantId: r.tenantId,
+  chains: r.chains,
+  events: r.events,
+  checkpoints: r.checkpoints,
+  breaks: r.breaks.slice(0, MAX_BREAKS_IN_EVENT),
+  durationMs: r.durationMs,
+});
+
+/** Filters as plain strings (manifest, audit diff). */
+function describeFilters(f: ReturnType<typeof AuditSearchFilters.parse>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(f)) if (v !== undefined) out[k] = v instanceof Date ? v.toISOString() : String(v);
+  return out;
+}
+
+/**
+ * The tenants whose audit events the actor may read, from their CASL rules: 'all', a list, or
+ * null (none). Streaming exports cannot use a Prisma `where`, so only conditions on tenantId are
+ * translated; anything else is refused rather than guessed.
+ */
+function readableTenants(ctx: ServiceContext): 'all' | string[] | null {
+  if (!ctx.ability.can('read', 'AuditEvent')) return null;
+  const rules = ctx.ability.rulesFor('read', 'AuditEvent');
+  const unsupported = () => new AppError({ code: 'AUDIT.EXPORT_SCOPE_UNSUPPORTED', kind: 'FORBIDDEN' });
+  if (rules.some((r) => r.inverted && r.conditions)) throw unsupported();
+  const allowing = rules.filter((r) => !r.inverted);
+  if (allowing.some((r) => !r.conditions)) return 'all';
+  const ids = new Set<string>();
+  for (const rule of allowing) {
+    const cond = rule.conditions as Record<string, unknown>;
+    const keys = Object.keys(cond);
+    const value = cond.tenantId;
+    if (keys.length !== 1 || keys[0] !== 'tenantId') throw unsupported();
+    if (typeof value === 'string') ids.add(value);
+    else if (value && typeof value === 'object' && Array.isArray((value as { in?: unknown }).in))
+      for (const id of (value as { in: unknown[] }).in) ids.add(String(id));
+    else throw unsupported();
+  }
+  return [...ids];
+}
+
+export type AuditConsoleService = ReturnType<typeof createAuditConsoleService>;
+
+/** The compliance console: search, verification (audited, last result kept) and export of the trail. */
+export function createAuditConsoleService(deps: AuditConsoleDeps) {
+  const { prisma, pool, audit } = deps;
+
+  /** Newest-first page of events matching the filters, within what the actor may read. */
+  async function search(ctx: ServiceContext, rawFilters: AuditSearchFilters = {}, rawPage: AuditPage = {}) {
+    const f = AuditSearchFilters.parse(rawFilters);
+    const page = AuditPage.parse(rawPage);
+    await requireAbility(deps, ctx, 'read', 'AuditEvent', { action: 'audit.search', tenantId: f.tenantId ?? null });
+    const and: Prisma.AuditEventWhereInput[] = [scope(ctx, 'read', 'AuditEvent')];
+    if (f.tenantId) and.push({ tenantId: f.tenantId });
+    if (f.actorId) and.push({ actorId: f.actorId });
+    if (f.action) and.push({ action: f.action });
+    if (f.outcome) and.push({ outcome: f.outcome });
+    if (f.from) and.push({ occurredAt: { gte: f.from } });
+    if (f.to) and.push({ occurredAt: { lte: f.to } });
+    if (page.cursor) {
+      const c = decodeCursor(page.cursor);
+      and.push({ OR: [{ occurredAt: { lt: c.t } }, { occurredAt: c.t, id: { lt: c.id } }] });
+    }
+    const rows = await auditRepository.findPage(prisma, { AND: and }, page.limit + 1);
+    const items = rows.slice(0, page.limit);
+    return {
+      items: items.map(toView),
+      nextCursor: rows.length > page.limit ? encodeCursor(items[items.length - 1]!) : null,
+    };
+  }
+
+  /** Records a verification's result as an 'audit.verify' event (outcome in the diff). */
+  async function recordVerification(ctx: ServiceContext, result: VerificationResult): Promise<bigint> {
+    const created = await prisma.$transaction((tx) =>
+      audit.record(tx, {
+        ...actorFields(ctx),
+        tenantId: result.tenantId,
+        action: 'audit.verify',
+        resource: 'AuditEvent',
+        diff: { result: { from: null, to: summarise(result) } },
+      }),
+    );
+    return created.id;
+  }
+
+  /**
+   * Verifies every chain (or one tenant's) and records the result as an 'audit.verify' event,
+   * so the verification is itself on the record and the dashboard can show the last one.
+   */
+  async function verify(ctx: ServiceContext, raw: VerifyAuditInput = {}): Promise<VerificationResult> {
+    const input = VerifyAuditInput.parse(raw);
+    await requireAbility(deps, ctx, 'verify', 'AuditEvent', { action: 'audit.verify', tenantId: input.tenantId ?? null });
+    if (input.tenantId) {
+      const tenant = await prisma.tenant.findFirst({
+        where: { AND: [scope(ctx, 'read', 'Tenant'), { id: input.tenantId }] },
+        select: { id: true },
+      });
+      if (!tenant) throw await deny(deps, ctx, { action: 'audit.verify', resource: 'Tenant', recordId: input.tenantId });
+    }
+    const result = await verifyChains(pool, {
+      tenantId: input.tenantId ?? null,
+      checkpointKey: deps.checkpointKeys,
+      checkpointEvery: deps.checkpointEvery,
+    });
+    await recordVerification(ctx, result);
+    return result;
+  }
+
+  /** The most recent recorded verification (optionally of one tenant's chain), or null. */
+  async function lastVerification(ctx: ServiceContext, raw: VerifyAuditInput = {}): Promise<LastVerification | null> {
+    const input = VerifyAuditInput.parse(raw);
+    if (!ctx.ability.can('read', 'AuditEvent')) return null;
+    const where: Prisma.AuditEventWhereInput = {
+      AND: [
+        scope(ctx, 'read', 'AuditEvent'),
+        { action: 'audit.verify', outcome: 'SUCCESS' },
+        ...(input.tenantId ? [{ tenantId: input.tenantId }] : []),
+      ],
+    };
+    const event = await auditRepository.findLatest(prisma, where);
+    const summary = (event?.diff as { result?: { to?: VerificationSummary } } | null)?.result?.to;
+    if (!event || !summary) return null;
+    return {
+      ...summary,
+      verifiedAt: event.occurredAt.toISOString(),
+      eventId: event.id.toString(),
+      actorType: event.actorType,
+      actorId: event.actorId,
+    };
+  }
+
+  /**
+   * Streams the filtered trail (CSV or NDJSON) from PostgreSQL into `out` through a cursor and
+   * returns its SHA-256 manifest (also written to `manifestOut` when given). Recorded as one
+   * 'audit.export' event carrying the row count and checksum; if that record fails the export
+   * throws and has no manifest, so it must be discarded. The caller ends the streams.
+   */
+  async function exportTrail(
+    ctx: ServiceContext,
+    rawFilters: AuditSearchFilters,
+    rawFormat: AuditExportFormat,
+    out: Writable,
+    options: { manifestOut?: Writable } = {},
+  ): Promise<ExportManifest> {
+    const filters = AuditSearchFilters.parse(rawFilters);
+    const format = AuditExportFormat.parse(rawFormat);
+    await requireAbility(deps, ctx, 'export', 'AuditEvent', { action: 'audit.export', tenantId: filters.tenantId ?? null });
+    const tenants = readableTenants(ctx);
+    if (tenants === null)
+      throw await deny(
+        deps,
+        ctx,
+        { action: 'audit.export', resource: 'AuditEvent' },
+        new AppError({ code: 'AUTH.FORBIDDEN', kind: 'FORBIDDEN' }),
+      );
+    const query: ExportQuery = { ...filters, allowedTenantIds: tenants === 'all' ? undefined : tenants };
+    const streamed = await streamAuditExport(pool, query, format, out);
+    const described = describeFilters(filters);
+    const createdAt = new Date().toISOString();
+    const event = await prisma.$transaction((tx) =>
+      audit.record(tx, {
+        ...actorFields(ctx),
+        tenantId: filters.tenantId ?? null,
+        action: 'audit.export',
+        resource: 'AuditEvent',
+        diff: {
+          export: {
+            from: null,
+            to: { format, rows: streamed.rows, bytes: streamed.bytes, sha256: streamed.sha256, filters: described },
+          },
+        },
+      }),
+    );
+    const manifest: ExportManifest = {
+      kind: 'audit-trail',
+      format,
+      rows: streamed.rows,
+      bytes: streamed.bytes,
+      sha256: streamed.sha256,
+      filters: described,
+      requestedBy: { type: ctx.actor.type, id: ctx.actor.id, role: ctx.actor.role },
+      correlationId: ctx.correlationId,
+      createdAt,
+      auditEventId: event.id.toString(),
+    };
+    if (options.manifestOut) options.manifestOut.write(`${JSON.stringify(manifest, null, 2)}\n`);
+    return manifest;
+  }
+
+  return { search, verify, recordVerification, lastVerification, exportTrail };
+}

@@ -1,0 +1,138 @@
+import { AppError } from '../../lib/errors.js';
+
+/** A PostgreSQL type a parameter is cast to. Only these appear in generated SQL. */
+export type SqlType = 'uuid' | 'text' | 'timestamptz' | 'bigint' | 'boolean' | `"${string}"`;
+
+const quoteIdent = (name: string): string => {
+  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) throw new Error(`unsafe identifier ${name}`);
+  return `"${name}"`;
+};
+export const col = (alias: string, name: string): string => `${alias}.${quoteIdent(name)}`;
+
+/** The text form of a PostgreSQL array literal, every element quoted and escaped. */
+function arrayLiteral(values: readonly unknown[]): string {
+  return `{${values.map((v) => `"${String(v).replaceAll('\\', '\\\\').replaceAll('"', '\\"')}"`).join(',')}}`;
+}
+
+/**
+ * Builds SQL whose values are never spliced into the text. `COPY (query) TO STDOUT` cannot take
+ * bind parameters, so each value is bound with `SELECT set_config($1, $2, true)` (a real bind
+ * parameter, transaction-local) and the query reads it back as `current_setting(name)::type`.
+ * The generated text therefore only ever contains identifiers we chose and casts from SqlType.
+ */
+export class SqlParams {
+  readonly values: Array<{ name: string; value: string }> = [];
+  private readonly prefix: string;
+
+  constructor(prefix = 'bo_export') {
+    this.prefix = prefix;
+  }
+
+  /** A placeholder for one value. */
+  add(value: string | number | boolean | Date, type: SqlType): string {
+    const text = value instanceof Date ? value.toISOString() : String(value);
+    return `${this.ref(text)}::${type}`;
+  }
+
+  /** A placeholder for an array of values (for `= ANY(...)`). */
+  addArray(values: readonly (string | number)[], type: SqlType): string {
+    return `${this.ref(arrayLiteral(values))}::${type}[]`;
+  }
+
+  private ref(text: string): string {
+    const name = `${this.prefix}.p${this.values.length + 1}`;
+    this.values.push({ name, value: text });
+    return `current_setting('${name}')`;
+  }
+}
+
+/** The columns a CASL condition may mention on one model, with their SQL type. */
+export type FieldTypes = Readonly<Record<string, SqlType>>;
+
+const unsupported = (what: string) =>
+  new AppError({
+    code: 'EXPORT.SCOPE_UNSUPPORTED',
+    kind: 'INTERNAL_ERROR',
+    internal: `cannot translate ability condition: ${what}`,
+  });
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof Date);
+}
+
+function fieldCondition(column: string, type: SqlType, value: unknown, params: SqlParams): string {
+  if (value === null) return `${column} IS NULL`;
+  if (!isPlainObject(value)) {
+    if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' || value instanceof Date)
+      return `${column} = ${params.add(value, type)}`;
+    throw unsupported(`value of type ${typeof value}`);
+  }
+  const parts: string[] = [];
+  for (const [op, operand] of Object.entries(value)) {
+    switch (op) {
+      case 'equals':
+        parts.push(fieldCondition(column, type, operand, params));
+        break;
+      case 'in':
+        if (!Array.isArray(operand)) throw unsupported('in without array');
+        parts.push(operand.length ? `${column} = ANY(${params.addArray(operand as string[], type)})` : 'FALSE');
+        break;
+      case 'notIn':
+        if (!Array.isArray(operand)) throw unsupported('notIn without array');
+        parts.push(operand.length ? `NOT (${column} = ANY(${params.addArray(operand as string[], type)}))` : 'TRUE');
+        break;
+      case 'not':
+        parts.push(`NOT (${fieldCondition(column, type, operand, params)})`);
+        break;
+      default:
+        throw unsupported(`operator ${op}`);
+    }
+  }
+  return parts.reduce(sqlAnd, 'TRUE');
+}
+
+/**
+ * Translates the Prisma `where` that CASL's `accessibleBy` produces into a SQL condition over
+ * `alias`. Only the shapes our ability definition emits are understood (AND/OR/NOT, equality,
+ * `in`, `notIn`, `not`, on the listed fields); anything else throws, so an export fails closed
+ * rather than exporting more than the requester may see.
+ */
+export function prismaWhereToSql(where: unknown, alias: string, fields: FieldTypes, params: SqlParams): string {
+  if (!isPlainObject(where)) throw unsupported('non-object where');
+  const parts: string[] = [];
+  for (const [key, value] of Object.entries(where)) {
+    if (value === undefined) continue;
+    if (key === 'AND') {
+      const list = Array.isArray(value) ? value : [value];
+      parts.push(list.map((w) => prismaWhereToSql(w, alias, fields, params)).reduce(sqlAnd, 'TRUE'));
+    } else if (key === 'OR') {
+      if (!Array.isArray(value)) throw unsupported('OR without array');
+      parts.push(value.map((w) => prismaWhereToSql(w, alias, fields, params)).reduce(sqlOr, 'FALSE'));
+    } else if (key === 'NOT') {
+      const list = Array.isArray(value) ? value : [value];
+      const any = list.map((w) => prismaWhereToSql(w, alias, fields, params)).reduce(sqlOr, 'FALSE');
+      parts.push(any === 'FALSE' ? 'TRUE' : any === 'TRUE' ? 'FALSE' : `NOT (${any})`);
+    } else {
+      const type = fields[key];
+      if (!type) throw unsupported(`field ${key}`);
+      parts.push(fieldCondition(col(alias, key), type, value, params));
+    }
+  }
+  return parts.reduce(sqlAnd, 'TRUE');
+}
+
+/** `a OR b` that stays readable (and cheap) when either side is a constant. */
+export function sqlOr(a: string, b: string): string {
+  if (a === 'TRUE' || b === 'TRUE') return 'TRUE';
+  if (a === 'FALSE') return b;
+  if (b === 'FALSE') return a;
+  return `(${a}) OR (${b})`;
+}
+
+/** `a AND b`, simplified the same way. */
+export function sqlAnd(a: string, b: string): string {
+  if (a === 'FALSE' || b === 'FALSE') return 'FALSE';
+  if (a === 'TRUE') return b;
+  if (b === 'TRUE') return a;
+  return `(${a}) AND (${b})`;
+}

@@ -1,0 +1,217 @@
+import { checkpointAllChains } from '../audit/audit.checkpoint.js';
+import PgBoss from 'pg-boss';
+import type { Runtime } from '../../runtime.js';
+import type { Services } from '../../services.js';
+import { runExport, markFailed, type RunExportOptions } from '../exports/export.runner.js';
+import { createMailer, type Mailer } from '../mail/mail.service.js';
+import { createOutboxConsumers } from '../outbox/outbox.consumers.js';
+import { createOutboxDispatcher, type OutboxConsumer } from '../outbox/outbox.dispatcher.js';
+import { jobContext } from './jobs.context.js';
+import { recordJobFailure } from '../../lib/metrics.js';
+import { runExportMaintenance } from './jobs.maintenance.js';
+import { JOB_SCHEMA, QUEUES, SCHEDULES, type QueueName } from './jobs.queues.js';
+import { ensureJobSchema, type QueuePolicyOverrides } from './jobs.schema.js';
+import { z } from 'zod';
+
+export interface WorkerOptions {
+  /** Per-queue retry/expiry policies replacing the defaults (tests shorten them). */
+  queuePolicies?: QueuePolicyOverrides;
+  /** pg-boss polling interval (seconds, >= 0.5). */
+  pollingIntervalSeconds?: number;
+  /** pg-boss maintenance (expiry of lost jobs, archiving) interval in seconds. */
+  maintenanceIntervalSeconds?: number;
+  /** Outbox polling interval in milliseconds. */
+  outboxIntervalMs?: number;
+  /** Outbox lease: how long a claimed event stays hidden from other dispatchers. */
+  outboxLeaseSeconds?: number;
+  /** Queues to work; all by default. A worker started with [] only dispatches the outbox. */
+  queues?: QueueName[];
+  /** Register the cron schedules (default true). */
+  schedule?: boolean;
+  /** Export tuning and hooks (progress granularity; tests use onProgress to pace an export). */
+  exports?: Pick<RunExportOptions, 'progressEvery' | 'onProgress'>;
+  /** Mailer to use instead of the one built from configuration. */
+  mailer?: Mailer;
+  /** Extra outbox consumers (by event type), added to the product's. */
+  consumers?: Record<string, OutboxConsumer>;
+  /** How long stop() lets in-flight jobs finish before releasing them for a retry. */
+  stopTimeoutMs?: number;
+}
+
+export interface Workers {
+  stop(): Promise<void>;
+  /** The pg-boss instance (queue health for dashboards and metrics). */
+  boss: PgBoss;
+}
+
+const JobData = {
+  export: z.object({ exportJobId: z.uuid(), tenantId: z.uuid().nullable() }),
+  erasureUser: z.object({ userId: z.uuid(), tenantId: z.uuid() }),
+  recurringTenant: z.object({ tenantId: z.uuid() }),
+};
+
+/**
+ * Starts the background workers of this process: the pg-boss queues (exports, erasure,
+ * recurring rules, maintenance) with their cron schedules, and the outbox dispatcher. pg-boss's
+ * schema is installed/migrated first as the database owner (jobs.schema.ts); the workers then
+ * run as the application role. `stop()` stops taking work, lets in-flight jobs finish (up to
+ * stopTimeoutMs; unfinished ones are released to be retried) and must run before pools close.
+ */
+export async function startWorkers(runtime: Runtime, services: Services, options: WorkerOptions = {}): Promise<Workers> {
+  const { config, logger, prisma, pool } = runtime;
+  const log = logger.child({ component: 'worker' });
+  await ensureJobSchema(runtime.ownerUrl, options.queuePolicies);
+
+  const boss = new PgBoss({
+    connectionString: runtime.appUrl,
+    schema: JOB_SCHEMA,
+    max: 4,
+    migrate: false,
+    supervise: true,
+    schedule: options.schedule !== false,
+    maintenanceIntervalSeconds: options.maintenanceIntervalSeconds ?? 60,
+    application_name: 'backoffice-worker',
+  });
+  boss.on('error', (err: Error) => log.warn({ err: err.message }, 'job queue error'));
+  await boss.start();
+
+  const inFlight = new Set<AbortController>();
+  const polling = { pollingIntervalSeconds: options.pollingIntervalSeconds ?? 2, includeMetadata: true as const, batchSize: 1 };
+  const wanted = new Set<QueueName>(options.queues ?? Object.values(QUEUES));
+  const exportDeps = { prisma, pool, audit: services.audit, exportDir: config.EXPORT_DIR, logger: log };
+
+  const work = async <T>(queue: QueueName, handler: (job: PgBoss.JobWithMetadata<T>) => Promise<unknown>) => {
+    if (!wanted.has(queue)) return;
+    await boss.work<T>(queue, polling, async ([job]) => {
+      if (!job) return;
+      const started = Date.now();
+      try {
+        const result = await handler(job);
+        log.debug({ queue, jobId: job.id, ms: Date.now() - started }, 'job done');
+        return result;
+      } catch (err) {
+        log.warn(
+          { queue, jobId: job.id, retry: job.retryCount, err: (err as Error).message },
+          'job failed; pg-boss retries it with backoff',
+        );
+        recordJobFailure(queue);
+        throw err;
+      }
+    });
+  };
+
+  await work<z.infer<typeof JobData.export>>(QUEUES.exportRun, async (job) => {
+    const data = JobData.export.parse(job.data);
+    const controller = new AbortController();
+    inFlight.add(controller);
+    try {
+      const row = await prisma.exportJob.findUnique({ where: { id: data.exportJobId }, select: { tenantId: true } });
+      // The job carries the tenant: a job whose tenant does not match its export is refused.
+      if (row && row.tenantId !== data.tenantId) {
+        await markFailed(exportDeps, data.exportJobId, null, 'EXPORT.TENANT_MISMATCH');
+        return { outcome: 'refused' };
+      }
+      const result = await runExport(exportDeps, data.exportJobId, {
+        ...options.exports,
+        signal: controller.signal,
+        correlationId: `job-${job.id}`,
+      });
+      return { outcome: result.outcome };
+    } catch (err) {
+      const last = job.retryCount >= job.retryLimit;
+      const code = `EXPORT.FAILED: ${(err as Error).message}`.slice(0, 300);
+      if (last) await markFailed(exportDeps, data.exportJobId, null, code).catch(() => {});
+      else
+        await prisma.exportJob
+          .updateMany({ where: { id: data.exportJobId, status: 'RUNNING' }, data: { status: 'QUEUED', error: code } })
+          .catch(() => {});
+      throw err;
+    } finally {
+      inFlight.delete(controller);
+    }
+  });
+
+  const maintenanceDeps = { prisma, audit: services.audit, exportDir: config.EXPORT_DIR, jobs: boss, logger: log };
+  await work(QUEUES.exportMaintenance, async (job) => {
+    const result = await runExportMaintenance(maintenanceDeps, jobContext(job.name, job.id));
+    // Expired Idempotency-Key rows (24 h) hold response bodies: remove them on the same beat.
+    const idempotencyKeysPurged = await services.idempotency.purgeExpired();
+    return { ...result, idempotencyKeysPurged };
+  });
+  // Exports requested while no worker (or no pg-boss schema) existed are queued now.
+  if (wanted.has(QUEUES.exportRun))
+    await runExportMaintenance(maintenanceDeps, jobContext(QUEUES.exportMaintenance)).catch((err: unknown) =>
+      log.warn({ err: (err as Error).message }, 'export maintenance at start-up failed'),
+    );
+
+  await work(QUEUES.erasureSweep, async (job) => {
+    const due = await services.erasure.dueUsers(jobContext(job.name, job.id));
+    for (const d of due) await boss.send(QUEUES.erasureUser, d, { singletonKey: d.userId, singletonSeconds: 300 });
+    return { enqueued: due.length };
+  });
+
+  await work<z.infer<typeof JobData.erasureUser>>(QUEUES.erasureUser, async (job) => {
+    const data = JobData.erasureUser.parse(job.data);
+    return services.erasure.eraseUser(jobContext(job.name, job.id), data);
+  });
+
+  await work(QUEUES.recurringSweep, async (job) => {
+    const tenants = await services.recurring.dueTenantIds(jobContext(job.name, job.id));
+    for (const tenantId of tenants)
+      await boss.send(QUEUES.recurringTenant, { tenantId }, { singletonKey: tenantId, singletonSeconds: 300 });
+    return { enqueued: tenants.length };
+  });
+
+  await work<z.infer<typeof JobData.recurringTenant>>(QUEUES.recurringTenant, async (job) => {
+    const data = JobData.recurringTenant.parse(job.data);
+    return services.recurring.materialiseTenant(jobContext(job.name, job.id), data.tenantId);
+  });
+
+  await work(QUEUES.auditCheckpoint, async () => {
+    const result = await checkpointAllChains(pool, {
+      checkpointKey: runtime.secrets.auditCheckpointKey,
+      // The signed heads also go to the logs: evidence kept outside the database.
+      onSigned: (e) => log.info({ checkpoint: e }, 'audit chain head signed'),
+      onRefused: (e) =>
+        log.error({ chainKey: e.chainKey, reason: e.reason }, 'audit chain refused for checkpoint: verify it now'),
+    });
+    return { chains: result.chains, signed: result.signed.length, refused: result.refused.length };
+  });
+
+  if (options.schedule !== false) {
+    for (const s of SCHEDULES) if (wanted.has(s.queue)) await boss.schedule(s.queue, s.cron, {}, { tz: 'UTC' });
+  }
+
+  const mailer = options.mailer ?? createMailer({ prisma, config, logger: log });
+  const dispatcher = createOutboxDispatcher({
+    prisma,
+    logger: log,
+    leaseSeconds: options.outboxLeaseSeconds,
+    consumers: {
+      ...createOutboxConsumers({
+        prisma,
+        mailer,
+        resetSecret: runtime.secrets.jwtSecret,
+        publicUrl: config.PUBLIC_URL ?? `http://localhost:${config.PORT}`,
+      }),
+      ...options.consumers,
+    },
+  });
+  const outbox = dispatcher.start(options.outboxIntervalMs ?? 1000);
+  log.info({ queues: [...wanted] }, 'workers started');
+
+  let stopping: Promise<void> | undefined;
+  return {
+    boss,
+    stop: () =>
+      (stopping ??= (async () => {
+        await outbox.stop();
+        // Graceful: no new jobs; in-flight ones finish, or are failed (= retried later) at the timeout.
+        await boss.stop({ graceful: true, wait: true, timeout: options.stopTimeoutMs ?? 15_000, close: true });
+        // Anything still running was released by pg-boss: stop writing its files.
+        for (const c of inFlight) c.abort();
+        if (!options.mailer) mailer.close();
+        log.info('workers stopped');
+      })()),
+  };
+}

@@ -1,0 +1,83 @@
+import type { OutboxEvent, PrismaClient } from '@prisma/client';
+import { z } from 'zod';
+import { translate } from '../../lib/i18n.js';
+import type { Mailer } from '../mail/mail.service.js';
+import { createPasswordResetToken } from '../mail/password-reset-token.js';
+import type { OutboxConsumer } from './outbox.dispatcher.js';
+
+export interface ConsumerDeps {
+  prisma: PrismaClient;
+  mailer: Mailer;
+  /** Signs password-reset links. */
+  resetSecret: string;
+  /** Base URL of the app for links (config.PUBLIC_URL or the local address). */
+  publicUrl: string;
+}
+
+const TenantSuspended = z.object({ tenantId: z.uuid() });
+const PasswordResetRequested = z.object({ userId: z.uuid(), tenantId: z.uuid() });
+
+/** The event's tenant must be the payload's: a consumer never acts on another tenant than the event's. */
+function requireSameTenant(event: OutboxEvent, tenantId: string): void {
+  if (event.tenantId && event.tenantId !== tenantId) throw new Error('outbox event tenant does not match its payload');
+}
+
+const letter = (locale: string, name: string, body: string) =>
+  `${translate(locale, 'jobs:mail.greeting', { name })}\n\n${body}\n\n${translate(locale, 'jobs:mail.signature')}\n`;
+
+/**
+ * The consumers of the outbox, by event type. Each re-reads the current state (the tenant, the
+ * user) when it runs, acts only within the event's tenant, skips people who have closed their
+ * account, and sends mail keyed by the event id, so a redelivery sends nothing.
+ */
+export function createOutboxConsumers(deps: ConsumerDeps): Record<string, OutboxConsumer> {
+  const { prisma, mailer } = deps;
+
+  return {
+    /** A suspended tenant's owner is told (written by services.tenants.suspend). */
+    'tenant.suspended': async (event) => {
+      const { tenantId } = TenantSuspended.parse(event.payload);
+      requireSameTenant(event, tenantId);
+      const tenant = await prisma.tenant.findUnique({ where: { id: tenantId }, select: { id: true, name: true } });
+      if (!tenant) return;
+      const owner = await prisma.user.findFirst({
+        where: { tenantId, role: 'OWNER', status: { notIn: ['CLOSED', 'DISABLED'] }, erasedAt: null },
+        orderBy: { createdAt: 'asc' },
+        select: { email: true, name: true, locale: true },
+      });
+      if (!owner) return;
+      await mailer.send({
+        dedupeKey: event.id,
+        to: owner.email,
+        subject: translate(owner.locale, 'jobs:mail.tenantSuspended.subject', { tenant: tenant.name }),
+        text: letter(
+          owner.locale,
+          owner.name,
+          translate(owner.locale, 'jobs:mail.tenantSuspended.text', { tenant: tenant.name }),
+        ),
+      });
+    },
+
+    /** A reset link for the user (written by services.users.requestPasswordReset). */
+    'user.password_reset_requested': async (event) => {
+      const { userId, tenantId } = PasswordResetRequested.parse(event.payload);
+      requireSameTenant(event, tenantId);
+      const user = await prisma.user.findFirst({
+        where: { id: userId, tenantId },
+        select: { id: true, email: true, name: true, locale: true, status: true, erasedAt: true, passwordResetSentAt: true },
+      });
+      if (!user || user.erasedAt || user.status === 'CLOSED' || user.status === 'DISABLED' || !user.passwordResetSentAt) return;
+      const token = createPasswordResetToken(deps.resetSecret, user.id, user.passwordResetSentAt);
+      const link = `${deps.publicUrl.replace(/\/$/, '')}/reset-password?token=${encodeURIComponent(token)}`;
+      const body = (l: string) =>
+        letter(user.locale, user.name, translate(user.locale, 'jobs:mail.passwordReset.text', { link: l }));
+      await mailer.send({
+        dedupeKey: event.id,
+        to: user.email,
+        subject: translate(user.locale, 'jobs:mail.passwordReset.subject'),
+        text: body(link),
+        ledgerText: body(translate(user.locale, 'jobs:mail.passwordReset.linkOmitted')),
+      });
+    },
+  };
+}

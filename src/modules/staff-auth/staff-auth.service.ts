@@ -1,0 +1,342 @@
+import type { ServiceContext } from '../../lib/context.js';
+import { AppError, validation } from '../../lib/errors.js';
+import { normaliseLocale } from '../../lib/i18n.js';
+import { buildStaffContext, type RequestMeta } from '../access/context.factory.js';
+import { decoyHash, LOCKOUT_MINUTES, LOCKOUT_THRESHOLD, verifyPassword } from '../access/password.js';
+import { diffRecords } from '../audit/audit.redact.js';
+import { actorFields } from '../audit/audit.service.js';
+import type { CoreDeps } from '../shared/deps.js';
+import { deny, requireAbility, scope } from '../shared/guard.js';
+import type { Tx } from '../../db/prisma.js';
+import { staffAuthRepository as repo, type StaffSessionRow } from './staff-auth.repository.js';
+import {
+  SecondFactorInput,
+  StaffLocaleInput,
+  StaffLoginInput,
+  TotpDisableInput,
+  TotpEnrollInput,
+  type LoginMeta,
+  type LoginOutcome,
+  type StaffSessionUser,
+} from './staff-auth.schemas.js';
+import { generateTotpSecret, matchTotp, otpauthUri } from './totp.js';
+
+export type StaffAuthService = ReturnType<typeof createStaffAuthService>;
+
+/** Why a login was refused. The caller shows one generic message for all of them. */
+export type LoginRefusal = 'unknown_account' | 'invalid_password' | 'invalid_second_factor' | 'locked' | 'disabled';
+
+/** A refused staff login; `refusal` is for logs and tests, never shown (it would reveal accounts). */
+export class StaffLoginError extends AppError {
+  constructor(readonly refusal: LoginRefusal) {
+    super({ code: 'STAFF_AUTH.INVALID_CREDENTIALS', kind: 'UNAUTHENTICATED', internal: `staff login refused: ${refusal}` });
+  }
+}
+
+/** Why a session was ended by the server rather than by its owner. */
+export type SessionEnd = 'disabled' | 'revoked' | 'idle_timeout' | 'absolute_timeout';
+
+export type SessionCheck = { ok: true; user: StaffSessionUser } | { ok: false; reason: 'disabled' | 'revoked' };
+
+const toSessionUser = (row: StaffSessionRow): StaffSessionUser => ({
+  id: row.id,
+  email: row.email,
+  name: row.name,
+  role: row.role,
+  locale: normaliseLocale(row.locale),
+  sessionVersion: row.sessionVersion,
+});
+
+/**
+ * Staff authentication: password login with per-account lockout, session re-checks, logout and
+ * the staff member's language. Every login attempt, logout and server-ended session is audited.
+ */
+export function createStaffAuthService(deps: CoreDeps) {
+  const { prisma, audit } = deps;
+
+  const requestFields = (meta: LoginMeta) => ({
+    ip: meta.ip ?? null,
+    userAgent: meta.userAgent ?? null,
+    correlationId: meta.correlationId,
+  });
+
+  type LoginEvent = {
+    actorType: 'STAFF';
+    actorId: string;
+    actorRole: StaffSessionUser['role'];
+    ip: string | null;
+    userAgent: string | null;
+    correlationId: string;
+    action: string;
+    resource: string;
+    recordId: string;
+  };
+
+  /**
+   * One attempt against an account, in a transaction holding its row lock (concurrent failures
+   * count once each): a disabled or locked account is refused whatever the credential; a wrong
+   * credential counts towards the lockout; a right one runs `onSuccess`.
+   */
+  async function attempt(
+    staffId: string,
+    event: LoginEvent,
+    credentialOk: boolean,
+    failureReason: 'invalid_password' | 'invalid_totp',
+    onSuccess: (tx: Tx, now: Date) => Promise<void>,
+  ): Promise<LoginRefusal | null> {
+    return prisma.$transaction(async (tx): Promise<LoginRefusal | null> => {
+      const state = await repo.lockForLogin(tx, staffId);
+      const now = new Date();
+      if (!state) return 'unknown_account';
+      if (state.status !== 'ACTIVE') {
+        await audit.record(tx, { ...event, outcome: 'DENIED', reason: 'disabled' });
+        return 'disabled';
+      }
+      if (state.lockedUntil && state.lockedUntil > now) {
+        // Attempts during a lock neither extend it nor count: the lock is the answer.
+        await audit.record(tx, { ...event, outcome: 'DENIED', reason: 'locked' });
+        return 'locked';
+      }
+      if (!credentialOk) {
+        // A lock that has run out starts a fresh count.
+        const failures = (state.lockedUntil ? 0 : state.failedLoginCount) + 1;
+        const lockedUntil = failures >= LOCKOUT_THRESHOLD ? new Date(now.getTime() + LOCKOUT_MINUTES * 60_000) : null;
+        const after = await repo.updateLoginState(tx, staffId, { failedLoginCount: failures, lockedUntil });
+        await audit.record(tx, {
+          ...event,
+          outcome: 'FAILURE',
+          reason: lockedUntil ? `${failureReason}_account_locked` : failureReason,
+          diff: diffRecords(
+            { failedLoginCount: state.failedLoginCount, lockedUntil: state.lockedUntil },
+            { failedLoginCount: after.failedLoginCount, lockedUntil: after.lockedUntil },
+          ),
+        });
+        return failureReason === 'invalid_password' ? 'invalid_password' : 'invalid_second_factor';
+      }
+      await onSuccess(tx, now);
+      return null;
+    });
+  }
+
+  const loginEvent = (
+    staff: { id: string; role: StaffSessionUser['role'] },
+    meta: LoginMeta,
+    action = 'staff.login',
+  ): LoginEvent => ({
+    actorType: 'STAFF',
+    actorId: staff.id,
+    actorRole: staff.role,
+    ...requestFields(meta),
+    action,
+    resource: 'StaffUser',
+    recordId: staff.id,
+  });
+
+  /**
+   * Verifies email and password (Argon2id). After LOCKOUT_THRESHOLD consecutive failures the
+   * account is locked for LOCKOUT_MINUTES, whatever the IP the attempts come from; a locked or
+   * disabled account is refused even with the right password. An account with TOTP gets
+   * `second_factor` (the password step is audited) and a session only after `completeSecondFactor`.
+   * Throws StaffLoginError.
+   */
+  async function login(meta: LoginMeta, raw: StaffLoginInput): Promise<LoginOutcome> {
+    const parsed = StaffLoginInput.safeParse(raw);
+    const input = parsed.success ? parsed.data : { email: '', password: '' };
+    const staff = input.email ? await repo.unsafeFindForLogin(prisma, input.email) : null;
+
+    if (!staff) {
+      // Same work as for a real account, so response time does not reveal which emails exist.
+      await verifyPassword(await decoyHash(), input.password);
+      await prisma.$transaction((tx) =>
+        audit.record(tx, {
+          actorType: 'STAFF',
+          actorId: null,
+          actorRole: null,
+          ...requestFields(meta),
+          action: 'staff.login',
+          resource: 'StaffUser',
+          outcome: 'FAILURE',
+          reason: 'unknown_account',
+        }),
+      );
+      throw new StaffLoginError('unknown_account');
+    }
+
+    const passwordOk = await verifyPassword(staff.passwordHash, input.password);
+    const secondFactor = !!staff.totpSecret;
+    const event = loginEvent(staff, meta, secondFactor ? 'staff.login.password' : 'staff.login');
+    const refusal = await attempt(staff.id, event, passwordOk, 'invalid_password', async (tx, now) => {
+      if (secondFactor) {
+        // The password is right; the lockout count stays until the second factor is right too.
+        await audit.record(tx, { ...event, outcome: 'SUCCESS', reason: 'second_factor_required' });
+        return;
+      }
+      await repo.updateLoginState(tx, staff.id, { failedLoginCount: 0, lockedUntil: null, lastLoginAt: now });
+      await audit.record(tx, { ...event, outcome: 'SUCCESS' });
+    });
+    if (refusal) throw new StaffLoginError(refusal);
+    return secondFactor
+      ? { status: 'second_factor', staffUserId: staff.id }
+      : { status: 'authenticated', user: toSessionUser(staff) };
+  }
+
+  /**
+   * The second step of a login for an account with TOTP (call only after `login` answered
+   * `second_factor` for this account). A wrong code counts towards the same lockout as a wrong
+   * password. Throws StaffLoginError.
+   */
+  async function completeSecondFactor(meta: LoginMeta, raw: SecondFactorInput): Promise<StaffSessionUser> {
+    const input = SecondFactorInput.parse(raw);
+    const staff = await repo.unsafeFindForSecondFactor(prisma, input.staffUserId);
+    if (!staff?.totpSecret) throw new StaffLoginError('unknown_account');
+    const event = loginEvent(staff, meta);
+    const codeOk = matchTotp(staff.totpSecret, input.code) !== null;
+    const refusal = await attempt(staff.id, event, codeOk, 'invalid_totp', async (tx, now) => {
+      await repo.updateLoginState(tx, staff.id, { failedLoginCount: 0, lockedUntil: null, lastLoginAt: now });
+      await audit.record(tx, { ...event, outcome: 'SUCCESS', reason: 'totp' });
+    });
+    if (refusal) throw new StaffLoginError(refusal);
+    return toSessionUser(staff);
+  }
+
+  /** A staff account by its login email, within what the actor may read, or NOT_FOUND. */
+  async function requireStaffIdByEmail(ctx: ServiceContext, email: string): Promise<string> {
+    const row = await prisma.staffUser.findFirst({
+      where: { AND: [scope(ctx, 'read', 'StaffUser'), { email: email.trim().toLowerCase() }] },
+      select: { id: true },
+    });
+    if (!row) throw new AppError({ code: 'STAFFUSER.NOT_FOUND', kind: 'NOT_FOUND' });
+    return row.id;
+  }
+
+  /** Whether the actor may change this staff account's second factor: their own, or a staff admin. */
+  async function requireTotpChange(ctx: ServiceContext, staffUserId: string, action: string): Promise<void> {
+    const self = ctx.actor.type === 'STAFF' && ctx.actor.id === staffUserId;
+    if (!self) await requireAbility(deps, ctx, 'update', 'StaffUser', { action, recordId: staffUserId });
+  }
+
+  /**
+   * Turns TOTP on for a staff account (their own, or by a superadmin or an operator's CLI) and
+   * returns the new secret and otpauth URI, shown once. From the next login the code is required.
+   */
+  async function enrollTotp(ctx: ServiceContext, raw: TotpEnrollInput): Promise<{ secret: string; uri: string }> {
+    const input = TotpEnrollInput.parse(raw);
+    await requireTotpChange(ctx, input.staffUserId, 'staff.totp.enable');
+    const secret = generateTotpSecret();
+    const email = await prisma.$transaction(async (tx) => {
+      const before = await repo.unsafeFindSessionState(tx, input.staffUserId);
+      if (!before) return null;
+      await repo.setTotpSecret(tx, before.id, secret);
+      await audit.record(tx, {
+        ...actorFields(ctx),
+        action: 'staff.totp.enable',
+        resource: 'StaffUser',
+        recordId: before.id,
+        diff: { totpSecret: { from: null, to: '[redacted]' } },
+      });
+      return before.email;
+    });
+    if (!email) throw await deny(deps, ctx, { action: 'staff.totp.enable', resource: 'StaffUser', recordId: input.staffUserId });
+    return { secret, uri: otpauthUri(secret, email) };
+  }
+
+  /** Turns TOTP off for a staff account (reason required): the password alone opens it again. */
+  async function disableTotp(ctx: ServiceContext, raw: TotpDisableInput): Promise<void> {
+    const input = TotpDisableInput.parse(raw);
+    await requireTotpChange(ctx, input.staffUserId, 'staff.totp.disable');
+    const done = await prisma.$transaction(async (tx) => {
+      const before = await repo.unsafeFindSessionState(tx, input.staffUserId);
+      if (!before) return false;
+      await repo.setTotpSecret(tx, before.id, null);
+      await audit.record(tx, {
+        ...actorFields(ctx),
+        action: 'staff.totp.disable',
+        resource: 'StaffUser',
+        recordId: before.id,
+        reason: input.reason,
+        diff: { totpSecret: { from: '[redacted]', to: null } },
+      });
+      return true;
+    });
+    if (!done) throw await deny(deps, ctx, { action: 'staff.totp.disable', resource: 'StaffUser', recordId: input.staffUserId });
+  }
+
+  /** Records that a staff member ended their session. */
+  async function logout(ctx: ServiceContext): Promise<void> {
+    await prisma.$transaction((tx) =>
+      audit.record(tx, { ...actorFields(ctx), action: 'staff.logout', resource: 'StaffUser', recordId: ctx.actor.id }),
+    );
+  }
+
+  /** Records that the server ended a session (timeout, disabled account, revoked sessions). */
+  async function recordSessionEnd(
+    user: Pick<StaffSessionUser, 'id' | 'role'>,
+    meta: LoginMeta,
+    reason: SessionEnd,
+  ): Promise<void> {
+    await prisma.$transaction((tx) =>
+      audit.record(tx, {
+        actorType: 'STAFF',
+        actorId: user.id,
+        actorRole: user.role,
+        ...requestFields(meta),
+        action: 'staff.session.end',
+        resource: 'StaffUser',
+        recordId: user.id,
+        reason,
+      }),
+    );
+  }
+
+  /**
+   * Re-reads a session's owner: a disabled account, or a bumped sessionVersion (disable, role
+   * change, "end all sessions"), ends the session at once. Returns the fresh session user.
+   */
+  async function checkSession(user: Pick<StaffSessionUser, 'id' | 'sessionVersion'>): Promise<SessionCheck> {
+    const row = await repo.unsafeFindSessionState(prisma, user.id);
+    if (!row || row.status !== 'ACTIVE') return { ok: false, reason: 'disabled' };
+    if (row.sessionVersion !== user.sessionVersion) return { ok: false, reason: 'revoked' };
+    return { ok: true, user: toSessionUser(row) };
+  }
+
+  /** The service context of a signed-in staff member: grants are read now, per request. */
+  function contextFor(user: Pick<StaffSessionUser, 'id' | 'role' | 'locale'>, meta: RequestMeta = {}): Promise<ServiceContext> {
+    return buildStaffContext(prisma, user, meta);
+  }
+
+  /** Stores the staff member's own language (the admin's language switch). */
+  async function setLocale(ctx: ServiceContext, raw: StaffLocaleInput): Promise<StaffSessionUser> {
+    const parsed = StaffLocaleInput.safeParse(raw);
+    if (!parsed.success) throw validation([{ field: 'locale', code: 'invalid', message: 'Supported languages: en, es' }]);
+    const input = parsed.data;
+    if (ctx.actor.type !== 'STAFF') throw new AppError({ code: 'AUTH.FORBIDDEN', kind: 'FORBIDDEN' });
+    const staffId = ctx.actor.id;
+    return prisma.$transaction(async (tx) => {
+      const before = await repo.unsafeFindSessionState(tx, staffId);
+      if (!before) throw new AppError({ code: 'STAFFUSER.NOT_FOUND', kind: 'NOT_FOUND' });
+      if (before.locale === input.locale) return toSessionUser(before);
+      const after = await repo.updateLocale(tx, staffId, input.locale);
+      await audit.record(tx, {
+        ...actorFields(ctx),
+        action: 'staff.locale.update',
+        resource: 'StaffUser',
+        recordId: staffId,
+        diff: diffRecords({ locale: before.locale }, { locale: after.locale }),
+      });
+      return toSessionUser(after);
+    });
+  }
+
+  return {
+    login,
+    completeSecondFactor,
+    enrollTotp,
+    disableTotp,
+    requireStaffIdByEmail,
+    logout,
+    recordSessionEnd,
+    checkSession,
+    contextFor,
+    setLocale,
+  };
+}

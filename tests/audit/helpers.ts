@@ -1,0 +1,53 @@
+import pg from 'pg';
+import type { TestContext } from '../helpers/db.js';
+import { TEST_SECRETS } from '../helpers/db.js';
+import { verifyChains, type VerificationResult } from '../../src/modules/audit/audit.verify.js';
+import { cliContext } from '../../src/cli/system-context.js';
+import { actorFields } from '../../src/modules/audit/audit.service.js';
+
+export const KEY = TEST_SECRETS.auditCheckpointKey;
+
+/** Verifies with the test context's key and checkpoint interval. */
+export const verify = (t: TestContext, tenantId?: string): Promise<VerificationResult> =>
+  verifyChains(t.runtime.pool, {
+    tenantId: tenantId ?? null,
+    checkpointKey: KEY,
+    checkpointEvery: t.config.AUDIT_CHECKPOINT_EVERY,
+  });
+
+/** Appends `n` simple events to a tenant's chain (or the global one), one transaction each. */
+export async function appendEvents(t: TestContext, tenantId: string | null, n: number, action = 'test.event'): Promise<void> {
+  const ctx = cliContext('test');
+  for (let i = 0; i < n; i += 1) {
+    await t.runtime.prisma.$transaction((tx) =>
+      t.services.audit.record(tx, {
+        ...actorFields(ctx),
+        tenantId,
+        action,
+        resource: 'Tenant',
+        recordId: tenantId,
+        diff: { n: { from: i, to: i + 1 } },
+      }),
+    );
+  }
+}
+
+/** A connection as the database superuser (what an attacker with full access would hold). */
+export async function asOwner<T>(t: TestContext, fn: (c: pg.Client) => Promise<T>): Promise<T> {
+  const c = new pg.Client({ connectionString: t.db.ownerUrl });
+  await c.connect();
+  try {
+    return await fn(c);
+  } finally {
+    await c.end();
+  }
+}
+
+/** Events of a chain as stored: id, seq, hash, prevHash (ascending seq). */
+export async function chainRows(t: TestContext, chainKey: string) {
+  const { rows } = await t.runtime.pool.query<{ id: string; seq: string; hash: string; prevHash: string }>(
+    `SELECT "id"::text AS id, "seq"::text AS seq, "hash", "prevHash" FROM "AuditEvent" e WHERE e."chainKey" = $1 ORDER BY e."seq"`,
+    [chainKey],
+  );
+  return rows;
+}
