@@ -1,6 +1,5 @@
 import { BaseRecord, BaseResource, flat, type ActionContext, type BaseProperty, type Filter, type ParamsType } from 'adminjs';
 import type { ServiceContext } from '../../src/lib/context.js';
-import { notFound } from '../../src/lib/errors.js';
 import { displayMoney } from '../../src/lib/money.js';
 import { MODEL_POLICIES, MONEY_COLUMNS, type AdminModel } from '../../src/modules/admin-records/admin-records.policy.js';
 import type { FilterClause } from '../../src/modules/admin-records/admin-records.schemas.js';
@@ -29,6 +28,9 @@ export interface ScopedResourceOptions {
   /** Extra (virtual) properties the adapter fills in, e.g. formatted money. */
   virtual?: BaseProperty[];
 }
+
+/** Action contexts (one per request) whose own record or selection has been looked up. */
+const resolvedContexts = new WeakSet<ActionContext>();
 
 /** Name of the formatted-money virtual property of an amount column. */
 export const formattedName = (column: string): string => `${column}Formatted`;
@@ -198,30 +200,42 @@ export class ScopedResource extends BaseResource {
   }
 
   /**
-   * One record within the actor's ability. Missing or out of scope: a record action answers 404
-   * (an attempt to act on it is audited as DENIED); a filter lookup just finds nothing.
+   * The record or bulk action whose own record lookup this is, or undefined. Only the first
+   * lookup of this resource under that action's context qualifies: later ones under the same
+   * context (AdminJS populating a self-reference, filter labels, other resources' references)
+   * are internal lookups, not the staff member's request, and are never audited as refusals.
+   */
+  #ownLookup(context: ActionContext | undefined, kind: 'record' | 'bulk'): ActionContext['action'] | undefined {
+    const action = context?.resource === this ? context.action : undefined;
+    if (!context || !action || (kind === 'record' ? !action.isRecordType() : !action.isBulkType())) return undefined;
+    if (resolvedContexts.has(context)) return undefined;
+    resolvedContexts.add(context);
+    return action;
+  }
+
+  /**
+   * One record within the actor's ability. For a record action's own record (show, edit, delete,
+   * custom actions), missing or out of scope answers 404 and the attempt is audited as DENIED,
+   * whether or not it exists; any other lookup just finds nothing.
    */
   override async findOne(id: string, context?: ActionContext): Promise<BaseRecord | null> {
     const ctx = await this.#ctx(context);
-    // Only this resource's own record actions; a lookup for another resource's filter is not one.
-    const action = context?.resource === this ? context.action : undefined;
+    const action = this.#ownLookup(context, 'record');
     const row = await this.#services.adminRecords.findOne(ctx, this.modelName, id, { audit: action?.name === 'show' });
     if (row) return this.#record(row, ctx);
-    if (action && action.isRecordType() && action.name !== 'show')
-      throw await this.#services.adminRecords.refuseMissing(ctx, this.modelName, action.name, id);
-    if (action && action.isRecordType()) throw notFound(this.modelName);
+    if (action) throw await this.#services.adminRecords.refuseMissing(ctx, this.modelName, action.name, String(id));
     return null;
   }
 
   /**
-   * Records among `ids` within the ability (reference names). For a bulk action the selection is
-   * all or nothing: one id outside the ability answers 404 (audited as a DENIED attempt).
+   * Records among `ids` within the ability (reference names). For a bulk action's own selection
+   * it is all or nothing: one id outside the ability answers 404 (audited as a DENIED attempt).
    */
   override async findMany(ids: Array<string | number>, context?: ActionContext): Promise<BaseRecord[]> {
     const ctx = await this.#ctx(context);
+    const action = this.#ownLookup(context, 'bulk');
     const rows = await this.#services.adminRecords.findMany(ctx, this.modelName, ids);
-    const action = context?.resource === this ? context.action : undefined;
-    if (action && action.isBulkType() && rows.length < new Set(ids.map(String)).size)
+    if (action && rows.length < new Set(ids.map(String)).size)
       throw await this.#services.adminRecords.refuseMissing(ctx, this.modelName, action.name, ids.map(String).join(','));
     return rows.map((row) => this.#record(row, ctx));
   }

@@ -197,4 +197,50 @@ describe('the restriction is in the SQL', () => {
     for (const sql of touching) expect(sql, sql).toMatch(/"tenantId" (IN|= ANY)|1=0/);
     expect((await t.runtime.prisma.account.findUniqueOrThrow({ where: { id: accountB.id } })).name).not.toBe('x');
   });
+
+  it("audits a refusal only for an action's own record lookup, never for AdminJS's other lookups", async () => {
+    const f = factories(t.runtime.prisma, t.services);
+    const [a, b] = [await f.tenant({ name: 'A' }), await f.tenant({ name: 'B' })];
+    const txA = await f.transaction(await f.account(a.id));
+    const txB = await f.transaction(await f.account(b.id));
+    const staff = await f.staff('SUPPORT', { grantTenantIds: [a.id] });
+    const resources = buildAdminResources({ prisma }, services);
+    const of = (id: string) => resources.find((r) => (r.resource as ScopedResource).id() === id)!.resource as ScopedResource;
+    const admin = { id: staff.id, email: staff.email, role: 'SUPPORT', locale: 'en', sessionVersion: 1 };
+    const action = (name: string, type: 'record' | 'bulk') => ({
+      name,
+      isRecordType: () => type === 'record',
+      isBulkType: () => type === 'bulk',
+    });
+    const ctx = (resource: ScopedResource, act: ReturnType<typeof action>) =>
+      ({ currentAdmin: admin, resource, action: act }) as unknown as ActionContext;
+    const denials = () =>
+      t.runtime.prisma.auditEvent.findMany({ where: { actorId: staff.id, outcome: 'DENIED' }, orderBy: { id: 'asc' } });
+    const tx = of('Transaction');
+
+    // After the action's own record (in scope), later lookups under the same request's context
+    // are AdminJS populating references: out of scope, they find nothing and refuse nothing.
+    const show = ctx(tx, action('show', 'record'));
+    expect(await tx.findOne(txA.id, show)).not.toBeNull();
+    expect(await tx.findOne(txB.id, show)).toBeNull();
+    expect(await tx.findMany([txB.id], show)).toEqual([]);
+    const bulk = ctx(tx, action('bulkDelete', 'bulk'));
+    expect(await tx.findMany([txA.id], bulk)).toHaveLength(1);
+    expect(await tx.findMany([txB.id], bulk)).toEqual([]);
+    // Another resource's action (a filter's label, a reference) is not a request for this record.
+    expect(await tx.findOne(txB.id, ctx(of('Account'), action('show', 'record')))).toBeNull();
+    expect(await denials()).toEqual([]);
+
+    // The own lookup of an out-of-scope record: 404, one DENIED event each, no tenant revealed.
+    await expect(tx.findOne(txB.id, ctx(tx, action('show', 'record')))).rejects.toMatchObject({ kind: 'NOT_FOUND' });
+    await expect(tx.findOne(txB.id, ctx(tx, action('postAdjustment', 'record')))).rejects.toMatchObject({ kind: 'NOT_FOUND' });
+    await expect(tx.findMany([txA.id, txB.id], ctx(tx, action('bulkDelete', 'bulk')))).rejects.toMatchObject({
+      kind: 'NOT_FOUND',
+    });
+    expect((await denials()).map((e) => [e.action, e.resource, e.recordId, e.tenantId])).toEqual([
+      ['admin.Transaction.show', 'Transaction', txB.id, null],
+      ['admin.Transaction.postAdjustment', 'Transaction', txB.id, null],
+      ['admin.Transaction.bulkDelete', 'Transaction', `${txA.id},${txB.id}`, null],
+    ]);
+  });
 });

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildWorld, eventsOf, idsOf, TENANT_OWNED, type World } from './resources.helpers.js';
 
@@ -31,9 +32,16 @@ describe('admin resources: tenant scoping in every query', () => {
     it("answers 404 for tenant B's record on show, edit, delete and for a bulk selection", async () => {
       const id = idOf(w.b);
       for (const action of ['show', 'edit', 'delete']) {
-        const res = await w.api.supportA.record(resource, id, action);
+        const rid = `req-${action}-${randomUUID()}`;
+        const res = await w.api.supportA.record(resource, id, action, rid);
         expect(res.status, action).toBe(404);
         expect(JSON.stringify(res.body)).not.toContain(w.b.tenantId);
+        // The attempt is audited (one DENIED event), with nothing that reveals tenant B.
+        const events = await eventsOf(prisma(), rid);
+        expect(
+          events.map((e) => [e.action, e.resource, e.recordId, e.outcome, e.tenantId]),
+          action,
+        ).toEqual([[`admin.${resource}.${action}`, resource, id, 'DENIED', null]]);
       }
       expect((await w.api.supportA.recordPost(resource, id, 'edit', { name: 'changed' })).status).toBe(404);
       expect((await w.api.supportA.recordPost(resource, id, 'delete')).status).toBe(404);
@@ -103,6 +111,25 @@ describe('admin resources: tenant scoping in every query', () => {
     expect(res.body.record.populated.tenant.title).toBe('Alpha');
     expect(res.body.record.populated.account.title).toBe('Alpha current account');
     expect(res.body.record.params.amountFormatted).toBe('€10.50');
+  });
+
+  it('audits no refusal for the references AdminJS looks up itself (out of scope or not)', async () => {
+    // An expired grant stays readable by its holder and refers to tenant A, now outside their
+    // ability: populating that reference is AdminJS's lookup, not an attempt to open tenant A.
+    const grant = await prisma().tenantAccessGrant.findFirstOrThrow({ where: { staffUserId: w.staff.supportExpired.id } });
+    expect(grant.tenantId).toBe(w.a.tenantId);
+    const showRid = `req-grant-show-${randomUUID()}`;
+    const shown = await w.api.supportExpired.record('TenantAccessGrant', grant.id, 'show', showRid);
+    expect(shown.status).toBe(200);
+    expect(shown.body.record.populated.tenant ?? null).toBeNull();
+    const listRid = `req-grant-list-${randomUUID()}`;
+    const listed = await w.api.supportExpired.list('TenantAccessGrant', {}, listRid);
+    expect(listed.status).toBe(200);
+    expect(idsOf(listed)).toEqual([grant.id]);
+    const filterRid = `req-filter-${randomUUID()}`;
+    expect((await w.api.supportA.list('Account', { 'filters.tenant': w.b.tenantId }, filterRid)).status).toBe(200);
+    for (const rid of [showRid, listRid, filterRid])
+      expect((await eventsOf(prisma(), rid)).filter((e) => e.outcome === 'DENIED')).toEqual([]);
   });
 
   it('lists tenants: support sees only A; B answers 404', async () => {
