@@ -1,6 +1,9 @@
 import type { Server } from 'node:http';
 import net, { type Socket } from 'node:net';
 
+/** How long a keep-alive connection must have been idle before closing may end it. */
+const IDLE_MS = 500;
+
 export interface GracefulCloser {
   /**
    * Stops accepting connections, lets every request already sent complete, closes keep-alive
@@ -37,11 +40,11 @@ export function gracefulCloser(server: Server, options: GracefulOptions = {}): G
   const acceptForMs = options.acceptForMs ?? 1_000;
   const unreadGraceMs = options.unreadGraceMs ?? 3_000;
   const sweepEveryMs = options.sweepEveryMs ?? 100;
-  const sockets = new Map<Socket, { active: number; served: number }>();
+  const sockets = new Map<Socket, { active: number; served: number; idleSince: number }>();
   let closing = false;
 
   server.on('connection', (socket: Socket) => {
-    sockets.set(socket, { active: 0, served: 0 });
+    sockets.set(socket, { active: 0, served: 0, idleSince: Date.now() });
     socket.once('close', () => sockets.delete(socket));
   });
   server.on('request', (req, res) => {
@@ -52,6 +55,7 @@ export function gracefulCloser(server: Server, options: GracefulOptions = {}): G
     res.once('close', () => {
       state.active--;
       state.served++;
+      state.idleSince = Date.now();
     });
   });
 
@@ -62,9 +66,12 @@ export function gracefulCloser(server: Server, options: GracefulOptions = {}): G
       await new Promise<void>((resolve) => {
         const started = Date.now();
         const sweep = setInterval(() => {
-          const late = Date.now() - started > unreadGraceMs;
+          const now = Date.now();
+          const late = now - started > unreadGraceMs;
           for (const [socket, state] of sockets) {
-            if (state.active === 0 && (state.served > 0 || late)) socket.destroy();
+            // A keep-alive connection that just answered may carry the client's next request
+            // already: only one idle for a moment is closed.
+            if (state.active === 0 && ((state.served > 0 && now - state.idleSince >= IDLE_MS) || late)) socket.destroy();
           }
         }, sweepEveryMs);
         net.Server.prototype.close.call(server, () => {
