@@ -138,6 +138,8 @@ async function main(): Promise<void> {
     const failures = soak.non2xx + soak.errors + soak.timeouts;
     const pass = failures === 0 && rssGrowth <= 10 && heapGrowth <= 10;
 
+    // The load run ends by dropping its connections mid-request; let those handlers finish first.
+    await new Promise((r) => setTimeout(r, 2_000));
     exitCode = await server.stop('SIGTERM');
     const lines = [
       `### Soak ${machine.date.slice(0, 16).replace('T', ' ')} UTC — ${pass ? 'pass' : 'FAIL'}`,
