@@ -108,7 +108,9 @@ async function runSqlmap(target: Target, token: string | undefined, outDir: stri
   ];
   let verdict: Outcome['verdict'];
   let detail: string | undefined;
-  if (/sqlmap identified the following injection point|is vulnerable\. Do you want|appears to be '.*' injectable/.test(output)) {
+  // "appears to be ... injectable" is only a candidate: sqlmap then runs its false-positive checks
+  // and either confirms it (the two messages below) or says "does not seem to be injectable".
+  if (/sqlmap identified the following injection point|is vulnerable\. Do you want/.test(output)) {
     verdict = 'INJECTABLE';
     detail = output
       .split('\n')
@@ -189,7 +191,9 @@ async function main(): Promise<void> {
       },
       'POST /api/v1/auth/token': {
         url: `${base}/api/v1/auth/token`,
-        data: { email: authUser.email, password: authUser.password },
+        // An unknown account: with a real one, sqlmap's payloads trip the per-account lockout and
+        // the changing 200 -> 401 answer reads as a (false) boolean-based injection.
+        data: { email: 'nobody-sqlmap@example.test', password: 'not-the-password-12345' },
         as: 'none',
       },
       'POST /api/v1/auth/refresh': { url: `${base}/api/v1/auth/refresh`, data: { refresh_token: '__REFRESH__' }, as: 'none' },
