@@ -84,9 +84,16 @@ async function runSqlmap(target: Target, token: string | undefined, outDir: stri
   if (token) args.push('-H', `Authorization: Bearer ${token}`);
   if (target.method === 'POST') args.push('-H', `Idempotency-Key: sqlmap-original-${randomUUID()}`, '--tamper', TAMPER);
   if (target.data !== undefined) args.push('--data', JSON.stringify(target.data), '-H', 'Content-Type: application/json');
+  // Below --level 4 sqlmap skips parameters whose name contains "token" (it takes them for
+  // anti-CSRF tokens); a refresh token is exactly what must be tested, so name them all.
+  const keys = Object.keys(target.data ?? {});
+  if (keys.some((k) => /token|csrf|xsrf/i.test(k))) args.push('-p', [...keys, 'User-Agent', 'Referer'].join(','));
   const started = performance.now();
   const output = await new Promise<string>((resolve, reject) => {
     const child = spawn(SQLMAP, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    const killOnExit = () => child.kill('SIGKILL');
+    process.once('exit', killOnExit);
+    child.once('exit', () => process.off('exit', killOnExit));
     let text = '';
     child.stdout.on('data', (chunk: Buffer) => (text += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => (text += chunk.toString()));

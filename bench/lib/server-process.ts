@@ -68,12 +68,16 @@ export async function spawnServer(options: SpawnServerOptions): Promise<ServerPr
     stdio: ['ignore', fd, fd],
   });
   closeSync(fd);
+  // If this process ends (Ctrl-C on a bench, a failed test) the server must not outlive it.
+  const killOnExit = () => child.kill('SIGKILL');
+  process.once('exit', killOnExit);
   const exited = new Promise<number | string>((resolve) => {
     child.once('exit', (code, signal) => resolve(code ?? signal ?? 'unknown'));
   });
   let hasExited = false;
   void exited.then(() => {
     hasExited = true;
+    process.off('exit', killOnExit);
   });
   const url = `http://127.0.0.1:${port}`;
   const logs = () => readFileSync(logFile, 'utf8');
