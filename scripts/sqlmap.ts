@@ -247,9 +247,12 @@ async function main(): Promise<void> {
       },
       'POST /api/v1/me/exports': { url: `${base}/api/v1/me/exports`, data: {} },
       'GET /api/v1/me/exports/{id}': { url: `${base}/api/v1/me/exports/${exportId}*` },
+      'GET /api/v1/me/exports/{id}/download': { url: `${base}/api/v1/me/exports/${exportId}*/download` },
       'DELETE /api/v1/me': { url: `${base}/api/v1/me`, as: 'erase' },
     };
 
+    // Real ids by the collection a path parameter belongs to, for operations the driver does not list.
+    const realIds: Record<string, string> = { accounts: account.id, transactions: txs[0]!.id, exports: exportId };
     const schema = (await api.call<OpenApi>('GET', '/api/schema')).body;
     if (!schema?.paths) throw new Error('GET /api/schema did not return an OpenAPI document');
     const targets: Target[] = [];
@@ -269,7 +272,7 @@ async function main(): Promise<void> {
         targets.push({
           operation,
           method: method.toUpperCase(),
-          url: `${base}${path.replace(/\{[^}]+\}/g, `${account.id}*`)}`,
+          url: `${base}${path.replace(/([a-z-]+)\/\{[^}]+\}/g, (_m, resource: string) => `${resource}/${realIds[resource] ?? account.id}*`)}`,
           data: example as Record<string, unknown> | undefined,
         });
       }

@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { closeSync, mkdtempSync, openSync, readFileSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -20,6 +20,10 @@ export interface ServerProcess {
   logs: () => string;
   /** Resolves with the exit code (or the signal name) once the process has exited. */
   exited: Promise<number | string>;
+  /** Its directory under /tmp (data, exports, log file). */
+  dir: string;
+  /** Removes that directory (after the process has exited). */
+  cleanup: () => void;
   /** Sends a signal and waits for the exit (SIGTERM by default); SIGKILL after timeoutMs. */
   stop: (signal?: NodeJS.Signals, timeoutMs?: number) => Promise<number | string>;
 }
@@ -104,6 +108,8 @@ export async function spawnServer(options: SpawnServerOptions): Promise<ServerPr
     logFile,
     env,
     logs,
+    dir,
+    cleanup: () => rmSync(dir, { recursive: true, force: true }),
     exited,
     stop: async (signal: NodeJS.Signals = 'SIGTERM', timeoutMs = 30_000) => {
       if (!hasExited) child.kill(signal);

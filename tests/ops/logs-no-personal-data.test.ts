@@ -185,6 +185,7 @@ describe('logs carry no personal data or secrets', () => {
     // An API request's line carries its tenant id (SPEC §4.5), not who the user is.
     const meLine = lines.find((l) => l.includes(correlationId) && l.includes('"statusCode":200'));
     expect(meLine).toContain(`"tenant_id":"${demoUser.tenantId}"`);
+    expect(meLine!.match(/"correlation_id"/g)).toHaveLength(1);
     const lower = output.toLowerCase();
     const leaked = forbidden.filter((s) => s && s.length >= 4 && lower.includes(s.toLowerCase()));
     expect(leaked).toEqual([]);

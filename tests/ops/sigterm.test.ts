@@ -37,11 +37,15 @@ describe('SIGTERM under load', () => {
     owner = new pg.Client({ connectionString: t.db.ownerUrl });
     await owner.connect();
     server = await spawnServer({ appUrl: t.db.appUrl, ownerUrl: t.db.ownerUrl, env: { RUN_WORKER: 'true' } });
+    dir = server.cleanup;
     user = await apiClient(server.url).registerAndLogin();
   });
 
+  let dir: (() => void) | undefined;
+
   afterAll(async () => {
     if (server) await server.stop('SIGKILL');
+    dir?.();
     await owner?.end();
     await t?.close();
   });
