@@ -17,13 +17,12 @@ import { promisify } from 'node:util';
 import pg from 'pg';
 import { parseConfig } from '../src/config.js';
 import { createLogger } from '../src/lib/logger.js';
-import { buildStaffContext } from '../src/modules/access/context.factory.js';
 import { systemActor } from '../src/modules/access/actor.js';
 import { defineAbilityFor } from '../src/modules/access/ability.js';
 import { exportScopeSql } from '../src/modules/exports/export.policy.js';
 import { filtersToSql, RESOURCES, selectSql } from '../src/modules/exports/export.resources.js';
 import { runExport } from '../src/modules/exports/export.runner.js';
-import { sqlAnd, SqlParams } from '../src/modules/exports/export.sql.js';
+import { sqlAnd, SqlParams } from '../src/modules/access/scope-sql.js';
 import type { ServiceContext } from '../src/lib/context.js';
 import { createRuntime } from '../src/runtime.js';
 import { createServices } from '../src/services.js';
@@ -192,7 +191,7 @@ export async function runExportBench(): Promise<BenchResult[]> {
       role: 'ENGINEER',
       password: 'bench-Password-123456',
     });
-    const ctx = await buildStaffContext(runtime.prisma, engineer);
+    const ctx = await services.staffAuth.contextFor(engineer);
     const start = (tenantId?: string) =>
       services.exports.start(ctx, { resource: 'Transaction', format: 'csv', tenantId, reason: 'benchmark' }, { inline: true });
 

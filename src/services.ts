@@ -1,30 +1,46 @@
 import type { PrismaClient } from '@prisma/client';
-import { createAuditTrail, type AuditTrail } from './modules/audit/audit.service.js';
-import { createAuditConsoleService } from './modules/audit/audit.console.js';
-import { createStaffService } from './modules/staff/staff.service.js';
-import { createStaffAuthService } from './modules/staff-auth/staff-auth.service.js';
-import { createDashboardService } from './modules/dashboard/dashboard.service.js';
-import { createTenantService } from './modules/tenants/tenant.service.js';
-import { createUserService } from './modules/users/user.service.js';
-import { createRevealService } from './modules/reveal/reveal.service.js';
-import { createAdminRecordService } from './modules/admin-records/admin-records.service.js';
+import { createDatabase } from './db/session.js';
 import { recordAuditEvent } from './lib/metrics.js';
+import { createGrantReader } from './modules/access/context.factory.js';
+import { accountRepository } from './modules/accounts/account.repository.js';
 import { createAccountService } from './modules/accounts/account.service.js';
+import { createAdminRecordService } from './modules/admin-records/admin-records.service.js';
 import { createApiAuthService } from './modules/api-auth/api-auth.service.js';
+import { createAuditConsoleService } from './modules/audit/audit.console.js';
+import { createAuditTrail, type AuditTrail } from './modules/audit/audit.service.js';
+import { budgetRepository } from './modules/budgets/budget.repository.js';
 import { createBudgetService } from './modules/budgets/budget.service.js';
+import { categoryRepository } from './modules/categories/category.repository.js';
 import { createCategoryService } from './modules/categories/category.service.js';
-import { createIdempotencyService } from './modules/idempotency/idempotency.service.js';
-import { createTransactionService } from './modules/transactions/transaction.service.js';
+import { createDashboardService } from './modules/dashboard/dashboard.service.js';
 import { createErasureService } from './modules/erasure/erasure.service.js';
 import { createExportService } from './modules/exports/export.service.js';
 import { createFeatureFlagService } from './modules/feature-flags/feature-flag.service.js';
+import { idempotencyRepository } from './modules/idempotency/idempotency.repository.js';
+import { createIdempotencyService } from './modules/idempotency/idempotency.service.js';
 import { createJobSender } from './modules/jobs/jobs.queues.js';
+import { outboxRepository } from './modules/outbox/outbox.repository.js';
 import { createRecurringService } from './modules/recurring/recurring.service.js';
+import { createRevealService } from './modules/reveal/reveal.service.js';
+import { createStaffAuthService } from './modules/staff-auth/staff-auth.service.js';
+import { staffRepository } from './modules/staff/staff.repository.js';
+import { createStaffService } from './modules/staff/staff.service.js';
+import { tenantRepository } from './modules/tenants/tenant.repository.js';
+import { createTenantService } from './modules/tenants/tenant.service.js';
+import { transactionRepository } from './modules/transactions/transaction.repository.js';
+import { createTransactionService } from './modules/transactions/transaction.service.js';
+import { userRepository } from './modules/users/user.repository.js';
+import { createUserService } from './modules/users/user.service.js';
 import type { Runtime } from './runtime.js';
 
-/** The domain services, built once per process over its runtime. Adapters receive this. */
+/**
+ * The domain services, built once per process over its runtime: the composition root. Each
+ * service receives the database port, the audit trail and the repositories it uses — never the
+ * ORM. Adapters receive this.
+ */
 export function createServices(runtime: Pick<Runtime, 'prisma' | 'config' | 'secrets' | 'pool'>, audit?: AuditTrail) {
   const prisma: PrismaClient = runtime.prisma;
+  const db = createDatabase(prisma, runtime.pool);
   const trail =
     audit ??
     createAuditTrail({
@@ -32,30 +48,35 @@ export function createServices(runtime: Pick<Runtime, 'prisma' | 'config' | 'sec
       checkpointEvery: runtime.config.AUDIT_CHECKPOINT_EVERY,
       onRecorded: recordAuditEvent,
     });
-  const core = { prisma, audit: trail };
+  const core = { prisma, db, audit: trail };
+  const grants = createGrantReader(db, staffRepository);
   const reveal = createRevealService(core);
   return {
     audit: trail,
     auditConsole: createAuditConsoleService({
-      prisma,
+      ...core,
       pool: runtime.pool,
-      audit: trail,
       checkpointKeys: [runtime.secrets.auditCheckpointKey],
       checkpointEvery: runtime.config.AUDIT_CHECKPOINT_EVERY,
     }),
-    tenants: createTenantService(core),
+    tenants: createTenantService({ ...core, tenants: tenantRepository, outbox: outboxRepository }),
     staff: createStaffService(core),
-    staffAuth: createStaffAuthService(core),
+    staffAuth: createStaffAuthService({ ...core, grants }),
     dashboard: createDashboardService(core),
-    users: createUserService(core),
+    users: createUserService({ ...core, users: userRepository, tenants: tenantRepository, outbox: outboxRepository }),
     reveal,
     adminRecords: createAdminRecordService({ ...core, reveal }),
-    accounts: createAccountService(core),
-    transactions: createTransactionService({ ...core, pool: runtime.pool }),
-    categories: createCategoryService(core),
-    budgets: createBudgetService(core),
+    accounts: createAccountService({ ...core, accounts: accountRepository }),
+    transactions: createTransactionService({
+      ...core,
+      transactions: transactionRepository,
+      accounts: accountRepository,
+      categories: categoryRepository,
+    }),
+    categories: createCategoryService({ ...core, categories: categoryRepository }),
+    budgets: createBudgetService({ ...core, budgets: budgetRepository, categories: categoryRepository }),
     apiAuth: createApiAuthService({ ...core, pool: runtime.pool, jwtSecret: runtime.secrets.jwtSecret }),
-    idempotency: createIdempotencyService(core),
+    idempotency: createIdempotencyService({ db, keys: idempotencyRepository }),
     exports: createExportService({ ...core, jobs: createJobSender() }),
     erasure: createErasureService({ ...core, config: runtime.config }),
     featureFlags: createFeatureFlagService(core),

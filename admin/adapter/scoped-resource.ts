@@ -106,7 +106,7 @@ export class ScopedResource extends BaseResource {
   }
 
   #ctx(context?: ActionContext): Promise<ServiceContext> {
-    return serviceContextFor(this.#runtime, context);
+    return serviceContextFor(this.#services, context);
   }
 
   /** The column a property path reads (`account` → `accountId`), or null for virtual/nested paths. */

@@ -1,8 +1,7 @@
 import type { ActionContext, CurrentAdmin } from 'adminjs';
 import type { ServiceContext } from '../../src/lib/context.js';
 import { AppError } from '../../src/lib/errors.js';
-import { buildStaffContext } from '../../src/modules/access/context.factory.js';
-import type { Runtime } from '../../src/runtime.js';
+import type { Services } from '../../src/services.js';
 import { requestMetaOf } from '../auth/current-admin.js';
 
 const STAFF_ROLES = new Set(['SUPERADMIN', 'SUPPORT', 'COMPLIANCE', 'ENGINEER']);
@@ -32,7 +31,10 @@ const cache = new WeakMap<object, Promise<ServiceContext>>();
  * are read for every request (never remembered across requests), so an expired or revoked grant
  * stops working at once; within one request (list + count + references) it is built once.
  */
-export function serviceContextFor(runtime: Pick<Runtime, 'prisma'>, context: ActionContext | undefined): Promise<ServiceContext> {
+export function serviceContextFor(
+  services: Pick<Services, 'staffAuth'>,
+  context: ActionContext | undefined,
+): Promise<ServiceContext> {
   if (!context)
     return Promise.reject(new AppError({ code: 'AUTH.UNAUTHENTICATED', kind: 'UNAUTHENTICATED', internal: 'no action context' }));
   let staff: AdminStaff;
@@ -45,8 +47,7 @@ export function serviceContextFor(runtime: Pick<Runtime, 'prisma'>, context: Act
   if (cached) return cached;
   // The session guard attaches the request's id, IP and user agent to the admin object.
   const meta = requestMetaOf(context.currentAdmin);
-  const built = buildStaffContext(
-    runtime.prisma,
+  const built = services.staffAuth.contextFor(
     { id: staff.id, role: staff.role, locale: staff.locale ?? 'en' },
     {
       correlationId: meta.correlationId,

@@ -61,3 +61,41 @@ export function fromUnknown(error: unknown): AppError {
   if (code === 'BO001') return new AppError({ code: 'RECORD.APPEND_ONLY', kind: 'FORBIDDEN', cause: error });
   return new AppError({ code: 'SYSTEM.INTERNAL', kind: 'INTERNAL_ERROR', cause: error });
 }
+
+/**
+ * The SQLSTATE (or Prisma code) of an error from pg, the Prisma driver adapter or Prisma itself,
+ * wherever it is nested. The one classifier of database errors: services ask the questions
+ * below instead of reading error objects.
+ */
+export function dbCodeOf(error: unknown, depth = 0): string | undefined {
+  if (!error || typeof error !== 'object' || depth > 6) return undefined;
+  const e = error as {
+    code?: unknown;
+    originalCode?: unknown;
+    cause?: unknown;
+    kind?: unknown;
+    meta?: { code?: unknown; driverAdapterError?: unknown };
+  };
+  if (typeof e.originalCode === 'string') return e.originalCode;
+  if (e.kind === 'ForeignKeyConstraintViolation') return '23503';
+  if (e.kind === 'UniqueConstraintViolation') return '23505';
+  const nested = dbCodeOf(e.cause, depth + 1) ?? dbCodeOf(e.meta?.driverAdapterError, depth + 1);
+  if (nested) return nested;
+  if (typeof e.meta?.code === 'string') return e.meta.code;
+  return typeof e.code === 'string' ? e.code : undefined;
+}
+
+/** A unique index refused the write (two writers of one key: the loser hears 409). */
+export const isUniqueViolation = (error: unknown): boolean => {
+  const code = dbCodeOf(error);
+  return code === '23505' || code === 'P2002';
+};
+
+/** A foreign key refused the write or the delete (a row still refers to this one). */
+export const isForeignKeyViolation = (error: unknown): boolean => {
+  const code = dbCodeOf(error);
+  return code === '23503' || code === '23001' || code === 'P2003';
+};
+
+/** `lock_timeout` expired while waiting for a row or index entry another transaction holds. */
+export const isLockTimeout = (error: unknown): boolean => dbCodeOf(error) === '55P03';

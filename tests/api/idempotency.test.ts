@@ -90,67 +90,124 @@ describe('Idempotency-Key semantics beyond the per-operation matrix', () => {
     }
   }, 60_000);
 
-  it('a key stuck IN_PROGRESS (a crashed request) answers 409 rather than running again', async () => {
+  it('a crash after the commit leaves the key completed with the record: the retry replays it (no "stuck" key)', async () => {
     const key = newKey();
-    await h.t.runtime.prisma.idempotencyKey.create({
-      data: {
-        tenantId: u.tenantId,
-        userId: u.userId,
-        key,
-        method: 'POST',
-        path: '/api/v1/transactions',
-        fingerprint: (await import('../../src/modules/idempotency/idempotency.service.js')).fingerprintOf({
-          method: 'POST',
-          path: '/api/v1/transactions',
-          body: { account_id: accountId, amount: '4.00', direction: 'DEBIT' },
-        }),
-        createdAt: new Date(Date.now() - 60_000),
-        expiresAt: new Date(Date.now() + 3_600_000),
-      },
-    });
+    const body = { account_id: accountId, amount: '4.00', direction: 'DEBIT' };
+    const { transactionJson } = await import('../../src/http/api/serializers.js');
+    const { buildUserContext } = await import('../../src/modules/access/context.factory.js');
+    const ctx = buildUserContext({ id: u.userId, tenantId: u.tenantId, role: 'OWNER', locale: 'en' });
+    const owner = { tenantId: u.tenantId, userId: u.userId };
+    const request = { key, method: 'POST', path: '/api/v1/transactions', body };
     const before = await txCount();
-    const res = await create(key, { account_id: accountId, amount: '4.00', direction: 'DEBIT' });
-    expect(res.status).toBe(409);
-    expect(await txCount()).toBe(before);
+    // The write and its key are one transaction: a failure after the insert (a crash) rolls back both.
+    await expect(
+      h.t.services.idempotency.execute(
+        ctx,
+        owner,
+        request,
+        (write) =>
+          h.t.services.transactions.create(ctx, { accountId, amount: '4.00', direction: 'DEBIT' }, write).then(() => {
+            throw new Error('crash after the commit, before the response reaches the client');
+          }),
+        (created) => ({ status: 201, body: transactionJson(created) }),
+      ),
+    ).rejects.toThrow('crash');
+    expect(await txCount()).toBe(before + 1);
+    const stored = await h.t.runtime.prisma.idempotencyKey.findFirstOrThrow({ where: { key } });
+    expect(stored.status).toBe('COMPLETED');
+    const retry = await create(key, body);
+    expect(retry.status).toBe(201);
+    expect(retry.headers['idempotent-replayed']).toBe('true');
+    expect(await txCount()).toBe(before + 1);
   });
 
-  it('an expired key is forgotten: the request runs again; purgeExpired removes old keys', async () => {
+  it('the key completes in the write transaction: a failure after the response is computed rolls back the record too', async () => {
+    const key = newKey();
+    const { buildUserContext } = await import('../../src/modules/access/context.factory.js');
+    const ctx = buildUserContext({ id: u.userId, tenantId: u.tenantId, role: 'OWNER', locale: 'en' });
+    const before = await txCount();
+    await expect(
+      h.t.services.idempotency.execute(
+        ctx,
+        { tenantId: u.tenantId, userId: u.userId },
+        { key, method: 'POST', path: '/api/v1/transactions', body: { n: 1 } },
+        (write) => h.t.services.transactions.create(ctx, { accountId, amount: '4.00', direction: 'DEBIT' }, write),
+        () => {
+          throw new Error('respond fails inside the transaction');
+        },
+      ),
+    ).rejects.toThrow('respond fails');
+    expect(await txCount()).toBe(before);
+    expect(await h.t.runtime.prisma.idempotencyKey.count({ where: { key } })).toBe(0);
+  });
+
+  it('a replay is byte-identical to the first response', async () => {
+    const key = newKey();
+    const body = { account_id: accountId, amount: '6.10', direction: 'DEBIT', description: 'bytes' };
+    const raw = (r: { text: string }) => r.text;
+    const first = checked(await h.http().post('/api/v1/transactions').set(u.auth).set('Idempotency-Key', key).send(body));
+    const second = checked(await h.http().post('/api/v1/transactions').set(u.auth).set('Idempotency-Key', key).send(body));
+    expect(second.headers['idempotent-replayed']).toBe('true');
+    expect(raw(second)).toBe(raw(first));
+    const stored = await h.t.runtime.prisma.idempotencyKey.findFirstOrThrow({ where: { key } });
+    expect(stored.responseText).toBe(raw(first));
+  });
+
+  it('after the replay window a used key is refused (409 KEY_EXPIRED), never reused for a second record', async () => {
     const key = newKey();
     const body = { account_id: accountId, amount: '5.00', direction: 'DEBIT' };
     const first = await create(key, body);
+    expect(first.status).toBe(201);
     await h.t.runtime.prisma.idempotencyKey.updateMany({ where: { key }, data: { expiresAt: new Date(Date.now() - 1000) } });
+    const { buildSystemContext } = await import('../../src/modules/access/context.factory.js');
+    await h.t.services.idempotency.purgeExpired(buildSystemContext('test'));
+    const stored = await h.t.runtime.prisma.idempotencyKey.findFirstOrThrow({ where: { key } });
+    expect(stored.responseText).toBeNull();
+    const before = await txCount();
     const second = await create(key, body);
-    expect(second.status).toBe(201);
-    expect(second.body.id).not.toBe(first.body.id);
-    await h.t.runtime.prisma.idempotencyKey.updateMany({ where: { key }, data: { expiresAt: new Date(Date.now() - 1000) } });
-    expect(await h.t.services.idempotency.purgeExpired()).toBeGreaterThanOrEqual(1);
+    expect(second.status).toBe(409);
+    expect(second.body.error.message).toMatch(/replay window/);
+    expect(await txCount()).toBe(before);
+    // Past the retention the key is forgotten and may be used again.
+    await h.t.runtime.prisma.idempotencyKey.updateMany({ where: { key }, data: { retainUntil: new Date(Date.now() - 1000) } });
+    expect(await h.t.services.idempotency.purgeExpired(buildSystemContext('test'))).toBeGreaterThanOrEqual(1);
     expect(await h.t.runtime.prisma.idempotencyKey.count({ where: { key } })).toBe(0);
+    const third = await create(key, body);
+    expect(third.status).toBe(201);
   });
 
   it('a duplicate that loses the race on a pre-check (email taken) still replays the winner', async () => {
     const { conflict } = await import('../../src/lib/errors.js');
     const owner = { tenantId: u.tenantId, userId: u.userId };
     const request = { key: newKey('race'), method: 'POST', path: '/api/v1/auth/register', body: { email: 'race@example.test' } };
-    const { fingerprintOf } = await import('../../src/modules/idempotency/idempotency.service.js');
-    const result = await h.t.services.idempotency.execute(owner, request, async () => {
-      // Meanwhile the winner commits its record and its stored response...
-      await h.t.runtime.prisma.idempotencyKey.create({
-        data: {
-          ...owner,
-          key: request.key,
-          method: 'POST',
-          path: request.path,
-          fingerprint: fingerprintOf(request),
-          status: 'COMPLETED',
-          responseStatus: 201,
-          responseBody: { id: 'winner' },
-          expiresAt: new Date(Date.now() + 60_000),
-        },
-      });
-      // ...so this request's own pre-check now sees the winner's write.
-      throw conflict('USER.EMAIL_TAKEN');
-    });
-    expect(result).toEqual({ status: 201, body: { id: 'winner' }, replayed: true });
+    const { fingerprintOf, serialise } = await import('../../src/modules/idempotency/idempotency.service.js');
+    const { buildAnonymousContext } = await import('../../src/modules/access/context.factory.js');
+    const result = await h.t.services.idempotency.execute(
+      buildAnonymousContext(),
+      owner,
+      request,
+      async () => {
+        // Meanwhile the winner commits its record and its stored response...
+        await h.t.runtime.prisma.idempotencyKey.create({
+          data: {
+            ...owner,
+            key: request.key,
+            method: 'POST',
+            path: request.path,
+            fingerprint: fingerprintOf(request),
+            status: 'COMPLETED',
+            responseStatus: 201,
+            responseText: '{"id":"winner"}',
+            expiresAt: new Date(Date.now() + 60_000),
+            retainUntil: new Date(Date.now() + 120_000),
+          },
+        });
+        // ...so this request's own pre-check now sees the winner's write.
+        throw conflict('USER.EMAIL_TAKEN');
+      },
+      (x) => serialise(201, x),
+    );
+    expect(result).toEqual({ status: 201, text: '{"id":"winner"}', replayed: true });
   });
 
   it('refuses malformed keys', async () => {

@@ -1,5 +1,7 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ReadSession } from '../../src/db/session.js';
+import { buildUserContext } from '../../src/modules/access/context.factory.js';
 import { transactionRepository } from '../../src/modules/transactions/transaction.repository.js';
 import { checked, newKey, signUp, startApi, type ApiHarness, type SignedInUser } from './helpers/harness.js';
 
@@ -102,9 +104,9 @@ describe('cursor pagination under concurrent inserts', () => {
           return h.t.runtime.pool.query(config);
         },
       } as unknown as pg.Pool;
-      const scope = { OR: [{ tenantId: u.tenantId }] };
+      const ctx = buildUserContext({ id: u.userId, tenantId: u.tenantId, role: 'OWNER', locale: 'en' });
       const cursor = { at: new Date('2023-12-31T23:30:00Z'), id: '00000000-0000-4000-8000-000000000000' };
-      const rows = await transactionRepository.list(h.t.runtime.prisma, scope, {}, cursor, 101, spy);
+      const rows = await transactionRepository.listVisible(new ReadSession(ctx, h.t.runtime.prisma, spy), {}, cursor, 101);
       expect(rows).toHaveLength(101);
       const plan = await owner.query(`EXPLAIN ${captured!.text}`, captured!.values);
       const text = plan.rows.map((r: Record<string, string>) => r['QUERY PLAN']).join('\n');

@@ -6,9 +6,10 @@ import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { zodIssuesToDetails } from '../../src/http/api/validation.js';
 import { currentPeriod } from '../../src/modules/budgets/budget.period.js';
-import { decodeCursor, encodeCursor } from '../../src/modules/transactions/keyset.js';
-import { checkAmount } from '../../src/modules/transactions/ledger.schemas.js';
-import { scopeToSql } from '../../src/modules/transactions/scope-sql.js';
+import { decodeCursor, encodeCursor } from '../../src/modules/shared/keyset.js';
+import { checkAmount } from '../../src/modules/shared/ledger.schemas.js';
+import { PositionalParams, prismaWhereToSql } from '../../src/modules/access/scope-sql.js';
+import { AppError } from '../../src/lib/errors.js';
 import { retryAfterSeconds } from '../../src/modules/rate-limit/rate-limit.policy.js';
 import { slugFor } from '../../src/modules/api-auth/api-auth.service.js';
 
@@ -102,33 +103,31 @@ describe('cursors', () => {
   });
 });
 
-describe('scope → SQL', () => {
-  const cols = new Set(['tenantId']);
+describe('scope → SQL (positional parameters)', () => {
+  const fields = { tenantId: 'uuid' } as const;
   const render = (w: unknown) => {
-    const sql = scopeToSql(w, cols);
-    return sql && { text: sql.text, values: sql.values };
+    const p = new PositionalParams();
+    return { text: prismaWhereToSql(w, 't', fields, p), values: p.values };
   };
   it('renders what abilities produce, parameterised', () => {
-    expect(render({ OR: [{ tenantId: 't1' }] })).toEqual({ text: '((("tenantId" = $1)))', values: ['t1'] });
+    expect(render({ OR: [{ tenantId: 't1' }] })).toEqual({ text: 't."tenantId" = $1::uuid', values: ['t1'] });
     expect(render({ OR: [{ tenantId: { in: ['a', 'b'] } }] })).toEqual({
-      text: '((("tenantId" IN ($1,$2))))',
-      values: ['a', 'b'],
+      text: 't."tenantId" = ANY($1::uuid[])',
+      values: [['a', 'b']],
     });
     expect(render({})).toEqual({ text: 'TRUE', values: [] });
-    expect(render({ OR: [] })).toEqual({ text: '(FALSE)', values: [] });
-    expect(render({ OR: [{ tenantId: { in: [] } }] })).toEqual({ text: '(((FALSE)))', values: [] });
+    expect(render({ OR: [] })).toEqual({ text: 'FALSE', values: [] });
+    expect(render({ OR: [{ tenantId: { in: [] } }] })).toEqual({ text: 'FALSE', values: [] });
     expect(render({ AND: [{ tenantId: 'x' }, { NOT: { tenantId: 'y' } }] })).toEqual({
-      text: '((("tenantId" = $1) AND (NOT ("tenantId" = $2))))',
+      text: '(t."tenantId" = $1::uuid) AND (NOT (t."tenantId" = $2::uuid))',
       values: ['x', 'y'],
     });
   });
-  it('refuses (null) anything it does not understand', () => {
-    expect(render({ OR: [{ accountId: 'x' }] })).toBeNull();
-    expect(render({ tenantId: { contains: 'x' } })).toBeNull();
-    expect(render({ tenantId: 5 })).toBeNull();
-    expect(render({ 'tenantId" OR 1=1 --': 'x' })).toBeNull();
-    expect(render([])).toBeNull();
-    expect(Prisma.sql`${1}`.values).toEqual([1]);
+  it('refuses (throws, fails closed) anything it does not understand', () => {
+    expect(() => render({ OR: [{ accountId: 'x' }] })).toThrow(AppError);
+    expect(() => render({ tenantId: { contains: 'x' } })).toThrow(AppError);
+    expect(() => render({ 'tenantId" OR 1=1 --': 'x' })).toThrow(AppError);
+    expect(() => render([])).toThrow(AppError);
   });
 });
 

@@ -1,5 +1,5 @@
 import type { PrismaClient, StaffRole } from '@prisma/client';
-import { buildStaffContext, buildUserContext } from '../../src/modules/access/context.factory.js';
+import { buildUserContext } from '../../src/modules/access/context.factory.js';
 import { cliContext } from '../../src/cli/system-context.js';
 import type { Services } from '../../src/services.js';
 
@@ -61,7 +61,7 @@ export function factories(prisma: PrismaClient, services: Services) {
     });
   }
 
-  const staffCtx = (s: { id: string; role: StaffRole; locale: string }) => buildStaffContext(prisma, s);
+  const staffCtx = (s: { id: string; role: StaffRole; locale: string }) => services.staffAuth.contextFor(s);
   const userCtx = (u: { id: string; role: 'OWNER' | 'MEMBER'; tenantId: string; locale: string }) => buildUserContext(u);
 
   return { tenant, user, staff, account, transaction, staffCtx, userCtx, system };

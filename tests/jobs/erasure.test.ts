@@ -148,8 +148,9 @@ describe('data-subject erasure', () => {
         fingerprint: 'f',
         status: 'COMPLETED',
         responseStatus: 201,
-        responseBody: { owner: PERSON.email },
+        responseText: JSON.stringify({ owner: PERSON.email }),
         expiresAt: new Date(Date.now() + 86_400_000),
+        retainUntil: new Date(Date.now() + 2 * 86_400_000),
       },
     });
     await p.outboxEvent.create({

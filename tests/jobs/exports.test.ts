@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ServiceContext } from '../../src/lib/context.js';
 import { AppError } from '../../src/lib/errors.js';
 import { runExport } from '../../src/modules/exports/export.runner.js';
-import { prismaWhereToSql, SqlParams } from '../../src/modules/exports/export.sql.js';
+import { prismaWhereToSql, SqlParams } from '../../src/modules/access/scope-sql.js';
 import { startWorkers, type Workers } from '../../src/modules/jobs/jobs.worker.js';
 import type { TestContext } from '../helpers/db.js';
 import { factories } from '../helpers/factories.js';

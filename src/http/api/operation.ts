@@ -1,7 +1,7 @@
 import type { Readable } from 'node:stream';
 import type { Request } from 'express';
 import type { z } from 'zod';
-import type { WriteOptions } from '../../modules/idempotency/unit-of-work.js';
+import type { WriteOptions } from '../../db/session.js';
 import type { ServiceContext } from '../../lib/context.js';
 import type { RequestMeta } from '../../modules/access/context.factory.js';
 
@@ -14,7 +14,7 @@ export interface OperationInput<B = unknown, Q = unknown, P = unknown> {
   /** Present on authenticated operations. */
   ctx: ServiceContext;
   /** Present on idempotent operations: pass to the creating service (the key is claimed in its transaction). */
-  write?: WriteOptions;
+  write: WriteOptions;
   req: Request;
 }
 
@@ -41,10 +41,12 @@ export interface Operation {
   auth: boolean;
   /** An /auth route: the stricter per-IP limit applies. */
   authRoute?: boolean;
-  /** A creating POST: requires Idempotency-Key; the response is stored and replayed. */
+  /**
+   * A creating POST: requires Idempotency-Key; `creates` calls the service with `write`, and
+   * `respond` maps its result to the response inside the write's transaction, where the response
+   * is stored with the key (replays are byte-identical).
+   */
   idempotent?: boolean;
-  /** The service runs its own transaction (no WriteOptions): claim the key before calling it. */
-  claimKeyFirst?: boolean;
   body?: z.ZodType;
   /** The body may be absent (e.g. DELETE /me); when present it is validated. */
   optionalBody?: boolean;
@@ -55,27 +57,46 @@ export interface Operation {
   /** Error statuses this operation can answer (besides 429/500/503, which all can). */
   errors: number[];
   // Handlers are typed loosely here; each route file types its own input through `op()`.
-  handler: (input: OperationInput<never, never, never>) => Promise<OperationResult>;
+  handler?: (input: OperationInput<never, never, never>) => Promise<OperationResult>;
+  creates?: (input: OperationInput<never, never, never>) => Promise<unknown>;
+  respond?: (result: never) => OperationResult;
 }
+
+type Typed<B, Q, P> = OperationInput<
+  B extends z.ZodType ? z.output<B> : undefined,
+  Q extends z.ZodObject ? z.output<Q> : undefined,
+  P extends z.ZodObject ? z.output<P> : undefined
+>;
+
+type Definition<B, Q, P> = Omit<Operation, 'handler' | 'creates' | 'respond' | 'body' | 'query' | 'params' | 'idempotent'> & {
+  body?: B;
+  query?: Q;
+  params?: P;
+};
 
 /** Declares an operation with its handler's input typed from its schemas. */
 export function op<
   B extends z.ZodType | undefined = undefined,
   Q extends z.ZodObject | undefined = undefined,
   P extends z.ZodObject | undefined = undefined,
+>(definition: Definition<B, Q, P> & { handler: (input: Typed<B, Q, P>) => Promise<OperationResult> }): Operation {
+  return definition;
+}
+
+/**
+ * Declares a creating (idempotent) operation: `creates` runs the service with `input.write`;
+ * `respond` turns its result into the response, inside the write's transaction.
+ */
+export function creatingOp<
+  R,
+  B extends z.ZodType | undefined = undefined,
+  Q extends z.ZodObject | undefined = undefined,
+  P extends z.ZodObject | undefined = undefined,
 >(
-  definition: Omit<Operation, 'handler' | 'body' | 'query' | 'params'> & {
-    body?: B;
-    query?: Q;
-    params?: P;
-    handler: (
-      input: OperationInput<
-        B extends z.ZodType ? z.output<B> : undefined,
-        Q extends z.ZodObject ? z.output<Q> : undefined,
-        P extends z.ZodObject ? z.output<P> : undefined
-      >,
-    ) => Promise<OperationResult>;
+  definition: Definition<B, Q, P> & {
+    creates: (input: Typed<B, Q, P>) => Promise<R>;
+    respond: (result: R) => OperationResult;
   },
 ): Operation {
-  return definition;
+  return { ...definition, idempotent: true };
 }

@@ -1,13 +1,14 @@
-import express, { Router, type ErrorRequestHandler, type RequestHandler } from 'express';
+import express, { Router, type ErrorRequestHandler, type RequestHandler, type Response } from 'express';
 import swaggerUi from 'swagger-ui-express';
 import { isAppError, validation } from '../../lib/errors.js';
 import type { ServiceContext } from '../../lib/context.js';
-import { ANONYMOUS_OWNER, keyOwnerOf } from '../../modules/idempotency/idempotency.service.js';
+import { buildAnonymousContext } from '../../modules/access/context.factory.js';
+import { ANONYMOUS_OWNER, keyOwnerOf, serialise } from '../../modules/idempotency/idempotency.service.js';
 import type { Runtime } from '../../runtime.js';
 import type { Services } from '../../services.js';
 import { authenticate, requestMeta } from './authenticate.js';
 import { buildOpenApiDocument } from './openapi.js';
-import type { Operation, OperationInput } from './operation.js';
+import type { Operation, OperationInput, OperationResult } from './operation.js';
 import { createRateLimiters } from './rate-limit.js';
 import { authOperations } from './routes/auth.routes.js';
 import { meOperations } from './routes/me.routes.js';
@@ -33,34 +34,52 @@ function idempotencyKeyOf(header: string | undefined): string {
   return parsed.data;
 }
 
+/** Sends a JSON text as the body (replays send the stored bytes unchanged). */
+function sendJsonText(res: Response, status: number, text: string): void {
+  res.status(status);
+  if (!text || status === 204) {
+    res.end();
+    return;
+  }
+  // Written directly: no ETag hashing of every JSON body (express's res.json would).
+  res.setHeader('Content-Type', 'application/json; charset=utf-8');
+  res.setHeader('Content-Length', Buffer.byteLength(text));
+  res.end(text);
+}
+
 /** Validates input, calls the operation's handler (through the idempotency service for creating POSTs), sends the result. */
 function handlerFor(o: Operation, services: Services): RequestHandler {
   return (req, res, next) => {
-    const run = async () => {
+    const run = async (): Promise<void> => {
       const key = o.idempotent ? idempotencyKeyOf(req.get('idempotency-key')) : undefined;
       const params = o.params ? parseRequest(o.params, req.params, 'path') : undefined;
       const query = o.query ? parseRequest(o.query, req.query, 'query') : undefined;
       // Without a JSON body the parser leaves {}: an optional body validates as empty.
       const body = o.body ? parseRequest(o.body, req.body) : undefined;
-      const ctx = res.locals.ctx as ServiceContext;
-      const input = { body, query, params, meta: requestMeta(req), ctx, req } as OperationInput<never, never, never>;
-      if (key === undefined) return o.handler(input);
-      const result = await services.idempotency.execute(
-        o.auth ? keyOwnerOf(ctx) : ANONYMOUS_OWNER,
-        { key, method: req.method, path: req.baseUrl + req.path, body: req.body },
-        async (write) => {
-          const r = await o.handler({ ...input, write });
-          return { status: r.status, body: r.body ?? null };
-        },
-        { claimFirst: o.claimKeyFirst === true },
-      );
-      if (result.replayed) res.setHeader('Idempotent-Replayed', 'true');
-      return result;
-    };
-    run().then((result) => {
-      res.status(result.status);
-      if ('file' in result && result.file) {
+      const meta = requestMeta(req);
+      const ctx = res.locals.ctx as ServiceContext | undefined;
+      const input = { body, query, params, meta, ctx, req, write: {} } as OperationInput<never, never, never>;
+      if (o.idempotent && o.creates && o.respond && key !== undefined) {
+        const creates = o.creates;
+        const respond = o.respond as (result: unknown) => OperationResult;
+        const result = await services.idempotency.execute(
+          ctx ?? buildAnonymousContext(meta),
+          ctx ? keyOwnerOf(ctx) : ANONYMOUS_OWNER,
+          { key, method: req.method, path: req.baseUrl + req.path, body: req.body },
+          (write) => creates({ ...input, write }),
+          (created) => {
+            const r = respond(created);
+            return { status: r.status, body: r.body ?? null };
+          },
+        );
+        if (result.replayed) res.setHeader('Idempotent-Replayed', 'true');
+        sendJsonText(res, result.status, result.text);
+        return;
+      }
+      const result = await o.handler!(input);
+      if (result.file) {
         const file = result.file;
+        res.status(result.status);
         res.setHeader('Content-Type', file.contentType);
         res.setHeader('Content-Length', String(file.bytes));
         res.setHeader('Content-Disposition', `attachment; filename="${file.filename}"`);
@@ -69,16 +88,9 @@ function handlerFor(o: Operation, services: Services): RequestHandler {
         file.stream.pipe(res);
         return;
       }
-      if (result.body === undefined || result.body === null || result.status === 204) {
-        res.end();
-        return;
-      }
-      // Written directly: no ETag hashing of every JSON body (express's res.json would).
-      const text = JSON.stringify(result.body);
-      res.setHeader('Content-Type', 'application/json; charset=utf-8');
-      res.setHeader('Content-Length', Buffer.byteLength(text));
-      res.end(text);
-    }, next);
+      sendJsonText(res, result.status, serialise(result.status, result.body).text);
+    };
+    run().catch(next);
   };
 }
 

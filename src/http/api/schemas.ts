@@ -3,7 +3,7 @@ import { AccountName, AccountType } from '../../modules/accounts/account.schemas
 import { CategoryKind } from '../../modules/categories/category.schemas.js';
 import { BudgetPeriodSchema } from '../../modules/budgets/budget.schemas.js';
 import { Email, PasswordText } from '../../modules/api-auth/api-auth.schemas.js';
-import { PAGE_LIMIT_DEFAULT, PAGE_LIMIT_MAX } from '../../modules/transactions/keyset.js';
+import { PAGE_LIMIT_DEFAULT, PAGE_LIMIT_MAX } from '../../modules/shared/keyset.js';
 import {
   AmountString,
   CalendarDate,
@@ -13,7 +13,7 @@ import {
   SUPPORTED_CURRENCY_LIST,
   Timestamp,
   Uuid,
-} from '../../modules/transactions/ledger.schemas.js';
+} from '../../modules/shared/ledger.schemas.js';
 import { Direction } from '../../modules/transactions/transaction.schemas.js';
 
 /**

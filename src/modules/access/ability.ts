@@ -42,7 +42,12 @@ export type Action =
   | 'verify'
   | 'export'
   | 'download'
-  | 'close';
+  | 'close'
+  | 'disable'
+  | 'enable'
+  | 'reopen'
+  /** Read personal fields in clear (without it they are masked unless revealed with a reason). */
+  | 'readUnmasked';
 
 export type Subject =
   | 'all'
@@ -103,7 +108,7 @@ export const TENANT_OWNED = [
   'Loan',
 ] as const;
 
-/** Personal data fields, masked for COMPLIANCE and ENGINEER unless revealed. */
+/** Personal data fields, masked for roles without `readUnmasked` unless revealed. */
 export const PERSONAL_FIELDS: Readonly<Record<string, readonly string[]>> = {
   User: ['email', 'name', 'phone'],
   StaffUser: [],
@@ -111,8 +116,27 @@ export const PERSONAL_FIELDS: Readonly<Record<string, readonly string[]>> = {
   MailMessage: ['to', 'text'],
 };
 
-/** Fields support staff may change on a user's profile. */
-export const SUPPORT_EDITABLE_USER_FIELDS = ['name', 'phone', 'locale', 'status'];
+/** Fields support staff may change on a user's profile (the status changes only through transitions). */
+export const SUPPORT_EDITABLE_USER_FIELDS = ['name', 'phone', 'locale'];
+
+/**
+ * The tenants an actor's work may touch: a support agent's active grants, a user's own tenant,
+ * or every tenant for roles that are global by definition (superadmin, compliance, engineer,
+ * the system). The one place that decides it; the ability below and every tenant-set decision
+ * elsewhere (query plans, database row-level security) derive from it.
+ */
+export type TenantScope = { kind: 'all' } | { kind: 'tenants'; tenantIds: readonly string[] };
+
+export function tenantScopeOf(actor: Actor): TenantScope {
+  switch (actor.type) {
+    case 'USER':
+      return { kind: 'tenants', tenantIds: [actor.tenantId] };
+    case 'STAFF':
+      return actor.role === 'SUPPORT' ? { kind: 'tenants', tenantIds: [...actor.grantedTenantIds] } : { kind: 'all' };
+    case 'SYSTEM':
+      return { kind: 'all' };
+  }
+}
 
 export function defineAbilityFor(actor: Actor): AppAbility {
   const { can, cannot, build } = new AbilityBuilder<AppAbility>(createPrismaAbility);
@@ -123,8 +147,8 @@ export function defineAbilityFor(actor: Actor): AppAbility {
       break;
     case 'USER': {
       const own = { tenantId: actor.tenantId };
-      can('read', 'Tenant', { id: actor.tenantId });
-      can('read', 'User', { id: actor.id });
+      can(['read', 'readUnmasked'], 'Tenant', { id: actor.tenantId });
+      can(['read', 'readUnmasked'], 'User', { id: actor.id });
       can('close', 'User', { id: actor.id });
       for (const subject of ['Account', 'Category', 'Budget', 'RecurringRule', 'Asset', 'Liability', 'Loan'] as const)
         can(['read', 'create'], subject, own);
@@ -138,12 +162,14 @@ export function defineAbilityFor(actor: Actor): AppAbility {
           can('manage', 'all');
           break;
         case 'SUPPORT': {
-          const tenants = [...actor.grantedTenantIds];
-          can('read', 'Tenant', { id: { in: tenants } });
+          const scope = tenantScopeOf(actor);
+          const tenants = scope.kind === 'tenants' ? [...scope.tenantIds] : [];
+          can(['read', 'readUnmasked'], 'Tenant', { id: { in: tenants } });
           can(['suspend', 'reactivate'], 'Tenant', { id: { in: tenants } });
           for (const subject of TENANT_OWNED) can('read', subject, { tenantId: { in: tenants } });
+          can('readUnmasked', 'User', { tenantId: { in: tenants } });
           can('update', 'User', SUPPORT_EDITABLE_USER_FIELDS, { tenantId: { in: tenants } });
-          can(['unlock', 'resetPassword', 'close'], 'User', { tenantId: { in: tenants } });
+          can(['unlock', 'resetPassword', 'close', 'disable', 'enable', 'reopen'], 'User', { tenantId: { in: tenants } });
           can('adjust', 'Transaction', { tenantId: { in: tenants } });
           can('read', 'TenantAccessGrant', { staffUserId: actor.id });
           can('read', 'StaffUser', { id: actor.id });

@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import type { PrismaClient, StaffUser, User } from '@prisma/client';
+import type { StaffUser, User } from '@prisma/client';
+import type { Database } from '../../db/session.js';
 import type { ServiceContext } from '../../lib/context.js';
-import { activeGrantTenantIds } from '../staff/staff.service.js';
+import type { staffRepository } from '../staff/staff.repository.js';
 import { defineAbilityFor } from './ability.js';
-import type { Actor } from './actor.js';
+import { systemActor, type Actor } from './actor.js';
 
 export interface RequestMeta {
   correlationId?: string;
@@ -13,26 +14,36 @@ export interface RequestMeta {
   revealed?: ReadonlySet<string>;
 }
 
+/** Reads a staff member's active grants (the tenants their ability opens). */
+export type GrantReader = (staffUserId: string) => Promise<readonly string[]>;
+
+/**
+ * The one place service contexts are made: actor + ability + request metadata. Staff, users and
+ * the system each get theirs here, and nowhere else.
+ */
+function contextOf(actor: Actor, meta: RequestMeta, locale: string): ServiceContext {
+  return {
+    actor,
+    ability: defineAbilityFor(actor),
+    correlationId: meta.correlationId ?? randomUUID(),
+    locale: meta.locale ?? locale,
+    ip: meta.ip,
+    userAgent: meta.userAgent,
+    revealed: meta.revealed,
+  };
+}
+
 /**
  * A staff member's context, built per request: grants are read now, so an expired or revoked
  * grant stops working on the very next request.
  */
 export async function buildStaffContext(
-  prisma: Pick<PrismaClient, 'tenantAccessGrant'>,
+  grants: GrantReader,
   staff: Pick<StaffUser, 'id' | 'role' | 'locale'>,
   meta: RequestMeta = {},
 ): Promise<ServiceContext> {
-  const grantedTenantIds = staff.role === 'SUPPORT' ? await activeGrantTenantIds(prisma, staff.id) : [];
-  const actor: Actor = { type: 'STAFF', id: staff.id, role: staff.role, grantedTenantIds };
-  return {
-    actor,
-    ability: defineAbilityFor(actor),
-    correlationId: meta.correlationId ?? randomUUID(),
-    locale: meta.locale ?? staff.locale,
-    ip: meta.ip,
-    userAgent: meta.userAgent,
-    revealed: meta.revealed,
-  };
+  const grantedTenantIds = staff.role === 'SUPPORT' ? await grants(staff.id) : [];
+  return contextOf({ type: 'STAFF', id: staff.id, role: staff.role, grantedTenantIds }, meta, staff.locale);
 }
 
 /** A tenant user's context (public API): everything scoped to the user's tenant. */
@@ -40,13 +51,25 @@ export function buildUserContext(
   user: Pick<User, 'id' | 'role' | 'tenantId' | 'locale'>,
   meta: RequestMeta = {},
 ): ServiceContext {
-  const actor: Actor = { type: 'USER', id: user.id, role: user.role, tenantId: user.tenantId };
-  return {
-    actor,
-    ability: defineAbilityFor(actor),
-    correlationId: meta.correlationId ?? randomUUID(),
-    locale: meta.locale ?? user.locale,
-    ip: meta.ip,
-    userAgent: meta.userAgent,
-  };
+  const { revealed: _none, ...rest } = meta;
+  return contextOf({ type: 'USER', id: user.id, role: user.role, tenantId: user.tenantId }, rest, user.locale);
+}
+
+/**
+ * The context of work the system does on its own (a job, a CLI command, the seed): the system
+ * actor named after it, so its audit events say who acted.
+ */
+export function buildSystemContext(name: string, meta: RequestMeta = {}): ServiceContext {
+  return contextOf(systemActor(name), { userAgent: 'backoffice', ...meta, revealed: undefined }, 'en');
+}
+
+/** The context of a request made before anybody is signed in (registration, login, password reset). */
+export function buildAnonymousContext(meta: RequestMeta = {}): ServiceContext {
+  return buildSystemContext('api:anonymous', meta);
+}
+
+/** The grant reader over the database: a system read, since the ability is what it builds. */
+export function createGrantReader(db: Database, staff: typeof staffRepository): GrantReader {
+  const ctx = buildSystemContext('access:grants', { correlationId: 'access-grants' });
+  return (staffUserId) => db.read(ctx, (s) => staff.unsafeActiveGrantTenantIds(s, staffUserId));
 }

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { PageQuery } from '../transactions/keyset.js';
-import { CurrencyCode, SafeText, Uuid } from '../transactions/ledger.schemas.js';
+import { PageQuery } from '../shared/keyset.js';
+import { CurrencyCode, SafeText, Uuid } from '../shared/ledger.schemas.js';
 
 export const AccountType = z.enum(['BANK', 'WALLET', 'CASH', 'CREDIT_CARD', 'LOAN', 'INVESTMENT']);
 export type AccountType = z.infer<typeof AccountType>;
@@ -19,3 +19,13 @@ export type CreateAccountInput = z.input<typeof CreateAccountInput>;
 
 export const AccountListQuery = PageQuery.extend({ tenantId: Uuid.optional() });
 export type AccountListQuery = z.input<typeof AccountListQuery>;
+
+/** Changes to an account: its name, institution, or archiving it (the currency and type are fixed). */
+export const UpdateAccountInput = z
+  .object({
+    name: AccountName.optional(),
+    institution: SafeText(120).nullish(),
+    archivedAt: z.date().nullish(),
+  })
+  .strict();
+export type UpdateAccountInput = z.input<typeof UpdateAccountInput>;

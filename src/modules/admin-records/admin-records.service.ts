@@ -128,7 +128,7 @@ export function createAdminRecordService(deps: CoreDeps & { reveal: RevealServic
     const column = columnsOf(model).get(name);
     if (!column || MODEL_POLICIES[model].hidden.includes(name)) return null;
     // Masked personal data is not searchable or sortable either: that would be an oracle.
-    if (isMaskedFor(ctx) && personalFieldsOf(model).includes(name)) return null;
+    if (isMaskedFor(ctx, model) && personalFieldsOf(model).includes(name)) return null;
     return column;
   }
 

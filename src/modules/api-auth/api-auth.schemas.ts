@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { MAX_PASSWORD_LENGTH } from '../access/password.js';
-import { CurrencyCode, SafeText } from '../transactions/ledger.schemas.js';
+import { CurrencyCode, SafeText } from '../shared/ledger.schemas.js';
 
 export const Email = z.email().trim().toLowerCase().max(254);
 /** Long enough for any acceptable password; the policy itself is requireAcceptablePassword. */

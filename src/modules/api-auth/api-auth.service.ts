@@ -14,11 +14,14 @@ import {
 } from '../access/password.js';
 import { diffRecords } from '../audit/audit.redact.js';
 import { actorFields } from '../audit/audit.service.js';
-import { inTransaction, type WriteOptions } from '../idempotency/unit-of-work.js';
+import type { WriteOptions } from '../../db/session.js';
+import { buildAnonymousContext } from '../access/context.factory.js';
 import type { CoreDeps } from '../shared/deps.js';
 import { scope } from '../shared/guard.js';
 import { tenantRepository } from '../tenants/tenant.repository.js';
-import { isUuid } from '../transactions/ledger.guard.js';
+import { userRepository } from '../users/user.repository.js';
+import { isUniqueViolation } from '../../lib/error-mapping.js';
+import { isUuid } from '../shared/ledger.guard.js';
 import type { Tx } from '../../db/prisma.js';
 import { apiAuthRepository } from './api-auth.repository.js';
 import { RefreshInput, RegisterInput, TokenInput } from './api-auth.schemas.js';
@@ -104,36 +107,39 @@ export function createApiAuthService(deps: CoreDeps & { jwtSecret: string; pool?
     if (await apiAuthRepository.emailExists(prisma, input.email)) throw conflict('USER.EMAIL_TAKEN');
     const passwordHash = await hashPassword(input.password);
     try {
-      return await inTransaction(prisma, options, async (tx) => {
-        const tenant = await tenantRepository.create(tx, {
-          slug: slugFor(input.tenantName),
-          name: input.tenantName,
-          baseCurrency: input.baseCurrency ?? 'EUR',
-        });
-        await tenantRepository.createDefaultCategories(tx, tenant.id);
-        const user = await tx.user.create({
-          data: {
+      // Before there is a user, the registration acts as the system: it creates the tenant.
+      return await deps.db.write(
+        buildAnonymousContext(meta),
+        async (s) => {
+          const tenant = await tenantRepository.create(s, {
+            slug: slugFor(input.tenantName),
+            name: input.tenantName,
+            baseCurrency: input.baseCurrency ?? 'EUR',
+          });
+          await tenantRepository.createDefaultCategories(s, tenant.id);
+          const user = await userRepository.create(s, {
             tenantId: tenant.id,
             email: input.email,
             name: input.name,
             role: 'OWNER',
             locale: input.locale ?? (meta.locale === 'es' ? 'es' : 'en'),
             passwordHash,
-          },
-        });
-        const ctx = buildUserContext(user, meta);
-        await audit.record(tx, {
-          ...actorFields(ctx),
-          tenantId: tenant.id,
-          action: 'user.register',
-          resource: 'User',
-          recordId: user.id,
-          diff: { ...diffRecords(null, user), tenant: { from: null, to: { id: tenant.id, slug: tenant.slug } } },
-        });
-        return { user, tenant };
-      });
+          });
+          const ctx = buildUserContext(user, meta);
+          await audit.record(s, {
+            ...actorFields(ctx),
+            tenantId: tenant.id,
+            action: 'user.register',
+            resource: 'User',
+            recordId: user.id,
+            diff: { ...diffRecords(null, user), tenant: { from: null, to: { id: tenant.id, slug: tenant.slug } } },
+          });
+          return { user, tenant };
+        },
+        options,
+      );
     } catch (err) {
-      if ((err as { code?: string }).code === 'P2002') throw conflict('USER.EMAIL_TAKEN');
+      if (isUniqueViolation(err)) throw conflict('USER.EMAIL_TAKEN');
       throw err;
     }
   }

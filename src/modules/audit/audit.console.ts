@@ -1,6 +1,7 @@
 import type { AuditEvent, Prisma, PrismaClient } from '@prisma/client';
 import type { Writable } from 'node:stream';
 import type pg from 'pg';
+import type { Database } from '../../db/session.js';
 import type { ServiceContext } from '../../lib/context.js';
 import { AppError, validation } from '../../lib/errors.js';
 import { deny, requireAbility, scope } from '../shared/guard.js';
@@ -12,6 +13,7 @@ import { verifyChains, type ChainBreak, type VerificationResult } from './audit.
 
 export interface AuditConsoleDeps {
   prisma: PrismaClient;
+  db: Database;
   pool: Pick<pg.Pool, 'connect'>;
   audit: AuditTrail;
   /** Current key first; retired keys after it still verify old checkpoints. */

@@ -1,6 +1,6 @@
 import type { Prisma, PrismaClient } from '@prisma/client';
 import type pg from 'pg';
-import type { Tx } from '../../db/prisma.js';
+import { txOf, type WriteSession } from '../../db/session.js';
 import type { EventContent } from './audit.hash.js';
 
 export interface RecordedEvent {
@@ -86,7 +86,7 @@ const APPEND_SQL = `SELECT "id"::text AS "id", "seq"::text AS "seq", "hash" FROM
 
 /** The only code that touches audit tables. It can insert and read; nothing else exists here. */
 export const auditRepository = {
-  async appendEvent(tx: Tx, content: EventContent, digest: string): Promise<RecordedEvent> {
+  async appendEvent(session: WriteSession, content: EventContent, digest: string): Promise<RecordedEvent> {
     const params = [
       content.chainKey,
       content.tenantId,
@@ -105,13 +105,13 @@ export const auditRepository = {
       content.correlationId,
       digest,
     ];
-    const rows = await tx.$queryRawUnsafe<Array<{ id: string; seq: string; hash: string }>>(APPEND_SQL, ...params);
+    const rows = await txOf(session).$queryRawUnsafe<Array<{ id: string; seq: string; hash: string }>>(APPEND_SQL, ...params);
     const row = rows[0]!;
     return { id: BigInt(row.id), seq: BigInt(row.seq), hash: row.hash };
   },
 
-  insertCheckpoint: (db: Tx, data: { chainKey: string; seq: bigint; hash: string; signature: string }) =>
-    db.auditCheckpoint.create({ data, select: { id: true } }),
+  insertCheckpoint: (session: WriteSession, data: { chainKey: string; seq: bigint; hash: string; signature: string }) =>
+    txOf(session).auditCheckpoint.create({ data, select: { id: true } }),
 
   async insertCheckpointWith(
     client: pg.ClientBase,

@@ -1,4 +1,5 @@
 import type { Tx } from '../../db/prisma.js';
+import { WriteSession } from '../../db/session.js';
 import type { ServiceContext } from '../../lib/context.js';
 import { chainKeyFor, contentDigest, signCheckpoint, storableText, type EventContent } from './audit.hash.js';
 import { redactDetails, redactText } from './audit.redact.js';
@@ -16,6 +17,8 @@ export interface AuditOptions {
 }
 
 export type AuditTrail = ReturnType<typeof createAuditTrail>;
+
+const TRANSITIONAL_CTX = { correlationId: 'transitional' } as unknown as ServiceContext;
 
 const text = (value: string | null | undefined): string | null =>
   value === null || value === undefined ? null : storableText(value);
@@ -58,12 +61,14 @@ export function createAuditTrail(options: AuditOptions) {
     throw new Error('checkpointEvery must be a positive integer');
   const every = BigInt(options.checkpointEvery);
 
-  /** Appends one event to its chain in the caller's transaction `tx`. */
-  async function record(tx: Tx, input: AuditEventInput): Promise<RecordedEvent> {
+  /** Appends one event to its chain in the caller's transaction (its write session). */
+  async function record(target: WriteSession | Tx, input: AuditEventInput): Promise<RecordedEvent> {
+    // Transitional: modules not yet on repositories pass their Prisma transaction.
+    const session = target instanceof WriteSession ? target : new WriteSession(TRANSITIONAL_CTX, target);
     const content = buildEventContent(input, new Date());
-    const created = await auditRepository.appendEvent(tx, content, contentDigest(content));
+    const created = await auditRepository.appendEvent(session, content, contentDigest(content));
     if (created.seq % every === 0n) {
-      await auditRepository.insertCheckpoint(tx, {
+      await auditRepository.insertCheckpoint(session, {
         chainKey: content.chainKey,
         seq: created.seq,
         hash: created.hash,

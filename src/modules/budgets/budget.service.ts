@@ -1,35 +1,40 @@
 import type { Budget } from '@prisma/client';
+import type { ReadSession, WriteOptions } from '../../db/session.js';
 import type { ServiceContext } from '../../lib/context.js';
+import { validation } from '../../lib/errors.js';
 import { Decimal } from '../../lib/money.js';
 import { diffRecords } from '../audit/audit.redact.js';
 import { actorFields } from '../audit/audit.service.js';
-import { inTransaction, type WriteOptions } from '../idempotency/unit-of-work.js';
+import type { categoryRepository } from '../categories/category.repository.js';
 import type { CoreDeps } from '../shared/deps.js';
-import { scope } from '../shared/guard.js';
-import { afterCursor, decodeCursor, toPage, type Page } from '../transactions/keyset.js';
-import { isUuid, refuseInvisible, resolveTenantForCreate } from '../transactions/ledger.guard.js';
+import { deny, requireAbility } from '../shared/guard.js';
+import { afterCursor, decodeCursor, toPage, type Page } from '../shared/keyset.js';
+import { amountDetail, checkAmount } from '../shared/ledger.schemas.js';
+import { isUuid, refuseInvisible, resolveTenantForCreate } from '../shared/ledger.guard.js';
 import { currentPeriod, type PeriodRange } from './budget.period.js';
-import { budgetRepository } from './budget.repository.js';
-import { BudgetListQuery, CreateBudgetInput } from './budget.schemas.js';
+import type { budgetRepository } from './budget.repository.js';
+import { BudgetListQuery, CreateBudgetInput, ENDS_BEFORE_START, endsBeforeStart, UpdateBudgetInput } from './budget.schemas.js';
 
 /** A budget with its current period and the net spending (debits minus credits) in it. */
 export type BudgetWithSpending = Budget & { currentPeriod: PeriodRange; spent: Decimal; remaining: Decimal };
 export type BudgetService = ReturnType<typeof createBudgetService>;
 
-export function createBudgetService(deps: CoreDeps & { now?: () => Date }) {
-  const { prisma, audit } = deps;
+export function createBudgetService(
+  deps: CoreDeps & { budgets: typeof budgetRepository; categories: typeof categoryRepository; now?: () => Date },
+) {
+  const { db, audit, budgets, categories } = deps;
   const now = deps.now ?? (() => new Date());
 
-  async function withSpending(budgets: Budget[]): Promise<BudgetWithSpending[]> {
+  async function withSpending(s: ReadSession, rows: Budget[]): Promise<BudgetWithSpending[]> {
     const at = now();
-    const periods = budgets.map((b) => currentPeriod(b.period, b.startsOn, b.endsOn, at));
-    const spent = await budgetRepository.spent(
-      prisma,
-      budgets.map((b, i) => ({ id: b.id, tenantId: b.tenantId, categoryId: b.categoryId, currency: b.currency, ...periods[i]! })),
+    const periods = rows.map((b) => currentPeriod(b.period, b.startsOn, b.endsOn, at));
+    const spent = await budgets.spent(
+      s,
+      rows.map((b, i) => ({ id: b.id, tenantId: b.tenantId, categoryId: b.categoryId, currency: b.currency, ...periods[i]! })),
     );
-    return budgets.map((b, i) => {
-      const s = new Decimal(spent.get(b.id) ?? '0');
-      return { ...b, currentPeriod: periods[i]!, spent: s, remaining: new Decimal(b.amount.toString()).minus(s) };
+    return rows.map((b, i) => {
+      const used = new Decimal(spent.get(b.id) ?? '0');
+      return { ...b, currentPeriod: periods[i]!, spent: used, remaining: new Decimal(b.amount.toString()).minus(used) };
     });
   }
 
@@ -37,67 +42,122 @@ export function createBudgetService(deps: CoreDeps & { now?: () => Date }) {
   async function list(ctx: ServiceContext, raw: BudgetListQuery = {}): Promise<Page<BudgetWithSpending>> {
     const query = BudgetListQuery.parse(raw);
     const cursor = query.cursor ? decodeCursor(query.cursor) : undefined;
-    const rows = await budgetRepository.list(
-      prisma,
-      {
-        AND: [scope(ctx, 'read', 'Budget'), query.tenantId ? { tenantId: query.tenantId } : {}, afterCursor('createdAt', cursor)],
-      },
-      query.limit + 1,
-    );
-    const page = toPage(rows, query.limit, (b) => b.createdAt);
-    return { data: await withSpending(page.data), nextCursor: page.nextCursor };
+    return db.read(ctx, async (s) => {
+      const rows = await budgets.listVisible(
+        s,
+        { AND: [query.tenantId ? { tenantId: query.tenantId } : {}, afterCursor('createdAt', cursor)] },
+        query.limit + 1,
+      );
+      const page = toPage(rows, query.limit, (b) => b.createdAt);
+      return { data: await withSpending(s, page.data), nextCursor: page.nextCursor };
+    });
   }
 
   /** Creates a budget on a category of the actor's tenant; audited in the same transaction. */
   async function create(ctx: ServiceContext, raw: CreateBudgetInput, options: WriteOptions = {}): Promise<BudgetWithSpending> {
     const input = CreateBudgetInput.parse(raw);
     const tenantId = await resolveTenantForCreate(deps, ctx, 'Budget', input.tenantId, 'budget.create');
-    const category = await prisma.category.findFirst({
-      where: { AND: [scope(ctx, 'read', 'Category'), { id: input.categoryId, tenantId }] },
-      select: { id: true },
-    });
+    const category = await db.read(ctx, (s) => categories.findVisible(s, input.categoryId, 'read', tenantId));
     if (!category)
-      throw await refuseInvisible(
-        deps,
-        ctx,
-        { action: 'budget.create', resource: 'Category', recordId: input.categoryId },
-        async () =>
-          (await prisma.category.findUnique({ where: { id: input.categoryId }, select: { tenantId: true } }))?.tenantId ?? null,
+      throw await refuseInvisible(deps, ctx, { action: 'budget.create', resource: 'Category', recordId: input.categoryId }, (s) =>
+        categories.unsafeFindTenantId(s, input.categoryId),
       );
-    const budget = await inTransaction(prisma, options, async (tx) => {
-      const created = await budgetRepository.create(tx, {
-        tenantId,
-        categoryId: category.id,
-        name: input.name,
-        amount: input.amount,
-        currency: input.currency,
-        period: input.period,
-        startsOn: input.startsOn,
-        endsOn: input.endsOn ?? null,
-      });
-      await audit.record(tx, {
-        ...actorFields(ctx),
-        tenantId,
-        action: 'budget.create',
-        resource: 'Budget',
-        recordId: created.id,
-        diff: diffRecords(null, created),
-      });
-      return created;
-    });
-    // Spending is read outside the creating transaction: a new budget may already have some.
-    return (await withSpending([budget]))[0]!;
+    return db.write(
+      ctx,
+      async (s) => {
+        const created = await budgets.create(s, {
+          tenantId,
+          categoryId: category.id,
+          name: input.name,
+          amount: input.amount,
+          currency: input.currency,
+          period: input.period,
+          startsOn: input.startsOn,
+          endsOn: input.endsOn ?? null,
+        });
+        await audit.record(s, {
+          ...actorFields(ctx),
+          tenantId,
+          action: 'budget.create',
+          resource: 'Budget',
+          recordId: created.id,
+          diff: diffRecords(null, created),
+        });
+        // Spending is read in the creating transaction: a new budget may already have some.
+        return (await withSpending(s, [created]))[0]!;
+      },
+      options,
+    );
   }
 
   /** One budget within the actor's ability, with its current spending; NOT_FOUND otherwise. */
   async function get(ctx: ServiceContext, id: string): Promise<BudgetWithSpending> {
-    const found = isUuid(id) ? await budgetRepository.findFirst(prisma, { AND: [scope(ctx, 'read', 'Budget'), { id }] }) : null;
+    const found = isUuid(id)
+      ? await db.read(ctx, async (s) => {
+          const budget = await budgets.findVisible(s, id);
+          return budget && (await withSpending(s, [budget]))[0]!;
+        })
+      : null;
     if (!found)
-      throw await refuseInvisible(deps, ctx, { action: 'budget.read', resource: 'Budget', recordId: id }, () =>
-        budgetRepository.unsafeFindTenantId(prisma, id),
+      throw await refuseInvisible(deps, ctx, { action: 'budget.read', resource: 'Budget', recordId: id }, (s) =>
+        budgets.unsafeFindTenantId(s, id),
       );
-    return (await withSpending([found]))[0]!;
+    return found;
   }
 
-  return { list, get, create };
+  /**
+   * Changes a budget's name, limit, period or dates within the ability. The amount must fit the
+   * budget's currency and the dates stay in order (the same rules as creation).
+   */
+  async function update(ctx: ServiceContext, id: string, raw: UpdateBudgetInput): Promise<Budget> {
+    const input = UpdateBudgetInput.parse(raw);
+    const action = 'budget.update';
+    await requireAbility(deps, ctx, 'update', 'Budget', { action, recordId: id });
+    const result = await db.write(ctx, async (s) => {
+      const before = isUuid(id) ? await budgets.findVisible(s, id, 'update') : null;
+      if (!before) return null;
+      if (input.amount !== undefined) {
+        const problem = checkAmount(input.amount, before.currency);
+        if (problem) throw validation([amountDetail('amount', problem)]);
+      }
+      const endsOn = input.endsOn === undefined ? before.endsOn : input.endsOn;
+      if (endsBeforeStart(input.startsOn ?? before.startsOn, endsOn)) throw validation([{ ...ENDS_BEFORE_START }]);
+      const after = (await budgets.updateVisible(s, id, input))!;
+      await audit.record(s, {
+        ...actorFields(ctx),
+        tenantId: before.tenantId,
+        action,
+        resource: 'Budget',
+        recordId: id,
+        diff: diffRecords(before, after),
+      });
+      return after;
+    });
+    if (!result) throw await deny(deps, ctx, { action, resource: 'Budget', recordId: id });
+    return result;
+  }
+
+  /** Deletes a budget within the ability (nothing refers to budgets). */
+  async function remove(ctx: ServiceContext, id: string): Promise<Budget> {
+    const action = 'budget.delete';
+    await requireAbility(deps, ctx, 'delete', 'Budget', { action, recordId: id });
+    const result = await db.write(ctx, async (s) => {
+      const before = isUuid(id) ? await budgets.findVisible(s, id, 'delete') : null;
+      if (!before) return null;
+      await budgets.deleteVisible(s, id);
+      await audit.record(s, {
+        ...actorFields(ctx),
+        tenantId: before.tenantId,
+        action,
+        resource: 'Budget',
+        recordId: id,
+        diff: diffRecords(before, null),
+      });
+      return before;
+    });
+    if (!result) throw await deny(deps, ctx, { action, resource: 'Budget', recordId: id });
+    return result;
+  }
+
+  return { list, get, create, update, remove };
 }

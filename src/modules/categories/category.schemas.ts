@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { PageQuery } from '../transactions/keyset.js';
-import { SafeText, Uuid } from '../transactions/ledger.schemas.js';
+import { PageQuery } from '../shared/keyset.js';
+import { SafeText, Uuid } from '../shared/ledger.schemas.js';
 
 export const CategoryKind = z.enum(['INCOME', 'EXPENSE', 'TRANSFER']);
 
@@ -13,3 +13,7 @@ export type CreateCategoryInput = z.input<typeof CreateCategoryInput>;
 
 export const CategoryListQuery = PageQuery.extend({ tenantId: Uuid.optional() });
 export type CategoryListQuery = z.input<typeof CategoryListQuery>;
+
+/** Renaming or reclassifying a category (names stay unique per tenant). */
+export const UpdateCategoryInput = z.object({ name: SafeText(80).optional(), kind: CategoryKind.optional() }).strict();
+export type UpdateCategoryInput = z.input<typeof UpdateCategoryInput>;

@@ -1,83 +1,135 @@
 import type { Category } from '@prisma/client';
+import type { WriteOptions } from '../../db/session.js';
 import type { ServiceContext } from '../../lib/context.js';
 import { conflict } from '../../lib/errors.js';
+import { isForeignKeyViolation, isUniqueViolation } from '../../lib/error-mapping.js';
 import { diffRecords } from '../audit/audit.redact.js';
 import { actorFields } from '../audit/audit.service.js';
-import { inTransaction, type WriteOptions } from '../idempotency/unit-of-work.js';
 import type { CoreDeps } from '../shared/deps.js';
-import { scope } from '../shared/guard.js';
-import { afterCursor, decodeCursor, toPage, type Page } from '../transactions/keyset.js';
-import { isUuid, refuseInvisible, resolveTenantForCreate } from '../transactions/ledger.guard.js';
-import { categoryRepository } from './category.repository.js';
-import { CategoryListQuery, CreateCategoryInput } from './category.schemas.js';
+import { deny, requireAbility } from '../shared/guard.js';
+import { afterCursor, decodeCursor, toPage, type Page } from '../shared/keyset.js';
+import { isUuid, refuseInvisible, resolveTenantForCreate } from '../shared/ledger.guard.js';
+import type { categoryRepository } from './category.repository.js';
+import { CategoryListQuery, CreateCategoryInput, UpdateCategoryInput } from './category.schemas.js';
 
 export type CategoryService = ReturnType<typeof createCategoryService>;
 
-const isUniqueViolation = (err: unknown) => {
-  const e = err as { code?: string; meta?: { driverAdapterError?: { cause?: { originalCode?: string } } } };
-  return e.code === 'P2002' || e.meta?.driverAdapterError?.cause?.originalCode === '23505';
-};
-
-export function createCategoryService(deps: CoreDeps) {
-  const { prisma, audit } = deps;
+export function createCategoryService(deps: CoreDeps & { categories: typeof categoryRepository }) {
+  const { db, audit, categories } = deps;
 
   /** Lists the categories the actor may read (system and user-defined), newest first. */
   async function list(ctx: ServiceContext, raw: CategoryListQuery = {}): Promise<Page<Category>> {
     const query = CategoryListQuery.parse(raw);
     const cursor = query.cursor ? decodeCursor(query.cursor) : undefined;
-    const rows = await categoryRepository.list(
-      prisma,
-      {
-        AND: [
-          scope(ctx, 'read', 'Category'),
-          query.tenantId ? { tenantId: query.tenantId } : {},
-          afterCursor('createdAt', cursor),
-        ],
-      },
-      query.limit + 1,
+    const rows = await db.read(ctx, (s) =>
+      categories.listVisible(
+        s,
+        { AND: [query.tenantId ? { tenantId: query.tenantId } : {}, afterCursor('createdAt', cursor)] },
+        query.limit + 1,
+      ),
     );
     return toPage(rows, query.limit, (c) => c.createdAt);
   }
 
   /** One category within the actor's ability; NOT_FOUND otherwise. */
   async function get(ctx: ServiceContext, id: string): Promise<Category> {
-    const found = isUuid(id)
-      ? await categoryRepository.findFirst(prisma, { AND: [scope(ctx, 'read', 'Category'), { id }] })
-      : null;
+    const found = isUuid(id) ? await db.read(ctx, (s) => categories.findVisible(s, id)) : null;
     if (!found)
-      throw await refuseInvisible(deps, ctx, { action: 'category.read', resource: 'Category', recordId: id }, () =>
-        categoryRepository.unsafeFindTenantId(prisma, id),
+      throw await refuseInvisible(deps, ctx, { action: 'category.read', resource: 'Category', recordId: id }, (s) =>
+        categories.unsafeFindTenantId(s, id),
       );
     return found;
+  }
+
+  /** Two concurrent writes of one name: the unique index decides, the loser hears 409. */
+  async function nameUnique<T>(work: () => Promise<T>): Promise<T> {
+    try {
+      return await work();
+    } catch (err) {
+      if (isUniqueViolation(err)) throw conflict('CATEGORY.NAME_TAKEN');
+      throw err;
+    }
   }
 
   /** Creates a user-defined category; names are unique per tenant (409 CATEGORY.NAME_TAKEN). */
   async function create(ctx: ServiceContext, raw: CreateCategoryInput, options: WriteOptions = {}): Promise<Category> {
     const input = CreateCategoryInput.parse(raw);
     const tenantId = await resolveTenantForCreate(deps, ctx, 'Category', input.tenantId, 'category.create');
-    const run = () =>
-      inTransaction(prisma, options, async (tx) => {
-        const clash = await categoryRepository.findFirst(tx, { tenantId, name: input.name });
-        if (clash) throw conflict('CATEGORY.NAME_TAKEN');
-        const created = await categoryRepository.create(tx, { tenantId, name: input.name, kind: input.kind, isSystem: false });
-        await audit.record(tx, {
-          ...actorFields(ctx),
-          tenantId,
-          action: 'category.create',
-          resource: 'Category',
-          recordId: created.id,
-          diff: diffRecords(null, created),
-        });
-        return created;
-      });
-    try {
-      return await run();
-    } catch (err) {
-      // Two concurrent creations of one name: the unique index decides, the loser hears 409.
-      if (isUniqueViolation(err)) throw conflict('CATEGORY.NAME_TAKEN');
-      throw err;
-    }
+    return nameUnique(() =>
+      db.write(
+        ctx,
+        async (s) => {
+          if (await categories.findVisibleByName(s, tenantId, input.name)) throw conflict('CATEGORY.NAME_TAKEN');
+          const created = await categories.create(s, { tenantId, name: input.name, kind: input.kind, isSystem: false });
+          await audit.record(s, {
+            ...actorFields(ctx),
+            tenantId,
+            action: 'category.create',
+            resource: 'Category',
+            recordId: created.id,
+            diff: diffRecords(null, created),
+          });
+          return created;
+        },
+        options,
+      ),
+    );
   }
 
-  return { list, get, create };
+  /** Renames or reclassifies a category within the ability; audited with its diff. */
+  async function update(ctx: ServiceContext, id: string, raw: UpdateCategoryInput): Promise<Category> {
+    const input = UpdateCategoryInput.parse(raw);
+    const action = 'category.update';
+    await requireAbility(deps, ctx, 'update', 'Category', { action, recordId: id });
+    const result = await nameUnique(() =>
+      db.write(ctx, async (s) => {
+        const before = isUuid(id) ? await categories.findVisible(s, id, 'update') : null;
+        if (!before) return null;
+        if (input.name && (await categories.findVisibleByName(s, before.tenantId, input.name, id)))
+          throw conflict('CATEGORY.NAME_TAKEN');
+        const after = (await categories.updateVisible(s, id, input))!;
+        await audit.record(s, {
+          ...actorFields(ctx),
+          tenantId: before.tenantId,
+          action,
+          resource: 'Category',
+          recordId: id,
+          diff: diffRecords(before, after),
+        });
+        return after;
+      }),
+    );
+    if (!result) throw await deny(deps, ctx, { action, resource: 'Category', recordId: id });
+    return result;
+  }
+
+  /** Deletes a category nothing refers to (409 CATEGORY.IN_USE when transactions or budgets do). */
+  async function remove(ctx: ServiceContext, id: string): Promise<Category> {
+    const action = 'category.delete';
+    await requireAbility(deps, ctx, 'delete', 'Category', { action, recordId: id });
+    let result: Category | null;
+    try {
+      result = await db.write(ctx, async (s) => {
+        const before = isUuid(id) ? await categories.findVisible(s, id, 'delete') : null;
+        if (!before) return null;
+        await categories.deleteVisible(s, id);
+        await audit.record(s, {
+          ...actorFields(ctx),
+          tenantId: before.tenantId,
+          action,
+          resource: 'Category',
+          recordId: id,
+          diff: diffRecords(before, null),
+        });
+        return before;
+      });
+    } catch (err) {
+      if (isForeignKeyViolation(err)) throw conflict('CATEGORY.IN_USE');
+      throw err;
+    }
+    if (!result) throw await deny(deps, ctx, { action, resource: 'Category', recordId: id });
+    return result;
+  }
+
+  return { list, get, create, update, remove };
 }

@@ -255,8 +255,8 @@ export function createErasureService(deps: ErasureServiceDeps) {
         await tx.idempotencyKey.deleteMany({ where: { userId: user.id } });
         await tx.$executeRaw`
           DELETE FROM "IdempotencyKey"
-           WHERE "tenantId" = ${user.tenantId}::uuid AND "responseBody" IS NOT NULL
-             AND EXISTS (SELECT 1 FROM unnest(${needles}::text[]) AS n(v) WHERE strpos(lower("responseBody"::text), n.v) > 0)`;
+           WHERE "tenantId" = ${user.tenantId}::uuid AND "responseText" IS NOT NULL
+             AND EXISTS (SELECT 1 FROM unnest(${needles}::text[]) AS n(v) WHERE strpos(lower("responseText"), n.v) > 0)`;
         await tx.refreshToken.deleteMany({ where: { userId: user.id } });
         // 5. Export files that contain the person: theirs, and any export of their tenant.
         const exportsWithFiles = await tx.exportJob.findMany({

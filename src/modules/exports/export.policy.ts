@@ -4,7 +4,7 @@ import type { ExportJob } from '@prisma/client';
 import type { ServiceContext } from '../../lib/context.js';
 import { scope } from '../shared/guard.js';
 import { BUNDLE, RESOURCES, type ExportableResource, type ExportResource } from './export.resources.js';
-import { col, prismaWhereToSql, sqlOr, type SqlParams } from './export.sql.js';
+import { col, prismaWhereToSql, sqlOr, type SqlParams } from '../access/scope-sql.js';
 
 /**
  * Who may export what. One rule set, used when an export starts, again when its job runs (the

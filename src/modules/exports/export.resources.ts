@@ -1,6 +1,6 @@
 import { minorUnits, SUPPORTED_CURRENCIES } from '../../lib/money.js';
 import type { Subject } from '../access/ability.js';
-import { col, type FieldTypes, type SqlParams, type SqlType } from './export.sql.js';
+import { col, type FieldTypes, type SqlParams, type SqlType } from '../access/scope-sql.js';
 import type { ExportFilters } from './export.schemas.js';
 
 /** Models that can be exported one at a time (CSV, NDJSON or a JSON array). */

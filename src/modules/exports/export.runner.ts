@@ -9,7 +9,9 @@ import type pg from 'pg';
 import { to as copyTo, type CopyToStreamQuery } from 'pg-copy-streams';
 import type { ServiceContext } from '../../lib/context.js';
 import type { Logger } from '../../lib/logger.js';
-import { buildStaffContext, buildUserContext } from '../access/context.factory.js';
+import { buildStaffContext, buildUserContext, createGrantReader } from '../access/context.factory.js';
+import { createDatabase } from '../../db/session.js';
+import { staffRepository } from '../staff/staff.repository.js';
 import { defineAbilityFor } from '../access/ability.js';
 import { actorFields, type AuditTrail } from '../audit/audit.service.js';
 import { jobContext } from '../jobs/jobs.context.js';
@@ -24,7 +26,7 @@ import {
   type ExportableResource,
 } from './export.resources.js';
 import { ExportFilters } from './export.schemas.js';
-import { prismaWhereToSql, sqlAnd, SqlParams } from './export.sql.js';
+import { prismaWhereToSql, sqlAnd, SqlParams } from '../access/scope-sql.js';
 
 export interface ExportRunnerDeps {
   prisma: PrismaClient;
@@ -190,7 +192,7 @@ async function requesterContext(prisma: PrismaClient, job: ExportJob, correlatio
       select: { id: true, role: true, locale: true, status: true },
     });
     if (!staff || staff.status !== 'ACTIVE') throw new ExportRefused('EXPORT.REQUESTER_DISABLED');
-    return buildStaffContext(prisma, staff, meta);
+    return buildStaffContext(createGrantReader(createDatabase(prisma), staffRepository), staff, meta);
   }
   if (job.requestedByType === 'USER') {
     const user = await prisma.user.findUnique({

@@ -10,7 +10,7 @@ import { deny, scope } from '../shared/guard.js';
 import { anyOf, canDownloadExport, canStartExport, exportableTenantsWhere, exportScopeSql } from './export.policy.js';
 import { BUNDLE, RESOURCES } from './export.resources.js';
 import { ExportId, StartExportInput, type ParsedStartExportInput } from './export.schemas.js';
-import { prismaWhereToSql, SqlParams } from './export.sql.js';
+import { prismaWhereToSql, SqlParams } from '../access/scope-sql.js';
 
 export type ExportService = ReturnType<typeof createExportService>;
 

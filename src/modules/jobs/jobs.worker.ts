@@ -135,7 +135,7 @@ export async function startWorkers(runtime: Runtime, services: Services, options
   await work(QUEUES.exportMaintenance, async (job) => {
     const result = await runExportMaintenance(maintenanceDeps, jobContext(job.name, job.id));
     // Expired Idempotency-Key rows (24 h) hold response bodies: remove them on the same beat.
-    const idempotencyKeysPurged = await services.idempotency.purgeExpired();
+    const idempotencyKeysPurged = await services.idempotency.purgeExpired(jobContext('maintenance'));
     return { ...result, idempotencyKeysPurged };
   });
   // Exports requested while no worker (or no pg-boss schema) existed are queued now.

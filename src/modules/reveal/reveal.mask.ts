@@ -1,14 +1,17 @@
 import type { ServiceContext } from '../../lib/context.js';
-import { PERSONAL_FIELDS } from '../access/ability.js';
+import { PERSONAL_FIELDS, type Subject } from '../access/ability.js';
 
 /** How long a reveal lasts. */
 export const REVEAL_MINUTES = 15;
 
 const DOT = '\u2022\u2022\u2022';
 
-/** Roles that see personal data masked unless they reveal it (SPEC §3). */
-export function isMaskedFor(ctx: ServiceContext): boolean {
-  return ctx.actor.type === 'STAFF' && (ctx.actor.role === 'COMPLIANCE' || ctx.actor.role === 'ENGINEER');
+/**
+ * Whether the actor sees a resource's personal data masked unless revealed (SPEC §3: compliance
+ * and engineers): decided by the ability (`readUnmasked`), never by role names here.
+ */
+export function isMaskedFor(ctx: ServiceContext, resource: string): boolean {
+  return !ctx.ability.can('readUnmasked', resource as Exclude<Subject, 'all'>);
 }
 
 /** The personal fields of a resource (empty when it has none). */

@@ -82,7 +82,7 @@ export function createRevealService(deps: CoreDeps) {
    * this staff member revealed in the last 15 minutes. Other roles get the rows unchanged.
    */
   async function maskForActor<T extends { id: unknown }>(ctx: ServiceContext, resource: string, rows: T[]) {
-    if (!isMaskedFor(ctx) || !personalFieldsOf(resource).length || !rows.length) return rows;
+    if (!isMaskedFor(ctx, resource) || !personalFieldsOf(resource).length || !rows.length) return rows;
     const revealed = await activeRevealIds(
       ctx,
       resource,

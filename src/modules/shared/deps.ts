@@ -1,8 +1,11 @@
 import type { PrismaClient } from '@prisma/client';
+import type { Database } from '../../db/session.js';
 import type { AuditTrail } from '../audit/audit.service.js';
 
-/** What most services need: the database and the audit trail. Inject only what is used. */
+/** What most services need: the database port and the audit trail. Inject only what is used. */
 export interface CoreDeps {
-  prisma: PrismaClient;
+  db: Database;
   audit: AuditTrail;
+  /** @deprecated transitional: services still being moved onto repositories. */
+  prisma: PrismaClient;
 }

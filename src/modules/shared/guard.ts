@@ -1,5 +1,6 @@
+import { subject as caslSubject } from '@casl/ability';
 import { accessibleBy } from '@casl/prisma';
-import type { PrismaClient } from '@prisma/client';
+import type { Database } from '../../db/session.js';
 import type { ServiceContext } from '../../lib/context.js';
 import { AppError, notFound } from '../../lib/errors.js';
 import type { Action, Subject } from '../access/ability.js';
@@ -34,6 +35,21 @@ function withoutEmptyOr(where: unknown): unknown {
   );
 }
 
+/**
+ * The structural backstop of every repository insert: throws unless the ability may `action` a
+ * row like `data` (its tenant, its owner). Services check first and audit the refusal; this
+ * makes an unchecked insert impossible rather than merely unlikely.
+ */
+export function requireCreatable(
+  ctx: ServiceContext,
+  subject: Exclude<Subject, 'all'>,
+  data: object,
+  action: Action = 'create',
+): void {
+  if (!ctx.ability.can(action, caslSubject(subject, { ...data }) as never))
+    throw new AppError({ code: 'AUTH.FORBIDDEN', kind: 'FORBIDDEN', internal: `${action} ${subject} outside the ability` });
+}
+
 export interface DenialInfo {
   action: string;
   resource: string;
@@ -47,13 +63,13 @@ export interface DenialInfo {
  * not going to happen, then returns the error to throw. Out-of-scope records answer 404.
  */
 export async function deny(
-  deps: { prisma: PrismaClient; audit: AuditTrail },
+  deps: { db: Database; audit: AuditTrail },
   ctx: ServiceContext,
   info: DenialInfo,
   error: AppError = notFound(info.resource),
 ): Promise<AppError> {
-  await deps.prisma.$transaction((tx) =>
-    deps.audit.record(tx, {
+  await deps.db.write(ctx, (session) =>
+    deps.audit.record(session, {
       ...actorFields(ctx),
       tenantId: info.tenantId ?? null,
       action: info.action,
@@ -68,7 +84,7 @@ export async function deny(
 
 /** Throws (after auditing the denial) unless the actor's role allows the action at all. */
 export async function requireAbility(
-  deps: { prisma: PrismaClient; audit: AuditTrail },
+  deps: { db: Database; audit: AuditTrail },
   ctx: ServiceContext,
   action: Action,
   subject: Exclude<Subject, 'all'>,

@@ -1,7 +1,7 @@
 import type { ServiceContext } from '../../lib/context.js';
 import { AppError, validation } from '../../lib/errors.js';
 import { normaliseLocale } from '../../lib/i18n.js';
-import { buildStaffContext, type RequestMeta } from '../access/context.factory.js';
+import { buildStaffContext, type GrantReader, type RequestMeta } from '../access/context.factory.js';
 import { decoyHash, LOCKOUT_MINUTES, LOCKOUT_THRESHOLD, verifyPassword } from '../access/password.js';
 import { diffRecords } from '../audit/audit.redact.js';
 import { actorFields } from '../audit/audit.service.js';
@@ -51,7 +51,7 @@ const toSessionUser = (row: StaffSessionRow): StaffSessionUser => ({
  * Staff authentication: password login with per-account lockout, session re-checks, logout and
  * the staff member's language. Every login attempt, logout and server-ended session is audited.
  */
-export function createStaffAuthService(deps: CoreDeps) {
+export function createStaffAuthService(deps: CoreDeps & { grants: GrantReader }) {
   const { prisma, audit } = deps;
 
   const requestFields = (meta: LoginMeta) => ({
@@ -300,8 +300,11 @@ export function createStaffAuthService(deps: CoreDeps) {
   }
 
   /** The service context of a signed-in staff member: grants are read now, per request. */
-  function contextFor(user: Pick<StaffSessionUser, 'id' | 'role' | 'locale'>, meta: RequestMeta = {}): Promise<ServiceContext> {
-    return buildStaffContext(prisma, user, meta);
+  function contextFor(
+    user: { id: string; role: StaffSessionUser['role']; locale: string },
+    meta: RequestMeta = {},
+  ): Promise<ServiceContext> {
+    return buildStaffContext(deps.grants, user, meta);
   }
 
   /** Stores the staff member's own language (the admin's language switch). */

@@ -11,15 +11,6 @@ import { CreateStaffInput, GrantAccessInput, RevokeAccessInput, StaffAccountChan
 
 export type StaffService = ReturnType<typeof createStaffService>;
 
-/** Tenant ids a staff member may reach right now: active, unexpired, unrevoked grants. */
-export async function activeGrantTenantIds(db: Pick<Tx, 'tenantAccessGrant'>, staffUserId: string, now = new Date()) {
-  const grants = await db.tenantAccessGrant.findMany({
-    where: { staffUserId, revokedAt: null, expiresAt: { gt: now } },
-    select: { tenantId: true },
-  });
-  return [...new Set(grants.map((g) => g.tenantId))];
-}
-
 export function createStaffService(deps: CoreDeps) {
   const { prisma, audit } = deps;
 

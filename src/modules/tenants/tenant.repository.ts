@@ -1,5 +1,7 @@
-import type { Prisma } from '@prisma/client';
-import type { Tx } from '../../db/prisma.js';
+import type { Prisma, Tenant } from '@prisma/client';
+import { dbOf, txOf, type ReadSession, type WriteSession } from '../../db/session.js';
+import type { Action } from '../access/ability.js';
+import { requireCreatable, scope } from '../shared/guard.js';
 
 export const DEFAULT_CATEGORIES: Array<{ name: string; kind: 'INCOME' | 'EXPENSE' | 'TRANSFER' }> = [
   { name: 'Salary', kind: 'INCOME' },
@@ -15,14 +17,49 @@ export const DEFAULT_CATEGORIES: Array<{ name: string; kind: 'INCOME' | 'EXPENSE
   { name: 'Transfers', kind: 'TRANSFER' },
 ];
 
+/**
+ * The only code that touches the Tenant table. Every method takes the session and applies its
+ * ability in the query.
+ */
 export const tenantRepository = {
-  create: (tx: Tx, data: Prisma.TenantCreateInput) => tx.tenant.create({ data }),
-  createDefaultCategories: (tx: Tx, tenantId: string) =>
-    tx.category.createMany({ data: DEFAULT_CATEGORIES.map((c) => ({ ...c, tenantId, isSystem: true })) }),
-  findFirst: (tx: Tx, where: Prisma.TenantWhereInput) => tx.tenant.findFirst({ where }),
-  /** Locks the row so concurrent status changes serialise. */
-  lockById: async (tx: Tx, id: string) => {
-    await tx.$queryRaw`SELECT 1 FROM "Tenant" WHERE "id" = ${id}::uuid FOR UPDATE`;
+  create: (s: WriteSession, data: Prisma.TenantCreateInput) => {
+    requireCreatable(s.ctx, 'Tenant', data);
+    return txOf(s).tenant.create({ data });
   },
-  update: (tx: Tx, id: string, data: Prisma.TenantUpdateInput) => tx.tenant.update({ where: { id }, data }),
+
+  /** The system categories every new tenant starts with. */
+  createDefaultCategories: (s: WriteSession, tenantId: string) => {
+    requireCreatable(s.ctx, 'Tenant', { id: tenantId }, 'read');
+    return txOf(s).category.createMany({ data: DEFAULT_CATEGORIES.map((c) => ({ ...c, tenantId, isSystem: true })) });
+  },
+
+  findVisible: (s: ReadSession, id: string, action: Action = 'read') =>
+    dbOf(s).tenant.findFirst({ where: { AND: [scope(s.ctx, action, 'Tenant'), { id }] } }),
+
+  findVisibleBySlug: (s: ReadSession, slug: string) =>
+    dbOf(s).tenant.findFirst({ where: { AND: [scope(s.ctx, 'read', 'Tenant'), { slug }] } }),
+
+  /**
+   * Locks a tenant the session may `action` for the rest of the transaction (concurrent status
+   * changes serialise) and returns it; null when it may not.
+   */
+  async lockVisible(s: WriteSession, id: string, action: Action): Promise<Tenant | null> {
+    const tx = txOf(s);
+    const visible = await tx.tenant.findFirst({ where: { AND: [scope(s.ctx, action, 'Tenant'), { id }] }, select: { id: true } });
+    if (!visible) return null;
+    await tx.$queryRaw`SELECT 1 FROM "Tenant" WHERE "id" = ${id}::uuid FOR UPDATE`;
+    return tx.tenant.findUnique({ where: { id } });
+  },
+
+  /** Changes a tenant the session may `action` (update by default); null when it may not. */
+  async updateVisible(
+    s: WriteSession,
+    id: string,
+    data: Prisma.TenantUpdateManyMutationInput,
+    action: Action = 'update',
+  ): Promise<Tenant | null> {
+    const tx = txOf(s);
+    const { count } = await tx.tenant.updateMany({ where: { AND: [scope(s.ctx, action, 'Tenant'), { id }] }, data });
+    return count === 1 ? tx.tenant.findUnique({ where: { id } }) : null;
+  },
 };

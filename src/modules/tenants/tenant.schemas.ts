@@ -19,3 +19,12 @@ export const TenantStatusChangeInput = z.object({
   reason: z.string().trim().min(3).max(2000),
 });
 export type TenantStatusChangeInput = z.input<typeof TenantStatusChangeInput>;
+
+/** Changes to a tenant's profile (its status changes only through suspend / reactivate). */
+export const UpdateTenantInput = z
+  .object({
+    name: z.string().trim().min(1).max(200).optional(),
+    baseCurrency: z.enum(SUPPORTED_CURRENCIES).optional(),
+  })
+  .strict();
+export type UpdateTenantInput = z.input<typeof UpdateTenantInput>;

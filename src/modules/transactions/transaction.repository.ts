@@ -1,9 +1,11 @@
 import { createHash } from 'node:crypto';
-import { Prisma, type PrismaClient } from '@prisma/client';
+import { Prisma } from '@prisma/client';
 import type pg from 'pg';
-import type { Tx } from '../../db/prisma.js';
-import type { CursorKey } from './keyset.js';
-import { scopeToSql } from './scope-sql.js';
+import { dbOf, poolOf, txOf, type ReadSession, type WriteSession } from '../../db/session.js';
+import type { Action } from '../access/ability.js';
+import { PositionalParams, prismaWhereToSql } from '../access/scope-sql.js';
+import { requireCreatable, scope } from '../shared/guard.js';
+import type { CursorKey } from '../shared/keyset.js';
 
 /** The columns a transaction is read with everywhere (API, admin, exports of one record). */
 export const TRANSACTION_SELECT = {
@@ -23,8 +25,6 @@ export const TRANSACTION_SELECT = {
 
 export type TransactionRecord = Prisma.TransactionGetPayload<{ select: typeof TRANSACTION_SELECT }>;
 
-type Db = Tx | PrismaClient;
-
 export interface TransactionListFilters {
   tenantId?: string | undefined;
   accountId?: string | undefined;
@@ -36,8 +36,8 @@ export interface TransactionListFilters {
   to?: Date | undefined;
 }
 
-/** Columns an ability's conditions may name when rendered as SQL. */
-const SCOPE_COLUMNS = new Set(['id', 'tenantId', 'accountId', 'categoryId']);
+/** Columns an ability's conditions may name on Transaction, with their SQL type. */
+const SCOPE_FIELDS = { id: 'uuid', tenantId: 'uuid', accountId: 'uuid', categoryId: 'uuid' } as const;
 
 type RawRow = Omit<TransactionRecord, 'amount' | 'occurredAt' | 'createdAt'> & {
   amount: string;
@@ -54,58 +54,59 @@ const preparedNames = new Map<string, string>();
  * it once per connection instead of on every request. Only a bounded set of statement texts is
  * prepared (filters combine into few shapes); any other text runs unnamed.
  */
-async function runPrepared<R extends pg.QueryResultRow>(pool: pg.Pool, query: Prisma.Sql): Promise<R[]> {
-  let name = preparedNames.get(query.text);
+async function runPrepared<R extends pg.QueryResultRow>(pool: pg.Pool, text: string, values: unknown[]): Promise<R[]> {
+  let name = preparedNames.get(text);
   if (!name && preparedNames.size < MAX_PREPARED_TEXTS) {
-    name = `tx_list_${createHash('sha1').update(query.text).digest('hex').slice(0, 16)}`;
-    preparedNames.set(query.text, name);
+    name = `tx_list_${createHash('sha1').update(text).digest('hex').slice(0, 16)}`;
+    preparedNames.set(text, name);
   }
-  const result = await pool.query<R>(
-    name ? { name, text: query.text, values: query.values } : { text: query.text, values: query.values },
-  );
+  const result = await pool.query<R>(name ? { name, text, values } : { text, values });
   return result.rows;
 }
 
-/** The only code of this module that touches the Transaction table. Callers pass the `where` scope. */
+/**
+ * The only code that touches the Transaction table. Every method takes the session and applies
+ * its ability in the query; the one that does not says so in its name.
+ */
 export const transactionRepository = {
   /**
-   * One page, newest first on (occurredAt desc, id desc) — the order of the
-   * (tenantId, occurredAt desc, id desc) index — strictly after `cursor`. Written in SQL (the hot
-   * path of the API: Prisma's query compiler costs more CPU than the query itself), with the
-   * actor's scope rendered from the same CASL conditions; a scope SQL cannot express falls back
-   * to the equivalent Prisma query.
+   * One page of the transactions the session may read, newest first on (occurredAt desc, id
+   * desc) — the order of the (tenantId, occurredAt desc, id desc) index — strictly after
+   * `cursor`. Written in SQL (the hot path of the API: Prisma's query compiler costs more CPU
+   * than the query itself), with the ability rendered by the one CASL → SQL translator; run as a
+   * prepared statement through the raw pool when the session has one.
    */
-  async list(
-    db: Db,
-    scope: Record<string, unknown>,
+  async listVisible(
+    s: ReadSession,
     f: TransactionListFilters,
     cursor: CursorKey | undefined,
     take: number,
-    pool?: pg.Pool,
   ): Promise<TransactionRecord[]> {
-    const scopeSql = scopeToSql(scope, SCOPE_COLUMNS, 't.');
-    if (!scopeSql) return transactionRepository.listWithPrisma(db, scope, f, cursor, take);
-    const conditions: Prisma.Sql[] = [scopeSql];
-    if (f.tenantId) conditions.push(Prisma.sql`t."tenantId" = ${f.tenantId}::uuid`);
-    if (f.accountId) conditions.push(Prisma.sql`t."accountId" = ${f.accountId}::uuid`);
-    if (f.categoryId) conditions.push(Prisma.sql`t."categoryId" = ${f.categoryId}::uuid`);
-    if (f.direction) conditions.push(Prisma.sql`t."direction" = ${f.direction}::"Direction"`);
-    if (f.from) conditions.push(Prisma.sql`t."occurredAt" >= ${f.from}::timestamptz`);
-    if (f.to) conditions.push(Prisma.sql`t."occurredAt" < ${f.to}::timestamptz`);
-    if (cursor) conditions.push(Prisma.sql`(t."occurredAt", t."id") < (${cursor.at}::timestamptz, ${cursor.id}::uuid)`);
+    const p = new PositionalParams();
+    const conditions = [prismaWhereToSql(scope(s.ctx, 'read', 'Transaction'), 't', SCOPE_FIELDS, p)];
+    if (f.tenantId) conditions.push(`t."tenantId" = ${p.add(f.tenantId, 'uuid')}`);
+    if (f.accountId) conditions.push(`t."accountId" = ${p.add(f.accountId, 'uuid')}`);
+    if (f.categoryId) conditions.push(`t."categoryId" = ${p.add(f.categoryId, 'uuid')}`);
+    if (f.direction) conditions.push(`t."direction" = ${p.add(f.direction, '"Direction"')}`);
+    if (f.from) conditions.push(`t."occurredAt" >= ${p.add(f.from, 'timestamptz')}`);
+    if (f.to) conditions.push(`t."occurredAt" < ${p.add(f.to, 'timestamptz')}`);
+    if (cursor) conditions.push(`(t."occurredAt", t."id") < (${p.add(cursor.at, 'timestamptz')}, ${p.add(cursor.id, 'uuid')})`);
     // Columns are qualified: ORDER BY must name the table's columns (the index order), not the
     // output aliases of the same name.
-    const query = Prisma.sql`
+    const text = `
       SELECT t."id"::text AS "id", t."tenantId"::text AS "tenantId", t."accountId"::text AS "accountId",
              t."categoryId"::text AS "categoryId", t."amount"::text AS "amount", t."currency"::text AS "currency",
              t."direction"::text AS "direction", (extract(epoch FROM t."occurredAt") * 1000)::float8 AS "occurredAt",
              t."description", t."kind"::text AS "kind", t."adjustsTransactionId"::text AS "adjustsTransactionId",
              (extract(epoch FROM t."createdAt") * 1000)::float8 AS "createdAt"
       FROM "Transaction" t
-      WHERE ${Prisma.join(conditions, ' AND ')}
+      WHERE ${conditions.join(' AND ')}
       ORDER BY t."occurredAt" DESC, t."id" DESC
-      LIMIT ${take}`;
-    const rows = pool ? await runPrepared<RawRow>(pool, query) : await db.$queryRaw<RawRow[]>(query);
+      LIMIT ${p.add(take, 'bigint')}`;
+    const pool = poolOf(s);
+    const rows = pool
+      ? await runPrepared<RawRow>(pool, text, p.values)
+      : await dbOf(s).$queryRawUnsafe<RawRow[]>(text, ...p.values);
     // Timestamps travel as epoch milliseconds: a number parses far cheaper than timestamp text.
     return rows.map((r) => ({
       ...r,
@@ -115,47 +116,31 @@ export const transactionRepository = {
     }));
   },
 
-  /** The same page through Prisma's query builder (scopes SQL rendering does not cover). */
-  listWithPrisma: (
-    db: Db,
-    scope: Record<string, unknown>,
-    f: TransactionListFilters,
-    cursor: CursorKey | undefined,
-    take: number,
-  ) => {
-    const occurredAt: Prisma.DateTimeFilter = {};
-    if (f.from) occurredAt.gte = f.from;
-    if (f.to) occurredAt.lt = f.to;
-    return db.transaction.findMany({
-      where: {
-        AND: [
-          scope,
-          {
-            ...(f.tenantId && { tenantId: f.tenantId }),
-            ...(f.accountId && { accountId: f.accountId }),
-            ...(f.categoryId && { categoryId: f.categoryId }),
-            ...(f.direction && { direction: f.direction }),
-            ...((f.from || f.to) && { occurredAt }),
-          },
-          cursor
-            ? {
-                occurredAt: { lte: cursor.at },
-                OR: [{ occurredAt: { lt: cursor.at } }, { occurredAt: cursor.at, id: { lt: cursor.id } }],
-              }
-            : {},
-        ],
-      },
-      orderBy: [{ occurredAt: 'desc' }, { id: 'desc' }],
-      take,
+  /** One transaction the session may `action` (read by default), or null. */
+  findVisible: (s: ReadSession, id: string, action: Action = 'read') =>
+    dbOf(s).transaction.findFirst({ where: { AND: [scope(s.ctx, action, 'Transaction'), { id }] }, select: TRANSACTION_SELECT }),
+
+  /** Adjustments that reference one of `ids` (within the session's ability), oldest first. */
+  listAdjustmentsOf: (s: ReadSession, ids: string[]) =>
+    dbOf(s).transaction.findMany({
+      where: { AND: [scope(s.ctx, 'read', 'Transaction'), { adjustsTransactionId: { in: ids } }] },
+      orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
       select: TRANSACTION_SELECT,
-    });
+    }),
+
+  /**
+   * Appends a transaction; refused unless the session's ability may `create` (or, for an
+   * adjustment, `adjust`) a transaction of that tenant.
+   */
+  create: (s: WriteSession, data: Prisma.TransactionUncheckedCreateInput) => {
+    requireCreatable(s.ctx, 'Transaction', data, data.kind === 'ADJUSTMENT' ? 'adjust' : 'create');
+    return txOf(s).transaction.create({ data, select: TRANSACTION_SELECT });
   },
 
-  findFirst: (db: Db, where: Prisma.TransactionWhereInput) => db.transaction.findFirst({ where, select: TRANSACTION_SELECT }),
-
-  create: (db: Db, data: Prisma.TransactionUncheckedCreateInput) => db.transaction.create({ data, select: TRANSACTION_SELECT }),
-
-  /** Ignores the actor's ability: only to decide whether a refused id belongs to another tenant. */
-  unsafeFindTenantId: async (db: Db, id: string) =>
-    (await db.transaction.findUnique({ where: { id }, select: { tenantId: true } }))?.tenantId ?? null,
+  /**
+   * Ignores the session's ability: only to tell whether a refused id belongs to another tenant,
+   * so the refusal is audited in that tenant's chain. Returns nothing but the tenant id.
+   */
+  unsafeFindTenantId: async (s: ReadSession, id: string) =>
+    (await dbOf(s).transaction.findUnique({ where: { id }, select: { tenantId: true } }))?.tenantId ?? null,
 };

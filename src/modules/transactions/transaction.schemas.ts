@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { PageQuery } from './keyset.js';
-import { AmountString, CurrencyCode, refineScale, SafeText, Timestamp, Uuid } from './ledger.schemas.js';
+import { PageQuery } from '../shared/keyset.js';
+import { AmountString, CurrencyCode, refineScale, SafeText, Timestamp, Uuid } from '../shared/ledger.schemas.js';
 
 export const Direction = z.enum(['CREDIT', 'DEBIT']);
 export type Direction = z.infer<typeof Direction>;

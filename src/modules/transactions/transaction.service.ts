@@ -1,17 +1,17 @@
 import { subject } from '@casl/ability';
-import type pg from 'pg';
+import type { WriteOptions } from '../../db/session.js';
 import type { ServiceContext } from '../../lib/context.js';
 import { conflict, forbidden, validation } from '../../lib/errors.js';
-import { accountRepository } from '../accounts/account.repository.js';
+import type { accountRepository } from '../accounts/account.repository.js';
 import { diffRecords } from '../audit/audit.redact.js';
 import { actorFields } from '../audit/audit.service.js';
-import { inTransaction, type WriteOptions } from '../idempotency/unit-of-work.js';
+import type { categoryRepository } from '../categories/category.repository.js';
 import type { CoreDeps } from '../shared/deps.js';
-import { deny, scope } from '../shared/guard.js';
-import { decodeCursor, toPage, type Page } from './keyset.js';
-import { isUuid, refuseInvisible } from './ledger.guard.js';
-import { amountDetail, checkAmount } from './ledger.schemas.js';
-import { transactionRepository, type TransactionRecord } from './transaction.repository.js';
+import { deny } from '../shared/guard.js';
+import { decodeCursor, toPage, type Page } from '../shared/keyset.js';
+import { isUuid, refuseInvisible } from '../shared/ledger.guard.js';
+import { amountDetail, checkAmount } from '../shared/ledger.schemas.js';
+import type { transactionRepository, TransactionRecord } from './transaction.repository.js';
 import { CreateTransactionInput, PostAdjustmentInput, TransactionFilters } from './transaction.schemas.js';
 
 export type TransactionService = ReturnType<typeof createTransactionService>;
@@ -23,12 +23,14 @@ function requireAmountFor(amount: string, currency: string, field = 'amount'): v
   if (problem) throw validation([amountDetail(field, problem)]);
 }
 
-/**
- * `pool` (the runtime's raw pg pool) carries the list, the API's hottest read, as a prepared
- * statement; without it the same SQL runs through Prisma.
- */
-export function createTransactionService(deps: CoreDeps & { pool?: pg.Pool }) {
-  const { prisma, audit } = deps;
+export interface TransactionServiceDeps extends CoreDeps {
+  transactions: typeof transactionRepository;
+  accounts: typeof accountRepository;
+  categories: typeof categoryRepository;
+}
+
+export function createTransactionService(deps: TransactionServiceDeps) {
+  const { db, audit, transactions, accounts, categories } = deps;
 
   /**
    * Lists transactions the actor may read, newest first (occurredAt desc, id desc), with keyset
@@ -37,18 +39,16 @@ export function createTransactionService(deps: CoreDeps & { pool?: pg.Pool }) {
   async function list(ctx: ServiceContext, raw: TransactionFilters = {}): Promise<Page<TransactionRecord>> {
     const f = TransactionFilters.parse(raw);
     const cursor = f.cursor ? decodeCursor(f.cursor) : undefined;
-    const rows = await transactionRepository.list(prisma, scope(ctx, 'read', 'Transaction'), f, cursor, f.limit + 1, deps.pool);
+    const rows = await db.read(ctx, (s) => transactions.listVisible(s, f, cursor, f.limit + 1));
     return toPage(rows, f.limit, (t) => t.occurredAt);
   }
 
   /** One transaction within the actor's ability; NOT_FOUND otherwise (audited when another tenant's). */
   async function get(ctx: ServiceContext, id: string): Promise<TransactionRecord> {
-    const found = isUuid(id)
-      ? await transactionRepository.findFirst(prisma, { AND: [scope(ctx, 'read', 'Transaction'), { id }] })
-      : null;
+    const found = isUuid(id) ? await db.read(ctx, (s) => transactions.findVisible(s, id)) : null;
     if (!found)
-      throw await refuseInvisible(deps, ctx, { action: 'transaction.read', resource: 'Transaction', recordId: id }, () =>
-        transactionRepository.unsafeFindTenantId(prisma, id),
+      throw await refuseInvisible(deps, ctx, { action: 'transaction.read', resource: 'Transaction', recordId: id }, (s) =>
+        transactions.unsafeFindTenantId(s, id),
       );
     return found;
   }
@@ -63,13 +63,13 @@ export function createTransactionService(deps: CoreDeps & { pool?: pg.Pool }) {
     options: WriteOptions = {},
   ): Promise<TransactionRecord> {
     const input = CreateTransactionInput.parse(raw);
-    const account = await accountRepository.findFirst(prisma, { AND: [scope(ctx, 'read', 'Account'), { id: input.accountId }] });
+    const account = await db.read(ctx, (s) => accounts.findVisible(s, input.accountId));
     if (!account)
       throw await refuseInvisible(
         deps,
         ctx,
         { action: 'transaction.create', resource: 'Account', recordId: input.accountId },
-        () => accountRepository.unsafeFindTenantId(prisma, input.accountId),
+        (s) => accounts.unsafeFindTenantId(s, input.accountId),
       );
     if (!ctx.ability.can('create', subject('Transaction', { tenantId: account.tenantId } as never)))
       throw await deny(
@@ -86,41 +86,41 @@ export function createTransactionService(deps: CoreDeps & { pool?: pg.Pool }) {
     if (account.archivedAt) throw conflict('ACCOUNT.ARCHIVED');
     if (input.categoryId) {
       const categoryId = input.categoryId;
-      const category = await prisma.category.findFirst({
-        where: { AND: [scope(ctx, 'read', 'Category'), { id: categoryId, tenantId: account.tenantId }] },
-        select: { id: true },
-      });
+      const category = await db.read(ctx, (s) => categories.findVisible(s, categoryId, 'read', account.tenantId));
       if (!category)
         throw await refuseInvisible(
           deps,
           ctx,
           { action: 'transaction.create', resource: 'Category', recordId: categoryId },
-          async () =>
-            (await prisma.category.findUnique({ where: { id: categoryId }, select: { tenantId: true } }))?.tenantId ?? null,
+          (s) => categories.unsafeFindTenantId(s, categoryId),
         );
     }
-    return inTransaction(prisma, options, async (tx) => {
-      const created = await transactionRepository.create(tx, {
-        tenantId: account.tenantId,
-        accountId: account.id,
-        categoryId: input.categoryId ?? null,
-        amount: input.amount,
-        currency: account.currency,
-        direction: input.direction,
-        occurredAt: input.occurredAt ?? new Date(),
-        description: input.description ?? null,
-        kind: 'REGULAR',
-      });
-      await audit.record(tx, {
-        ...actorFields(ctx),
-        tenantId: account.tenantId,
-        action: 'transaction.create',
-        resource: 'Transaction',
-        recordId: created.id,
-        diff: diffRecords(null, created),
-      });
-      return created;
-    });
+    return db.write(
+      ctx,
+      async (s) => {
+        const created = await transactions.create(s, {
+          tenantId: account.tenantId,
+          accountId: account.id,
+          categoryId: input.categoryId ?? null,
+          amount: input.amount,
+          currency: account.currency,
+          direction: input.direction,
+          occurredAt: input.occurredAt ?? new Date(),
+          description: input.description ?? null,
+          kind: 'REGULAR',
+        });
+        await audit.record(s, {
+          ...actorFields(ctx),
+          tenantId: account.tenantId,
+          action: 'transaction.create',
+          resource: 'Transaction',
+          recordId: created.id,
+          diff: diffRecords(null, created),
+        });
+        return created;
+      },
+      options,
+    );
   }
 
   /**
@@ -134,42 +134,44 @@ export function createTransactionService(deps: CoreDeps & { pool?: pg.Pool }) {
     options: WriteOptions = {},
   ): Promise<TransactionRecord> {
     const input = PostAdjustmentInput.parse(raw);
-    const original = await transactionRepository.findFirst(prisma, {
-      AND: [scope(ctx, 'adjust', 'Transaction'), { id: input.transactionId }],
-    });
+    const original = await db.read(ctx, (s) => transactions.findVisible(s, input.transactionId, 'adjust'));
     if (!original)
       throw await refuseInvisible(
         deps,
         ctx,
         { action: 'transaction.adjust', resource: 'Transaction', recordId: input.transactionId, reason: input.reason },
-        () => transactionRepository.unsafeFindTenantId(prisma, input.transactionId),
+        (s) => transactions.unsafeFindTenantId(s, input.transactionId),
       );
     if (original.kind === 'ADJUSTMENT') throw conflict('TRANSACTION.ADJUSTMENT_NOT_ADJUSTABLE');
     requireAmountFor(input.amount, original.currency);
-    return inTransaction(prisma, options, async (tx) => {
-      const created = await transactionRepository.create(tx, {
-        tenantId: original.tenantId,
-        accountId: original.accountId,
-        categoryId: original.categoryId,
-        amount: input.amount,
-        currency: original.currency,
-        direction: input.direction,
-        occurredAt: new Date(),
-        description: input.description ?? null,
-        kind: 'ADJUSTMENT',
-        adjustsTransactionId: original.id,
-      });
-      await audit.record(tx, {
-        ...actorFields(ctx),
-        tenantId: original.tenantId,
-        action: 'transaction.adjust',
-        resource: 'Transaction',
-        recordId: created.id,
-        reason: input.reason,
-        diff: diffRecords(null, created),
-      });
-      return created;
-    });
+    return db.write(
+      ctx,
+      async (s) => {
+        const created = await transactions.create(s, {
+          tenantId: original.tenantId,
+          accountId: original.accountId,
+          categoryId: original.categoryId,
+          amount: input.amount,
+          currency: original.currency,
+          direction: input.direction,
+          occurredAt: new Date(),
+          description: input.description ?? null,
+          kind: 'ADJUSTMENT',
+          adjustsTransactionId: original.id,
+        });
+        await audit.record(s, {
+          ...actorFields(ctx),
+          tenantId: original.tenantId,
+          action: 'transaction.adjust',
+          resource: 'Transaction',
+          recordId: created.id,
+          reason: input.reason,
+          diff: diffRecords(null, created),
+        });
+        return created;
+      },
+      options,
+    );
   }
 
   return { list, get, create, postAdjustment };

@@ -1,5 +1,5 @@
 import type { Services } from '../../../services.js';
-import { op, type Operation } from '../operation.js';
+import { creatingOp, op, type Operation } from '../operation.js';
 import { meJson, tokenPairJson } from '../serializers.js';
 import { MeSchema, RefreshBody, RegisterBody, TokenBody, TokenPairSchema } from '../schemas.js';
 
@@ -13,7 +13,7 @@ const EXAMPLE_PAIR = {
 /** Registration, login, token refresh (rotation with reuse detection) and logout. */
 export function authOperations(services: Services): Operation[] {
   return [
-    op({
+    creatingOp({
       method: 'post',
       path: '/api/v1/auth/register',
       operationId: 'register',
@@ -22,7 +22,6 @@ export function authOperations(services: Services): Operation[] {
       tag: 'Auth',
       auth: false,
       authRoute: true,
-      idempotent: true,
       body: RegisterBody,
       requestExample: {
         email: 'ana@example.com',
@@ -52,8 +51,8 @@ export function authOperations(services: Services): Operation[] {
         },
       },
       errors: [400, 409, 413],
-      handler: async ({ body, meta, write }) => {
-        const { user, tenant } = await services.apiAuth.register(
+      creates: async ({ body, meta, write }) =>
+        services.apiAuth.register(
           meta,
           {
             email: body.email,
@@ -64,9 +63,8 @@ export function authOperations(services: Services): Operation[] {
             locale: body.locale,
           },
           write,
-        );
-        return { status: 201, body: meJson({ ...user, tenant }) };
-      },
+        ),
+      respond: ({ user, tenant }) => ({ status: 201, body: meJson({ ...user, tenant }) }),
     }),
     op({
       method: 'post',

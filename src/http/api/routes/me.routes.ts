@@ -1,6 +1,6 @@
 import type { ExportJob } from '@prisma/client';
 import type { Services } from '../../../services.js';
-import { op, type Operation } from '../operation.js';
+import { creatingOp, op, type Operation } from '../operation.js';
 import { DeleteMeBody, ErasureSchema, ExportJobSchema, IdParams } from '../schemas.js';
 
 const EXAMPLE_EXPORT = {
@@ -38,7 +38,7 @@ export function exportJson(job: ExportJob) {
 /** The user's data rights: their own export (right of access) and closing their account (erasure). */
 export function meOperations(services: Services): Operation[] {
   return [
-    op({
+    creatingOp({
       method: 'post',
       path: '/api/v1/me/exports',
       operationId: 'requestMyExport',
@@ -47,11 +47,10 @@ export function meOperations(services: Services): Operation[] {
         "Starts (or returns the running) export of the household's data as the user may see it. Poll it with GET /api/v1/me/exports/{id}.",
       tag: 'Data rights',
       auth: true,
-      idempotent: true,
-      claimKeyFirst: true,
       success: { status: 201, description: 'The export job', schema: ExportJobSchema, example: EXAMPLE_EXPORT },
       errors: [400, 401, 403, 409],
-      handler: async ({ ctx }) => ({ status: 201, body: exportJson(await services.exports.requestUserExport(ctx)) }),
+      creates: async ({ ctx }) => services.exports.requestUserExport(ctx),
+      respond: (job) => ({ status: 201, body: exportJson(job) }),
     }),
     op({
       method: 'get',

@@ -1,6 +1,6 @@
 import type { Services } from '../../../services.js';
 import { EXAMPLE_ACCOUNT, EXAMPLE_ADJUSTMENT, EXAMPLE_BUDGET, EXAMPLE_CATEGORY, EXAMPLE_TRANSACTION, page } from '../examples.js';
-import { op, type Operation } from '../operation.js';
+import { creatingOp, op, type Operation } from '../operation.js';
 import { accountJson, budgetJson, categoryJson, meJson, transactionJson } from '../serializers.js';
 import {
   AccountPageSchema,
@@ -81,14 +81,13 @@ export function resourceOperations(services: Services): Operation[] {
         return { status: 200, body: { data: result.data.map(accountJson), next_cursor: result.nextCursor } };
       },
     }),
-    op({
+    creatingOp({
       method: 'post',
       path: '/api/v1/accounts',
       operationId: 'createAccount',
       summary: 'Open an account',
       tag: 'Accounts',
       auth: true,
-      idempotent: true,
       body: CreateAccountBody,
       requestExample: { name: 'Current account', type: 'BANK', currency: 'EUR', institution: 'Banco Central' },
       success: {
@@ -98,14 +97,13 @@ export function resourceOperations(services: Services): Operation[] {
         example: { ...EXAMPLE_ACCOUNT, balance: '0.00' },
       },
       errors: POST_ERRORS,
-      handler: async ({ ctx, body, write }) => {
-        const account = await services.accounts.create(
+      creates: async ({ ctx, body, write }) =>
+        services.accounts.create(
           ctx,
           { name: body.name, type: body.type, currency: body.currency, institution: body.institution },
           write,
-        );
-        return { status: 201, body: accountJson(account) };
-      },
+        ),
+      respond: (account) => ({ status: 201, body: accountJson(account) }),
     }),
     op({
       method: 'get',
@@ -153,7 +151,7 @@ export function resourceOperations(services: Services): Operation[] {
         return { status: 200, body: { data: result.data.map(transactionJson), next_cursor: result.nextCursor } };
       },
     }),
-    op({
+    creatingOp({
       method: 'post',
       path: '/api/v1/transactions',
       operationId: 'createTransaction',
@@ -162,7 +160,6 @@ export function resourceOperations(services: Services): Operation[] {
         "The currency is the account's; amounts with more decimals than the currency allows are refused (too_many_decimals).",
       tag: 'Transactions',
       auth: true,
-      idempotent: true,
       body: CreateTransactionBody,
       requestExample: {
         account_id: EXAMPLE_TRANSACTION.account_id,
@@ -174,8 +171,8 @@ export function resourceOperations(services: Services): Operation[] {
       },
       success: { status: 201, description: 'The new transaction', schema: TransactionSchema, example: EXAMPLE_TRANSACTION },
       errors: POST_ERRORS,
-      handler: async ({ ctx, body, write }) => {
-        const created = await services.transactions.create(
+      creates: async ({ ctx, body, write }) =>
+        services.transactions.create(
           ctx,
           {
             accountId: body.account_id,
@@ -187,11 +184,10 @@ export function resourceOperations(services: Services): Operation[] {
             description: body.description,
           },
           write,
-        );
-        return { status: 201, body: transactionJson(created) };
-      },
+        ),
+      respond: (created) => ({ status: 201, body: transactionJson(created) }),
     }),
-    op({
+    creatingOp({
       method: 'post',
       path: '/api/v1/transactions/{id}/adjustments',
       operationId: 'createAdjustment',
@@ -200,7 +196,6 @@ export function resourceOperations(services: Services): Operation[] {
         'Transactions are never changed. An ADJUSTMENT on the same account and currency references the original; the reason is recorded in the audit trail.',
       tag: 'Transactions',
       auth: true,
-      idempotent: true,
       params: IdParams,
       body: CreateAdjustmentBody,
       requestExample: {
@@ -211,8 +206,8 @@ export function resourceOperations(services: Services): Operation[] {
       },
       success: { status: 201, description: 'The adjustment', schema: TransactionSchema, example: EXAMPLE_ADJUSTMENT },
       errors: POST_ERRORS,
-      handler: async ({ ctx, params, body, write }) => {
-        const created = await services.transactions.postAdjustment(
+      creates: async ({ ctx, params, body, write }) =>
+        services.transactions.postAdjustment(
           ctx,
           {
             transactionId: params.id,
@@ -222,9 +217,8 @@ export function resourceOperations(services: Services): Operation[] {
             reason: body.reason,
           },
           write,
-        );
-        return { status: 201, body: transactionJson(created) };
-      },
+        ),
+      respond: (created) => ({ status: 201, body: transactionJson(created) }),
     }),
 
     // ---- categories ----
@@ -243,14 +237,13 @@ export function resourceOperations(services: Services): Operation[] {
         return { status: 200, body: { data: result.data.map(categoryJson), next_cursor: result.nextCursor } };
       },
     }),
-    op({
+    creatingOp({
       method: 'post',
       path: '/api/v1/categories',
       operationId: 'createCategory',
       summary: 'Create a category',
       tag: 'Categories',
       auth: true,
-      idempotent: true,
       body: CreateCategoryBody,
       requestExample: { name: 'Pets', kind: 'EXPENSE' },
       success: {
@@ -260,10 +253,8 @@ export function resourceOperations(services: Services): Operation[] {
         example: { ...EXAMPLE_CATEGORY, name: 'Pets', is_system: false },
       },
       errors: POST_ERRORS,
-      handler: async ({ ctx, body, write }) => {
-        const created = await services.categories.create(ctx, { name: body.name, kind: body.kind }, write);
-        return { status: 201, body: categoryJson(created) };
-      },
+      creates: async ({ ctx, body, write }) => services.categories.create(ctx, { name: body.name, kind: body.kind }, write),
+      respond: (created) => ({ status: 201, body: categoryJson(created) }),
     }),
 
     // ---- budgets ----
@@ -284,14 +275,13 @@ export function resourceOperations(services: Services): Operation[] {
         return { status: 200, body: { data: result.data.map(budgetJson), next_cursor: result.nextCursor } };
       },
     }),
-    op({
+    creatingOp({
       method: 'post',
       path: '/api/v1/budgets',
       operationId: 'createBudget',
       summary: 'Create a budget',
       tag: 'Budgets',
       auth: true,
-      idempotent: true,
       body: CreateBudgetBody,
       requestExample: {
         category_id: EXAMPLE_BUDGET.category_id,
@@ -303,8 +293,8 @@ export function resourceOperations(services: Services): Operation[] {
       },
       success: { status: 201, description: 'The new budget', schema: BudgetSchema, example: EXAMPLE_BUDGET },
       errors: POST_ERRORS,
-      handler: async ({ ctx, body, write }) => {
-        const created = await services.budgets.create(
+      creates: async ({ ctx, body, write }) =>
+        services.budgets.create(
           ctx,
           {
             categoryId: body.category_id,
@@ -316,9 +306,8 @@ export function resourceOperations(services: Services): Operation[] {
             endsOn: body.ends_on,
           },
           write,
-        );
-        return { status: 201, body: budgetJson(created) };
-      },
+        ),
+      respond: (created) => ({ status: 201, body: budgetJson(created) }),
     }),
   ];
 }

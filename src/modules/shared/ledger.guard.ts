@@ -1,8 +1,9 @@
 import { subject } from '@casl/ability';
+import type { ReadSession } from '../../db/session.js';
 import type { ServiceContext } from '../../lib/context.js';
 import { forbidden, notFound, validation, type AppError } from '../../lib/errors.js';
-import type { CoreDeps } from '../shared/deps.js';
-import { deny } from '../shared/guard.js';
+import type { CoreDeps } from './deps.js';
+import { deny } from './guard.js';
 import { Uuid } from './ledger.schemas.js';
 
 export const isUuid = (value: unknown): value is string => Uuid.safeParse(value).success;
@@ -16,9 +17,9 @@ export async function refuseInvisible(
   deps: CoreDeps,
   ctx: ServiceContext,
   info: { action: string; resource: string; recordId: string; reason?: string | null },
-  unsafeFindTenantId: () => Promise<string | null | undefined>,
+  unsafeFindTenantId: (session: ReadSession) => Promise<string | null | undefined>,
 ): Promise<AppError> {
-  const tenantId = isUuid(info.recordId) ? await unsafeFindTenantId() : null;
+  const tenantId = isUuid(info.recordId) ? await deps.db.read(ctx, unsafeFindTenantId) : null;
   if (!tenantId) return notFound(info.resource);
   return deny(deps, ctx, { ...info, tenantId });
 }

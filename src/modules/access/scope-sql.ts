@@ -15,12 +15,38 @@ function arrayLiteral(values: readonly unknown[]): string {
 }
 
 /**
+ * Where a translated condition's values go. The SQL text only ever holds identifiers we chose,
+ * casts from SqlType and the placeholders a binder returns; values never enter the text.
+ */
+export interface SqlBinder {
+  /** A placeholder for one value. */
+  add(value: string | number | boolean | Date, type: SqlType): string;
+  /** A placeholder for an array of values (for `= ANY(...)`). */
+  addArray(values: readonly (string | number)[], type: SqlType): string;
+}
+
+/** Ordinary positional bind parameters (`$1`, `$2`, …) for pg or `$queryRawUnsafe`. */
+export class PositionalParams implements SqlBinder {
+  readonly values: unknown[] = [];
+
+  add(value: string | number | boolean | Date, type: SqlType): string {
+    this.values.push(value instanceof Date ? value.toISOString() : value);
+    return `$${this.values.length}::${type}`;
+  }
+
+  addArray(values: readonly (string | number)[], type: SqlType): string {
+    this.values.push([...values]);
+    return `$${this.values.length}::${type}[]`;
+  }
+}
+
+/**
  * Builds SQL whose values are never spliced into the text. `COPY (query) TO STDOUT` cannot take
  * bind parameters, so each value is bound with `SELECT set_config($1, $2, true)` (a real bind
  * parameter, transaction-local) and the query reads it back as `current_setting(name)::type`.
  * The generated text therefore only ever contains identifiers we chose and casts from SqlType.
  */
-export class SqlParams {
+export class SqlParams implements SqlBinder {
   readonly values: Array<{ name: string; value: string }> = [];
   private readonly prefix: string;
 
@@ -60,7 +86,7 @@ function isPlainObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof Date);
 }
 
-function fieldCondition(column: string, type: SqlType, value: unknown, params: SqlParams): string {
+function fieldCondition(column: string, type: SqlType, value: unknown, params: SqlBinder): string {
   if (value === null) return `${column} IS NULL`;
   if (!isPlainObject(value)) {
     if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' || value instanceof Date)
@@ -92,12 +118,13 @@ function fieldCondition(column: string, type: SqlType, value: unknown, params: S
 }
 
 /**
- * Translates the Prisma `where` that CASL's `accessibleBy` produces into a SQL condition over
- * `alias`. Only the shapes our ability definition emits are understood (AND/OR/NOT, equality,
+ * The one CASL → SQL path. Translates the Prisma `where` that CASL's `accessibleBy` produces
+ * (scope() in shared/guard.ts) into a SQL condition over `alias`, for the queries written in SQL
+ * (COPY exports, the transaction list, budget spending). Only the shapes our ability definition emits are understood (AND/OR/NOT, equality,
  * `in`, `notIn`, `not`, on the listed fields); anything else throws, so an export fails closed
  * rather than exporting more than the requester may see.
  */
-export function prismaWhereToSql(where: unknown, alias: string, fields: FieldTypes, params: SqlParams): string {
+export function prismaWhereToSql(where: unknown, alias: string, fields: FieldTypes, params: SqlBinder): string {
   if (!isPlainObject(where)) throw unsupported('non-object where');
   const parts: string[] = [];
   for (const [key, value] of Object.entries(where)) {

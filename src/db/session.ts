@@ -1,0 +1,121 @@
+import type pg from 'pg';
+import type { ServiceContext } from '../lib/context.js';
+import type { PrismaClient, Tx } from './prisma.js';
+
+/**
+ * A unit of database work on behalf of one service context. Services hold sessions but cannot
+ * query through them: the database handle is a private field, reachable only through `dbOf()`,
+ * which only repositories (and src/db) may import (dependency-cruiser, `npm run lint`). Every
+ * repository method takes a session and applies the session's ability in its own query, so the
+ * scope of a query cannot be forgotten by the code that calls it.
+ */
+export class ReadSession {
+  readonly #db: Tx | PrismaClient;
+  readonly #pool: pg.Pool | undefined;
+
+  constructor(
+    readonly ctx: ServiceContext,
+    db: Tx | PrismaClient,
+    pool?: pg.Pool,
+  ) {
+    this.#db = db;
+    this.#pool = pool;
+  }
+
+  /** @internal the database handle (repositories only: see dbOf). */
+  static handleOf(session: ReadSession): Tx | PrismaClient {
+    return session.#db;
+  }
+
+  /** @internal the raw pg pool, when the session may use one (repositories only). */
+  static poolOf(session: ReadSession): pg.Pool | undefined {
+    return session.#pool;
+  }
+}
+
+/**
+ * A session inside one database transaction: writes and their audit event take a WriteSession,
+ * so a change cannot be written outside a transaction, nor its audit event outside the change's.
+ */
+export class WriteSession extends ReadSession {
+  readonly #tx: Tx;
+  /** Work to run once the transaction has committed (file removal, cache eviction). */
+  readonly afterCommit: Array<() => Promise<void> | void> = [];
+
+  constructor(ctx: ServiceContext, tx: Tx) {
+    super(ctx, tx);
+    this.#tx = tx;
+  }
+
+  /** @internal the transaction (repositories only: see txOf). */
+  static txOf(session: WriteSession): Tx {
+    return session.#tx;
+  }
+
+  /** The same transaction acting for another context (a system step inside a user's write). */
+  as(ctx: ServiceContext): WriteSession {
+    const other = new WriteSession(ctx, this.#tx);
+    // One transaction, one list of after-commit work.
+    (other as { afterCommit: WriteSession['afterCommit'] }).afterCommit = this.afterCommit;
+    return other;
+  }
+}
+
+/** The Prisma handle of a session. Repositories only. */
+export const dbOf = (session: ReadSession): Tx | PrismaClient => ReadSession.handleOf(session);
+/** The transaction of a write session. Repositories only. */
+export const txOf = (session: WriteSession): Tx => WriteSession.txOf(session);
+/** The raw pg pool of a read session (hot reads written in SQL), when there is one. Repositories only. */
+export const poolOf = (session: ReadSession): pg.Pool | undefined => ReadSession.poolOf(session);
+
+/** Runs a write inside a transaction somebody else opened (the idempotency service does). */
+export type UnitOfWork = <T>(work: (session: WriteSession) => Promise<T>) => Promise<T>;
+
+/**
+ * Options of a write service function: run inside the caller's session (`session`) or in the
+ * unit of work the caller provides (`unitOfWork`) — the idempotency service claims the key and
+ * stores the response in the very transaction that writes the record and its audit event.
+ */
+export interface WriteOptions {
+  session?: WriteSession | undefined;
+  unitOfWork?: UnitOfWork | undefined;
+}
+
+/** Transaction settings for writes: wait for a connection under load rather than failing fast. */
+export const WRITE_TX_OPTIONS = { maxWait: 10_000, timeout: 15_000 } as const;
+
+/**
+ * The database port services receive: sessions for reads and transactions for writes, always
+ * on behalf of a service context. Nothing else of the database reaches a service.
+ */
+export interface Database {
+  /** Runs reads for `ctx` (no transaction needed; one is used when the session requires it). */
+  read<T>(ctx: ServiceContext, work: (session: ReadSession) => Promise<T>): Promise<T>;
+  /**
+   * Runs `work` in one transaction for `ctx` — the caller's (options.session), the caller's unit
+   * of work (options.unitOfWork) or a new one. After-commit work runs once the outermost
+   * transaction has committed; it is dropped on rollback.
+   */
+  write<T>(ctx: ServiceContext, work: (session: WriteSession) => Promise<T>, options?: WriteOptions): Promise<T>;
+}
+
+export function createDatabase(prisma: PrismaClient, pool?: pg.Pool): Database {
+  async function runAfterCommit(session: WriteSession): Promise<void> {
+    for (const step of session.afterCommit.splice(0)) await step();
+  }
+
+  return {
+    read: (ctx, work) => work(new ReadSession(ctx, prisma, pool)),
+    async write(ctx, work, options = {}) {
+      if (options.session) return work(options.session.ctx === ctx ? options.session : options.session.as(ctx));
+      if (options.unitOfWork) return options.unitOfWork((session) => work(session.ctx === ctx ? session : session.as(ctx)));
+      let session: WriteSession | undefined;
+      const result = await prisma.$transaction(async (tx) => {
+        session = new WriteSession(ctx, tx);
+        return work(session);
+      }, WRITE_TX_OPTIONS);
+      await runAfterCommit(session!);
+      return result;
+    },
+  };
+}
