@@ -16,6 +16,8 @@ import { createDashboardService } from './modules/dashboard/dashboard.service.js
 import { createErasureService } from './modules/erasure/erasure.service.js';
 import { createExportService } from './modules/exports/export.service.js';
 import { createFeatureFlagService } from './modules/feature-flags/feature-flag.service.js';
+import { assetRepository, liabilityRepository, loanRepository } from './modules/holdings/holdings.repository.js';
+import { createHoldingsServices } from './modules/holdings/holdings.service.js';
 import { idempotencyRepository } from './modules/idempotency/idempotency.repository.js';
 import { createIdempotencyService } from './modules/idempotency/idempotency.service.js';
 import { createJobSender } from './modules/jobs/jobs.queues.js';
@@ -73,6 +75,7 @@ export function createServices(runtime: Pick<Runtime, 'prisma' | 'config' | 'sec
       accounts: accountRepository,
       categories: categoryRepository,
     }),
+    ...createHoldingsServices({ ...core, assets: assetRepository, liabilities: liabilityRepository, loans: loanRepository }),
     categories: createCategoryService({ ...core, categories: categoryRepository }),
     budgets: createBudgetService({ ...core, budgets: budgetRepository, categories: categoryRepository }),
     apiAuth: createApiAuthService({ ...core, pool: runtime.pool, jwtSecret: runtime.secrets.jwtSecret }),

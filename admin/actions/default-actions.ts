@@ -12,6 +12,10 @@ type Actions = Record<string, Partial<Action<ActionResponse>>>;
 export interface DefaultActionOptions {
   /** A domain service creates the rows (the resource was built with a create handler). */
   createdByService?: boolean;
+  /** A domain service changes the rows (edit). */
+  editedByService?: boolean;
+  /** A domain service deletes the rows (delete, bulk delete). */
+  deletedByService?: boolean;
   /** Fields of the `new` form when it is not the stock one (e.g. a password). */
   newForm?: FormField[];
   /** Roles that may read the model but should not see it in the navigation. */
@@ -94,11 +98,12 @@ export function defaultActions(services: Services, model: AdminModel, options: D
       }
     : refused(services, model, 'new');
 
-  actions.edit = policy.edit.length
-    ? { isAccessible: true, isVisible: ({ currentAdmin }) => roleCan(currentAdmin, 'update', model), before: normaliseArrays }
-    : refused(services, model, 'edit');
+  actions.edit =
+    options.editedByService || policy.edit.length
+      ? { isAccessible: true, isVisible: ({ currentAdmin }) => roleCan(currentAdmin, 'update', model), before: normaliseArrays }
+      : refused(services, model, 'edit');
 
-  if (policy.delete) {
+  if (options.deletedByService || policy.delete) {
     actions.delete = { isAccessible: true, isVisible: ({ currentAdmin }) => roleCan(currentAdmin, 'delete', model) };
     actions.bulkDelete = {
       isAccessible: true,

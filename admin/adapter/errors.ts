@@ -1,35 +1,21 @@
 import { ZodError } from 'zod';
-import { validation, type ErrorDetail } from '../../src/lib/errors.js';
+import { validation } from '../../src/lib/errors.js';
+import { zodIssuesToDetails } from '../../src/lib/zod-details.js';
 
-/** Issues of a ZodError (thrown by a service's input schema) as validation details. */
-export function zodDetails(error: ZodError): ErrorDetail[] {
-  return error.issues.map((issue) => {
-    const custom = (issue as { params?: { code?: unknown } }).params?.code;
-    const code =
-      typeof custom === 'string'
-        ? custom
-        : issue.code === 'invalid_type'
-          ? 'invalid_type'
-          : issue.code === 'too_small'
-            ? 'too_small'
-            : issue.code === 'too_big'
-              ? 'too_big'
-              : 'invalid';
-    return { field: issue.path.map(String).join('.') || 'payload', code, message: issue.message };
-  });
-}
-
-/** A service's input error becomes the one VALIDATION_ERROR (400) rather than a 500. */
-export function toAdminError(error: unknown): unknown {
-  if (error instanceof ZodError) return validation(zodDetails(error));
+/**
+ * A service's input error becomes the one VALIDATION_ERROR (400) rather than a 500 (the one
+ * classifier). `input`, the object the service parsed, tells a missing value from a wrong one.
+ */
+export function toAdminError(error: unknown, ...input: [unknown] | []): unknown {
+  if (error instanceof ZodError) return validation(zodIssuesToDetails(error.issues, input.length ? { input: input[0] } : {}));
   return error;
 }
 
-/** Runs a service call, normalising its input errors. */
-export async function callService<T>(fn: () => Promise<T>): Promise<T> {
+/** Runs a service call on `input`, normalising its input errors. */
+export async function callService<T>(fn: () => Promise<T>, ...input: [unknown] | []): Promise<T> {
   try {
     return await fn();
   } catch (err) {
-    throw toAdminError(err);
+    throw toAdminError(err, ...input);
   }
 }

@@ -8,6 +8,8 @@ import { modelMeta, type FieldMeta } from '../../src/modules/admin-records/model
 import type { Runtime } from '../../src/runtime.js';
 import type { Services } from '../../src/services.js';
 import { callService } from './errors.js';
+import { validation } from '../../src/lib/errors.js';
+import { sameValue } from '../../src/modules/admin-records/admin-records.coerce.js';
 import { ScopedProperty } from './scoped-property.js';
 import { serviceContextFor } from './staff-context.js';
 
@@ -15,7 +17,8 @@ import { serviceContextFor } from './staff-context.js';
 export type CreateHandler = (ctx: ServiceContext, input: Record<string, unknown>) => Promise<Row>;
 /** Changes that go through a domain service instead of the generic one. */
 export type UpdateHandler = (ctx: ServiceContext, id: string, input: Record<string, unknown>) => Promise<Row>;
-export type DeleteHandler = (ctx: ServiceContext, id: string) => Promise<void>;
+export type DeleteHandler = (ctx: ServiceContext, id: string) => Promise<unknown>;
+export type BulkDeleteHandler = (ctx: ServiceContext, ids: string[]) => Promise<unknown>;
 
 export interface ScopedResourceOptions {
   model: AdminModel;
@@ -25,6 +28,9 @@ export interface ScopedResourceOptions {
   create?: CreateHandler;
   update?: UpdateHandler;
   delete?: DeleteHandler;
+  bulkDelete?: BulkDeleteHandler;
+  /** The columns the update handler accepts (its schema's fields); a change to any other is refused. */
+  updateFields?: readonly string[];
   /** Extra (virtual) properties the adapter fills in, e.g. formatted money. */
   virtual?: BaseProperty[];
 }
@@ -49,6 +55,8 @@ export class ScopedResource extends BaseResource {
   readonly #create: CreateHandler | undefined;
   readonly #update: UpdateHandler | undefined;
   readonly #delete: DeleteHandler | undefined;
+  readonly #bulkDelete: BulkDeleteHandler | undefined;
+  readonly #updateFields: ReadonlySet<string> | undefined;
   readonly #properties: Map<string, BaseProperty>;
   readonly #columns: Map<string, FieldMeta>;
 
@@ -60,6 +68,8 @@ export class ScopedResource extends BaseResource {
     this.#create = options.create;
     this.#update = options.update;
     this.#delete = options.delete;
+    this.#bulkDelete = options.bulkDelete;
+    this.#updateFields = options.updateFields ? new Set(options.updateFields) : undefined;
     const policy = MODEL_POLICIES[options.model];
     const meta = modelMeta(options.model);
     this.#columns = new Map(meta.fields.map((f) => [f.name, f]));
@@ -243,8 +253,9 @@ export class ScopedResource extends BaseResource {
   override async create(params: Record<string, unknown>, context?: ActionContext): Promise<ParamsType> {
     const ctx = await this.#ctx(context);
     const input = this.toInput(params);
-    const row = await callService(() =>
-      this.#create ? this.#create(ctx, input) : this.#services.adminRecords.create(ctx, this.modelName, input),
+    const row = await callService(
+      () => (this.#create ? this.#create(ctx, input) : this.#services.adminRecords.create(ctx, this.modelName, input)),
+      input,
     );
     return this.toParams(row, ctx);
   }
@@ -252,10 +263,41 @@ export class ScopedResource extends BaseResource {
   override async update(id: string, params: Record<string, unknown>, context?: ActionContext): Promise<ParamsType> {
     const ctx = await this.#ctx(context);
     const input = this.toInput(params);
-    const row = await callService(() =>
-      this.#update ? this.#update(ctx, id, input) : this.#services.adminRecords.update(ctx, this.modelName, id, input),
+    this.#refuseFixedChanges(input, context);
+    const row = await callService(
+      () => (this.#update ? this.#update(ctx, id, input) : this.#services.adminRecords.update(ctx, this.modelName, id, input)),
+      input,
     );
     return this.toParams(row, ctx);
+  }
+
+  /**
+   * The edit form carries every field of the record; a changed value in a field the service does
+   * not accept on update (a fixed currency, an account's type) is refused with a field error
+   * instead of being silently dropped.
+   */
+  #refuseFixedChanges(input: Record<string, unknown>, context?: ActionContext): void {
+    const accepted = this.#updateFields;
+    const current = context?.record ? (flat.unflatten(context.record.params) as Record<string, unknown>) : undefined;
+    if (!accepted || !current) return;
+    const problems = Object.entries(input)
+      .filter(
+        ([column]) => this.#columns.has(column) && !accepted.has(column) && !['id', 'createdAt', 'updatedAt'].includes(column),
+      )
+      .filter(([column, value]) => {
+        const field = this.#columns.get(column)!;
+        const before = current[this.#pathOf(column)];
+        return !sameValue(field, value === '' ? null : value, before === '' ? null : before);
+      })
+      .map(([field]) => ({ field, code: 'not_editable', message: 'This field cannot be changed' }));
+    if (problems.length) throw validation(problems);
+  }
+
+  /** The property path of a column (`accountId` → `account`). */
+  #pathOf(column: string): string {
+    for (const [path, property] of this.#properties)
+      if (property instanceof ScopedProperty && property.columnName() === column) return path;
+    return column;
   }
 
   override async delete(id: string, context?: ActionContext): Promise<void> {
@@ -269,7 +311,10 @@ export class ScopedResource extends BaseResource {
   /** Deletes a selection in one transaction, with one audit event (all or nothing). */
   async bulkDelete(ids: string[], context?: ActionContext): Promise<void> {
     const ctx = await this.#ctx(context);
-    await callService(() => this.#services.adminRecords.bulkRemove(ctx, this.modelName, ids));
+    await callService(async () => {
+      if (this.#bulkDelete) await this.#bulkDelete(ctx, ids);
+      else await this.#services.adminRecords.bulkRemove(ctx, this.modelName, ids);
+    });
   }
 
   /** The service context of this call (custom actions use it to call domain services). */

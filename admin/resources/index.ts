@@ -9,30 +9,13 @@ import { defaultActions } from '../actions/default-actions.js';
 import { grantActions, staffActions } from '../actions/staff.actions.js';
 import { ScopedResource, type CreateHandler, type DeleteHandler, type UpdateHandler } from '../adapter/scoped-resource.js';
 import { RESOURCE_DEFINITIONS, virtualProperties } from './definitions.js';
+import { modelWrites, withoutSecrets } from './writes.js';
 
 const str = (v: unknown): string | undefined => (v === undefined || v === null || v === '' ? undefined : textOf(v));
 
 /** Rows that a domain service creates (password policy, default categories, grants). */
 function createHandlers(services: Services): Partial<Record<AdminModel, CreateHandler>> {
   return {
-    Tenant: async (ctx, input) =>
-      await services.tenants.create(ctx, {
-        slug: str(input.slug) ?? '',
-        name: str(input.name) ?? '',
-        ...(str(input.baseCurrency) ? { baseCurrency: str(input.baseCurrency) as 'EUR' } : {}),
-      }),
-    User: async (ctx, input) => {
-      const { passwordHash: _hash, ...user } = await services.users.create(ctx, {
-        tenantId: str(input.tenantId) ?? '',
-        email: str(input.email) ?? '',
-        name: str(input.name),
-        phone: str(input.phone),
-        password: str(input.password) ?? '',
-        role: str(input.role) as 'OWNER' | 'MEMBER' | undefined,
-        ...(str(input.locale) ? { locale: str(input.locale) as 'en' | 'es' } : {}),
-      });
-      return user;
-    },
     FeatureFlag: (ctx, input) => featureFlagHandlers(services).create(ctx, input),
     StaffUser: async (ctx, input) => {
       const {
@@ -98,25 +81,35 @@ function customActions(model: AdminModel, services: Services) {
 export function buildAdminResources(runtime: Pick<Runtime, 'prisma'>, services: Services): ResourceWithOptions[] {
   const creators = createHandlers(services);
   const flags = featureFlagHandlers(services);
-  return RESOURCE_DEFINITIONS.map((def) => ({
-    resource: new ScopedResource({
-      model: def.model,
-      runtime,
-      services,
-      create: creators[def.model],
-      ...(def.model === 'FeatureFlag' ? { update: flags.update, delete: flags.delete } : {}),
-      virtual: virtualProperties(def.model),
-    }),
-    options: {
-      ...def.options,
-      actions: {
-        ...defaultActions(services, def.model, {
-          createdByService: def.createdByService,
-          newForm: def.newForm,
-          hiddenFor: def.hiddenFor,
-        }),
-        ...customActions(def.model, services),
+  const writes = modelWrites(services);
+  return RESOURCE_DEFINITIONS.map((def) => {
+    const w = writes[def.model];
+    return {
+      resource: new ScopedResource({
+        model: def.model,
+        runtime,
+        services,
+        create: w?.create ? async (ctx, input) => withoutSecrets(await w.create!.run(ctx, input)) : creators[def.model],
+        update: w?.update ? async (ctx, id, input) => withoutSecrets(await w.update!.run(ctx, id, input)) : undefined,
+        delete: w?.remove,
+        bulkDelete: w?.removeMany,
+        updateFields: w?.update?.fields,
+        ...(def.model === 'FeatureFlag' ? { update: flags.update, delete: flags.delete } : {}),
+        virtual: virtualProperties(def.model),
+      }),
+      options: {
+        ...def.options,
+        actions: {
+          ...defaultActions(services, def.model, {
+            createdByService: def.createdByService || !!w?.create,
+            editedByService: !!w?.update,
+            deletedByService: !!w?.remove,
+            newForm: def.newForm,
+            hiddenFor: def.hiddenFor,
+          }),
+          ...customActions(def.model, services),
+        },
       },
-    },
-  }));
+    };
+  });
 }

@@ -1,4 +1,6 @@
-import { AppError } from './errors.js';
+import { ZodError } from 'zod';
+import { AppError, validation } from './errors.js';
+import { zodIssuesToDetails } from './zod-details.js';
 
 interface PgLikeError {
   code?: string;
@@ -46,6 +48,7 @@ function findCode(error: unknown, depth = 0): string | undefined {
 
 /** Maps errors thrown by libraries (body parser, pg, Prisma) to an AppError; unknown → 500. */
 export function fromUnknown(error: unknown): AppError {
+  if (error instanceof ZodError) return validation(zodIssuesToDetails(error.issues));
   const e = (error ?? {}) as PgLikeError;
   if (e.type === 'entity.parse.failed')
     return new AppError({ code: 'HTTP.MALFORMED_JSON', kind: 'VALIDATION_ERROR', cause: error });

@@ -324,7 +324,7 @@ describe('admin custom actions', () => {
       expect((await eventsOf(prisma(), r3)).map((e) => e.action)).toEqual(['feature_flag.delete']);
     });
 
-    it('creates, edits and deletes other records through the generic scoped service: admin.<Resource>.new|edit|delete with a diff', async () => {
+    it('creates, edits and deletes records through their domain service: <resource>.create|update|delete with a diff', async () => {
       const r1 = rid('asset-new');
       const created = await w.api.superadmin.resourcePost(
         'Asset',
@@ -342,7 +342,7 @@ describe('admin custom actions', () => {
       expect(created.status, JSON.stringify(created.body)).toBe(200);
       const asset = await prisma().asset.findFirstOrThrow({ where: { tenantId: w.a.tenantId, name: 'Boat' } });
       const e1 = await eventsOf(prisma(), r1);
-      expect(e1.map((e) => [e.action, e.outcome, e.tenantId])).toEqual([['admin.Asset.new', 'SUCCESS', w.a.tenantId]]);
+      expect(e1.map((e) => [e.action, e.outcome, e.tenantId])).toEqual([['asset.create', 'SUCCESS', w.a.tenantId]]);
       expect(e1[0]!.diff).toMatchObject({ value: { from: null, to: '9000.5' } });
 
       const r2 = rid('asset-edit');
@@ -350,14 +350,14 @@ describe('admin custom actions', () => {
         200,
       );
       const e2 = await eventsOf(prisma(), r2);
-      expect(e2.map((e) => e.action)).toEqual(['admin.Asset.edit']);
+      expect(e2.map((e) => e.action)).toEqual(['asset.update']);
       expect(e2[0]!.diff).toEqual({ value: { from: '9000.5', to: '8500' } });
       expect((await w.api.superadmin.recordPost('Asset', asset.id, 'edit', { value: '1.234' })).status).toBe(400);
 
       const r3 = rid('asset-delete');
       expect((await w.api.superadmin.recordPost('Asset', asset.id, 'delete', {}, r3)).status).toBe(200);
       expect(await prisma().asset.count({ where: { id: asset.id } })).toBe(0);
-      expect((await eventsOf(prisma(), r3)).map((e) => [e.action, e.outcome])).toEqual([['admin.Asset.delete', 'SUCCESS']]);
+      expect((await eventsOf(prisma(), r3)).map((e) => [e.action, e.outcome])).toEqual([['asset.delete', 'SUCCESS']]);
     });
 
     it('bulk-deletes in one transaction with one audit event', async () => {
@@ -388,13 +388,13 @@ describe('admin custom actions', () => {
         r,
       );
       expect(res.status).toBe(200);
-      expect(await outcomes(r)).toEqual([['admin.Account.new', 'SUCCESS']]);
+      expect(await outcomes(r)).toEqual([['account.create', 'SUCCESS']]);
       expect(await prisma().account.count({ where: { tenantId: w.b.tenantId, name: 'Savings' } })).toBe(1);
-      // An account with transactions cannot be deleted (foreign key): 409, audited as a failure.
+      // An account with transactions cannot be deleted (the ledger is append-only): 409, audited as a failure.
       const r2 = rid('acc-del');
       const del = await w.api.superadmin.recordPost('Account', w.b.accountId, 'delete', {}, r2);
       expect(del.status, JSON.stringify(del.body)).toBe(409);
-      expect(await outcomes(r2)).toEqual([['admin.Account.delete', 'FAILURE']]);
+      expect(await outcomes(r2)).toEqual([['account.delete', 'FAILURE']]);
       expect(
         (
           await w.api.superadmin.resourcePost('Account', 'new', {

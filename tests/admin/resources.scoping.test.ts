@@ -153,7 +153,7 @@ describe('admin resources: tenant scoping in every query', () => {
     const user = await prisma().user.findUniqueOrThrow({ where: { id: w.a.userId } });
     expect(user.name).toBe('Alpha Renamed');
     const events = await eventsOf(prisma(), rid);
-    expect(events.map((e) => [e.action, e.outcome])).toEqual([['admin.User.edit', 'SUCCESS']]);
+    expect(events.map((e) => [e.action, e.outcome])).toEqual([['user.update', 'SUCCESS']]);
     expect(events[0]!.diff).toMatchObject({ name: { from: '[redacted]', to: '[redacted]' } });
     expect(events[0]!.tenantId).toBe(w.a.tenantId);
 
@@ -162,7 +162,7 @@ describe('admin resources: tenant scoping in every query', () => {
     const refused = await w.api.supportA.recordPost('User', w.a.userId, 'edit', { email: 'stolen@example.test' }, rid2);
     expect(refused.status).toBe(403);
     expect((await prisma().user.findUniqueOrThrow({ where: { id: w.a.userId } })).email).toBe(user.email);
-    expect((await eventsOf(prisma(), rid2)).map((e) => [e.action, e.outcome])).toEqual([['admin.User.edit', 'DENIED']]);
+    expect((await eventsOf(prisma(), rid2)).map((e) => [e.action, e.outcome])).toEqual([['user.update', 'DENIED']]);
   });
 
   it('never lets support delete, even in tenant A (403, audited DENIED)', async () => {

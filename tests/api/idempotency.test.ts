@@ -141,6 +141,35 @@ describe('Idempotency-Key semantics beyond the per-operation matrix', () => {
     expect(await h.t.runtime.prisma.idempotencyKey.count({ where: { key } })).toBe(0);
   });
 
+  it('a failure to store the response rolls the write back: the record never commits without its completed key', async () => {
+    const { createIdempotencyService, serialise } = await import('../../src/modules/idempotency/idempotency.service.js');
+    const { idempotencyRepository } = await import('../../src/modules/idempotency/idempotency.repository.js');
+    const { createDatabase } = await import('../../src/db/session.js');
+    const { buildUserContext } = await import('../../src/modules/access/context.factory.js');
+    const ctx = buildUserContext({ id: u.userId, tenantId: u.tenantId, role: 'OWNER', locale: 'en' });
+    // The process "dies" exactly where the old design completed the key: after the record is written.
+    const failing = createIdempotencyService({
+      db: createDatabase(h.t.runtime.prisma),
+      keys: {
+        ...idempotencyRepository,
+        complete: () => Promise.reject(new Error('crash while completing the key')),
+      },
+    });
+    const key = newKey();
+    const before = await txCount();
+    await expect(
+      failing.execute(
+        ctx,
+        { tenantId: u.tenantId, userId: u.userId },
+        { key, method: 'POST', path: '/api/v1/transactions', body: { n: 2 } },
+        (write) => h.t.services.transactions.create(ctx, { accountId, amount: '4.00', direction: 'DEBIT' }, write),
+        (created) => serialise(201, { id: created.id }),
+      ),
+    ).rejects.toThrow('crash while completing');
+    expect(await txCount()).toBe(before);
+    expect(await h.t.runtime.prisma.idempotencyKey.count({ where: { key } })).toBe(0);
+  });
+
   it('a replay is byte-identical to the first response', async () => {
     const key = newKey();
     const body = { account_id: accountId, amount: '6.10', direction: 'DEBIT', description: 'bytes' };

@@ -1,55 +1,19 @@
 import { ZodError, type z } from 'zod';
 import { AppError, isAppError, validation, type ErrorDetail } from '../../lib/errors.js';
+import { zodIssuesToDetails as toDetails } from '../../lib/zod-details.js';
 
 /** camelCase → snake_case for field paths (domain names → wire names); header names stay as they are. */
 export const snakeCase = (field: string): string =>
   /^[a-z][A-Za-z0-9_.]*$/.test(field) ? field.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`) : field;
 
-function codeOf(issue: z.core.$ZodIssue, input: unknown): string {
-  const custom = (issue as { params?: { code?: unknown } }).params?.code;
-  if (typeof custom === 'string') return custom;
-  if (issue.code === 'invalid_type') return input === undefined ? 'required' : 'invalid_type';
-  if (issue.code === 'too_small' || issue.code === 'too_big') return issue.code;
-  if (issue.code === 'unrecognized_keys') return 'unknown_field';
-  // invalid_format, invalid_value, invalid_union, custom, ...: the value is not acceptable.
-  return 'invalid';
-}
-
-function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
-  let value = root;
-  for (const key of path) {
-    if (value === null || typeof value !== 'object') return undefined;
-    value = (value as Record<PropertyKey, unknown>)[key];
-  }
-  return value;
-}
-
-/**
- * The one mapping from zod issues to the API's error details `{field, code, message}`. Codes are
- * stable and documented (`required`, `invalid_type`, `invalid`, `too_small`, `too_big`,
- * `unknown_field`, `invalid_currency`, `too_many_decimals`, ...); messages are translated later
- * from `errors:details.<code>`. `prefix` names where the input came from (`query`, `header`).
- */
-export function zodIssuesToDetails(issues: readonly z.core.$ZodIssue[], input?: unknown, prefix?: string): ErrorDetail[] {
-  const details: ErrorDetail[] = [];
-  for (const issue of issues) {
-    const path = issue.path.map(String);
-    if (issue.code === 'unrecognized_keys') {
-      for (const key of issue.keys)
-        details.push({ field: [...path, key].join('.'), code: 'unknown_field', message: `Unknown field "${key}"` });
-      continue;
-    }
-    const field = path.map(snakeCase).join('.') || prefix || 'body';
-    details.push({ field, code: codeOf(issue, valueAt(input, issue.path)), message: issue.message });
-  }
-  // One detail per field and code is enough (unions repeat themselves).
-  const seen = new Set<string>();
-  return details.filter((d) => {
-    const k = `${d.field}\u0000${d.code}`;
-    if (seen.has(k)) return false;
-    seen.add(k);
-    return true;
-  });
+/** The one mapping of zod issues to details (src/lib/zod-details.ts), with the API's snake_case field names. */
+export function zodIssuesToDetails(
+  issues: readonly z.core.$ZodIssue[],
+  ...known: [input: unknown, prefix?: string] | []
+): ErrorDetail[] {
+  return known.length
+    ? toDetails(issues, { input: known[0], prefix: known[1], fieldName: snakeCase })
+    : toDetails(issues, { fieldName: snakeCase });
 }
 
 /** Parses with a wire schema or throws VALIDATION_ERROR with mapped details. */

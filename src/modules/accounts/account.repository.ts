@@ -1,14 +1,19 @@
 import type { Account, Prisma } from '@prisma/client';
-import { dbOf, txOf, type ReadSession, type WriteSession } from '../../db/session.js';
+import { dbOf, type ReadSession } from '../../db/session.js';
 import { Decimal } from '../../lib/money.js';
-import type { Action } from '../access/ability.js';
-import { requireCreatable, scope } from '../shared/guard.js';
+import { scope } from '../shared/guard.js';
+import { tenantOwnedRepository } from '../shared/tenant-owned.repository.js';
 
 /**
  * The only code that touches the Account table. Every method takes the session and applies its
  * ability in the query; the one that does not says so in its name.
  */
 export const accountRepository = {
+  ...tenantOwnedRepository<Account, Prisma.AccountUncheckedCreateInput, Prisma.AccountUncheckedUpdateManyInput>(
+    'account',
+    'Account',
+  ),
+
   /** Accounts the session may read matching `where`, newest first. */
   listVisible: (s: ReadSession, where: Prisma.AccountWhereInput, take: number) =>
     dbOf(s).account.findMany({
@@ -16,38 +21,6 @@ export const accountRepository = {
       orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
       take,
     }),
-
-  /** One account the session may `action` (read by default), or null. */
-  findVisible: (s: ReadSession, id: string, action: Action = 'read') =>
-    dbOf(s).account.findFirst({ where: { AND: [scope(s.ctx, action, 'Account'), { id }] } }),
-
-  /** Opens an account; refused unless the ability may create accounts in its tenant. */
-  create: (s: WriteSession, data: Prisma.AccountUncheckedCreateInput) => {
-    requireCreatable(s.ctx, 'Account', data);
-    return txOf(s).account.create({ data });
-  },
-
-  /** Changes an account the session may update; null when it may not (or it does not exist). */
-  async updateVisible(s: WriteSession, id: string, data: Prisma.AccountUncheckedUpdateManyInput): Promise<Account | null> {
-    const tx = txOf(s);
-    const { count } = await tx.account.updateMany({ where: { AND: [scope(s.ctx, 'update', 'Account'), { id }] }, data });
-    return count === 1 ? tx.account.findUnique({ where: { id } }) : null;
-  },
-
-  /** Deletes an account the session may delete; false when it may not (or it does not exist). */
-  async deleteVisible(s: WriteSession, id: string): Promise<boolean> {
-    const { count } = await txOf(s).account.deleteMany({ where: { AND: [scope(s.ctx, 'delete', 'Account'), { id }] } });
-    return count === 1;
-  },
-
-  /** Locks an account the session may `action` for the rest of the transaction, and returns it. */
-  async lockVisible(s: WriteSession, id: string, action: Action): Promise<Account | null> {
-    const tx = txOf(s);
-    const row = await tx.account.findFirst({ where: { AND: [scope(s.ctx, action, 'Account'), { id }] }, select: { id: true } });
-    if (!row) return null;
-    await tx.$queryRaw`SELECT 1 FROM "Account" WHERE "id" = ${id}::uuid FOR UPDATE`;
-    return tx.account.findUnique({ where: { id } });
-  },
 
   /**
    * Balances computed from the ledger (credits minus debits, adjustments included), over the
@@ -78,11 +51,4 @@ export const accountRepository = {
   /** Whether the account has ledger entries (ignores the ability: a delete must not orphan any). */
   unsafeHasTransactions: async (s: ReadSession, id: string) =>
     (await dbOf(s).transaction.findFirst({ where: { accountId: id }, select: { id: true } })) !== null,
-
-  /**
-   * Ignores the session's ability: only to tell whether a refused id belongs to another tenant,
-   * so the refusal is audited in that tenant's chain. Returns nothing but the tenant id.
-   */
-  unsafeFindTenantId: async (s: ReadSession, id: string) =>
-    (await dbOf(s).account.findUnique({ where: { id }, select: { tenantId: true } }))?.tenantId ?? null,
 };

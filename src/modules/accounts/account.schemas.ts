@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { PageQuery } from '../shared/keyset.js';
-import { CurrencyCode, SafeText, Uuid } from '../shared/ledger.schemas.js';
+import { CurrencyCode, InstantInput, SafeText, Uuid } from '../shared/ledger.schemas.js';
 
 export const AccountType = z.enum(['BANK', 'WALLET', 'CASH', 'CREDIT_CARD', 'LOAN', 'INVESTMENT']);
 export type AccountType = z.infer<typeof AccountType>;
@@ -25,7 +25,7 @@ export const UpdateAccountInput = z
   .object({
     name: AccountName.optional(),
     institution: SafeText(120).nullish(),
-    archivedAt: z.date().nullish(),
+    archivedAt: InstantInput.nullish(),
   })
   .strict();
 export type UpdateAccountInput = z.input<typeof UpdateAccountInput>;

@@ -6,8 +6,8 @@ import { Decimal } from '../../lib/money.js';
 import { diffRecords } from '../audit/audit.redact.js';
 import { actorFields } from '../audit/audit.service.js';
 import type { CoreDeps } from '../shared/deps.js';
-import { deny, requireAbility } from '../shared/guard.js';
 import { afterCursor, decodeCursor, toPage, type Page } from '../shared/keyset.js';
+import { createTenantRecordService } from '../shared/tenant-record.service.js';
 import { isUuid, refuseInvisible, resolveTenantForCreate } from '../shared/ledger.guard.js';
 import type { accountRepository } from './account.repository.js';
 import { AccountListQuery, CreateAccountInput, UpdateAccountInput } from './account.schemas.js';
@@ -80,54 +80,27 @@ export function createAccountService(deps: CoreDeps & { accounts: typeof account
     );
   }
 
-  /** Renames, re-describes or archives an account within the ability; audited with its diff. */
-  async function update(ctx: ServiceContext, id: string, raw: UpdateAccountInput): Promise<Account> {
-    const input = UpdateAccountInput.parse(raw);
-    const action = 'account.update';
-    await requireAbility(deps, ctx, 'update', 'Account', { action, recordId: id });
-    const result = await db.write(ctx, async (s) => {
-      const before = isUuid(id) ? await accounts.lockVisible(s, id, 'update') : null;
-      if (!before) return null;
-      const after = (await accounts.updateVisible(s, id, input))!;
-      await audit.record(s, {
-        ...actorFields(ctx),
-        tenantId: before.tenantId,
-        action,
-        resource: 'Account',
-        recordId: id,
-        diff: diffRecords(before, after),
-      });
-      return after;
-    });
-    if (!result) throw await deny(deps, ctx, { action, resource: 'Account', recordId: id });
-    return result;
-  }
+  const records = createTenantRecordService<Account, typeof CreateAccountInput, typeof UpdateAccountInput>(deps, {
+    subject: 'Account',
+    resource: 'account',
+    repository: accounts,
+    createSchema: CreateAccountInput,
+    updateSchema: UpdateAccountInput,
+    // The ledger is append-only: an account with entries is archived, never deleted.
+    checkDelete: async (s, before) => {
+      if (await accounts.unsafeHasTransactions(s, before.id)) throw conflict('ACCOUNT.HAS_TRANSACTIONS');
+    },
+  });
 
-  /**
-   * Deletes an account that has no ledger entries (409 ACCOUNT.HAS_TRANSACTIONS otherwise: the
-   * ledger is append-only, so such an account is archived instead).
-   */
-  async function remove(ctx: ServiceContext, id: string): Promise<Account> {
-    const action = 'account.delete';
-    await requireAbility(deps, ctx, 'delete', 'Account', { action, recordId: id });
-    const result = await db.write(ctx, async (s) => {
-      const before = isUuid(id) ? await accounts.lockVisible(s, id, 'delete') : null;
-      if (!before) return null;
-      if (await accounts.unsafeHasTransactions(s, id)) throw conflict('ACCOUNT.HAS_TRANSACTIONS');
-      await accounts.deleteVisible(s, id);
-      await audit.record(s, {
-        ...actorFields(ctx),
-        tenantId: before.tenantId,
-        action,
-        resource: 'Account',
-        recordId: id,
-        diff: diffRecords(before, null),
-      });
-      return before;
-    });
-    if (!result) throw await deny(deps, ctx, { action, resource: 'Account', recordId: id });
-    return result;
-  }
-
-  return { list, get, create, update, remove };
+  return {
+    list,
+    get,
+    create,
+    /** Renames, re-describes or archives an account within the ability; audited with its diff. */
+    update: records.update,
+    /** Deletes an account without ledger entries (409 ACCOUNT.HAS_TRANSACTIONS otherwise). */
+    remove: records.remove,
+    /** Deletes several accounts at once, all or nothing, with one audit event. */
+    removeMany: records.removeMany,
+  };
 }

@@ -32,7 +32,8 @@ export interface ModelPolicy {
   hidden: readonly string[];
   /**
    * Columns the generic `new` accepts; `false` when rows are created only by a domain service
-   * (tenants, users, staff, grants, exports) or never from the admin (transactions, audit).
+   * (admin/resources/writes.ts) or never from the admin (transactions, audit). Transitional: the
+   * generic writer is being retired model by model (issue 10).
    */
   create: readonly string[] | false;
   /** Columns the generic `edit` may change (empty: no generic edit). */
@@ -62,17 +63,17 @@ const TENANT_OWNED_ORDER = [
 export const MODEL_POLICIES: Readonly<Record<AdminModel, ModelPolicy>> = {
   Tenant: {
     hidden: [],
-    create: false, // services.tenants.create (default categories, slug rules)
-    edit: ['name', 'baseCurrency'], // status only through suspend / reactivate (outbox, reason)
-    delete: false, // customers are closed and erased, never deleted from the admin
+    create: false, // admin/resources/writes.ts: the domain service
+    edit: [],
+    delete: false,
     order: TENANT_OWNED_ORDER,
     sortable: ['createdAt', 'name', 'slug', 'status'],
   },
   User: {
     hidden: ['passwordHash'],
-    create: false, // services.users.create (password policy)
-    edit: ['email', 'name', 'phone', 'locale', 'status', 'role'],
-    delete: false, // erasure, not deletion: financial history must be kept
+    create: false, // admin/resources/writes.ts: the domain service
+    edit: [],
+    delete: false,
     order: TENANT_OWNED_ORDER,
     sortable: ['createdAt', 'email', 'name', 'status', 'lastLoginAt'],
     auditReads: true,
@@ -80,9 +81,9 @@ export const MODEL_POLICIES: Readonly<Record<AdminModel, ModelPolicy>> = {
   },
   Account: {
     hidden: [],
-    create: ['tenantId', 'name', 'type', 'currency', 'institution', 'archivedAt'],
-    edit: ['name', 'institution', 'archivedAt'],
-    delete: true,
+    create: false, // admin/resources/writes.ts: the domain service
+    edit: [],
+    delete: false,
     order: TENANT_OWNED_ORDER,
     sortable: ['createdAt', 'name', 'type', 'currency'],
     tenantIndexed: true,
@@ -101,9 +102,9 @@ export const MODEL_POLICIES: Readonly<Record<AdminModel, ModelPolicy>> = {
   },
   Category: {
     hidden: [],
-    create: ['tenantId', 'name', 'kind'],
-    edit: ['name', 'kind'],
-    delete: true,
+    create: false, // admin/resources/writes.ts: the domain service
+    edit: [],
+    delete: false,
     order: [
       ['name', 'asc'],
       ['id', 'asc'],
@@ -113,9 +114,9 @@ export const MODEL_POLICIES: Readonly<Record<AdminModel, ModelPolicy>> = {
   },
   Budget: {
     hidden: [],
-    create: ['tenantId', 'categoryId', 'name', 'amount', 'currency', 'period', 'startsOn', 'endsOn'],
-    edit: ['name', 'amount', 'period', 'startsOn', 'endsOn'],
-    delete: true,
+    create: false, // admin/resources/writes.ts: the domain service
+    edit: [],
+    delete: false,
     order: TENANT_OWNED_ORDER,
     sortable: ['createdAt', 'name', 'startsOn'],
     tenantIndexed: true,
@@ -145,38 +146,27 @@ export const MODEL_POLICIES: Readonly<Record<AdminModel, ModelPolicy>> = {
   },
   Asset: {
     hidden: [],
-    create: ['tenantId', 'name', 'type', 'value', 'currency', 'valuedAt'],
-    edit: ['name', 'type', 'value', 'valuedAt'],
-    delete: true,
+    create: false, // admin/resources/writes.ts: the domain service
+    edit: [],
+    delete: false,
     order: TENANT_OWNED_ORDER,
     sortable: ['createdAt', 'name', 'valuedAt'],
     tenantIndexed: true,
   },
   Liability: {
     hidden: [],
-    create: ['tenantId', 'name', 'type', 'amount', 'currency'],
-    edit: ['name', 'type', 'amount'],
-    delete: true,
+    create: false, // admin/resources/writes.ts: the domain service
+    edit: [],
+    delete: false,
     order: TENANT_OWNED_ORDER,
     sortable: ['createdAt', 'name'],
     tenantIndexed: true,
   },
   Loan: {
     hidden: [],
-    create: [
-      'tenantId',
-      'liabilityId',
-      'lender',
-      'principal',
-      'currency',
-      'annualRatePct',
-      'termMonths',
-      'startsOn',
-      'paymentAmount',
-      'paymentDay',
-    ],
-    edit: ['lender', 'annualRatePct', 'paymentAmount', 'paymentDay'],
-    delete: true,
+    create: false, // admin/resources/writes.ts: the domain service
+    edit: [],
+    delete: false,
     order: TENANT_OWNED_ORDER,
     sortable: ['createdAt', 'startsOn'],
     tenantIndexed: true,

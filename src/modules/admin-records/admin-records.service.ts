@@ -5,7 +5,7 @@ import { isSupportedCurrency } from '../../lib/money.js';
 import { AppError, conflict, forbidden, isAppError, notFound, validation, type ErrorDetail } from '../../lib/errors.js';
 import { permittedFieldsOf } from '@casl/ability/extra';
 import { subject as caslSubject } from '@casl/ability';
-import type { Action } from '../access/ability.js';
+import { tenantScopeOf, type Action } from '../access/ability.js';
 import { diffRecords } from '../audit/audit.redact.js';
 import { actorFields } from '../audit/audit.service.js';
 import { isMaskedFor, personalFieldsOf } from '../reveal/reveal.mask.js';
@@ -194,8 +194,9 @@ export function createAdminRecordService(deps: CoreDeps & { reveal: RevealServic
    * The split is only a plan: every query still carries the full scope.
    */
   function tenantSplit(ctx: ServiceContext, model: AdminModel, filters: FilterClause[]): string[] | null {
-    if (!MODEL_POLICIES[model].tenantIndexed || ctx.actor.type !== 'STAFF' || ctx.actor.role !== 'SUPPORT') return null;
-    let tenants = [...ctx.actor.grantedTenantIds];
+    const tenantScope = tenantScopeOf(ctx.actor);
+    if (!MODEL_POLICIES[model].tenantIndexed || tenantScope.kind !== 'tenants') return null;
+    let tenants = [...tenantScope.tenantIds];
     for (const f of filters)
       if (f.field === 'tenantId' && f.op === 'equals') tenants = tenants.filter((t) => t === String(f.value).toLowerCase());
     return tenants.length <= MAX_TENANT_SPLIT ? tenants : null;

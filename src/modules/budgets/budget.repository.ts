@@ -1,8 +1,8 @@
 import type { Budget, Prisma } from '@prisma/client';
-import { dbOf, txOf, type ReadSession, type WriteSession } from '../../db/session.js';
-import type { Action } from '../access/ability.js';
+import { dbOf, type ReadSession } from '../../db/session.js';
 import { PositionalParams, prismaWhereToSql } from '../access/scope-sql.js';
-import { requireCreatable, scope } from '../shared/guard.js';
+import { scope } from '../shared/guard.js';
+import { tenantOwnedRepository } from '../shared/tenant-owned.repository.js';
 
 export interface SpendQuery {
   id: string;
@@ -21,35 +21,14 @@ const TRANSACTION_SCOPE_FIELDS = { id: 'uuid', tenantId: 'uuid', accountId: 'uui
  * ability in the query; the one that does not says so in its name.
  */
 export const budgetRepository = {
+  ...tenantOwnedRepository<Budget, Prisma.BudgetUncheckedCreateInput, Prisma.BudgetUncheckedUpdateManyInput>('budget', 'Budget'),
+
   listVisible: (s: ReadSession, where: Prisma.BudgetWhereInput, take: number) =>
     dbOf(s).budget.findMany({
       where: { AND: [scope(s.ctx, 'read', 'Budget'), where] },
       orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
       take,
     }),
-
-  findVisible: (s: ReadSession, id: string, action: Action = 'read') =>
-    dbOf(s).budget.findFirst({ where: { AND: [scope(s.ctx, action, 'Budget'), { id }] } }),
-
-  create: (s: WriteSession, data: Prisma.BudgetUncheckedCreateInput) => {
-    requireCreatable(s.ctx, 'Budget', data);
-    return txOf(s).budget.create({ data });
-  },
-
-  async updateVisible(s: WriteSession, id: string, data: Prisma.BudgetUncheckedUpdateManyInput): Promise<Budget | null> {
-    const tx = txOf(s);
-    const { count } = await tx.budget.updateMany({ where: { AND: [scope(s.ctx, 'update', 'Budget'), { id }] }, data });
-    return count === 1 ? tx.budget.findUnique({ where: { id } }) : null;
-  },
-
-  async deleteVisible(s: WriteSession, id: string): Promise<boolean> {
-    const { count } = await txOf(s).budget.deleteMany({ where: { AND: [scope(s.ctx, 'delete', 'Budget'), { id }] } });
-    return count === 1;
-  },
-
-  /** Ignores the ability: only to tell whether a refused id belongs to another tenant (audit chain). */
-  unsafeFindTenantId: async (s: ReadSession, id: string) =>
-    (await dbOf(s).budget.findUnique({ where: { id }, select: { tenantId: true } }))?.tenantId ?? null,
 
   /**
    * Net spending (debits minus credits) of each budget's category in its currency over its

@@ -1,10 +1,10 @@
 import { z } from 'zod';
 import { PageQuery } from '../shared/keyset.js';
-import { AmountString, CalendarDate, CurrencyCode, refineScale, SafeText, Uuid } from '../shared/ledger.schemas.js';
+import { AmountString, CalendarDateInput, CurrencyCode, refineScale, SafeText, Uuid } from '../shared/ledger.schemas.js';
 
 export const BudgetPeriodSchema = z.enum(['WEEKLY', 'MONTHLY', 'YEARLY']);
 
-const DateInput = z.union([z.date(), CalendarDate]);
+const DateInput = CalendarDateInput;
 
 /** The one rule of a budget's dates: it may not end before it starts. */
 export const endsBeforeStart = (startsOn: Date, endsOn: Date | null | undefined): boolean =>

@@ -7,8 +7,8 @@ import { diffRecords } from '../audit/audit.redact.js';
 import { actorFields } from '../audit/audit.service.js';
 import type { categoryRepository } from '../categories/category.repository.js';
 import type { CoreDeps } from '../shared/deps.js';
-import { deny, requireAbility } from '../shared/guard.js';
 import { afterCursor, decodeCursor, toPage, type Page } from '../shared/keyset.js';
+import { createTenantRecordService } from '../shared/tenant-record.service.js';
 import { amountDetail, checkAmount } from '../shared/ledger.schemas.js';
 import { isUuid, refuseInvisible, resolveTenantForCreate } from '../shared/ledger.guard.js';
 import { currentPeriod, type PeriodRange } from './budget.period.js';
@@ -57,7 +57,7 @@ export function createBudgetService(
   async function create(ctx: ServiceContext, raw: CreateBudgetInput, options: WriteOptions = {}): Promise<BudgetWithSpending> {
     const input = CreateBudgetInput.parse(raw);
     const tenantId = await resolveTenantForCreate(deps, ctx, 'Budget', input.tenantId, 'budget.create');
-    const category = await db.read(ctx, (s) => categories.findVisible(s, input.categoryId, 'read', tenantId));
+    const category = await db.read(ctx, (s) => categories.findVisibleInTenant(s, input.categoryId, tenantId));
     if (!category)
       throw await refuseInvisible(deps, ctx, { action: 'budget.create', resource: 'Category', recordId: input.categoryId }, (s) =>
         categories.unsafeFindTenantId(s, input.categoryId),
@@ -105,59 +105,32 @@ export function createBudgetService(
     return found;
   }
 
-  /**
-   * Changes a budget's name, limit, period or dates within the ability. The amount must fit the
-   * budget's currency and the dates stay in order (the same rules as creation).
-   */
-  async function update(ctx: ServiceContext, id: string, raw: UpdateBudgetInput): Promise<Budget> {
-    const input = UpdateBudgetInput.parse(raw);
-    const action = 'budget.update';
-    await requireAbility(deps, ctx, 'update', 'Budget', { action, recordId: id });
-    const result = await db.write(ctx, async (s) => {
-      const before = isUuid(id) ? await budgets.findVisible(s, id, 'update') : null;
-      if (!before) return null;
+  const records = createTenantRecordService<Budget, typeof CreateBudgetInput, typeof UpdateBudgetInput>(deps, {
+    subject: 'Budget',
+    resource: 'budget',
+    repository: budgets,
+    createSchema: CreateBudgetInput,
+    updateSchema: UpdateBudgetInput,
+    // The same rules as creation, against the budget as it is: the amount fits its currency, the dates stay in order.
+    checkUpdate: (_s, before, input) => {
       if (input.amount !== undefined) {
         const problem = checkAmount(input.amount, before.currency);
         if (problem) throw validation([amountDetail('amount', problem)]);
       }
       const endsOn = input.endsOn === undefined ? before.endsOn : input.endsOn;
       if (endsBeforeStart(input.startsOn ?? before.startsOn, endsOn)) throw validation([{ ...ENDS_BEFORE_START }]);
-      const after = (await budgets.updateVisible(s, id, input))!;
-      await audit.record(s, {
-        ...actorFields(ctx),
-        tenantId: before.tenantId,
-        action,
-        resource: 'Budget',
-        recordId: id,
-        diff: diffRecords(before, after),
-      });
-      return after;
-    });
-    if (!result) throw await deny(deps, ctx, { action, resource: 'Budget', recordId: id });
-    return result;
-  }
+    },
+  });
 
-  /** Deletes a budget within the ability (nothing refers to budgets). */
-  async function remove(ctx: ServiceContext, id: string): Promise<Budget> {
-    const action = 'budget.delete';
-    await requireAbility(deps, ctx, 'delete', 'Budget', { action, recordId: id });
-    const result = await db.write(ctx, async (s) => {
-      const before = isUuid(id) ? await budgets.findVisible(s, id, 'delete') : null;
-      if (!before) return null;
-      await budgets.deleteVisible(s, id);
-      await audit.record(s, {
-        ...actorFields(ctx),
-        tenantId: before.tenantId,
-        action,
-        resource: 'Budget',
-        recordId: id,
-        diff: diffRecords(before, null),
-      });
-      return before;
-    });
-    if (!result) throw await deny(deps, ctx, { action, resource: 'Budget', recordId: id });
-    return result;
-  }
-
-  return { list, get, create, update, remove };
+  return {
+    list,
+    get,
+    create,
+    /** Changes a budget's name, limit, period or dates within the ability; audited with its diff. */
+    update: records.update,
+    /** Deletes a budget within the ability. */
+    remove: records.remove,
+    /** Deletes several budgets at once, all or nothing, with one audit event. */
+    removeMany: records.removeMany,
+  };
 }

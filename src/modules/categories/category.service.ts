@@ -2,12 +2,12 @@ import type { Category } from '@prisma/client';
 import type { WriteOptions } from '../../db/session.js';
 import type { ServiceContext } from '../../lib/context.js';
 import { conflict } from '../../lib/errors.js';
-import { isForeignKeyViolation, isUniqueViolation } from '../../lib/error-mapping.js';
+import { isUniqueViolation } from '../../lib/error-mapping.js';
 import { diffRecords } from '../audit/audit.redact.js';
 import { actorFields } from '../audit/audit.service.js';
 import type { CoreDeps } from '../shared/deps.js';
-import { deny, requireAbility } from '../shared/guard.js';
 import { afterCursor, decodeCursor, toPage, type Page } from '../shared/keyset.js';
+import { createTenantRecordService } from '../shared/tenant-record.service.js';
 import { isUuid, refuseInvisible, resolveTenantForCreate } from '../shared/ledger.guard.js';
 import type { categoryRepository } from './category.repository.js';
 import { CategoryListQuery, CreateCategoryInput, UpdateCategoryInput } from './category.schemas.js';
@@ -76,60 +76,29 @@ export function createCategoryService(deps: CoreDeps & { categories: typeof cate
     );
   }
 
-  /** Renames or reclassifies a category within the ability; audited with its diff. */
-  async function update(ctx: ServiceContext, id: string, raw: UpdateCategoryInput): Promise<Category> {
-    const input = UpdateCategoryInput.parse(raw);
-    const action = 'category.update';
-    await requireAbility(deps, ctx, 'update', 'Category', { action, recordId: id });
-    const result = await nameUnique(() =>
-      db.write(ctx, async (s) => {
-        const before = isUuid(id) ? await categories.findVisible(s, id, 'update') : null;
-        if (!before) return null;
-        if (input.name && (await categories.findVisibleByName(s, before.tenantId, input.name, id)))
-          throw conflict('CATEGORY.NAME_TAKEN');
-        const after = (await categories.updateVisible(s, id, input))!;
-        await audit.record(s, {
-          ...actorFields(ctx),
-          tenantId: before.tenantId,
-          action,
-          resource: 'Category',
-          recordId: id,
-          diff: diffRecords(before, after),
-        });
-        return after;
-      }),
-    );
-    if (!result) throw await deny(deps, ctx, { action, resource: 'Category', recordId: id });
-    return result;
-  }
+  const records = createTenantRecordService<Category, typeof CreateCategoryInput, typeof UpdateCategoryInput>(deps, {
+    subject: 'Category',
+    resource: 'category',
+    repository: categories,
+    createSchema: CreateCategoryInput,
+    updateSchema: UpdateCategoryInput,
+    checkUpdate: async (s, before, input) => {
+      if (input.name && (await categories.findVisibleByName(s, before.tenantId, input.name, before.id)))
+        throw conflict('CATEGORY.NAME_TAKEN');
+    },
+    uniqueCode: 'CATEGORY.NAME_TAKEN',
+    inUseCode: 'CATEGORY.IN_USE',
+  });
 
-  /** Deletes a category nothing refers to (409 CATEGORY.IN_USE when transactions or budgets do). */
-  async function remove(ctx: ServiceContext, id: string): Promise<Category> {
-    const action = 'category.delete';
-    await requireAbility(deps, ctx, 'delete', 'Category', { action, recordId: id });
-    let result: Category | null;
-    try {
-      result = await db.write(ctx, async (s) => {
-        const before = isUuid(id) ? await categories.findVisible(s, id, 'delete') : null;
-        if (!before) return null;
-        await categories.deleteVisible(s, id);
-        await audit.record(s, {
-          ...actorFields(ctx),
-          tenantId: before.tenantId,
-          action,
-          resource: 'Category',
-          recordId: id,
-          diff: diffRecords(before, null),
-        });
-        return before;
-      });
-    } catch (err) {
-      if (isForeignKeyViolation(err)) throw conflict('CATEGORY.IN_USE');
-      throw err;
-    }
-    if (!result) throw await deny(deps, ctx, { action, resource: 'Category', recordId: id });
-    return result;
-  }
-
-  return { list, get, create, update, remove };
+  return {
+    list,
+    get,
+    create,
+    /** Renames or reclassifies a category within the ability (names stay unique per tenant). */
+    update: records.update,
+    /** Deletes a category nothing refers to (409 CATEGORY.IN_USE when transactions or budgets do). */
+    remove: records.remove,
+    /** Deletes several categories at once, all or nothing, with one audit event. */
+    removeMany: records.removeMany,
+  };
 }

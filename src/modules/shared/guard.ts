@@ -82,6 +82,31 @@ export async function deny(
   return error;
 }
 
+/**
+ * Records an attempt the domain refused for a reason other than authority (a conflict: an account
+ * that still has ledger entries, a name taken), outcome FAILURE, in its own transaction since the
+ * attempt's own rolled back; then returns the error to throw.
+ */
+export async function recordFailure(
+  deps: { db: Database; audit: AuditTrail },
+  ctx: ServiceContext,
+  info: DenialInfo,
+  error: AppError,
+): Promise<AppError> {
+  await deps.db.write(ctx, (session) =>
+    deps.audit.record(session, {
+      ...actorFields(ctx),
+      tenantId: info.tenantId ?? null,
+      action: info.action,
+      resource: info.resource,
+      recordId: info.recordId ?? null,
+      reason: info.reason ?? null,
+      outcome: 'FAILURE',
+    } as never),
+  );
+  return error;
+}
+
 /** Throws (after auditing the denial) unless the actor's role allows the action at all. */
 export async function requireAbility(
   deps: { db: Database; audit: AuditTrail },

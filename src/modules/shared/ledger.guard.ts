@@ -6,6 +6,10 @@ import type { CoreDeps } from './deps.js';
 import { deny } from './guard.js';
 import { Uuid } from './ledger.schemas.js';
 
+/** Models whose rows belong to one tenant and are created in one (see TENANT_OWNED in ability.ts). */
+export type TenantOwnedSubject =
+  'Account' | 'Transaction' | 'Category' | 'Budget' | 'RecurringRule' | 'Asset' | 'Liability' | 'Loan';
+
 export const isUuid = (value: unknown): value is string => Uuid.safeParse(value).success;
 
 /**
@@ -32,7 +36,7 @@ export async function refuseInvisible(
 export async function resolveTenantForCreate(
   deps: CoreDeps,
   ctx: ServiceContext,
-  subjectName: 'Account' | 'Transaction' | 'Category' | 'Budget',
+  subjectName: TenantOwnedSubject,
   tenantIdInput: string | undefined,
   action: string,
 ): Promise<string> {

@@ -98,3 +98,24 @@ export const CalendarDate = z.iso
   });
 
 export const Uuid = z.uuid();
+
+/** Dates the product accepts: within 1900–2199, whichever way they arrive. */
+const inRange = (d: Date) => !Number.isNaN(d.getTime()) && d.getUTCFullYear() >= 1900 && d.getUTCFullYear() < 2200;
+
+/**
+ * A calendar date given as a Date (admin, CLI) or as YYYY-MM-DD (API): the same range rule
+ * either way (a Date must not be a way around it).
+ */
+export const CalendarDateInput = z.union([
+  z.date().refine(inRange, { message: 'Date out of range', params: { code: 'invalid' } }),
+  CalendarDate,
+]);
+
+/** A point in time given as a Date (admin, CLI) or as an ISO 8601 string with offset (API). */
+export const InstantInput = z.union([
+  z.date().refine((d) => !Number.isNaN(d.getTime()) && d.getUTCFullYear() >= 1900 && d.getUTCFullYear() < 2200, {
+    message: 'Date out of range',
+    params: { code: 'invalid' },
+  }),
+  Timestamp,
+]);

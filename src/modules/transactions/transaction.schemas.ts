@@ -1,18 +1,11 @@
 import { z } from 'zod';
 import { PageQuery } from '../shared/keyset.js';
-import { AmountString, CurrencyCode, refineScale, SafeText, Timestamp, Uuid } from '../shared/ledger.schemas.js';
+import { AmountString, CurrencyCode, InstantInput, refineScale, SafeText, Uuid } from '../shared/ledger.schemas.js';
+
+export { InstantInput };
 
 export const Direction = z.enum(['CREDIT', 'DEBIT']);
 export type Direction = z.infer<typeof Direction>;
-
-/** A point in time given as a Date (admin, CLI) or as an ISO 8601 string with offset (API). */
-export const InstantInput = z.union([
-  z.date().refine((d) => !Number.isNaN(d.getTime()) && d.getUTCFullYear() >= 1900 && d.getUTCFullYear() < 2200, {
-    message: 'Date out of range',
-    params: { code: 'invalid' },
-  }),
-  Timestamp,
-]);
 
 /** Filters of a transaction list; `from` is inclusive and `to` exclusive. */
 export const TransactionFilters = PageQuery.extend({

@@ -86,7 +86,7 @@ export function createTransactionService(deps: TransactionServiceDeps) {
     if (account.archivedAt) throw conflict('ACCOUNT.ARCHIVED');
     if (input.categoryId) {
       const categoryId = input.categoryId;
-      const category = await db.read(ctx, (s) => categories.findVisible(s, categoryId, 'read', account.tenantId));
+      const category = await db.read(ctx, (s) => categories.findVisibleInTenant(s, categoryId, account.tenantId));
       if (!category)
         throw await refuseInvisible(
           deps,

@@ -26,7 +26,10 @@ export interface UserServiceDeps extends CoreDeps {
 
 /** Thrown inside a transaction to roll it back; turned into an audited denial outside. */
 class Refused extends Error {
-  constructor(readonly error: AppError) {
+  constructor(
+    readonly error: AppError,
+    readonly tenantId: string,
+  ) {
     super(error.code);
   }
 }
@@ -126,6 +129,7 @@ export function createUserService(deps: UserServiceDeps) {
             kind: 'FORBIDDEN',
             details: refused.map((field) => ({ field, code: 'not_permitted', message: 'You may not change this field' })),
           }),
+          before.tenantId,
         );
       if (!Object.keys(changes).length) return before;
       return (await users.updateVisible(s, before.id, changes, 'update'))!;

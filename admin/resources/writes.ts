@@ -1,0 +1,178 @@
+import type { z } from 'zod';
+import type { ServiceContext } from '../../src/lib/context.js';
+import { CreateAccountInput, UpdateAccountInput } from '../../src/modules/accounts/account.schemas.js';
+import type { AdminModel } from '../../src/modules/admin-records/admin-records.policy.js';
+import type { Row } from '../../src/modules/admin-records/admin-records.service.js';
+import { columnsOf, type FieldMeta } from '../../src/modules/admin-records/model-metadata.js';
+import { CreateBudgetInput, UpdateBudgetInput } from '../../src/modules/budgets/budget.schemas.js';
+import { CreateCategoryInput, UpdateCategoryInput } from '../../src/modules/categories/category.schemas.js';
+import {
+  CreateAssetInput,
+  CreateLiabilityInput,
+  CreateLoanInput,
+  UpdateAssetInput,
+  UpdateLiabilityInput,
+  UpdateLoanInput,
+} from '../../src/modules/holdings/holdings.schemas.js';
+import { CreateTenantInput, UpdateTenantInput } from '../../src/modules/tenants/tenant.schemas.js';
+import { CreateUserInput, UpdateUserProfileInput } from '../../src/modules/users/user.schemas.js';
+import type { Services } from '../../src/services.js';
+import { callService } from '../adapter/errors.js';
+
+/**
+ * The admin's one door for writes: for each model, which domain service function creates,
+ * changes and deletes its records, and which fields its forms carry (the keys of the same zod
+ * schema the API and the CLI use). This file only turns AdminJS form values into typed input;
+ * every rule is the service's.
+ */
+export interface ModelWrites {
+  create?: { fields: readonly string[]; run: (ctx: ServiceContext, input: Record<string, unknown>) => Promise<unknown> };
+  update?: {
+    fields: readonly string[];
+    run: (ctx: ServiceContext, id: string, input: Record<string, unknown>) => Promise<unknown>;
+  };
+  remove?: (ctx: ServiceContext, id: string) => Promise<unknown>;
+  removeMany?: (ctx: ServiceContext, ids: string[]) => Promise<unknown>;
+}
+
+/** The keys of a zod object schema: the fields a form sends for it. */
+const keysOf = (schema: z.ZodType): string[] => Object.keys((schema as unknown as z.ZodObject).shape);
+
+/** Fields a form sends that the service never receives (the service reads them from the session). */
+const FORM_ONLY = new Set(['id', 'createdAt', 'updatedAt']);
+
+/**
+ * A form value as the service input expects it, by the column's type: '' is "no value", numbers,
+ * booleans and dates are converted when they read as such. Anything that does not read as its
+ * type is passed on unchanged, so the service's schema refuses it with the same error the API
+ * gives for the same value.
+ */
+function formValue(column: FieldMeta | undefined, raw: unknown): unknown {
+  if (raw === undefined) return undefined;
+  if (column?.isList) {
+    const items = raw === '' || raw === null ? [] : Array.isArray(raw) ? raw : [raw];
+    return items.filter((v) => v !== '' && v !== null && v !== undefined).map((v) => formValue({ ...column, isList: false }, v));
+  }
+  if (raw === '' || raw === null) return null;
+  if (!column || typeof raw !== 'string') return raw;
+  const text = raw.trim();
+  switch (column.type) {
+    case 'Int':
+      return /^-?\d{1,10}$/.test(text) ? Number(text) : raw;
+    case 'Boolean':
+      return text === 'true' ? true : text === 'false' ? false : raw;
+    case 'DateTime': {
+      const date = new Date(/^\d{4}-\d{2}-\d{2}$/.test(text) ? `${text}T00:00:00.000Z` : text);
+      return Number.isNaN(date.getTime()) ? raw : date;
+    }
+    default:
+      return raw;
+  }
+}
+
+/** The service input of a form: only the schema's fields, each converted by its column's type. */
+export function formInput(
+  model: AdminModel,
+  fields: readonly string[],
+  params: Record<string, unknown>,
+): Record<string, unknown> {
+  const columns = columnsOf(model);
+  const input: Record<string, unknown> = {};
+  for (const field of fields) {
+    if (FORM_ONLY.has(field) || !(field in params)) continue;
+    const value = formValue(columns.get(field), params[field]);
+    // An optional field left empty on a `new` form is "not given", as in the API.
+    if (value !== undefined) input[field] = value;
+  }
+  return input;
+}
+
+/** Drops nulls (empty form fields) from creation input: absent and empty mean the same there. */
+const present = (input: Record<string, unknown>) => Object.fromEntries(Object.entries(input).filter(([, v]) => v !== null));
+
+function creating<S extends z.ZodType>(
+  model: AdminModel,
+  schema: S,
+  run: (ctx: ServiceContext, input: z.input<S>) => Promise<unknown>,
+  extraFields: readonly string[] = [],
+): ModelWrites['create'] {
+  const fields = [...keysOf(schema), ...extraFields];
+  return {
+    fields,
+    run: (ctx, params) => {
+      const input = present(formInput(model, fields, params));
+      return callService(() => run(ctx, input as z.input<S>), input);
+    },
+  };
+}
+
+function updating<S extends z.ZodType>(
+  model: AdminModel,
+  schema: S,
+  run: (ctx: ServiceContext, id: string, input: z.input<S>) => Promise<unknown>,
+): ModelWrites['update'] {
+  const fields = keysOf(schema);
+  return {
+    fields,
+    run: (ctx, id, params) => {
+      const input = formInput(model, fields, params);
+      return callService(() => run(ctx, id, input as z.input<S>), input);
+    },
+  };
+}
+
+/** A row as the admin shows it: secrets never leave the service layer. */
+export const withoutSecrets = (row: unknown): Row => {
+  const { passwordHash: _p, totpSecret: _t, ...rest } = row as Record<string, unknown>;
+  return rest as Row;
+};
+
+/** The write functions of every model the admin may change (models absent here are read-only). */
+export function modelWrites(services: Services): Partial<Record<AdminModel, ModelWrites>> {
+  return {
+    Tenant: {
+      create: creating('Tenant', CreateTenantInput, (ctx, input) => services.tenants.create(ctx, input)),
+      update: updating('Tenant', UpdateTenantInput, (ctx, id, input) => services.tenants.update(ctx, id, input)),
+    },
+    User: {
+      create: creating('User', CreateUserInput, (ctx, input) => services.users.create(ctx, input)),
+      update: updating('User', UpdateUserProfileInput, (ctx, id, input) => services.users.updateProfile(ctx, id, input)),
+    },
+    Account: {
+      create: creating('Account', CreateAccountInput, (ctx, input) => services.accounts.create(ctx, input)),
+      update: updating('Account', UpdateAccountInput, (ctx, id, input) => services.accounts.update(ctx, id, input)),
+      remove: (ctx, id) => services.accounts.remove(ctx, id),
+      removeMany: (ctx, ids) => services.accounts.removeMany(ctx, ids),
+    },
+    Category: {
+      create: creating('Category', CreateCategoryInput, (ctx, input) => services.categories.create(ctx, input)),
+      update: updating('Category', UpdateCategoryInput, (ctx, id, input) => services.categories.update(ctx, id, input)),
+      remove: (ctx, id) => services.categories.remove(ctx, id),
+      removeMany: (ctx, ids) => services.categories.removeMany(ctx, ids),
+    },
+    Budget: {
+      create: creating('Budget', CreateBudgetInput, (ctx, input) => services.budgets.create(ctx, input)),
+      update: updating('Budget', UpdateBudgetInput, (ctx, id, input) => services.budgets.update(ctx, id, input)),
+      remove: (ctx, id) => services.budgets.remove(ctx, id),
+      removeMany: (ctx, ids) => services.budgets.removeMany(ctx, ids),
+    },
+    Asset: {
+      create: creating('Asset', CreateAssetInput, (ctx, input) => services.assets.create(ctx, input)),
+      update: updating('Asset', UpdateAssetInput, (ctx, id, input) => services.assets.update(ctx, id, input)),
+      remove: (ctx, id) => services.assets.remove(ctx, id),
+      removeMany: (ctx, ids) => services.assets.removeMany(ctx, ids),
+    },
+    Liability: {
+      create: creating('Liability', CreateLiabilityInput, (ctx, input) => services.liabilities.create(ctx, input)),
+      update: updating('Liability', UpdateLiabilityInput, (ctx, id, input) => services.liabilities.update(ctx, id, input)),
+      remove: (ctx, id) => services.liabilities.remove(ctx, id),
+      removeMany: (ctx, ids) => services.liabilities.removeMany(ctx, ids),
+    },
+    Loan: {
+      create: creating('Loan', CreateLoanInput, (ctx, input) => services.loans.create(ctx, input)),
+      update: updating('Loan', UpdateLoanInput, (ctx, id, input) => services.loans.update(ctx, id, input)),
+      remove: (ctx, id) => services.loans.remove(ctx, id),
+      removeMany: (ctx, ids) => services.loans.removeMany(ctx, ids),
+    },
+  };
+}
