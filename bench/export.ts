@@ -19,10 +19,7 @@ import { parseConfig } from '../src/config.js';
 import { createLogger } from '../src/lib/logger.js';
 import { systemActor } from '../src/modules/access/actor.js';
 import { defineAbilityFor } from '../src/modules/access/ability.js';
-import { exportScopeSql } from '../src/modules/exports/export.policy.js';
-import { filtersToSql, RESOURCES, selectSql } from '../src/modules/exports/export.resources.js';
 import { runExport } from '../src/modules/exports/export.runner.js';
-import { sqlAnd, SqlParams } from '../src/modules/access/scope-sql.js';
 import type { ServiceContext } from '../src/lib/context.js';
 import { createRuntime } from '../src/runtime.js';
 import { createServices } from '../src/services.js';
@@ -64,7 +61,7 @@ async function child(exportJobId: string, appUrl: string, ownerUrl: string, expo
   await runtime.prisma.exportJob.findUnique({ where: { id: exportJobId }, select: { id: true } });
   (await runtime.pool.connect()).release();
   const started = process.hrtime.bigint();
-  const result = await runExport({ prisma: runtime.prisma, pool: runtime.pool, audit: services.audit, exportDir }, exportJobId);
+  const result = await runExport({ ...services.exportRunner, exportDir }, exportJobId);
   const ms = Number(process.hrtime.bigint() - started) / 1e6;
   if (result.outcome !== 'completed') throw new Error(`export ${result.outcome}`);
   const out: ChildResult = {
@@ -136,15 +133,13 @@ async function seed(ownerUrl: string, small: number, total: number): Promise<{ s
 }
 
 /** The exact SELECT the export runs for this requester and filters (no bound settings needed here). */
-function exportQuery(ctx: ServiceContext, tenantId?: string): string {
-  const params = new SqlParams();
-  const def = RESOURCES.Transaction;
-  const where = sqlAnd(
-    exportScopeSql(ctx, 'Transaction', params),
-    filtersToSql(def, 'Transaction', tenantId ? { tenantId } : {}, params),
+async function exportQuery(services: ReturnType<typeof createServices>, ctx: ServiceContext, tenantId?: string): Promise<string> {
+  const { db, exports } = services.exportRunner;
+  const plan = await db.read(ctx, async (s) =>
+    exports.plan(s, { resource: 'Transaction', tenantId: tenantId ?? null, filters: tenantId ? { tenantId } : {} }),
   );
-  if (params.values.length) throw new Error('the baseline query must not need settings');
-  return selectSql(def, where);
+  if (plan.params.values.length) throw new Error('the baseline query must not need settings');
+  return plan.sections[0]!.select;
 }
 
 async function psqlCopy(appUrl: string, query: string, file: string): Promise<number> {
@@ -196,7 +191,7 @@ export async function runExportBench(): Promise<BenchResult[]> {
       services.exports.start(ctx, { resource: 'Transaction', format: 'csv', tenantId, reason: 'benchmark' }, { inline: true });
 
     // Baseline: psql \copy of the very query the export runs (warm-up first: cache and hint bits).
-    const query = exportQuery(ctx);
+    const query = await exportQuery(services, ctx);
     const psqlFile = join(exportDir, 'psql.csv');
     await psqlCopy(db.appUrl, query, psqlFile);
     const psqlMs: number[] = [];

@@ -13,7 +13,10 @@ import { createBudgetService } from './modules/budgets/budget.service.js';
 import { categoryRepository } from './modules/categories/category.repository.js';
 import { createCategoryService } from './modules/categories/category.service.js';
 import { createDashboardService } from './modules/dashboard/dashboard.service.js';
+import { erasureRepository } from './modules/erasure/erasure.repository.js';
 import { createErasureService } from './modules/erasure/erasure.service.js';
+import { exportRepository } from './modules/exports/export.repository.js';
+import type { ExportRunnerDeps } from './modules/exports/export.runner.js';
 import { createExportService } from './modules/exports/export.service.js';
 import { createFeatureFlagService } from './modules/feature-flags/feature-flag.service.js';
 import { assetRepository, liabilityRepository, loanRepository } from './modules/holdings/holdings.repository.js';
@@ -80,8 +83,24 @@ export function createServices(runtime: Pick<Runtime, 'prisma' | 'config' | 'sec
     budgets: createBudgetService({ ...core, budgets: budgetRepository, categories: categoryRepository }),
     apiAuth: createApiAuthService({ ...core, pool: runtime.pool, jwtSecret: runtime.secrets.jwtSecret }),
     idempotency: createIdempotencyService({ db, keys: idempotencyRepository }),
-    exports: createExportService({ ...core, jobs: createJobSender() }),
-    erasure: createErasureService({ ...core, config: runtime.config }),
+    exports: createExportService({ ...core, exports: exportRepository, jobs: createJobSender() }),
+    /** What runExport() needs (worker, CLI): the database port, the audit trail, the export repository, grants. */
+    exportRunner: {
+      db,
+      audit: trail,
+      exports: exportRepository,
+      grants,
+      exportDir: runtime.config.EXPORT_DIR,
+    } satisfies ExportRunnerDeps,
+    erasure: createErasureService({
+      ...core,
+      config: runtime.config,
+      erasure: erasureRepository,
+      users: userRepository,
+      tenants: tenantRepository,
+      exports: exportRepository,
+      outbox: outboxRepository,
+    }),
     featureFlags: createFeatureFlagService(core),
     recurring: createRecurringService(core),
   };

@@ -79,6 +79,12 @@ export type UnitOfWork = <T>(work: (session: WriteSession) => Promise<T>) => Pro
 export interface WriteOptions {
   session?: WriteSession | undefined;
   unitOfWork?: UnitOfWork | undefined;
+  /**
+   * How long a transaction this write opens may run (default WRITE_TX_OPTIONS.timeout): for the
+   * few system writes that are long by nature (erasing a large household). Ignored when the write
+   * joins a caller's transaction.
+   */
+  timeoutMs?: number | undefined;
 }
 
 /** Transaction settings for writes: wait for a connection under load rather than failing fast. */
@@ -113,7 +119,7 @@ export function createDatabase(prisma: PrismaClient, pool?: pg.Pool): Database {
       const result = await prisma.$transaction(async (tx) => {
         session = new WriteSession(ctx, tx);
         return work(session);
-      }, WRITE_TX_OPTIONS);
+      }, { ...WRITE_TX_OPTIONS, ...(options.timeoutMs ? { timeout: options.timeoutMs } : {}) });
       await runAfterCommit(session!);
       return result;
     },

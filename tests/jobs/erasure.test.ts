@@ -171,7 +171,7 @@ describe('data-subject erasure', () => {
     await t.close();
   });
 
-  const deps = () => ({ prisma: t.runtime.prisma, pool: t.runtime.pool, audit: t.services.audit, exportDir: t.exportDir });
+  const deps = () => ({ ...t.services.exportRunner, exportDir: t.exportDir });
 
   it('closes the account at once; the owner leaving closes the household; one audit event', async () => {
     const p = t.runtime.prisma;

@@ -67,7 +67,7 @@ describe('exports: streamed, scoped, audited, with a manifest', () => {
     await t.close();
   });
 
-  const deps = () => ({ prisma: t.runtime.prisma, pool: t.runtime.pool, audit: t.services.audit, exportDir: t.exportDir });
+  const deps = () => ({ ...t.services.exportRunner, exportDir: t.exportDir });
   const tenantRows = (tenantId: string) => t.runtime.prisma.transaction.count({ where: { tenantId } });
 
   it('runs in the pg-boss worker, streams every row once (CSV) and publishes a correct manifest, audited', async () => {

@@ -63,8 +63,8 @@ describe('workers: pg-boss schema, start-up and graceful stop', () => {
   it('export maintenance re-queues exports nobody runs and deletes files past retention (audited)', async () => {
     const sent: object[] = [];
     const deps = {
+      ...t.services.exportRunner,
       prisma: t.runtime.prisma,
-      audit: t.services.audit,
       exportDir: t.exportDir,
       jobs: { send: async (_q: string, data: object) => (sent.push(data), 'id') },
     };

@@ -77,13 +77,7 @@ export function registerExportCommand(program: Command): void {
             : undefined;
           let barStarted = false;
           const result = await runExport(
-            {
-              prisma: runtime.prisma,
-              pool: runtime.pool,
-              audit: services.audit,
-              exportDir: config.EXPORT_DIR,
-              logger: runtime.logger,
-            },
+            { ...services.exportRunner, exportDir: config.EXPORT_DIR, logger: runtime.logger },
             job.id,
             {
               outPath: resolve(opts.out),

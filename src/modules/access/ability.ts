@@ -173,6 +173,13 @@ export function defineAbilityFor(actor: Actor): AppAbility {
           can('adjust', 'Transaction', { tenantId: { in: tenants } });
           can('read', 'TenantAccessGrant', { staffUserId: actor.id });
           can('read', 'StaffUser', { id: actor.id });
+          // Exports of what they may read, within granted tenants only: one tenant they hold a
+          // grant on, or (no tenant) the rows of all their granted tenants. They see and download
+          // only their own exports, and only while their grants still cover the export's tenant.
+          const own = { requestedByType: 'STAFF' as const, requestedById: actor.id };
+          can(['create', 'download'], 'ExportJob', { ...own, tenantId: { in: tenants } });
+          can(['create', 'download'], 'ExportJob', { ...own, tenantId: null });
+          can('read', 'ExportJob', own);
           break;
         }
         case 'COMPLIANCE':

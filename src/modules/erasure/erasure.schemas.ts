@@ -10,3 +10,7 @@ export type SupportErasureInput = z.input<typeof SupportErasureInput>;
 
 export const EraseUserInput = z.object({ userId: z.uuid(), tenantId: z.uuid() });
 export type EraseUserInput = z.input<typeof EraseUserInput>;
+
+/** Reopening a closed account within the grace period (cancelling its erasure): a reason is required. */
+export const CancelErasureInput = z.object({ userId: z.uuid(), reason: z.string().trim().min(3).max(2000) }).strict();
+export type CancelErasureInput = z.input<typeof CancelErasureInput>;

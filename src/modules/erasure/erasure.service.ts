@@ -1,18 +1,30 @@
-import { promises as fsp } from 'node:fs';
-import type { Tenant, User } from '@prisma/client';
-import type { Tx } from '../../db/prisma.js';
+import type { Prisma, Tenant, User, UserStatus } from '@prisma/client';
+import type { WriteSession } from '../../db/session.js';
 import type { ServiceContext } from '../../lib/context.js';
-import { forbidden } from '../../lib/errors.js';
+import { conflict, forbidden, type AppError } from '../../lib/errors.js';
+import { buildSystemContext } from '../access/context.factory.js';
 import { diffRecords } from '../audit/audit.redact.js';
 import { actorFields } from '../audit/audit.service.js';
+import { deleteStaleFile } from '../exports/export.files.js';
+import type { exportRepository } from '../exports/export.repository.js';
+import type { outboxRepository } from '../outbox/outbox.repository.js';
 import type { CoreDeps } from '../shared/deps.js';
-import { deny, requireAbility, scope } from '../shared/guard.js';
-import { EraseUserInput, RequestErasureInput, SupportErasureInput } from './erasure.schemas.js';
+import { deny, requireAbility } from '../shared/guard.js';
+import { isUuid, refuseInvisible } from '../shared/ledger.guard.js';
+import type { tenantRepository } from '../tenants/tenant.repository.js';
+import type { userRepository } from '../users/user.repository.js';
+import type { erasureRepository } from './erasure.repository.js';
+import { CancelErasureInput, EraseUserInput, RequestErasureInput, SupportErasureInput } from './erasure.schemas.js';
 
 export type ErasureService = ReturnType<typeof createErasureService>;
 
 export interface ErasureServiceDeps extends CoreDeps {
   config: { ERASURE_GRACE_DAYS: number };
+  erasure: typeof erasureRepository;
+  users: typeof userRepository;
+  tenants: typeof tenantRepository;
+  exports: typeof exportRepository;
+  outbox: typeof outboxRepository;
 }
 
 export interface ErasureRequestResult {
@@ -23,8 +35,23 @@ export interface ErasureRequestResult {
   tenantClosed: boolean;
 }
 
+export interface ErasureCancelResult {
+  userId: string;
+  tenantId: string;
+  status: UserStatus;
+  tenantReopened: boolean;
+  membersReopened: number;
+}
+
 export type EraseResult =
-  | { outcome: 'erased'; descriptionsCleared: number; valuesRedacted: number; mailDeleted: number; exportFilesDeleted: number }
+  | {
+      outcome: 'erased';
+      descriptionsCleared: number;
+      valuesRedacted: number;
+      mailDeleted: number;
+      outboxRedacted: number;
+      exportFilesDeleted: number;
+    }
   | { outcome: 'already-erased' | 'not-due' | 'missing' };
 
 /** Placeholders that replace personal data: fixed text, nothing derived from the person. */
@@ -34,21 +61,12 @@ export const ERASED = {
   passwordHash: '!erased', // not an Argon2 hash: verification always fails
   email: (userId: string) => `erased-${userId}@erased.invalid`,
   slug: (tenantId: string) => `erased-${tenantId.replaceAll('-', '')}`,
+  /** Any text value of an outbox event's payload that names the person. */
+  text: '[erased]',
 };
 
-/** Tables whose text columns are never rewritten by the generic sweep (handled otherwise, or history). */
-const SWEEP_EXCLUDED_TABLES = [
-  'AuditEvent',
-  'AuditChainHead',
-  'AuditCheckpoint',
-  'Transaction',
-  'User',
-  'Tenant',
-  'schema_migrations',
-];
-/** Identifier-like columns: codes, hashes, paths and ids are not personal data and must stay valid. */
-const SWEEP_EXCLUDED_COLUMN =
-  /(^id$|Id$|Hash$|^sha256$|^filePath$|^fingerprint$|^currency$|^baseCurrency$|^locale$|^slug$|^key$|^method$|^path$|^type$|^resource$)/;
+/** How long one erasure may hold its transaction (a large household's ledger text is cleared in it). */
+const ERASE_TIMEOUT_MS = 120_000;
 
 /**
  * The strings that identify a person in free text: full email, full name, phone, and the email's
@@ -61,51 +79,93 @@ export function personalNeedles(user: Pick<User, 'email' | 'name' | 'phone'>): s
 }
 
 /**
+ * A JSON value with every string (and object key) that contains one of `needles` (lower-case)
+ * replaced by a fixed placeholder; the shape, numbers, ids and other text are kept.
+ */
+export function redactJson(value: Prisma.JsonValue, needles: readonly string[]): Prisma.JsonValue {
+  const names = (text: string) => {
+    const lower = text.toLowerCase();
+    return needles.some((n) => lower.includes(n));
+  };
+  if (typeof value === 'string') return names(value) ? ERASED.text : value;
+  if (Array.isArray(value)) return value.map((v) => redactJson(v, needles));
+  if (value && typeof value === 'object')
+    return Object.fromEntries(
+      Object.entries(value).map(([k, v], i) => [names(k) ? `${ERASED.text}${i}` : k, redactJson(v ?? null, needles)]),
+    );
+  return value;
+}
+
+/** Thrown inside a transaction to roll it back; turned into an audited denial outside. */
+class Refused extends Error {
+  constructor(
+    readonly error: AppError,
+    readonly tenantId: string,
+  ) {
+    super(error.code);
+  }
+}
+
+/** The status a cancelled erasure restores: what the closure replaced, except a passing lockout. */
+const reopenedStatus = (before: UserStatus | null): UserStatus => (before === 'DISABLED' ? 'DISABLED' : 'ACTIVE');
+
+/**
  * Data-subject erasure. A request closes the account at once (status CLOSED, refresh tokens
- * revoked; the owner's request closes the whole tenant and its members) and schedules erasure
- * ERASURE_GRACE_DAYS later. The scheduled job then replaces personal data by fixed
- * placeholders, clears free text that names the person (transaction descriptions through the one
- * narrow database function allowed to touch them), removes their mail and exports, and keeps
- * the financial records and the audit trail (which never holds personal data in clear).
+ * revoked; the owner's request closes the whole tenant and its open members) and schedules
+ * erasure ERASURE_GRACE_DAYS later. Within that grace period support may cancel it (`cancel`,
+ * reason required), which reopens exactly what the request closed. The scheduled job then
+ * replaces personal data by fixed placeholders, clears free text that names the person
+ * (transaction descriptions through the one narrow database function allowed to touch them),
+ * redacts the tenant's outbox events, removes their mail and the tenant's export files (after
+ * commit), and keeps the financial records and the audit trail (which never holds personal data
+ * in clear). Every statement is bounded to the user's tenant (erasure.repository.ts).
  */
 export function createErasureService(deps: ErasureServiceDeps) {
-  const { prisma, audit, config } = deps;
+  const { db, audit, config, erasure, users, tenants, exports, outbox } = deps;
 
-  async function closeAndSchedule(ctx: ServiceContext, tx: Tx, user: User, reason: string | null): Promise<ErasureRequestResult> {
+  /** The household side of a user's request (tenant, other members): a system step in the same transaction. */
+  const householdSession = (s: WriteSession) =>
+    s.as(buildSystemContext('erasure:household', { correlationId: s.ctx.correlationId }));
+
+  async function closeAndSchedule(s: WriteSession, user: User, reason: string | null): Promise<ErasureRequestResult> {
     const now = new Date();
     const erasureDueAt = new Date(now.getTime() + config.ERASURE_GRACE_DAYS * 86_400_000);
-    const closeUsers = async (ids: string[]) => {
-      await tx.user.updateMany({
-        where: { id: { in: ids }, erasedAt: null },
-        data: { status: 'CLOSED', closedAt: now, erasureDueAt },
-      });
-      await tx.refreshToken.updateMany({ where: { userId: { in: ids }, revokedAt: null }, data: { revokedAt: now } });
-    };
-    await closeUsers([user.id]);
-    const after = await tx.user.findUniqueOrThrow({ where: { id: user.id } });
+    const closing = (u: User) => ({ status: 'CLOSED' as const, closedAt: now, erasureDueAt, statusBeforeClose: u.status });
+    const after = (await users.updateVisible(s, user.id, closing(user), 'close'))!;
+    await erasure.revokeRefreshTokens(s, user.tenantId, [user.id], now);
     const diff: Record<string, unknown> = diffRecords(user, after);
     let tenantClosed = false;
     if (user.role === 'OWNER') {
-      // The owner leaving closes the household: the tenant and every member, same grace period.
-      const tenant = await tx.tenant.findUniqueOrThrow({ where: { id: user.tenantId } });
+      // The owner leaving closes the household: the tenant and every open member, same grace
+      // period. Members who had already asked for their own erasure keep their own request.
+      const household = householdSession(s);
+      const tenant = (await tenants.lockVisible(household, user.tenantId, 'update'))!;
       if (tenant.status !== 'CLOSED') {
-        await tx.tenant.update({ where: { id: tenant.id }, data: { status: 'CLOSED', closedAt: now, erasureDueAt } });
+        await tenants.updateVisible(household, tenant.id, {
+          status: 'CLOSED',
+          closedAt: now,
+          erasureDueAt,
+          statusBeforeClose: tenant.status,
+        });
         diff.tenantStatus = { from: tenant.status, to: 'CLOSED' };
         diff.tenantErasureDueAt = { from: tenant.erasureDueAt?.toISOString() ?? null, to: erasureDueAt.toISOString() };
       }
-      const members = await tx.user.findMany({
-        where: { tenantId: user.tenantId, id: { not: user.id }, erasedAt: null },
-        select: { id: true },
-      });
+      const members = await erasure.listOpenMembers(household, user.tenantId, user.id);
+      for (const member of members) await users.updateVisible(household, member.id, closing(member), 'close');
       if (members.length) {
-        await closeUsers(members.map((m) => m.id));
+        await erasure.revokeRefreshTokens(
+          household,
+          user.tenantId,
+          members.map((m) => m.id),
+          now,
+        );
         diff.membersClosed = { from: null, to: members.length };
       }
       tenantClosed = true;
     }
     // Exactly one audit event for the request, whatever it closed.
-    await audit.record(tx, {
-      ...actorFields(ctx),
+    await audit.record(s, {
+      ...actorFields(s.ctx),
       tenantId: user.tenantId,
       action: 'user.erasure_request',
       resource: 'User',
@@ -117,9 +177,9 @@ export function createErasureService(deps: ErasureServiceDeps) {
   }
 
   async function request(ctx: ServiceContext, userId: string, reason: string | null): Promise<ErasureRequestResult | null> {
-    return prisma.$transaction(async (tx) => {
-      await tx.$queryRaw`SELECT 1 FROM "User" WHERE "id" = ${userId}::uuid FOR UPDATE`;
-      const user = await tx.user.findFirst({ where: { AND: [scope(ctx, 'close', 'User'), { id: userId }] } });
+    if (!isUuid(userId)) return null;
+    return db.write(ctx, async (s) => {
+      const user = await users.lockVisible(s, userId, 'close');
       if (!user) return null;
       if (user.status === 'CLOSED' && user.erasureDueAt) {
         // Asked twice: the first request stands (idempotent, nothing new to audit).
@@ -132,7 +192,7 @@ export function createErasureService(deps: ErasureServiceDeps) {
         };
       }
       if (user.erasedAt) return null;
-      return closeAndSchedule(ctx, tx, user, reason);
+      return closeAndSchedule(s, user, reason);
     });
   }
 
@@ -161,6 +221,86 @@ export function createErasureService(deps: ErasureServiceDeps) {
     return result;
   }
 
+  /**
+   * Reopens a closed account, cancelling its erasure (support within granted tenants, superadmin;
+   * ability `reopen` User): only while the erasure is pending — CLOSED, not erased, and its
+   * erasureDueAt still ahead — and with a reason; audited `user.erasure_cancel` in the same
+   * transaction. The user gets back the status the closure replaced (ACTIVE; a DISABLED user stays
+   * disabled) and may sign in again. When the request was an owner's that closed the household,
+   * the tenant and the members that request closed (only those) are reopened with it. A member of
+   * a household that is still closed is refused (cancel the owner's erasure instead). Out of
+   * scope: 404 (audited DENIED); refused transitions: 409 (audited DENIED).
+   */
+  async function cancel(ctx: ServiceContext, raw: CancelErasureInput, now = new Date()): Promise<ErasureCancelResult> {
+    const input = CancelErasureInput.parse(raw);
+    const info = { action: 'user.erasure_cancel', recordId: input.userId, reason: input.reason };
+    await requireAbility(deps, ctx, 'reopen', 'User', info);
+    let result: ErasureCancelResult | null;
+    try {
+      result = await db.write(ctx, async (s) => {
+        const before = await users.lockVisible(s, input.userId, 'reopen');
+        if (!before) return null;
+        const refuse = (code: string) => new Refused(conflict(code), before.tenantId);
+        if (before.status !== 'CLOSED' || before.erasedAt || !before.erasureDueAt || !before.closedAt)
+          throw refuse('ERASURE.NOT_PENDING');
+        if (before.erasureDueAt.getTime() <= now.getTime()) throw refuse('ERASURE.GRACE_PERIOD_OVER');
+        const household = householdSession(s);
+        const tenant = (await tenants.lockVisible(household, before.tenantId, 'update'))!;
+        const closedWithTenant =
+          tenant.status === 'CLOSED' &&
+          tenant.closedAt?.getTime() === before.closedAt.getTime() &&
+          tenant.erasureDueAt?.getTime() === before.erasureDueAt.getTime();
+        if (tenant.status === 'CLOSED' && !(before.role === 'OWNER' && closedWithTenant))
+          throw refuse('ERASURE.HOUSEHOLD_CLOSED');
+
+        const reopen = (u: User) => ({
+          status: reopenedStatus(u.statusBeforeClose),
+          closedAt: null,
+          erasureDueAt: null,
+          statusBeforeClose: null,
+        });
+        const after = (await users.updateVisible(s, before.id, reopen(before), 'reopen'))!;
+        const diff: Record<string, unknown> = diffRecords(before, after);
+        let membersReopened = 0;
+        if (closedWithTenant) {
+          const reopened = await tenants.updateVisible(household, tenant.id, {
+            status: tenant.statusBeforeClose ?? 'ACTIVE',
+            closedAt: null,
+            erasureDueAt: null,
+            statusBeforeClose: null,
+          });
+          diff.tenantStatus = { from: tenant.status, to: reopened!.status };
+          const members = await erasure.listMembersClosedWith(
+            household,
+            tenant.id,
+            before.id,
+            before.closedAt,
+            before.erasureDueAt,
+          );
+          for (const member of members) await users.updateVisible(household, member.id, reopen(member), 'reopen');
+          membersReopened = members.length;
+          if (membersReopened) diff.membersReopened = { from: null, to: membersReopened };
+        }
+        await audit.record(s, {
+          ...actorFields(ctx),
+          tenantId: before.tenantId,
+          action: 'user.erasure_cancel',
+          resource: 'User',
+          recordId: before.id,
+          reason: input.reason,
+          diff,
+        });
+        return { userId: before.id, tenantId: before.tenantId, status: after.status, tenantReopened: closedWithTenant, membersReopened };
+      });
+    } catch (err) {
+      if (err instanceof Refused) throw await deny(deps, ctx, { ...info, resource: 'User', tenantId: err.tenantId }, err.error);
+      throw err;
+    }
+    if (!result)
+      throw await refuseInvisible(deps, ctx, { ...info, resource: 'User' }, (s) => erasure.unsafeFindTenantIdOfUser(s, input.userId));
+    return result;
+  }
+
   function requireSystem(ctx: ServiceContext) {
     if (ctx.actor.type !== 'SYSTEM') throw forbidden('AUTH.FORBIDDEN', 'erasure runs as a system job');
   }
@@ -172,110 +312,67 @@ export function createErasureService(deps: ErasureServiceDeps) {
     limit = 500,
   ): Promise<Array<{ userId: string; tenantId: string }>> {
     requireSystem(ctx);
-    const users = await prisma.user.findMany({
-      where: { status: 'CLOSED', erasedAt: null, erasureDueAt: { lte: now } },
-      orderBy: { erasureDueAt: 'asc' },
-      take: limit,
-      select: { id: true, tenantId: true },
-    });
-    return users.map((u) => ({ userId: u.id, tenantId: u.tenantId }));
+    const due = await db.read(ctx, (s) => erasure.listDue(s, now, limit));
+    return due.map((u) => ({ userId: u.id, tenantId: u.tenantId }));
   }
 
-  async function sweepTenantText(tx: Tx, tenantId: string, needles: string[]): Promise<number> {
-    if (!needles.length) return 0;
-    const columns = await tx.$queryRaw<Array<{ table: string; column: string; hasId: boolean }>>`
-      SELECT c.table_name::text AS "table", c.column_name::text AS "column",
-             EXISTS (SELECT 1 FROM information_schema.columns i
-                      WHERE i.table_schema = c.table_schema AND i.table_name = c.table_name AND i.column_name = 'id') AS "hasId"
-        FROM information_schema.columns c
-        JOIN information_schema.tables t ON t.table_schema = c.table_schema AND t.table_name = c.table_name AND t.table_type = 'BASE TABLE'
-       WHERE c.table_schema = 'public'
-         AND c.data_type IN ('text', 'character varying')
-         AND EXISTS (SELECT 1 FROM information_schema.columns x
-                      WHERE x.table_schema = c.table_schema AND x.table_name = c.table_name AND x.column_name = 'tenantId')
-         AND NOT (c.table_name = ANY(${SWEEP_EXCLUDED_TABLES}::text[]))
-         -- Append-only history (no UPDATE for the application) is kept as it is: docs/jobs.md.
-         AND has_column_privilege(format('%I.%I', c.table_schema, c.table_name), c.column_name::text, 'UPDATE')
-       ORDER BY 1, 2`;
+  /** Redacts the tenant's outbox events that name the person (never another tenant's; never deleted). */
+  async function redactOutbox(s: WriteSession, tenantId: string, needles: string[]): Promise<number> {
     let redacted = 0;
-    for (const { table, column, hasId } of columns) {
-      if (SWEEP_EXCLUDED_COLUMN.test(column) || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(table + column)) continue;
-      // The placeholder carries the row's id prefix so unique constraints (category names) hold.
-      const placeholder = hasId ? `'[erased ' || left("id"::text, 8) || ']'` : `'[erased]'`;
-      redacted += await tx.$executeRawUnsafe(
-        `UPDATE "${table}" SET "${column}" = ${placeholder}
-          WHERE "tenantId" = $1::uuid AND "${column}" IS NOT NULL
-            AND EXISTS (SELECT 1 FROM unnest($2::text[]) AS n(v) WHERE strpos(lower("${column}"), n.v) > 0)`,
-        tenantId,
-        needles,
-      );
+    for (const event of await outbox.listOfTenantMentioning(s, tenantId, needles)) {
+      const payload = redactJson(event.payload, needles);
+      if (await outbox.replacePayloadOfTenant(s, tenantId, event.id, payload as Prisma.InputJsonValue)) redacted++;
     }
     return redacted;
   }
 
   /**
    * Erases one user's personal data once due (system job, audited `user.erase`). Re-checks the
-   * user's tenant and state when it runs; idempotent (an erased user is left alone).
+   * user's tenant and state when it runs; idempotent (an erased user is left alone). Export files
+   * are deleted after the transaction commits (a rollback leaves them, and their rows, as they
+   * were); a deletion that fails is retried by export maintenance.
    */
   async function eraseUser(ctx: ServiceContext, raw: EraseUserInput, now = new Date()): Promise<EraseResult> {
     requireSystem(ctx);
     const input = EraseUserInput.parse(raw);
-    return prisma.$transaction(
-      async (tx) => {
-        await tx.$queryRaw`SELECT 1 FROM "User" WHERE "id" = ${input.userId}::uuid FOR UPDATE`;
-        const user = await tx.user.findFirst({ where: { id: input.userId, tenantId: input.tenantId } });
-        if (!user) return { outcome: 'missing' as const };
-        if (user.erasedAt) return { outcome: 'already-erased' as const };
-        if (user.status !== 'CLOSED' || !user.erasureDueAt || user.erasureDueAt > now) return { outcome: 'not-due' as const };
-        const tenant: Tenant = await tx.tenant.findUniqueOrThrow({ where: { id: user.tenantId } });
+    return db.write(
+      ctx,
+      async (s): Promise<EraseResult> => {
+        const user = await erasure.lockUserOfTenant(s, input.userId, input.tenantId);
+        if (!user) return { outcome: 'missing' };
+        if (user.erasedAt) return { outcome: 'already-erased' };
+        if (user.status !== 'CLOSED' || !user.erasureDueAt || user.erasureDueAt > now) return { outcome: 'not-due' };
+        const tenantId = user.tenantId;
+        const tenant: Tenant = (await tenants.findVisible(s, tenantId, 'update'))!;
         const needles = personalNeedles(user);
         const wholeTenant = user.role === 'OWNER' && tenant.status === 'CLOSED';
 
         // 1. Free text of financial records: the one narrow exception to append-only (migration 004).
-        const cleared = (
-          await tx.$queryRaw<Array<{ cleared: bigint }>>`SELECT backoffice_erase_transaction_text(${user.id}::uuid) AS cleared`
-        )[0]!.cleared;
-        // 2. Other free text of the tenant that names the person.
-        const valuesRedacted = await sweepTenantText(tx, user.tenantId, needles);
-        // 3. The tenant itself, when the household is gone (its name and slug often name the owner).
+        const descriptionsCleared = await erasure.eraseTransactionText(s, user);
+        // 2. Replay records, mail and outbox events that may quote the person, their sessions.
+        await erasure.deleteIdempotencyRecords(s, user, needles);
+        const mailDeleted = await erasure.deleteMail(s, tenantId, user.email, needles);
+        const outboxRedacted = await redactOutbox(s, tenantId, needles);
+        await erasure.deleteRefreshTokens(s, user);
+        // 3. Other free text of the tenant that names the person.
+        const valuesRedacted = await erasure.sweepTenantText(s, tenantId, needles);
+        // 4. The tenant itself, when the household is gone (its name and slug often name the owner).
         if (wholeTenant) {
-          await tx.tenant.update({ where: { id: tenant.id }, data: { name: ERASED.tenantName, slug: ERASED.slug(tenant.id) } });
+          await tenants.updateVisible(s, tenant.id, { name: ERASED.tenantName, slug: ERASED.slug(tenant.id) });
         } else if (needles.some((n) => tenant.name.toLowerCase().includes(n))) {
-          await tx.tenant.update({ where: { id: tenant.id }, data: { name: ERASED.tenantName } });
+          await tenants.updateVisible(s, tenant.id, { name: ERASED.tenantName });
         }
-        // 4. Mail to or about the person, events and replay records that may quote them.
-        const mailDeleted = await tx.$executeRaw`
-          DELETE FROM "MailMessage"
-           WHERE lower("to") = lower(${user.email})
-              OR EXISTS (SELECT 1 FROM unnest(${needles}::text[]) AS n(v)
-                          WHERE strpos(lower("subject"), n.v) > 0 OR strpos(lower("text"), n.v) > 0)`;
-        await tx.$executeRaw`
-          DELETE FROM "OutboxEvent"
-           WHERE EXISTS (SELECT 1 FROM unnest(${needles}::text[]) AS n(v) WHERE strpos(lower("payload"::text), n.v) > 0)`;
-        await tx.idempotencyKey.deleteMany({ where: { userId: user.id } });
-        await tx.$executeRaw`
-          DELETE FROM "IdempotencyKey"
-           WHERE "tenantId" = ${user.tenantId}::uuid AND "responseText" IS NOT NULL
-             AND EXISTS (SELECT 1 FROM unnest(${needles}::text[]) AS n(v) WHERE strpos(lower("responseText"), n.v) > 0)`;
-        await tx.refreshToken.deleteMany({ where: { userId: user.id } });
-        // 5. Export files that contain the person: theirs, and any export of their tenant.
-        const exportsWithFiles = await tx.exportJob.findMany({
-          where: {
-            filePath: { not: null },
-            OR: [{ tenantId: user.tenantId }, { requestedByType: 'USER', requestedById: user.id }],
-          },
-          select: { id: true, filePath: true },
+        // 5. Export files of the tenant (the person's own exports among them): the rows let go of
+        //    them now; the files are deleted once this transaction has committed.
+        const files = await exports.detachFilesOfTenant(s, tenantId);
+        s.afterCommit.push(async () => {
+          for (const file of files) await deleteStaleFile(deps, ctx, file);
         });
-        for (const e of exportsWithFiles) {
-          await fsp.rm(e.filePath!, { force: true });
-          await fsp.rm(`${e.filePath!}.manifest.json`, { force: true });
-        }
-        if (exportsWithFiles.length)
-          await tx.exportJob.updateMany({ where: { id: { in: exportsWithFiles.map((e) => e.id) } }, data: { filePath: null } });
         // 6. The person: fixed placeholders, no way back.
-        const erased = await tx.user.update({
-          where: { id: user.id },
-          data: {
+        const erased = (await users.updateVisible(
+          s,
+          user.id,
+          {
             email: ERASED.email(user.id),
             name: ERASED.name,
             phone: null,
@@ -285,32 +382,35 @@ export function createErasureService(deps: ErasureServiceDeps) {
             passwordResetSentAt: null,
             erasedAt: now,
           },
-        });
-        await audit.record(tx, {
+          'update',
+        ))!;
+        await audit.record(s, {
           ...actorFields(ctx),
-          tenantId: user.tenantId,
+          tenantId,
           action: 'user.erase',
           resource: 'User',
           recordId: user.id,
           diff: {
             ...diffRecords(user, erased),
-            descriptionsCleared: { from: null, to: Number(cleared) },
+            descriptionsCleared: { from: null, to: descriptionsCleared },
             valuesRedacted: { from: null, to: valuesRedacted },
             mailDeleted: { from: null, to: mailDeleted },
-            exportFilesDeleted: { from: null, to: exportsWithFiles.length },
+            outboxRedacted: { from: null, to: outboxRedacted },
+            exportFilesDeleted: { from: null, to: files.length },
           },
         });
         return {
-          outcome: 'erased' as const,
-          descriptionsCleared: Number(cleared),
+          outcome: 'erased',
+          descriptionsCleared,
           valuesRedacted,
           mailDeleted,
-          exportFilesDeleted: exportsWithFiles.length,
+          outboxRedacted,
+          exportFilesDeleted: files.length,
         };
       },
-      { timeout: 120_000 },
+      { timeoutMs: ERASE_TIMEOUT_MS },
     );
   }
 
-  return { requestErasure, requestErasureBySupport, dueUsers, eraseUser };
+  return { requestErasure, requestErasureBySupport, cancel, dueUsers, eraseUser };
 }

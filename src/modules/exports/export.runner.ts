@@ -4,38 +4,27 @@ import { createWriteStream, promises as fsp } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { Transform, type TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import type { ExportJob, Prisma, PrismaClient } from '@prisma/client';
-import type pg from 'pg';
-import { to as copyTo, type CopyToStreamQuery } from 'pg-copy-streams';
+import type { ExportJob } from '@prisma/client';
+import type { CopyToStreamQuery } from 'pg-copy-streams';
+import type { Database, WriteSession } from '../../db/session.js';
 import type { ServiceContext } from '../../lib/context.js';
 import type { Logger } from '../../lib/logger.js';
-import { buildStaffContext, buildUserContext, createGrantReader } from '../access/context.factory.js';
-import { createDatabase } from '../../db/session.js';
-import { staffRepository } from '../staff/staff.repository.js';
-import { defineAbilityFor } from '../access/ability.js';
+import { buildStaffContext, buildSystemContext, buildUserContext, type GrantReader } from '../access/context.factory.js';
 import { actorFields, type AuditTrail } from '../audit/audit.service.js';
 import { jobContext } from '../jobs/jobs.context.js';
-import { canStartExport, exportableTenantsWhere, exportScopeSql } from './export.policy.js';
-import {
-  BUNDLE,
-  BUNDLE_SECTIONS,
-  countSql,
-  filtersToSql,
-  RESOURCES,
-  selectSql,
-  type ExportableResource,
-} from './export.resources.js';
-import { ExportFilters } from './export.schemas.js';
-import { prismaWhereToSql, sqlAnd, SqlParams } from '../access/scope-sql.js';
+import { canStartExport } from './export.policy.js';
+import type { ExportRunConnection, exportRepository } from './export.repository.js';
+import { BUNDLE } from './export.resources.js';
 
 export interface ExportRunnerDeps {
-  prisma: PrismaClient;
-  /** Raw pg pool: COPY streams go through it, never through Prisma. */
-  pool: pg.Pool;
+  db: Database;
   audit: AuditTrail;
+  exports: typeof exportRepository;
+  /** Reads a staff requester's grants as they are when the export runs. */
+  grants: GrantReader;
   /** Where export files are written (config.EXPORT_DIR). */
   exportDir: string;
-  logger?: Logger;
+  logger?: Logger | undefined;
 }
 
 export interface ExportProgress {
@@ -53,6 +42,11 @@ export interface RunExportOptions {
   /** Aborts the export (worker shutdown): the temporary file is removed and the job is retried. */
   signal?: AbortSignal;
   correlationId?: string;
+  /**
+   * The tenant the queue job that asked for this run carries: a run whose export belongs to
+   * another tenant is refused (EXPORT.TENANT_MISMATCH). Undefined when not run from the queue.
+   */
+  jobTenantId?: string | null;
 }
 
 export type RunExportResult =
@@ -175,70 +169,40 @@ async function write(stream: Transform, text: string): Promise<void> {
   if (!stream.write(text)) await once(stream, 'drain');
 }
 
-interface Section {
-  key?: string;
-  single?: boolean;
-  resource: ExportableResource;
-  select: string;
-  count: string;
-}
+
+type MarkFailedDeps = Pick<ExportRunnerDeps, 'db' | 'audit' | 'exports'>;
 
 /** The requester's context as of now: grants re-read, disabled or closed requesters refused. */
-async function requesterContext(prisma: PrismaClient, job: ExportJob, correlationId: string): Promise<ServiceContext> {
-  const meta = { correlationId, userAgent: 'backoffice-worker' };
-  if (job.requestedByType === 'STAFF') {
-    const staff = await prisma.staffUser.findUnique({
-      where: { id: job.requestedById },
-      select: { id: true, role: true, locale: true, status: true },
-    });
-    if (!staff || staff.status !== 'ACTIVE') throw new ExportRefused('EXPORT.REQUESTER_DISABLED');
-    return buildStaffContext(createGrantReader(createDatabase(prisma), staffRepository), staff, meta);
+async function requesterContext(deps: ExportRunnerDeps, systemCtx: ServiceContext, job: ExportJob): Promise<ServiceContext> {
+  const meta = { correlationId: systemCtx.correlationId, userAgent: 'backoffice-worker' };
+  const requester = await deps.db.read(systemCtx, (s) => deps.exports.unsafeFindRequester(s, job));
+  switch (requester.type) {
+    case 'STAFF':
+      if (requester.staff.status !== 'ACTIVE') throw new ExportRefused('EXPORT.REQUESTER_DISABLED');
+      return buildStaffContext(deps.grants, requester.staff, meta);
+    case 'USER':
+      if (requester.user.status === 'CLOSED' || requester.user.status === 'DISABLED')
+        throw new ExportRefused('EXPORT.REQUESTER_DISABLED');
+      return buildUserContext(requester.user, meta);
+    case 'SYSTEM':
+      return buildSystemContext(requester.id, meta);
+    case 'MISSING':
+      throw new ExportRefused('EXPORT.REQUESTER_DISABLED');
   }
-  if (job.requestedByType === 'USER') {
-    const user = await prisma.user.findUnique({
-      where: { id: job.requestedById },
-      select: { id: true, role: true, tenantId: true, locale: true, status: true },
-    });
-    if (!user || user.status === 'CLOSED' || user.status === 'DISABLED') throw new ExportRefused('EXPORT.REQUESTER_DISABLED');
-    return buildUserContext(user, meta);
-  }
-  const actor = { type: 'SYSTEM' as const, id: job.requestedById, role: 'SYSTEM' as const };
-  return { actor, ability: defineAbilityFor(actor), correlationId, locale: 'en', userAgent: 'backoffice-worker' };
 }
 
-function planSections(ctx: ServiceContext, job: ExportJob, params: SqlParams): Section[] {
-  const filters = ExportFilters.parse(job.filters ?? {});
-  const one = (resource: ExportableResource, sectionFilters: ExportFilters, key?: string, single?: boolean): Section => {
-    const def = RESOURCES[resource];
-    const where = sqlAnd(exportScopeSql(ctx, resource, params), filtersToSql(def, resource, sectionFilters, params));
-    return { key, single, resource, select: selectSql(def, where), count: countSql(def, where) };
-  };
-  if (job.resource === BUNDLE) {
-    if (!job.tenantId) throw new ExportRefused('EXPORT.BUNDLE_NEEDS_TENANT');
-    return BUNDLE_SECTIONS.map((s) => one(s.resource, { tenantId: job.tenantId! }, s.key, s.single));
-  }
-  return [one(job.resource as ExportableResource, job.tenantId ? { ...filters, tenantId: job.tenantId } : filters)];
-}
-
-function copySql(section: Section, format: ExportJob['format']): string {
-  if (format === 'CSV') return `COPY (${section.select}) TO STDOUT WITH (FORMAT csv, HEADER true)`;
-  // One JSON document per line. CSV mode with a delimiter and quote that JSON text never
-  // contains (row_to_json escapes control characters) copies the text verbatim: text mode
-  // would double every backslash.
-  return `COPY (SELECT row_to_json(r)::text FROM (${section.select}) r) TO STDOUT WITH (FORMAT csv, DELIMITER E'\\x02', QUOTE E'\\x01')`;
-}
-
-/** The tenants an export covers, for the manifest and for later download checks. */
-async function coveredTenants(prisma: PrismaClient, ctx: ServiceContext, job: ExportJob): Promise<string[] | 'ALL'> {
-  if (job.tenantId) return [job.tenantId];
-  const probe = new SqlParams();
-  if (job.resource === 'AuditEvent') {
-    return exportScopeSql(ctx, 'AuditEvent', probe) === 'TRUE' ? 'ALL' : [];
-  }
-  const where = exportableTenantsWhere(ctx);
-  if (prismaWhereToSql(where, 't', RESOURCES.Tenant.scopeFields, probe) === 'TRUE') return 'ALL';
-  const rows = await prisma.tenant.findMany({ where, select: { id: true }, orderBy: { id: 'asc' } });
-  return rows.map((r) => r.id);
+/** Marks a locked export FAILED for good, audited `export.fail`, in the caller's transaction. */
+async function failInSession(deps: MarkFailedDeps, s: WriteSession, job: ExportJob, code: string): Promise<void> {
+  await deps.exports.updateVisible(s, job.id, { status: 'FAILED', error: code.slice(0, 500), finishedAt: new Date() });
+  await deps.audit.record(s, {
+    ...actorFields(s.ctx),
+    tenantId: job.tenantId,
+    action: 'export.fail',
+    resource: 'ExportJob',
+    recordId: job.id,
+    outcome: 'FAILURE',
+    diff: { status: { from: job.status, to: 'FAILED' }, error: { from: null, to: code } },
+  });
 }
 
 /**
@@ -246,62 +210,53 @@ async function coveredTenants(prisma: PrismaClient, ctx: ServiceContext, job: Ex
  * alone; every attempt starts from scratch into a fresh temporary file, and only the attempt
  * that still owns the job (its attempt number, checked under a row lock) may publish its file,
  * by atomic rename, with its manifest. Rows are streamed from PostgreSQL by COPY inside one
- * REPEATABLE READ snapshot: counts, rows and manifest describe the same data, and memory does
- * not depend on the number of rows.
+ * REPEATABLE READ snapshot (export.repository.ts): counts, rows and manifest describe the same
+ * data, and memory does not depend on the number of rows.
  */
 export async function runExport(
   deps: ExportRunnerDeps,
   exportJobId: string,
   options: RunExportOptions = {},
 ): Promise<RunExportResult> {
-  const { prisma, pool, audit } = deps;
-  const correlationId = options.correlationId ?? `export-${exportJobId}`;
-  const systemCtx = jobContext(JOB_NAME, correlationId);
+  const { db, audit, exports } = deps;
+  const systemCtx = jobContext(JOB_NAME, options.correlationId ?? `export-${exportJobId}`);
 
   // 1. One runner at a time per export: a session advisory lock on the connection that will run
   //    the COPY. It dies with the connection, so a killed worker never leaves it behind.
-  const lockKey = `export:${exportJobId}`;
-  let client: pg.PoolClient | undefined = await pool.connect();
-  let clientBroken = false;
-  const unlockAndRelease = async () => {
-    if (!client) return;
-    const c = client;
-    client = undefined;
-    try {
-      await c.query('SELECT pg_advisory_unlock(hashtextextended($1, 0))', [lockKey]);
-      c.release();
-    } catch (err) {
-      c.release(err as Error);
-    }
-  };
-  const locked = (await client.query<{ ok: boolean }>('SELECT pg_try_advisory_lock(hashtextextended($1, 0)) AS ok', [lockKey]))
-    .rows[0]!.ok;
-  if (!locked) {
-    client.release();
-    return { outcome: 'busy' };
-  }
+  let run: ExportRunConnection | null = await db.read(systemCtx, (s) => exports.openRunConnection(s, exportJobId));
+  if (!run) return { outcome: 'busy' };
 
-  // 2. Claim the job: a new attempt number fences off any earlier attempt still running.
-  let claimed: { job: ExportJob; finished: boolean } | null;
+  // 2. Claim the job: a new attempt number fences off any earlier attempt still running. A job
+  //    whose queue message names another tenant is refused here, for good.
+  type Claim = { job: ExportJob; outcome: 'claimed' | 'finished' | 'mismatch' } | null;
+  let claimed: Claim;
   try {
-    claimed = await prisma.$transaction(async (tx) => {
-      await tx.$queryRaw`SELECT 1 FROM "ExportJob" WHERE "id" = ${exportJobId}::uuid FOR UPDATE`;
-      const job = await tx.exportJob.findUnique({ where: { id: exportJobId } });
+    claimed = await db.write(systemCtx, async (s): Promise<Claim> => {
+      const job = await exports.lockForUpdate(s, exportJobId);
       if (!job) return null;
-      if (job.status === 'COMPLETED' || job.status === 'FAILED') return { job, finished: true };
-      const updated = await tx.exportJob.update({
-        where: { id: job.id },
-        data: { status: 'RUNNING', attempts: { increment: 1 }, startedAt: job.startedAt ?? new Date(), rowsDone: 0, error: null },
+      if (job.status === 'COMPLETED' || job.status === 'FAILED') return { job, outcome: 'finished' };
+      if (options.jobTenantId !== undefined && job.tenantId !== options.jobTenantId) {
+        await failInSession(deps, s, job, 'EXPORT.TENANT_MISMATCH');
+        return { job, outcome: 'mismatch' };
+      }
+      const updated = await exports.updateVisible(s, job.id, {
+        status: 'RUNNING',
+        attempts: { increment: 1 },
+        startedAt: job.startedAt ?? new Date(),
+        rowsDone: 0,
+        error: null,
       });
-      return { job: updated, finished: false };
+      return { job: updated!, outcome: 'claimed' };
     });
   } catch (err) {
-    await unlockAndRelease();
+    await run.release();
     throw err;
   }
-  if (!claimed || claimed.finished) {
-    await unlockAndRelease();
-    return claimed ? { outcome: 'already-finished', status: claimed.job.status } : { outcome: 'missing' };
+  if (!claimed || claimed.outcome !== 'claimed') {
+    await run.release();
+    if (!claimed) return { outcome: 'missing' };
+    if (claimed.outcome === 'mismatch') return { outcome: 'refused', code: 'EXPORT.TENANT_MISMATCH' };
+    return { outcome: 'already-finished', status: claimed.job.status };
   }
   const job = claimed.job;
   const attempt = job.attempts;
@@ -310,17 +265,17 @@ export async function runExport(
   let tmpPath: string | undefined;
   try {
     // 3. Re-check who asked, with their ability as of now, and the tenant the job carries.
-    const ctx = await requesterContext(prisma, job, correlationId);
-    if (!canStartExport(ctx, job)) throw new ExportRefused('EXPORT.REQUESTER_NOT_ALLOWED');
-    if (job.tenantId) {
-      const visible = await prisma.tenant.count({ where: { AND: [exportableTenantsWhere(ctx), { id: job.tenantId }] } });
-      if (!visible) throw new ExportRefused('EXPORT.TENANT_OUT_OF_SCOPE');
-    }
-    const tenants = await coveredTenants(prisma, ctx, job);
-
-    // 4. Plan: one SELECT per section, scope and filters as SQL over bound settings.
-    const params = new SqlParams();
-    const sections = planSections(ctx, job, params);
+    //    A tenant gone out of the requester's sight is the more specific refusal: checked first.
+    const ctx = await requesterContext(deps, systemCtx, job);
+    const { tenants, plan } = await db.read(ctx, async (s) => {
+      if (job.tenantId && !(await exports.mayExportTenants(s, [job.tenantId])))
+        throw new ExportRefused('EXPORT.TENANT_OUT_OF_SCOPE');
+      if (!canStartExport(ctx, job)) throw new ExportRefused('EXPORT.REQUESTER_NOT_ALLOWED');
+      if (job.resource === BUNDLE && !job.tenantId) throw new ExportRefused('EXPORT.BUNDLE_NEEDS_TENANT');
+      // 4. Plan: one SELECT per section, the requester's scope and the filters as SQL over bound settings.
+      return { tenants: await exports.coveredTenants(s, job), plan: exports.plan(s, job) };
+    });
+    const sections = plan.sections;
 
     // 5. Destination: a fresh temporary file next to the final one; leftovers of dead attempts go.
     const finalPath = options.outPath ? resolve(options.outPath) : resolve(deps.exportDir, `${job.id}.${EXTENSIONS[job.format]}`);
@@ -334,22 +289,12 @@ export async function runExport(
     tmpPath = join(dir, `${stalePrefix}${attempt}.${randomBytes(4).toString('hex')}.part`);
 
     // 6. One read-only snapshot for counts and rows.
-    if (!client) throw new Error('export connection lost');
-    await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
-    await client.query(`SET LOCAL TimeZone TO 'UTC'`);
-    await client.query(`SET LOCAL DateStyle TO 'ISO, YMD'`);
-    if (params.values.length)
-      await client.query('SELECT set_config(n, v, true) FROM unnest($1::text[], $2::text[]) AS p(n, v)', [
-        params.values.map((p) => p.name),
-        params.values.map((p) => p.value),
-      ]);
-    const snapshot = (await client.query<{ txid: string; at: Date }>('SELECT txid_current_snapshot()::text AS txid, now() AS at'))
-      .rows[0]!;
+    if (!run) throw new Error('export connection lost');
+    const snapshot = await run.beginSnapshot(plan);
     const mark = phaseTimer();
-    const counts: number[] = [];
-    for (const s of sections) counts.push(Number((await client.query<{ n: string }>(s.count)).rows[0]!.n));
+    const counts = await run.countRows(plan);
     const rowsTotal = counts.reduce((a, b) => a + b, 0);
-    await prisma.exportJob.updateMany({ where: { id: job.id, attempts: attempt }, data: { rowsTotal: BigInt(rowsTotal) } });
+    await db.write(systemCtx, (s) => exports.updateAttempt(s, job.id, attempt, { rowsTotal: BigInt(rowsTotal) }));
 
     // 7. Stream every section into the file through the digest.
     const every = Math.max(1, options.progressEvery ?? DEFAULT_PROGRESS_EVERY);
@@ -361,8 +306,8 @@ export async function runExport(
       // The database row is updated in the background, one update at a time, never in the way.
       if (!savingBusy) {
         savingBusy = true;
-        saving = prisma.exportJob
-          .updateMany({ where: { id: job.id, attempts: attempt }, data: { rowsDone: BigInt(done) } })
+        saving = db
+          .write(systemCtx, (s) => exports.updateAttempt(s, job.id, attempt, { rowsDone: BigInt(done) }))
           .catch((err: unknown) => log?.warn({ err: (err as Error).message }, 'export progress update failed'))
           .finally(() => (savingBusy = false));
       }
@@ -389,7 +334,7 @@ export async function runExport(
     }
     for (const section of sections) {
       if (job.resource === BUNDLE) await write(digest, `,${JSON.stringify(section.key)}:${section.single ? '' : '['}`);
-      const stream = client.query(copyTo(copySql(section, job.format), { highWaterMark: BUFFER_BYTES }));
+      const stream = run.copy(section, job.format, BUFFER_BYTES);
       copies.push({ resource: section.resource, stream });
       const counter = new RowCounter(asJson && !section.single, every, (n) => report(rowsBefore + n));
       await pipeline(stream, counter, digest, { end: false, signal: options.signal });
@@ -402,7 +347,7 @@ export async function runExport(
     digest.end();
     await written;
     timings.copy = mark();
-    await client.query('COMMIT');
+    await run.commit();
     // CSV rows may span lines (quoted newlines): COPY's own row count is the truth.
     if (job.format === 'CSV') copies.forEach((c, i) => (rowsBySection[sections[i]!.key ?? c.resource] = c.stream.rowCount));
     const rows = Object.values(rowsBySection).reduce((a, b) => a + b, 0);
@@ -434,29 +379,26 @@ export async function runExport(
       rows: { total: rows, bySection: rowsBySection },
     };
 
-    // 8. Publish, only if this attempt still owns the job.
-    const published = await prisma.$transaction(async (tx) => {
-      await tx.$queryRaw`SELECT 1 FROM "ExportJob" WHERE "id" = ${job.id}::uuid FOR UPDATE`;
-      const current = await tx.exportJob.findUnique({ where: { id: job.id }, select: { attempts: true, status: true } });
+    // 8. Publish, only if this attempt still owns the job. The file is renamed into place before
+    //    the row says COMPLETED, so a completed export never points at a missing file.
+    const published = await db.write(systemCtx, async (s) => {
+      const current = await exports.lockForUpdate(s, job.id);
       if (!current || current.attempts !== attempt || current.status !== 'RUNNING') return false;
       await fsp.rename(tmpPath!, finalPath);
       const manifestTmp = `${tmpPath}.manifest`;
       await fsp.writeFile(manifestTmp, `${JSON.stringify(manifest, null, 2)}\n`, { flag: 'wx' });
       await fsp.rename(manifestTmp, manifestPath);
-      await tx.exportJob.update({
-        where: { id: job.id },
-        data: {
-          status: 'COMPLETED',
-          rowsDone: BigInt(rows),
-          rowsTotal: BigInt(rows),
-          filePath: finalPath,
-          sha256,
-          manifest: manifest,
-          finishedAt: completedAt,
-          error: null,
-        },
+      await exports.updateVisible(s, job.id, {
+        status: 'COMPLETED',
+        rowsDone: BigInt(rows),
+        rowsTotal: BigInt(rows),
+        filePath: finalPath,
+        sha256,
+        manifest: manifest,
+        finishedAt: completedAt,
+        error: null,
       });
-      await audit.record(tx, {
+      await audit.record(s, {
         ...actorFields(systemCtx),
         tenantId: job.tenantId,
         action: 'export.complete',
@@ -480,12 +422,9 @@ export async function runExport(
     log?.info({ rows, bytes: digest.bytes, timings }, 'export completed');
     return { outcome: 'completed', rows, sha256, filePath: finalPath, manifestPath, bytes: digest.bytes, timings };
   } catch (err) {
-    if (client) {
-      clientBroken = true;
-      // A connection abandoned in the middle of a COPY cannot be reused: destroy it (and its lock).
-      client.release(err instanceof Error ? err : new Error(String(err)));
-      client = undefined;
-    }
+    // A connection abandoned in the middle of a COPY cannot be reused: destroy it (and its lock).
+    await run?.release(err instanceof Error ? err : new Error(String(err)));
+    run = null;
     if (tmpPath) await fsp.rm(tmpPath, { force: true }).catch(() => {});
     if (err instanceof ExportRefused) {
       await markFailed(deps, job.id, attempt, err.code, systemCtx);
@@ -494,39 +433,33 @@ export async function runExport(
     }
     throw err;
   } finally {
-    if (!clientBroken) await unlockAndRelease();
+    await run?.release();
   }
 }
 
-/** Marks an export FAILED for good (audited); only the attempt that owns it may. */
+/** Marks an export FAILED for good (audited `export.fail`); only the attempt that owns it may (null: any). */
 export async function markFailed(
-  deps: Pick<ExportRunnerDeps, 'prisma' | 'audit'>,
+  deps: MarkFailedDeps,
   exportJobId: string,
   attempt: number | null,
   code: string,
   ctx: ServiceContext = jobContext(JOB_NAME),
 ): Promise<boolean> {
-  return deps.prisma.$transaction(async (tx) => {
-    await tx.$queryRaw`SELECT 1 FROM "ExportJob" WHERE "id" = ${exportJobId}::uuid FOR UPDATE`;
-    const job = await tx.exportJob.findUnique({ where: { id: exportJobId } });
+  return deps.db.write(ctx, async (s) => {
+    const job = await deps.exports.lockForUpdate(s, exportJobId);
     if (!job || job.status === 'COMPLETED' || job.status === 'FAILED') return false;
     if (attempt !== null && job.attempts !== attempt) return false;
-    await tx.exportJob.update({
-      where: { id: job.id },
-      data: { status: 'FAILED', error: code.slice(0, 500), finishedAt: new Date() },
-    });
-    await audit(deps.audit, tx, ctx, job, code);
+    await failInSession(deps, s, job, code);
     return true;
   });
 }
 
-const audit = (trail: AuditTrail, tx: Prisma.TransactionClient, ctx: ServiceContext, job: ExportJob, code: string) =>
-  trail.record(tx, {
-    ...actorFields(ctx),
-    tenantId: job.tenantId,
-    action: 'export.fail',
-    resource: 'ExportJob',
-    recordId: job.id,
-    outcome: 'FAILURE',
-    diff: { status: { from: job.status, to: 'FAILED' }, error: { from: null, to: code } },
-  });
+/** After a failed attempt that will be retried: a RUNNING export goes back to QUEUED with the error. */
+export async function releaseForRetry(
+  deps: Pick<ExportRunnerDeps, 'db' | 'exports'>,
+  exportJobId: string,
+  code: string,
+  ctx: ServiceContext = jobContext(JOB_NAME),
+): Promise<boolean> {
+  return deps.db.write(ctx, (s) => deps.exports.requeueRunning(s, exportJobId, code));
+}

@@ -1,20 +1,23 @@
 import { createReadStream, promises as fsp } from 'node:fs';
 import type { Readable } from 'node:stream';
-import type { ExportJob, Prisma } from '@prisma/client';
+import type { ExportJob } from '@prisma/client';
+import type { WriteOptions, WriteSession } from '../../db/session.js';
 import type { ServiceContext } from '../../lib/context.js';
 import { AppError, conflict, forbidden, notFound, validation } from '../../lib/errors.js';
 import { actorFields } from '../audit/audit.service.js';
-import { QUEUES, type JobSender } from '../jobs/jobs.queues.js';
+import type { JobSender } from '../jobs/jobs.queues.js';
 import type { CoreDeps } from '../shared/deps.js';
-import { deny, scope } from '../shared/guard.js';
-import { anyOf, canDownloadExport, canStartExport, exportableTenantsWhere, exportScopeSql } from './export.policy.js';
+import { deny } from '../shared/guard.js';
+import { deleteStaleFile } from './export.files.js';
+import { canDownloadExport, canStartExport } from './export.policy.js';
+import type { exportRepository } from './export.repository.js';
 import { BUNDLE, RESOURCES } from './export.resources.js';
 import { ExportId, StartExportInput, type ParsedStartExportInput } from './export.schemas.js';
-import { prismaWhereToSql, SqlParams } from '../access/scope-sql.js';
 
 export type ExportService = ReturnType<typeof createExportService>;
 
 export interface ExportServiceDeps extends CoreDeps {
+  exports: typeof exportRepository;
   jobs: JobSender;
 }
 
@@ -64,11 +67,7 @@ const EXTENSIONS = { CSV: 'csv', NDJSON: 'ndjson', JSON: 'json' } as const;
 const USER_EXPORT_REASON = 'Right of access: the user asked for their own data';
 
 export function createExportService(deps: ExportServiceDeps) {
-  const { prisma, audit, jobs } = deps;
-
-  /** Exports visible to the actor: those their ability may read, and those they asked for. */
-  const visibleWhere = (ctx: ServiceContext): Prisma.ExportJobWhereInput =>
-    anyOf(scope(ctx, 'read', 'ExportJob'), { requestedByType: ctx.actor.type, requestedById: ctx.actor.id });
+  const { db, audit, exports, jobs } = deps;
 
   function checkShape(input: ParsedStartExportInput): string | null {
     const tenantId = input.tenantId ?? input.filters.tenantId ?? null;
@@ -96,141 +95,110 @@ export function createExportService(deps: ExportServiceDeps) {
     return tenantId;
   }
 
-  async function insert(
-    ctx: ServiceContext,
-    data: { tenantId: string | null; resource: string; format: ExportJob['format']; filters: object; reason: string },
-    enqueue: boolean,
-  ): Promise<ExportJob> {
-    return prisma.$transaction(async (tx) => {
-      const job = await tx.exportJob.create({
-        data: {
-          tenantId: data.tenantId,
-          requestedByType: ctx.actor.type,
-          requestedById: ctx.actor.id,
-          resource: data.resource,
-          format: data.format,
-          filters: data.filters,
-          reason: data.reason,
-          // An inline (CLI) export is being run by its caller right now: never queued.
-          status: enqueue ? 'QUEUED' : 'RUNNING',
-        },
-      });
-      await audit.record(tx, {
-        ...actorFields(ctx),
-        tenantId: data.tenantId,
-        action: 'export.start',
-        resource: 'ExportJob',
-        recordId: job.id,
-        reason: data.reason,
-        diff: {
-          resource: { from: null, to: data.resource },
-          format: { from: null, to: data.format },
-          filters: { from: null, to: data.filters },
-        },
-      });
-      // Same transaction: the job is queued if and only if the export exists.
-      if (enqueue) await jobs.sendInTx(tx, QUEUES.exportRun, { exportJobId: job.id, tenantId: data.tenantId }, { id: job.id });
-      return job;
+  type NewExport = { tenantId: string | null; resource: string; format: ExportJob['format']; filters: object; reason: string };
+
+  /** Records an export and its audit event (and, unless inline, its queue job) in the session's transaction. */
+  async function insert(s: WriteSession, ctx: ServiceContext, data: NewExport, enqueue: boolean) {
+    const job = await exports.create(s, {
+      tenantId: data.tenantId,
+      requestedByType: ctx.actor.type,
+      requestedById: ctx.actor.id,
+      resource: data.resource,
+      format: data.format,
+      filters: data.filters,
+      reason: data.reason,
+      // An inline (CLI) export is being run by its caller right now: never queued.
+      status: enqueue ? 'QUEUED' : 'RUNNING',
     });
+    await audit.record(s, {
+      ...actorFields(ctx),
+      tenantId: data.tenantId,
+      action: 'export.start',
+      resource: 'ExportJob',
+      recordId: job.id,
+      reason: data.reason,
+      diff: {
+        resource: { from: null, to: data.resource },
+        format: { from: null, to: data.format },
+        filters: { from: null, to: data.filters },
+      },
+    });
+    // Same transaction: the job is queued if and only if the export exists.
+    if (enqueue) await exports.enqueueRun(s, jobs, job);
+    return job;
   }
 
   /**
-   * Starts a background export (reason required, audited `export.start`). ENGINEER and
-   * SUPERADMIN: any resource or a tenant bundle; COMPLIANCE: AuditEvent only; SUPPORT: resources
-   * of granted tenants. Refusals are audited DENIED (403, or 404 for a tenant out of scope).
-   * `inline` (the CLI) records the export without queueing it: the caller runs it itself.
+   * Starts a background export (reason required, audited `export.start`). Who may export what is
+   * the ability's (export.policy.ts): ENGINEER and SUPERADMIN any resource or a tenant bundle,
+   * COMPLIANCE the audit trail, SUPPORT what they may read of granted tenants. Refusals are
+   * audited DENIED (403, or 404 for a tenant out of scope). `inline` (the CLI) records the export
+   * without queueing it: the caller runs it itself.
    */
   async function start(ctx: ServiceContext, raw: StartExportInput, options: { inline?: boolean } = {}): Promise<ExportJob> {
     const input = StartExportInput.parse(raw);
     const tenantId = checkShape(input);
-    if (!canStartExport(ctx, { resource: input.resource, tenantId }))
+    if (!canStartExport(ctx, { resource: input.resource, tenantId })) {
+      // A tenant the actor may not even see answers not-found, like every other out-of-scope id.
+      if (tenantId && !(await db.read(ctx, (s) => exports.mayExportTenants(s, [tenantId]))))
+        throw await deny(deps, ctx, { action: 'export.start', resource: 'Tenant', recordId: tenantId, reason: input.reason });
       throw await deny(
         deps,
         ctx,
         { action: 'export.start', resource: 'ExportJob', reason: input.reason },
         forbidden('EXPORT.FORBIDDEN'),
       );
-    if (tenantId) {
-      const visible = await prisma.tenant.count({ where: { AND: [exportableTenantsWhere(ctx), { id: tenantId }] } });
-      if (!visible)
-        throw await deny(deps, ctx, { action: 'export.start', resource: 'Tenant', recordId: tenantId, reason: input.reason });
     }
+    if (tenantId && !(await db.read(ctx, (s) => exports.mayExportTenants(s, [tenantId]))))
+      throw await deny(deps, ctx, { action: 'export.start', resource: 'Tenant', recordId: tenantId, reason: input.reason });
     const filters = tenantId ? { ...input.filters, tenantId } : input.filters;
-    return insert(
-      ctx,
-      { tenantId, resource: input.resource, format: input.format, filters, reason: input.reason },
-      !options.inline,
+    return db.write(ctx, (s) =>
+      insert(s, ctx, { tenantId, resource: input.resource, format: input.format, filters, reason: input.reason }, !options.inline),
     );
   }
 
   /**
    * A tenant user's own data (right of access, `POST /api/v1/me/exports`): the tenant bundle as
    * that user's ability sees it (their own profile, not other members'). An export still queued
-   * or running is returned instead of starting another.
+   * or running is returned instead of starting another. `write` runs it in the caller's unit of
+   * work (the idempotency key is claimed and completed in this very transaction).
    */
-  async function requestUserExport(ctx: ServiceContext): Promise<ExportJob> {
+  async function requestUserExport(ctx: ServiceContext, write: WriteOptions = {}): Promise<ExportJob> {
     const actor = ctx.actor;
     if (actor.type !== 'USER' || !canStartExport(ctx, { resource: BUNDLE, tenantId: actor.tenantId }))
       throw await deny(deps, ctx, { action: 'export.start', resource: 'ExportJob' }, forbidden('EXPORT.FORBIDDEN'));
-    const running = await prisma.exportJob.findFirst({
-      where: {
-        requestedByType: 'USER',
-        requestedById: actor.id,
-        tenantId: actor.tenantId,
-        status: { in: ['QUEUED', 'RUNNING'] },
-      },
-      orderBy: { createdAt: 'desc' },
-    });
-    if (running) return running;
-    return insert(
+    const tenantId = actor.tenantId;
+    return db.write(
       ctx,
-      {
-        tenantId: actor.tenantId,
-        resource: BUNDLE,
-        format: 'JSON',
-        filters: { tenantId: actor.tenantId },
-        reason: USER_EXPORT_REASON,
-      },
-      true,
+      async (s) =>
+        (await exports.lockOwnPending(s, tenantId)) ??
+        insert(
+          s,
+          ctx,
+          { tenantId, resource: BUNDLE, format: 'JSON', filters: { tenantId }, reason: USER_EXPORT_REASON },
+          true,
+        ),
+      write,
     );
   }
 
   /** One export visible to a staff member (or the CLI), or NOT_FOUND. */
   async function get(ctx: ServiceContext, id: string): Promise<ExportJob> {
     if (!ExportId.safeParse(id).success) throw notFound('export');
-    const job = await prisma.exportJob.findFirst({ where: { AND: [{ id }, visibleWhere(ctx)] } });
+    const job = await db.read(ctx, (s) => exports.findVisible(s, id));
     if (!job) throw notFound('export');
     return job;
   }
 
   /** One of the user's own exports (`GET /api/v1/me/exports/{id}`), or NOT_FOUND. */
   async function getForUser(ctx: ServiceContext, id: string): Promise<ExportJob> {
-    if (ctx.actor.type !== 'USER' || !ExportId.safeParse(id).success) throw notFound('export');
-    const job = await prisma.exportJob.findFirst({ where: { AND: [{ id }, scope(ctx, 'read', 'ExportJob')] } });
-    if (!job) throw notFound('export');
-    return job;
+    if (ctx.actor.type !== 'USER') throw notFound('export');
+    return get(ctx, id);
   }
 
   /** The latest exports the actor may see, newest first (admin dashboards). */
   async function listRecent(ctx: ServiceContext, limit = 20): Promise<ExportJob[]> {
-    return prisma.exportJob.findMany({
-      where: visibleWhere(ctx),
-      orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
-      take: Math.min(Math.max(limit, 1), 100),
-    });
-  }
-
-  /** Does the actor's current scope still cover every tenant the export contains? */
-  async function covers(ctx: ServiceContext, job: ExportJob): Promise<boolean> {
-    const listed = (job.manifest as { scope?: { tenantIds?: string[] | 'ALL' } } | null)?.scope?.tenantIds;
-    const probe = new SqlParams();
-    if (listed === 'ALL' || listed === undefined) {
-      if (job.resource === 'AuditEvent') return exportScopeSql(ctx, 'AuditEvent', probe) === 'TRUE';
-      return prismaWhereToSql(exportableTenantsWhere(ctx), 't', RESOURCES.Tenant.scopeFields, probe) === 'TRUE';
-    }
-    if (listed.length === 0) return true;
-    const visible = await prisma.tenant.count({ where: { AND: [exportableTenantsWhere(ctx), { id: { in: listed } }] } });
-    return visible === listed.length;
+    return db.read(ctx, (s) => exports.listVisible(s, Math.min(Math.max(limit, 1), 100)));
   }
 
   /**
@@ -240,15 +208,23 @@ export function createExportService(deps: ExportServiceDeps) {
    */
   async function download(ctx: ServiceContext, id: string): Promise<ExportDownload> {
     const valid = ExportId.safeParse(id).success;
-    const job = valid ? await prisma.exportJob.findFirst({ where: { AND: [{ id }, visibleWhere(ctx)] } }) : null;
-    if (!job)
+    const found = valid
+      ? await db.read(ctx, async (s) => {
+          const job = await exports.findVisible(s, id);
+          if (!job) return null;
+          const allowed = canDownloadExport(ctx, job) && (job.status !== 'COMPLETED' || (await exports.covers(s, job)));
+          return { job, allowed };
+        })
+      : null;
+    if (!found)
       throw await deny(
         deps,
         ctx,
         { action: 'export.download', resource: 'ExportJob', recordId: valid ? id : null },
         notFound('export'),
       );
-    if (!canDownloadExport(ctx, job) || (job.status === 'COMPLETED' && !(await covers(ctx, job))))
+    const { job, allowed } = found;
+    if (!allowed)
       throw await deny(
         deps,
         ctx,
@@ -256,10 +232,11 @@ export function createExportService(deps: ExportServiceDeps) {
         forbidden('EXPORT.DOWNLOAD_FORBIDDEN'),
       );
     if (job.status !== 'COMPLETED' || !job.filePath || !job.sha256) throw conflict('EXPORT.NOT_READY');
-    const stat = await fsp.stat(job.filePath).catch(() => null);
+    const filePath = job.filePath;
+    const stat = await fsp.stat(filePath).catch(() => null);
     if (!stat) throw new AppError({ code: 'EXPORT.FILE_EXPIRED', kind: 'NOT_FOUND' });
-    await prisma.$transaction((tx) =>
-      audit.record(tx, {
+    await db.write(ctx, (s) =>
+      audit.record(s, {
         ...actorFields(ctx),
         tenantId: job.tenantId,
         action: 'export.download',
@@ -268,7 +245,7 @@ export function createExportService(deps: ExportServiceDeps) {
       }),
     );
     return {
-      stream: createReadStream(job.filePath),
+      stream: createReadStream(filePath),
       filename: `export-${job.resource}-${job.id}.${EXTENSIONS[job.format]}`,
       sha256: job.sha256,
       bytes: stat.size,
@@ -276,5 +253,17 @@ export function createExportService(deps: ExportServiceDeps) {
     };
   }
 
-  return { start, requestUserExport, get, getForUser, listRecent, download };
+  /**
+   * Housekeeping (system): deletes files that exports let go of (an erased tenant's) whose
+   * deletion after commit failed or never ran, and forgets them. Idempotent; returns how many
+   * were deleted and how many failed again (retried on the next run).
+   */
+  async function removeStaleFiles(ctx: ServiceContext, limit = 500): Promise<{ deleted: number; failed: number }> {
+    const files = await db.read(ctx, (s) => exports.listStaleFiles(s, limit));
+    let deleted = 0;
+    for (const file of files) if (await deleteStaleFile(deps, ctx, file)) deleted++;
+    return { deleted, failed: files.length - deleted };
+  }
+
+  return { start, requestUserExport, get, getForUser, listRecent, download, removeStaleFiles };
 }

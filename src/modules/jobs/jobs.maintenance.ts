@@ -4,7 +4,7 @@ import type PgBoss from 'pg-boss';
 import type { ServiceContext } from '../../lib/context.js';
 import type { Logger } from '../../lib/logger.js';
 import { actorFields, type AuditTrail } from '../audit/audit.service.js';
-import { markFailed } from '../exports/export.runner.js';
+import { markFailed, type ExportRunnerDeps } from '../exports/export.runner.js';
 import { JOB_SCHEMA, QUEUE_POLICIES, QUEUES } from './jobs.queues.js';
 
 /** Export files are kept this long, then deleted (the ExportJob row and its manifest stay). */
@@ -14,7 +14,7 @@ const ORPHAN_AFTER_MS = 2 * 60 * 1000;
 /** After this many attempts in all, an orphaned export is failed rather than re-queued. */
 const MAX_ATTEMPTS = 5 * (QUEUE_POLICIES['export-run'].retryLimit + 1);
 
-export interface ExportMaintenanceDeps {
+export interface ExportMaintenanceDeps extends Pick<ExportRunnerDeps, 'db' | 'exports'> {
   prisma: PrismaClient;
   audit: AuditTrail;
   exportDir: string;

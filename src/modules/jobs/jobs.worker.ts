@@ -2,7 +2,7 @@ import { checkpointAllChains } from '../audit/audit.checkpoint.js';
 import PgBoss from 'pg-boss';
 import type { Runtime } from '../../runtime.js';
 import type { Services } from '../../services.js';
-import { runExport, markFailed, type RunExportOptions } from '../exports/export.runner.js';
+import { markFailed, releaseForRetry, runExport, type RunExportOptions } from '../exports/export.runner.js';
 import { createMailer, type Mailer } from '../mail/mail.service.js';
 import { createOutboxConsumers } from '../outbox/outbox.consumers.js';
 import { createOutboxDispatcher, type OutboxConsumer } from '../outbox/outbox.dispatcher.js';
@@ -78,7 +78,7 @@ export async function startWorkers(runtime: Runtime, services: Services, options
   const inFlight = new Set<AbortController>();
   const polling = { pollingIntervalSeconds: options.pollingIntervalSeconds ?? 2, includeMetadata: true as const, batchSize: 1 };
   const wanted = new Set<QueueName>(options.queues ?? Object.values(QUEUES));
-  const exportDeps = { prisma, pool, audit: services.audit, exportDir: config.EXPORT_DIR, logger: log };
+  const exportDeps = { ...services.exportRunner, exportDir: config.EXPORT_DIR, logger: log };
 
   const work = async <T>(queue: QueueName, handler: (job: PgBoss.JobWithMetadata<T>) => Promise<unknown>) => {
     if (!wanted.has(queue)) return;
@@ -105,38 +105,33 @@ export async function startWorkers(runtime: Runtime, services: Services, options
     const controller = new AbortController();
     inFlight.add(controller);
     try {
-      const row = await prisma.exportJob.findUnique({ where: { id: data.exportJobId }, select: { tenantId: true } });
-      // The job carries the tenant: a job whose tenant does not match its export is refused.
-      if (row && row.tenantId !== data.tenantId) {
-        await markFailed(exportDeps, data.exportJobId, null, 'EXPORT.TENANT_MISMATCH');
-        return { outcome: 'refused' };
-      }
+      // The job carries the tenant: a job whose tenant does not match its export is refused (runExport).
       const result = await runExport(exportDeps, data.exportJobId, {
         ...options.exports,
         signal: controller.signal,
         correlationId: `job-${job.id}`,
+        jobTenantId: data.tenantId,
       });
       return { outcome: result.outcome };
     } catch (err) {
       const last = job.retryCount >= job.retryLimit;
       const code = `EXPORT.FAILED: ${(err as Error).message}`.slice(0, 300);
       if (last) await markFailed(exportDeps, data.exportJobId, null, code).catch(() => {});
-      else
-        await prisma.exportJob
-          .updateMany({ where: { id: data.exportJobId, status: 'RUNNING' }, data: { status: 'QUEUED', error: code } })
-          .catch(() => {});
+      else await releaseForRetry(exportDeps, data.exportJobId, code).catch(() => {});
       throw err;
     } finally {
       inFlight.delete(controller);
     }
   });
 
-  const maintenanceDeps = { prisma, audit: services.audit, exportDir: config.EXPORT_DIR, jobs: boss, logger: log };
+  const maintenanceDeps = { ...exportDeps, prisma, jobs: boss };
   await work(QUEUES.exportMaintenance, async (job) => {
     const result = await runExportMaintenance(maintenanceDeps, jobContext(job.name, job.id));
+    // Files that erasure let go of and whose deletion after commit failed: retried on this beat.
+    const staleFiles = await services.exports.removeStaleFiles(jobContext(job.name, job.id));
     // Expired Idempotency-Key rows (24 h) hold response bodies: remove them on the same beat.
     const idempotencyKeysPurged = await services.idempotency.purgeExpired(jobContext('maintenance'));
-    return { ...result, idempotencyKeysPurged };
+    return { ...result, staleFiles, idempotencyKeysPurged };
   });
   // Exports requested while no worker (or no pg-boss schema) existed are queued now.
   if (wanted.has(QUEUES.exportRun))

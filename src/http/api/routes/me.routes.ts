@@ -49,7 +49,7 @@ export function meOperations(services: Services): Operation[] {
       auth: true,
       success: { status: 201, description: 'The export job', schema: ExportJobSchema, example: EXAMPLE_EXPORT },
       errors: [400, 401, 403, 409],
-      creates: async ({ ctx }) => services.exports.requestUserExport(ctx),
+      creates: async ({ ctx, write }) => services.exports.requestUserExport(ctx, write),
       respond: (job) => ({ status: 201, body: exportJson(job) }),
     }),
     op({
