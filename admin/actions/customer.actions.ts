@@ -32,7 +32,7 @@ export function tenantActions(services: Services): Record<string, Action<ActionR
   };
 }
 
-/** User: unlock, send password reset, reveal personal data (reason required). */
+/** User: unlock, send password reset, reopen a closed account (cancel its erasure), reveal personal data. */
 export function userActions(services: Services): Record<string, Action<ActionResponse>> {
   return {
     unlock: formAction(services, {
@@ -61,6 +61,20 @@ export function userActions(services: Services): Record<string, Action<ActionRes
         await services.users.requestPasswordReset(ctx, { userId: recordId!, reason: text(payload, 'reason') });
       },
       successMessage: 'passwordResetSent',
+    }),
+    reopen: formAction(services, {
+      name: 'reopen',
+      actionType: 'record',
+      icon: 'RotateCcw',
+      variant: 'danger',
+      fields: [reasonField()],
+      // Offered while the erasure is pending; the service checks the grace period for real.
+      isVisible: (admin, record) =>
+        roleCan(admin, 'reopen', 'User') && record?.params.status === 'CLOSED' && !record?.params.erasedAt,
+      run: async (ctx, { recordId, payload }) => {
+        await services.erasure.cancel(ctx, { userId: recordId!, reason: text(payload, 'reason') ?? '' });
+      },
+      successMessage: 'erasureCancelled',
     }),
     reveal: formAction(services, {
       name: 'reveal',

@@ -116,10 +116,13 @@ export function createDatabase(prisma: PrismaClient, pool?: pg.Pool): Database {
       if (options.session) return work(options.session.ctx === ctx ? options.session : options.session.as(ctx));
       if (options.unitOfWork) return options.unitOfWork((session) => work(session.ctx === ctx ? session : session.as(ctx)));
       let session: WriteSession | undefined;
-      const result = await prisma.$transaction(async (tx) => {
-        session = new WriteSession(ctx, tx);
-        return work(session);
-      }, { ...WRITE_TX_OPTIONS, ...(options.timeoutMs ? { timeout: options.timeoutMs } : {}) });
+      const result = await prisma.$transaction(
+        async (tx) => {
+          session = new WriteSession(ctx, tx);
+          return work(session);
+        },
+        { ...WRITE_TX_OPTIONS, ...(options.timeoutMs ? { timeout: options.timeoutMs } : {}) },
+      );
       await runAfterCommit(session!);
       return result;
     },

@@ -132,9 +132,9 @@ describe('erasure: bounded to the tenant, files after commit', () => {
       },
     };
     const broken = createServices(t.runtime, failing);
-    await expect(
-      broken.erasure.eraseUser(jobContext('erasure-user'), { userId: ana.id, tenantId: home.id }),
-    ).rejects.toThrow(/injected failure/);
+    await expect(broken.erasure.eraseUser(jobContext('erasure-user'), { userId: ana.id, tenantId: home.id })).rejects.toThrow(
+      /injected failure/,
+    );
 
     expect(existsSync(file.filePath)).toBe(true);
     expect(existsSync(`${file.filePath}.manifest.json`)).toBe(true);
@@ -176,7 +176,11 @@ describe('erasure: bounded to the tenant, files after commit', () => {
       expect(existsSync(file), file).toBe(false);
       expect(existsSync(`${file}.manifest.json`)).toBe(false);
     }
-    expect(await p.exportJob.count({ where: { tenantId: home.id, OR: [{ filePath: { not: null } }, { staleFilePath: { not: null } }] } })).toBe(0);
+    expect(
+      await p.exportJob.count({
+        where: { tenantId: home.id, OR: [{ filePath: { not: null } }, { staleFilePath: { not: null } }] },
+      }),
+    ).toBe(0);
   });
 
   it('a file whose deletion fails does not fail the erasure; export maintenance deletes it later', async () => {

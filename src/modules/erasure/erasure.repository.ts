@@ -44,10 +44,7 @@ export const erasureRepository = {
   listOpenMembers: (s: ReadSession, tenantId: string, exceptUserId: string) =>
     dbOf(s).user.findMany({
       where: {
-        AND: [
-          scope(s.ctx, 'close', 'User'),
-          { tenantId, id: { not: exceptUserId }, erasedAt: null, status: { not: 'CLOSED' } },
-        ],
+        AND: [scope(s.ctx, 'close', 'User'), { tenantId, id: { not: exceptUserId }, erasedAt: null, status: { not: 'CLOSED' } }],
       },
       orderBy: { id: 'asc' },
     }),

@@ -290,14 +290,22 @@ export function createErasureService(deps: ErasureServiceDeps) {
           reason: input.reason,
           diff,
         });
-        return { userId: before.id, tenantId: before.tenantId, status: after.status, tenantReopened: closedWithTenant, membersReopened };
+        return {
+          userId: before.id,
+          tenantId: before.tenantId,
+          status: after.status,
+          tenantReopened: closedWithTenant,
+          membersReopened,
+        };
       });
     } catch (err) {
       if (err instanceof Refused) throw await deny(deps, ctx, { ...info, resource: 'User', tenantId: err.tenantId }, err.error);
       throw err;
     }
     if (!result)
-      throw await refuseInvisible(deps, ctx, { ...info, resource: 'User' }, (s) => erasure.unsafeFindTenantIdOfUser(s, input.userId));
+      throw await refuseInvisible(deps, ctx, { ...info, resource: 'User' }, (s) =>
+        erasure.unsafeFindTenantIdOfUser(s, input.userId),
+      );
     return result;
   }
 

@@ -169,7 +169,6 @@ async function write(stream: Transform, text: string): Promise<void> {
   if (!stream.write(text)) await once(stream, 'drain');
 }
 
-
 type MarkFailedDeps = Pick<ExportRunnerDeps, 'db' | 'audit' | 'exports'>;
 
 /** The requester's context as of now: grants re-read, disabled or closed requesters refused. */

@@ -153,7 +153,12 @@ export function createExportService(deps: ExportServiceDeps) {
       throw await deny(deps, ctx, { action: 'export.start', resource: 'Tenant', recordId: tenantId, reason: input.reason });
     const filters = tenantId ? { ...input.filters, tenantId } : input.filters;
     return db.write(ctx, (s) =>
-      insert(s, ctx, { tenantId, resource: input.resource, format: input.format, filters, reason: input.reason }, !options.inline),
+      insert(
+        s,
+        ctx,
+        { tenantId, resource: input.resource, format: input.format, filters, reason: input.reason },
+        !options.inline,
+      ),
     );
   }
 
@@ -172,12 +177,7 @@ export function createExportService(deps: ExportServiceDeps) {
       ctx,
       async (s) =>
         (await exports.lockOwnPending(s, tenantId)) ??
-        insert(
-          s,
-          ctx,
-          { tenantId, resource: BUNDLE, format: 'JSON', filters: { tenantId }, reason: USER_EXPORT_REASON },
-          true,
-        ),
+        insert(s, ctx, { tenantId, resource: BUNDLE, format: 'JSON', filters: { tenantId }, reason: USER_EXPORT_REASON }, true),
       write,
     );
   }
