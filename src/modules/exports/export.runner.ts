@@ -380,7 +380,7 @@ export async function runExport(
 
     // 8. Publish, only if this attempt still owns the job. The file is renamed into place before
     //    the row says COMPLETED, so a completed export never points at a missing file.
-    const published = await db.write(systemCtx, async (s) => {
+    const publish = db.write(systemCtx, async (s) => {
       const current = await exports.lockForUpdate(s, job.id);
       if (!current || current.attempts !== attempt || current.status !== 'RUNNING') return false;
       await fsp.rename(tmpPath!, finalPath);
@@ -410,6 +410,16 @@ export async function runExport(
         },
       });
       return true;
+    });
+    const published = await publish.catch(async (err: unknown) => {
+      // Rolled back (or its outcome is unknown): take the file back unless the row has it, so
+      // no file is left behind that no export owns.
+      const row = await db.read(systemCtx, (s) => exports.findVisible(s, job.id)).catch(() => undefined);
+      if (row && row.filePath !== finalPath) {
+        await fsp.rm(finalPath, { force: true });
+        await fsp.rm(manifestPath, { force: true });
+      }
+      throw err;
     });
     if (!published) {
       await fsp.rm(tmpPath, { force: true });
