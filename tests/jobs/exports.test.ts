@@ -4,7 +4,10 @@ import type { StaffUser, Tenant, User } from '@prisma/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ServiceContext } from '../../src/lib/context.js';
 import { AppError } from '../../src/lib/errors.js';
+import { defineAbilityFor } from '../../src/modules/access/ability.js';
+import { canDownloadExport, canStartExport } from '../../src/modules/exports/export.policy.js';
 import { runExport } from '../../src/modules/exports/export.runner.js';
+import { keyOwnerOf } from '../../src/modules/idempotency/idempotency.service.js';
 import { prismaWhereToSql, SqlParams } from '../../src/modules/access/scope-sql.js';
 import { startWorkers, type Workers } from '../../src/modules/jobs/jobs.worker.js';
 import type { TestContext } from '../helpers/db.js';
@@ -348,6 +351,85 @@ describe('exports: streamed, scoped, audited, with a manifest', () => {
     expect(JSON.parse(readFileSync(first.filePath, 'utf8'))).toHaveLength(rowsPerTenant.c);
     expect(await runExport(deps(), job.id)).toEqual({ outcome: 'already-finished', status: 'COMPLETED' });
     expect(existsSync(join(t.exportDir, `${job.id}.json`))).toBe(true);
+  });
+
+  it("support's export rights come from the ability alone: their own exports, within granted tenants", async () => {
+    const actor = { type: 'STAFF' as const, id: support.id, role: 'SUPPORT' as const, grantedTenantIds: [a.id, b.id] };
+    const ctx = { ...ctxSupport, actor, ability: defineAbilityFor(actor) };
+    expect(canStartExport(ctx, { resource: 'Transaction', tenantId: a.id })).toBe(true);
+    expect(canStartExport(ctx, { resource: 'Transaction', tenantId: null })).toBe(true); // rows of granted tenants
+    expect(canStartExport(ctx, { resource: 'TenantBundle', tenantId: b.id })).toBe(true);
+    expect(canStartExport(ctx, { resource: 'Transaction', tenantId: c.id })).toBe(false);
+    expect(canStartExport(ctx, { resource: 'AuditEvent', tenantId: null })).toBe(false);
+    // Without the grant the same rule answers no: the decision is the ability's, not the role's.
+    const ungranted = { ...actor, grantedTenantIds: [] };
+    const noGrant = { ...ctx, actor: ungranted, ability: defineAbilityFor(ungranted) };
+    expect(canStartExport(noGrant, { resource: 'Transaction', tenantId: a.id })).toBe(false);
+
+    // Another staff member's export of a granted tenant is neither visible nor downloadable.
+    const theirs = await t.services.exports.start(ctxEngineer, {
+      tenantId: a.id,
+      resource: 'Category',
+      format: 'csv',
+      reason: 'x y z',
+    });
+    expect(canDownloadExport(ctx, theirs)).toBe(false);
+    await expectAppError(t.services.exports.get(ctxSupport, theirs.id), 'NOT_FOUND');
+    const own = await t.services.exports.start(ctxSupport, {
+      tenantId: a.id,
+      resource: 'Category',
+      format: 'csv',
+      reason: 'x y z',
+    });
+    expect((await t.services.exports.get(ctxSupport, own.id)).id).toBe(own.id);
+    const listed = (await t.services.exports.listRecent(ctxSupport, 100)).map((j) => j.id);
+    expect(listed).toContain(own.id);
+    expect(listed).not.toContain(theirs.id);
+  });
+
+  it("POST /me/exports claims its idempotency key in the export's own transaction", async () => {
+    const ctx = f.userCtx(member);
+    const owner$ = keyOwnerOf(ctx);
+    const exportsOf = () => t.runtime.prisma.exportJob.count({ where: { requestedById: member.id } });
+    const keysOf = () => t.runtime.prisma.idempotencyKey.count({ where: { userId: member.id } });
+    const request = (key: string) => ({ key, method: 'POST', path: '/api/v1/me/exports', body: {} });
+    // The response is stored before COMMIT: when that fails, the export rolls back with the key.
+    await expect(
+      t.services.idempotency.execute(
+        ctx,
+        owner$,
+        request('k-fails'),
+        (write) => t.services.exports.requestUserExport(ctx, write),
+        () => {
+          throw new Error('response could not be stored');
+        },
+      ),
+    ).rejects.toThrow(/could not be stored/);
+    expect(await exportsOf()).toBe(0);
+    expect(await keysOf()).toBe(0);
+
+    const respond = (job: { id: string }) => ({ status: 201, body: { id: job.id } });
+    const first = await t.services.idempotency.execute(
+      ctx,
+      owner$,
+      request('k-1'),
+      (w) => t.services.exports.requestUserExport(ctx, w),
+      respond,
+    );
+    expect(await exportsOf()).toBe(1);
+    const key = await t.runtime.prisma.idempotencyKey.findFirstOrThrow({ where: { userId: member.id, key: 'k-1' } });
+    expect(key).toMatchObject({ status: 'COMPLETED', responseText: first.text });
+    // Finished meanwhile: the same key replays the same bytes; it does not start another export.
+    await t.runtime.prisma.exportJob.updateMany({ where: { requestedById: member.id }, data: { status: 'COMPLETED' } });
+    const replay = await t.services.idempotency.execute(
+      ctx,
+      owner$,
+      request('k-1'),
+      (w) => t.services.exports.requestUserExport(ctx, w),
+      respond,
+    );
+    expect(replay).toEqual({ ...first, replayed: true });
+    expect(await exportsOf()).toBe(1);
   });
 
   it('translates CASL conditions to SQL with bound settings, and fails closed on anything else', () => {
