@@ -151,7 +151,10 @@ describe('audit atomicity, part B: exports and erasure roll back when their audi
       },
     });
     writeFileSync(job.filePath!, 'id\n');
-    await t.runtime.prisma.user.updateMany({ where: { tenantId: tenant.id }, data: { erasureDueAt: new Date(Date.now() - 1000) } });
+    await t.runtime.prisma.user.updateMany({
+      where: { tenantId: tenant.id },
+      data: { erasureDueAt: new Date(Date.now() - 1000) },
+    });
     await expectNothingChanged(() =>
       broken.erasure.eraseUser(jobContext('erasure-user'), { userId: owner.id, tenantId: tenant.id }),
     );
