@@ -428,6 +428,7 @@ const SUPERADMIN_MUST_SUCCEED = [
   'Tenant.reactivate',
   'User.unlock',
   'User.sendPasswordReset',
+  'User.reopen',
   'User.reveal',
   'Transaction.postAdjustment',
   'TenantAccessGrant.grant',
@@ -455,6 +456,8 @@ const SUPERADMIN_MUST_SUCCEED = [
 /** The record an action is meant for, when it is not the resource's shared row. */
 const TARGETS: Record<string, (w: AdminWorld) => string> = {
   'User.unlock': (w) => w.a.lockedUserId,
+  // Reopening is for a closed account whose erasure is pending.
+  'User.reopen': (w) => w.ids.closedUser!,
 };
 
 function callFor(p: Pair, options: { fresh?: boolean } = {}): AdminCall {
@@ -515,6 +518,9 @@ describe('audit completeness: every admin action of every resource', () => {
     });
     const grant = await p.tenantAccessGrant.findFirstOrThrow({ where: { staffUserId: world.staff.supportA.id } });
     const event = await p.auditEvent.findFirstOrThrow({ where: { tenantId: world.a.tenantId } });
+    const closing = await world.h.f.user(world.a.tenantId, { name: 'Closing Member' });
+    const superadminCtx = await world.h.f.staffCtx({ id: world.staff.superadmin.id, role: 'SUPERADMIN', locale: 'en' });
+    await world.h.t.services.erasure.requestErasureBySupport(superadminCtx, { userId: closing.id, reason: 'asked by phone' });
     const spare = await p.liability.create({
       data: { tenantId: world.a.tenantId, name: 'Spare', type: 'LOAN', amount: '1000', currency: 'EUR' },
     });
@@ -528,6 +534,7 @@ describe('audit completeness: every admin action of every resource', () => {
       FeatureFlag: flag.id,
       MailMessage: mail.id,
       spareLiability: spare.id,
+      closedUser: closing.id,
     };
     for (const t of TENANT_OWNED) ids[t.resource] = t.idOf(world.a);
     ids.User = world.a.userId;
