@@ -13,13 +13,20 @@ module.exports = {
       comment: 'Prisma and pg are used only by repositories (*.repository.ts) and src/db/. Types may be imported anywhere.',
       severity: 'error',
       from: { path: '^(src|admin)/', pathNot: [REPOSITORY, '^src/db/', COMPOSITION] },
-      to: { path: '^node_modules/(@prisma/client|@prisma/adapter-pg|pg|pg-copy-streams|pg-cursor)/', dependencyTypesNot: ['type-only'] },
+      to: {
+        path: '^node_modules/(@prisma/client|@prisma/adapter-pg|pg|pg-copy-streams|pg-cursor)/',
+        dependencyTypesNot: ['type-only'],
+      },
     },
     {
       name: 'db-handles-only-in-repositories',
-      comment: 'The sessions\' database handles (dbOf/txOf/poolOf) and the Prisma client factory are for repositories and composition roots.',
+      comment:
+        "The sessions' database handles (dbOf/txOf/poolOf) and the Prisma client factory are for repositories and composition roots.",
       severity: 'error',
-      from: { path: '^(src|admin)/', pathNot: [REPOSITORY, '^src/db/', COMPOSITION, '^src/cli/', '^src/http/(server|health)\\.ts$'] },
+      from: {
+        path: '^(src|admin)/',
+        pathNot: [REPOSITORY, '^src/db/', COMPOSITION, '^src/cli/', '^src/http/(server|health)\\.ts$'],
+      },
       to: { path: '^src/db/(session|prisma)\\.ts$', dependencyTypesNot: ['type-only'] },
     },
     {
@@ -63,7 +70,11 @@ module.exports = {
     exclude: { path: '(^|/)(tests|bench|scripts|prisma/generated|admin/bundle/out)/' },
     tsPreCompilationDeps: true,
     tsConfig: { fileName: 'tsconfig.json' },
-    enhancedResolveOptions: { exportsFields: ['exports'], conditionNames: ['import', 'require', 'node', 'default'], extensions: ['.ts', '.tsx', '.js'] },
+    enhancedResolveOptions: {
+      exportsFields: ['exports'],
+      conditionNames: ['import', 'require', 'node', 'default'],
+      extensions: ['.ts', '.tsx', '.js'],
+    },
     moduleSystems: ['es6', 'cjs'],
   },
 };
