@@ -263,7 +263,7 @@ export class ScopedResource extends BaseResource {
   override async update(id: string, params: Record<string, unknown>, context?: ActionContext): Promise<ParamsType> {
     const ctx = await this.#ctx(context);
     const input = this.toInput(params);
-    this.#refuseFixedChanges(input, context);
+    await this.#refuseFixedChanges(ctx, id, input);
     const row = await callService(
       () => (this.#update ? this.#update(ctx, id, input) : this.#services.adminRecords.update(ctx, this.modelName, id, input)),
       input,
@@ -276,28 +276,23 @@ export class ScopedResource extends BaseResource {
    * not accept on update (a fixed currency, an account's type) is refused with a field error
    * instead of being silently dropped.
    */
-  #refuseFixedChanges(input: Record<string, unknown>, context?: ActionContext): void {
+  async #refuseFixedChanges(ctx: ServiceContext, id: string, input: Record<string, unknown>): Promise<void> {
     const accepted = this.#updateFields;
-    const current = context?.record ? (flat.unflatten(context.record.params) as Record<string, unknown>) : undefined;
-    if (!accepted || !current) return;
-    const problems = Object.entries(input)
-      .filter(
-        ([column]) => this.#columns.has(column) && !accepted.has(column) && !['id', 'createdAt', 'updatedAt'].includes(column),
-      )
-      .filter(([column, value]) => {
-        const field = this.#columns.get(column)!;
-        const before = current[this.#pathOf(column)];
-        return !sameValue(field, value === '' ? null : value, before === '' ? null : before);
+    if (!accepted) return;
+    const fixed = Object.keys(input).filter(
+      (column) => this.#columns.has(column) && !accepted.has(column) && !['id', 'createdAt', 'updatedAt'].includes(column),
+    );
+    if (!fixed.length) return;
+    // AdminJS has already merged the form into its record: compare with the record as stored.
+    const current = await this.#services.adminRecords.findOne(ctx, this.modelName, id);
+    if (!current) return; // the service answers not-found itself
+    const problems = fixed
+      .filter((column) => {
+        const value = input[column];
+        return !sameValue(this.#columns.get(column)!, value === '' ? null : value, current[column] ?? null);
       })
-      .map(([field]) => ({ field, code: 'not_editable', message: 'This field cannot be changed' }));
+      .map((field) => ({ field, code: 'not_editable', message: 'This field cannot be changed' }));
     if (problems.length) throw validation(problems);
-  }
-
-  /** The property path of a column (`accountId` → `account`). */
-  #pathOf(column: string): string {
-    for (const [path, property] of this.#properties)
-      if (property instanceof ScopedProperty && property.columnName() === column) return path;
-    return column;
   }
 
   override async delete(id: string, context?: ActionContext): Promise<void> {

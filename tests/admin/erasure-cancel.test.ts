@@ -33,7 +33,8 @@ describe('admin: reopening a closed account cancels its erasure', () => {
     expect(user.status).toBe('CLOSED');
     // The edit form's fields are the profile's (users.updateProfile): a status is not one of them.
     const res = await w.api.supportA.recordPost('User', user.id, 'edit', { status: 'ACTIVE' });
-    expect(res.status).toBeLessThan(500);
+    expect(res.status).toBe(400);
+    expect(res.body.error?.details?.[0]?.code ?? JSON.stringify(res.body)).toBe('not_editable');
     expect(await prisma().user.findUniqueOrThrow({ where: { id: user.id } })).toMatchObject({
       status: 'CLOSED',
       erasureDueAt: user.erasureDueAt,
