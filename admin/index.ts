@@ -16,6 +16,7 @@ import { componentLoader, Components } from './bundle/component-loader.js';
 import { ensureComponentsBundle, pruneBundles, type ComponentsBundle } from './bundle/components-bundle.js';
 import { dashboardHandler } from './dashboard/handler.js';
 import { adminLocale } from './i18n/index.js';
+import { STYLESHEET_FILE, STYLESHEET_PATH } from './overrides/index.js';
 
 export interface AdminMount {
   rootPath: string;
@@ -48,6 +49,7 @@ export function createAdminJS(runtime: Runtime, services: Services): AdminJS {
       theme: { colors: { grey60: '#5C5F70', grey40: '#6B7280' } },
     },
     locale: adminLocale(),
+    assets: { styles: [`${ADMIN_ROOT}${STYLESHEET_PATH}`] },
     version: { admin: false },
   });
 }
@@ -100,6 +102,7 @@ export async function createAdminRouter(runtime: Runtime, services: Services): P
   const resolveAsset = async (path: string) => {
     const full = `/frontend/assets${path}`;
     if (full === componentsPath) return (await bundle).file;
+    if (full === STYLESHEET_PATH) return STYLESHEET_FILE;
     return assetFiles.get(full);
   };
 

@@ -1,6 +1,7 @@
 /// <reference lib="dom" />
 import React, { useEffect } from 'react';
-import { Box, Pagination, Text } from '@adminjs/design-system';
+import { Box, Text } from '@adminjs/design-system';
+import Pagination from '../overrides/Pagination.js';
 import { RecordsTable, useQueryParams, useRecords, useSelectedRecords, useTranslation, type ActionProps } from 'adminjs';
 
 /** Mirrors admin-records' COUNT_CAP / MAX_LIST_WINDOW (the server enforces them). */
@@ -60,6 +61,7 @@ const CappedList: React.FC<ActionProps> = ({ resource, setTag }) => {
           page={page}
           perPage={perPage}
           total={pageable}
+          resourceId={resource.id}
           onChange={(n: number) => storeParams({ page: String(Math.min(n, lastPage)) })}
         />
       </Text>

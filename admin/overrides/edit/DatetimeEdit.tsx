@@ -1,0 +1,3 @@
+import { DatetimeEdit } from '../EditProperties.js';
+
+export default DatetimeEdit;

@@ -1,0 +1,3 @@
+import { DefaultEdit } from '../EditProperties.js';
+
+export default DefaultEdit;

@@ -1,0 +1,3 @@
+import { ReferenceEdit } from '../EditProperties.js';
+
+export default ReferenceEdit;

@@ -1,0 +1,3 @@
+import { BooleanFilter } from '../FilterProperties.js';
+
+export default BooleanFilter;

@@ -1,0 +1,3 @@
+import { DatetimeFilter } from '../FilterProperties.js';
+
+export default DatetimeFilter;

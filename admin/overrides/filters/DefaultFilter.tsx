@@ -1,0 +1,3 @@
+import { DefaultFilter } from '../FilterProperties.js';
+
+export default DefaultFilter;

@@ -1,0 +1,3 @@
+import { ReferenceFilter } from '../FilterProperties.js';
+
+export default ReferenceFilter;

@@ -1,0 +1,75 @@
+import type { Page } from 'playwright-core';
+import { axeViolations, type AxeViolation } from './harness.js';
+
+export interface PageState {
+  name: string;
+  url: string;
+  violations: AxeViolation[];
+}
+
+interface ResourceJSON {
+  id: string;
+  href: string | null;
+  resourceActions: Array<{ name: string; actionType: string }>;
+  filterProperties: unknown[];
+}
+
+/** Waits until AdminJS has rendered the page's content (no spinner left). */
+export async function settled(page: Page): Promise<void> {
+  await page.waitForLoadState('domcontentloaded');
+  await page.waitForFunction(
+    () => !document.querySelector('[data-css="loader"], .loader') && document.querySelector('#app')?.children.length,
+    undefined,
+    { timeout: 15_000 },
+  );
+  await page.waitForLoadState('networkidle').catch(() => {});
+}
+
+/** Every page state of the admin this staff member can reach: list, filter drawer, show, edit, new, custom actions. */
+export async function crawlAdmin(page: Page, baseUrl: string, check: (state: PageState) => void): Promise<number> {
+  await page.goto(`${baseUrl}/admin`);
+  await settled(page);
+  const resources = (
+    await page.evaluate(() => (window as unknown as { REDUX_STATE: { resources: ResourceJSON[] } }).REDUX_STATE.resources)
+  ).filter((r) => r.href);
+  let count = 0;
+  const visit = async (name: string, url: string, before?: () => Promise<void>) => {
+    await page.goto(url);
+    await settled(page);
+    if (before) await before();
+    check({ name, url, violations: await axeViolations(page) });
+    count++;
+  };
+  for (const resource of resources) {
+    const listUrl = `${baseUrl}${resource.href}`;
+    await visit(`${resource.id} list`, listUrl);
+    if (resource.filterProperties.length) {
+      await visit(`${resource.id} filter`, listUrl, async () => {
+        await page
+          .locator('[data-css$="-filter-button"], a:has-text("Filter"), button:has-text("Filter")')
+          .first()
+          .click()
+          .catch(() => {});
+        await page
+          .locator('[data-css$="filter-drawer"]')
+          .first()
+          .waitFor({ timeout: 5_000 })
+          .catch(() => {});
+      });
+    }
+    for (const action of resource.resourceActions)
+      if (action.name !== 'list' && action.name !== 'search')
+        await visit(`${resource.id} ${action.name}`, `${baseUrl}/admin/resources/${resource.id}/actions/${action.name}`);
+    const list = await page.evaluate(async (id) => {
+      const r = await fetch(`/admin/api/resources/${id}/actions/list?perPage=20`);
+      return (await r.json()) as { records?: Array<{ id: string; recordActions: Array<{ name: string }> }> };
+    }, resource.id);
+    const actions = new Map<string, string>();
+    for (const record of list.records ?? [])
+      for (const a of record.recordActions) if (!actions.has(a.name)) actions.set(a.name, record.id);
+    for (const [action, id] of actions)
+      if (action !== 'delete')
+        await visit(`${resource.id} ${action}`, `${baseUrl}/admin/resources/${resource.id}/records/${id}/${action}`);
+  }
+  return count;
+}
