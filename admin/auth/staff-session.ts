@@ -251,6 +251,8 @@ export function createStaffSessionLayer({ admin, runtime, services, store }: Sta
       if (JSON.stringify(check.user) !== JSON.stringify(user)) req.session.adminUser = check.user;
       req.session.lastSeenAt = now;
       attachRequestMeta(req.session.adminUser!, requestMeta(req));
+      // Errors of admin requests speak the staff member's language, not the browser's.
+      res.locals.locale = req.session.adminUser?.locale;
       next();
     })().catch(next);
   };

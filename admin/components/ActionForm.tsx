@@ -1,7 +1,9 @@
 /// <reference lib="dom" />
 import React, { useEffect, useId, useState } from 'react';
 import { Box, Button, H3, Label, Text } from '@adminjs/design-system';
-import { ApiClient, useNotice, useTranslation, type ActionProps } from 'adminjs';
+import { useNavigate } from 'react-router';
+import { ApiClient, useTranslation, type ActionProps } from 'adminjs';
+import { apiError, raiseNotice } from '../overrides/notices.js';
 
 /** A field of a custom action's form, declared on the server in `action.custom.fields`. */
 interface FormField {
@@ -81,8 +83,8 @@ const ActionForm: React.FC<ActionProps> = ({ action, resource, record }) => {
   const [busy, setBusy] = useState(false);
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [result, setResult] = useState<unknown>(undefined);
-  const sendNotice = useNotice();
-  const { translateAction, translateProperty, translateButton, translateMessage } = useTranslation();
+  const navigate = useNavigate();
+  const { translateAction, translateProperty, translateButton, translateMessage, tm } = useTranslation();
   const formId = useId();
 
   const submit = async (event: React.FormEvent) => {
@@ -100,22 +102,23 @@ const ActionForm: React.FC<ActionProps> = ({ action, resource, record }) => {
         ? await api.recordAction({ resourceId: resource.id, recordId: record.id, actionName: action.name, data, method: 'post' })
         : await api.resourceAction({ resourceId: resource.id, actionName: action.name, data, method: 'post' });
       const body = response.data as {
-        notice?: { message: string; type: 'success' | 'error' };
+        notice?: { message: string; type: 'success' | 'error'; options?: Record<string, unknown> };
         redirectUrl?: string;
         result?: unknown;
       };
-      if (body.notice) sendNotice(body.notice);
+      // Raised before the page changes, so the notice is on the page the action leads to.
+      if (body.notice)
+        raiseNotice({ text: tm(body.notice.message, resource.id, body.notice.options), type: body.notice.type ?? 'success' });
       if (body.result !== undefined) setResult(body.result);
-      else if (body.redirectUrl) window.location.assign(body.redirectUrl);
+      else if (body.redirectUrl) navigate(body.redirectUrl);
     } catch (err) {
-      const body = (
-        err as { response?: { data?: { error?: { message?: string; details?: Array<{ field: string; message: string }> } } } }
-      ).response?.data;
-      const details = body?.error?.details ?? [];
+      const error = apiError(err);
+      const details = error?.details ?? [];
       setErrors(Object.fromEntries(details.map((d) => [d.field, d.message])));
-      sendNotice({
-        message: body?.error?.message ?? translateMessage('actionFailed', resource.id, { defaultValue: 'The action failed.' }),
+      raiseNotice({
+        text: error?.message ?? translateMessage('actionFailed', resource.id),
         type: 'error',
+        details: details.filter((d) => !fields.some((f) => f.name === d.field)).map((d) => d.message),
       });
     } finally {
       setBusy(false);

@@ -16,7 +16,7 @@ export default function LoggedIn({ session, paths }: { session: CurrentAdmin; pa
       <MenuButton
         icon="User"
         text={name}
-        label={translateLabel('userMenu', undefined, { name, defaultValue: `Account menu of ${name}` })}
+        label={translateLabel('userMenu', undefined, { user: name, defaultValue: `Account menu of ${name}` })}
         items={[
           {
             key: 'logout',

@@ -1,7 +1,7 @@
 /// <reference lib="dom" />
 import React, { useEffect, useId, useRef, useState } from 'react';
 import { Icon } from '@adminjs/design-system';
-import { moveFocus, srOnly } from './a11y.js';
+import { moveFocus } from './a11y.js';
 
 export interface MenuItem {
   key: string;
@@ -56,7 +56,7 @@ export default function MenuButton(props: {
         aria-haspopup="menu"
         aria-expanded={open}
         aria-controls={open ? id : undefined}
-        aria-label={text ? undefined : label}
+        aria-label={label}
         data-testid={testId}
         onClick={() => setOpen((v) => !v)}
         onKeyDown={(e) => {
@@ -68,7 +68,6 @@ export default function MenuButton(props: {
       >
         {icon ? <Icon icon={icon} /> : null}
         {text ? <span>{text}</span> : null}
-        {text ? <span style={srOnly}>{label}</span> : null}
       </button>
       {open ? (
         <ul

@@ -58,7 +58,8 @@ export default function RecordInList(props: Props) {
 
   // The link goes on the title column, or on the first column that is not itself a link.
   const linkColumn =
-    resource.listProperties.find((p) => p.isTitle) ?? resource.listProperties.find((p) => p.type !== 'reference');
+    resource.listProperties.find((p) => p.propertyPath === resource.titleProperty?.propertyPath) ??
+    resource.listProperties.find((p) => p.type !== 'reference');
   const title = record.title || record.id;
 
   const onRowClick = (event: React.MouseEvent) => {

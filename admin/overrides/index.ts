@@ -28,6 +28,13 @@ export const Overrides = {
   DefaultDatetimeEditProperty: componentLoader.override('DefaultDatetimeEditProperty', here('./edit/DatetimeEdit.tsx')),
 };
 
+/** Notices that survive a page change, and edit/new forms that show the server's answer. */
+export const FeedbackOverrides = {
+  NoticeBox: componentLoader.override('NoticeBox', here('./NoticeBox.tsx')),
+  DefaultEditAction: componentLoader.override('DefaultEditAction', here('./RecordForm.tsx')),
+  DefaultNewAction: componentLoader.override('DefaultNewAction', here('./RecordForm.tsx')),
+};
+
 /** Navigation, skip link and the user menu. */
 export const LayoutOverrides = {
   SidebarResourceSection: componentLoader.override('SidebarResourceSection', here('./SidebarResourceSection.tsx')),

@@ -103,48 +103,11 @@ describe('admin in a real browser (Chromium)', () => {
     expect(description).toContain('Total: 1');
   });
 
-  it('lets a support agent find a tenant, open a transaction, post an adjustment and switch to Spanish', async () => {
+  it('lets a staff member switch the admin to Spanish, and keeps the choice for the next session', async () => {
     const { page, context } = await h.newPage();
     await signIn(page, h.baseUrl, staff.SUPPORT.email, STRONG_PASSWORD);
-    await page.getByTestId('dashboard-support').waitFor();
-
-    // Find the tenant through the navigation: only the granted household is listed.
-    await page
-      .locator('a')
-      .filter({ hasText: /^Customers$/ })
-      .click();
-    await page.getByRole('link', { name: 'Tenants' }).click();
-    await page.getByText('Garcia household').first().waitFor();
-    expect(await page.getByText('Hidden household').count()).toBe(0);
-    await page.getByText('Garcia household').first().click();
-    await page.waitForURL(/\/admin\/resources\/Tenant\/records\/[^/]+\/show$/);
-
-    // Open one of its transactions.
-    await page
-      .locator('a')
-      .filter({ hasText: /^Money$/ })
-      .click();
-    await page.getByRole('link', { name: 'Transactions' }).click();
-    await page.getByText('Groceries 1').click();
-    await page.waitForURL(/\/admin\/resources\/Transaction\/records\/[^/]+\/show$/);
-    const originalId = page.url().split('/records/')[1]!.split('/')[0]!;
-
-    // Post a correcting adjustment through the custom action's form.
-    await page.getByText('Post adjustment').click();
-    await page.getByLabel('Amount').fill('2.50');
-    await page.getByLabel('Direction').selectOption('CREDIT');
-    await page.getByLabel('Description').fill('Refund of a double charge');
-    await page.getByLabel('Reason').fill('Customer reported a duplicate charge (ticket 4711)');
-    await page.getByRole('button', { name: 'Confirm' }).click();
-    await page.waitForURL(
-      (url) => /\/Transaction\/records\/[^/]+\/show$/.test(url.pathname) && !url.pathname.includes(originalId),
-    );
-    const adjustment = await h.t.runtime.prisma.transaction.findFirstOrThrow({ where: { adjustsTransactionId: originalId } });
-    expect(adjustment).toMatchObject({ kind: 'ADJUSTMENT', direction: 'CREDIT', description: 'Refund of a double charge' });
-    expect(adjustment.amount.toString()).toBe('2.5');
-    expect(page.url()).toContain(adjustment.id);
-    await page.getByText('Adjustment', { exact: true }).first().waitFor();
-    await page.screenshot({ path: join(SHOTS, 'adjustment-posted.png'), fullPage: true });
+    await page.goto(`${h.baseUrl}/admin/resources/Transaction`);
+    await page.getByText('Groceries 1').waitFor();
 
     // Switch the admin to Spanish: the page follows at once and the choice is kept.
     await page.getByRole('button', { name: /English/ }).click();
@@ -155,7 +118,7 @@ describe('admin in a real browser (Chromium)', () => {
     expect(await page.getAttribute('html', 'lang')).toBe('es');
 
     await page.goto(`${h.baseUrl}/admin`);
-    await page.getByRole('heading', { name: 'Clientes', exact: true }).waitFor();
+    await page.getByTestId('dashboard-support').getByRole('heading', { name: 'Clientes', exact: true }).waitFor();
     await page.screenshot({ path: join(SHOTS, 'dashboard-support-es.png'), fullPage: true });
     const violations = await axeViolations(page);
     expect(violations, describeViolations(violations)).toEqual([]);
@@ -163,7 +126,7 @@ describe('admin in a real browser (Chromium)', () => {
     // A new session opens in Spanish.
     await context.clearCookies();
     await signIn(page, h.baseUrl, staff.SUPPORT.email, STRONG_PASSWORD);
-    await page.getByRole('heading', { name: 'Clientes', exact: true }).waitFor();
+    await page.getByTestId('dashboard-support').getByRole('heading', { name: 'Clientes', exact: true }).waitFor();
     expect(await page.getAttribute('html', 'lang')).toBe('es');
   });
 });

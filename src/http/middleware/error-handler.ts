@@ -9,7 +9,9 @@ export interface ErrorBody {
 
 /** Builds the one error body of SPEC §4.3, translated for the request's language. */
 export function errorBody(err: AppError, req: Request): ErrorBody {
-  const locale = req.acceptsLanguages('en', 'es') || 'en';
+  // A signed-in staff member's language (set by the admin's session guard) wins over the browser's.
+  const chosen = (req.res?.locals as { locale?: unknown } | undefined)?.locale;
+  const locale = chosen === 'en' || chosen === 'es' ? chosen : req.acceptsLanguages('en', 'es') || 'en';
   return {
     error: {
       code: err.kind,
