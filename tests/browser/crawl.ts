@@ -14,25 +14,30 @@ interface ResourceJSON {
   filterProperties: unknown[];
 }
 
-/** Waits until AdminJS has rendered the page's content (no spinner left). */
+/** Waits until AdminJS has rendered the page's content (no loader or placeholder left). */
 export async function settled(page: Page): Promise<void> {
-  await page.waitForLoadState('domcontentloaded');
   await page.waitForFunction(
-    () => !document.querySelector('[data-css="loader"], .loader') && document.querySelector('#app')?.children.length,
+    () =>
+      document.querySelector('[data-css="app-content"] section, [data-css="app-content"] form, [data-testid^="dashboard-"]') &&
+      !document.querySelector('.adminjs_Loader, .adminjs_Placeholder, [aria-busy="true"]'),
     undefined,
     { timeout: 15_000 },
   );
-  await page.waitForLoadState('networkidle').catch(() => {});
 }
 
-/** Every page state of the admin this staff member can reach: list, filter drawer, show, edit, new, custom actions. */
+/**
+ * Visits every page state of the admin this staff member can reach (each resource's list, its
+ * filter drawer, its resource actions such as new, and each record action offered on the first
+ * page of records: show, edit, custom actions) and hands each to `check` with axe's verdict.
+ */
 export async function crawlAdmin(page: Page, baseUrl: string, check: (state: PageState) => void): Promise<number> {
   await page.goto(`${baseUrl}/admin`);
   await settled(page);
+  check({ name: 'dashboard', url: page.url(), violations: await axeViolations(page) });
   const resources = (
     await page.evaluate(() => (window as unknown as { REDUX_STATE: { resources: ResourceJSON[] } }).REDUX_STATE.resources)
   ).filter((r) => r.href);
-  let count = 0;
+  let count = 1;
   const visit = async (name: string, url: string, before?: () => Promise<void>) => {
     await page.goto(url);
     await settled(page);
@@ -43,20 +48,11 @@ export async function crawlAdmin(page: Page, baseUrl: string, check: (state: Pag
   for (const resource of resources) {
     const listUrl = `${baseUrl}${resource.href}`;
     await visit(`${resource.id} list`, listUrl);
-    if (resource.filterProperties.length) {
-      await visit(`${resource.id} filter`, listUrl, async () => {
-        await page
-          .locator('[data-css$="-filter-button"], a:has-text("Filter"), button:has-text("Filter")')
-          .first()
-          .click()
-          .catch(() => {});
-        await page
-          .locator('[data-css$="filter-drawer"]')
-          .first()
-          .waitFor({ timeout: 5_000 })
-          .catch(() => {});
+    if (resource.filterProperties.length)
+      await visit(`${resource.id} filter drawer`, listUrl, async () => {
+        await page.locator(`[data-css="${resource.id}-filter-button"]`).click();
+        await page.getByRole('dialog').waitFor();
       });
-    }
     for (const action of resource.resourceActions)
       if (action.name !== 'list' && action.name !== 'search')
         await visit(`${resource.id} ${action.name}`, `${baseUrl}/admin/resources/${resource.id}/actions/${action.name}`);
