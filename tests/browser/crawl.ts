@@ -38,24 +38,54 @@ export async function crawlAdmin(page: Page, baseUrl: string, check: (state: Pag
     await page.evaluate(() => (window as unknown as { REDUX_STATE: { resources: ResourceJSON[] } }).REDUX_STATE.resources)
   ).filter((r) => r.href);
   let count = 1;
-  const visit = async (name: string, url: string, before?: () => Promise<void>) => {
-    await page.goto(url);
+  // Pages change inside the single-page app (as a click on a link would), not by reloading it:
+  // the same states, without parsing AdminJS's bundles again for each of hundreds of pages.
+  const visit = async (
+    name: string,
+    url: string,
+    api: string | null,
+    before?: () => Promise<void>,
+    after?: () => Promise<void>,
+  ) => {
+    const path = url.slice(baseUrl.length);
+    const here = new URL(page.url());
+    const moving = here.pathname + here.search !== path;
+    const loaded =
+      api && moving ? page.waitForResponse((r) => new URL(r.url()).pathname === api && r.request().method() === 'GET') : null;
+    if (moving)
+      await page.evaluate((to) => {
+        window.history.pushState({}, '', to);
+        window.dispatchEvent(new PopStateEvent('popstate', { state: {} }));
+      }, path);
+    await loaded;
+    await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
     await settled(page);
     if (before) await before();
     check({ name, url, violations: await axeViolations(page) });
+    if (after) await after();
     count++;
   };
   for (const resource of resources) {
     const listUrl = `${baseUrl}${resource.href}`;
-    await visit(`${resource.id} list`, listUrl);
+    await visit(`${resource.id} list`, listUrl, `/admin/api/resources/${resource.id}/actions/list`);
     if (resource.filterProperties.length)
-      await visit(`${resource.id} filter drawer`, listUrl, async () => {
-        await page.locator(`[data-css="${resource.id}-filter-button"]`).click();
-        await page.getByRole('dialog').waitFor();
-      });
+      await visit(
+        `${resource.id} filter drawer`,
+        listUrl,
+        `/admin/api/resources/${resource.id}/actions/list`,
+        async () => {
+          await page.locator(`[data-css="${resource.id}-filter-button"]`).click();
+          await page.getByRole('dialog').waitFor();
+        },
+        async () => {
+          // Escape closes the drawer (and puts focus back on the Filter button).
+          await page.keyboard.press('Escape');
+          await page.getByRole('dialog').waitFor({ state: 'detached' });
+        },
+      );
     for (const action of resource.resourceActions)
       if (action.name !== 'list' && action.name !== 'search')
-        await visit(`${resource.id} ${action.name}`, `${baseUrl}/admin/resources/${resource.id}/actions/${action.name}`);
+        await visit(`${resource.id} ${action.name}`, `${baseUrl}/admin/resources/${resource.id}/actions/${action.name}`, null);
     const list = await page.evaluate(async (id) => {
       const r = await fetch(`/admin/api/resources/${id}/actions/list?perPage=20`);
       return (await r.json()) as { records?: Array<{ id: string; recordActions: Array<{ name: string }> }> };
@@ -65,7 +95,11 @@ export async function crawlAdmin(page: Page, baseUrl: string, check: (state: Pag
       for (const a of record.recordActions) if (!actions.has(a.name)) actions.set(a.name, record.id);
     for (const [action, id] of actions)
       if (action !== 'delete')
-        await visit(`${resource.id} ${action}`, `${baseUrl}/admin/resources/${resource.id}/records/${id}/${action}`);
+        await visit(
+          `${resource.id} ${action}`,
+          `${baseUrl}/admin/resources/${resource.id}/records/${id}/${action}`,
+          `/admin/api/resources/${resource.id}/records/${id}/${action}`,
+        );
   }
   return count;
 }
