@@ -34,6 +34,8 @@ export interface FormActionResult {
   result?: unknown;
   /** Where to go next (defaults to the record's show page). */
   redirectUrl?: string;
+  /** A notice other than the success message (e.g. a verification that found a break). */
+  notice?: { message: string; type: 'success' | 'error' | 'info'; params?: Record<string, unknown> };
 }
 
 export interface FormActionSpec {
@@ -89,11 +91,20 @@ export function formAction(services: Services, spec: FormActionSpec): Action<Act
         record: shown ? shown.toJSON(currentAdmin) : ({} as RecordActionResponse['record']),
         // The key is translated by AdminJS when its locale has it; the server's own translation of
         // locales/<lng>/admin-resources.json is the fallback (in the staff member's language).
-        notice: {
-          message: spec.successMessage,
-          type: 'success',
-          options: { defaultValue: translate(ctx.locale, `admin-resources:messages.${spec.successMessage}`) },
-        },
+        notice: outcome.notice
+          ? {
+              message: outcome.notice.message,
+              type: outcome.notice.type,
+              options: {
+                ...outcome.notice.params,
+                defaultValue: translate(ctx.locale, `admin-resources:messages.${outcome.notice.message}`, outcome.notice.params),
+              },
+            }
+          : {
+              message: spec.successMessage,
+              type: 'success',
+              options: { defaultValue: translate(ctx.locale, `admin-resources:messages.${spec.successMessage}`) },
+            },
         redirectUrl:
           outcome.redirectUrl ??
           (id

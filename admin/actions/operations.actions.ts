@@ -20,7 +20,14 @@ export function auditActions(services: Services): Record<string, Action<ActionRe
       run: async (ctx, { payload }) => {
         const tenantId = text(payload, 'tenantId');
         const result = await services.auditConsole.verify(ctx, tenantId ? { tenantId } : {});
-        return { result, redirectUrl: undefined };
+        const first = result.breaks[0];
+        return {
+          result,
+          redirectUrl: undefined,
+          notice: first
+            ? { message: 'auditBroken', type: 'error', params: { seq: first.seq, count: result.breaks.length } }
+            : { message: 'auditVerified', type: 'success', params: { events: result.events, chains: result.chains } },
+        };
       },
       successMessage: 'auditVerified',
     }),

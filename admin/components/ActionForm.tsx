@@ -4,6 +4,7 @@ import { Box, Button, H3, Label, Text } from '@adminjs/design-system';
 import { useNavigate } from 'react-router';
 import { ApiClient, useTranslation, type ActionProps } from 'adminjs';
 import { apiError, raiseNotice } from '../overrides/notices.js';
+import VerifyResult, { isVerification } from './VerifyResult.js';
 
 /** A field of a custom action's form, declared on the server in `action.custom.fields`. */
 interface FormField {
@@ -31,11 +32,13 @@ function ReferenceInput({
   field,
   value,
   onChange,
+  searchLabel,
 }: {
   id: string;
   field: FormField;
   value: string;
   onChange: (v: string) => void;
+  searchLabel: string;
 }) {
   const [query, setQuery] = useState('');
   const [options, setOptions] = useState<Array<{ id: string; title: string }>>([]);
@@ -57,7 +60,7 @@ function ReferenceInput({
       <input
         style={{ ...inputStyle, marginBottom: 4 }}
         type="search"
-        aria-label={`${field.name} search`}
+        aria-label={searchLabel}
         value={query}
         onChange={(e) => setQuery(e.target.value)}
       />
@@ -84,7 +87,7 @@ const ActionForm: React.FC<ActionProps> = ({ action, resource, record }) => {
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [result, setResult] = useState<unknown>(undefined);
   const navigate = useNavigate();
-  const { translateAction, translateProperty, translateButton, translateMessage, tm } = useTranslation();
+  const { translateAction, translateProperty, translateButton, translateMessage, translateLabel, tm } = useTranslation();
   const formId = useId();
 
   const submit = async (event: React.FormEvent) => {
@@ -151,12 +154,20 @@ const ActionForm: React.FC<ActionProps> = ({ action, resource, record }) => {
                 <option value="">—</option>
                 {(field.options ?? []).map((o) => (
                   <option key={o} value={o}>
-                    {o}
+                    {translateLabel(`${field.name}.${o}`, resource.id, {
+                      defaultValue: translateLabel(o, resource.id, { defaultValue: o }),
+                    })}
                   </option>
                 ))}
               </select>
             ) : field.type === 'reference' ? (
-              <ReferenceInput id={id} field={field} value={value} onChange={set} />
+              <ReferenceInput
+                id={id}
+                field={field}
+                value={value}
+                onChange={set}
+                searchLabel={translateLabel('searchFor', resource.id, { name: translateProperty(field.name, resource.id) })}
+              />
             ) : (
               <input
                 id={id}
@@ -180,11 +191,7 @@ const ActionForm: React.FC<ActionProps> = ({ action, resource, record }) => {
       <Button type="submit" variant="contained" disabled={busy}>
         {translateButton('confirm', resource.id, { defaultValue: 'Confirm' })}
       </Button>
-      {result !== undefined ? (
-        <Box mt="xl" role="status">
-          <pre style={{ whiteSpace: 'pre-wrap', fontSize: 13 }}>{JSON.stringify(result, null, 2)}</pre>
-        </Box>
-      ) : null}
+      {isVerification(result) ? <VerifyResult result={result} /> : null}
     </Box>
   );
 };

@@ -1,5 +1,6 @@
 /// <reference lib="dom" />
 import React, { useEffect, useState } from 'react';
+import { createPortal } from 'react-dom';
 import { useDispatch, useSelector } from 'react-redux';
 import { useLocation } from 'react-router';
 import { Icon } from '@adminjs/design-system';
@@ -84,7 +85,8 @@ export default function NoticeBox() {
 
   const errors = notices.filter((n) => n.type === 'error');
   const others = notices.filter((n) => n.type !== 'error');
-  return (
+  // In a portal on <body>, above the drawers (AdminJS's notice slot sits below them).
+  return createPortal(
     <div className="bo-notices" data-css="notice-wrapper">
       <div role="alert">
         {errors.map((n) => (
@@ -96,6 +98,7 @@ export default function NoticeBox() {
           <Notice key={n.id} notice={n} onDismiss={() => dismissNotice(n.id)} />
         ))}
       </div>
-    </div>
+    </div>,
+    document.body,
   );
 }

@@ -80,7 +80,7 @@ export const RESOURCE_DEFINITIONS: ResourceDefinition[] = [
         'createdAt',
         'updatedAt',
       ],
-      editProperties: ['slug', 'name', 'baseCurrency'],
+      editProperties: ['name', 'baseCurrency'], // the slug is fixed at creation (MODEL_POLICIES.Tenant.edit)
     }),
   },
   {
