@@ -34,6 +34,8 @@ export interface FormActionResult {
   result?: unknown;
   /** Where to go next (defaults to the record's show page). */
   redirectUrl?: string;
+  /** Show this record afterwards (of another resource than the acted-on one). */
+  showRecord?: { resourceId: string; recordId: string };
   /** A notice other than the success message (e.g. a verification that found a break). */
   notice?: { message: string; type: 'success' | 'error' | 'info'; params?: Record<string, unknown> };
 }
@@ -53,6 +55,10 @@ export interface FormActionSpec {
   ) => Promise<FormActionResult | void>;
   /** Message key shown on success (translated under `messages`). */
   successMessage: string;
+  /** Open over the list (keeping its filters in the URL) rather than as a page of its own. */
+  showInDrawer?: boolean;
+  /** Send the list's current filters (`filters.*` of the URL) as the `listFilters` field (JSON). */
+  withListFilters?: boolean;
 }
 
 const scopedResource = (context: ActionContext): ScopedResource => {
@@ -72,8 +78,8 @@ export function formAction(services: Services, spec: FormActionSpec): Action<Act
     icon: spec.icon,
     variant: spec.variant ?? 'default',
     component: ResourceComponents.ActionForm,
-    custom: { fields: spec.fields },
-    showInDrawer: spec.actionType === 'record',
+    custom: { fields: spec.fields, withListFilters: spec.withListFilters === true },
+    showInDrawer: spec.showInDrawer ?? spec.actionType === 'record',
     isAccessible: true,
     isVisible: ({ currentAdmin, record }) => (spec.isVisible ? spec.isVisible(currentAdmin, record) : true),
     handler: async (request: ActionRequest, _response: unknown, context: ActionContext): Promise<ActionResponse> => {
@@ -107,6 +113,7 @@ export function formAction(services: Services, spec: FormActionSpec): Action<Act
             },
         redirectUrl:
           outcome.redirectUrl ??
+          (outcome.showRecord ? h.recordActionUrl({ ...outcome.showRecord, actionName: 'show' }) : undefined) ??
           (id
             ? h.recordActionUrl({ resourceId: resource.id(), recordId: id, actionName: 'show' })
             : h.resourceUrl({ resourceId: resource.id() })),

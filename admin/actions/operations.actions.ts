@@ -5,6 +5,7 @@ import type { Services } from '../../src/services.js';
 import { serviceContextFor } from '../auth/context.js';
 import { ResourceComponents } from '../components/index.js';
 import { callService } from '../adapter/errors.js';
+import { validation } from '../../src/lib/errors.js';
 import { formAction, reasonField, text } from './form-action.js';
 import { roleCan } from './roles.js';
 
@@ -31,7 +32,63 @@ export function auditActions(services: Services): Record<string, Action<ActionRe
       },
       successMessage: 'auditVerified',
     }),
+    exportView: formAction(services, {
+      name: 'exportView',
+      actionType: 'resource',
+      icon: 'Download',
+      showInDrawer: true,
+      withListFilters: true,
+      fields: [{ name: 'format', type: 'select', required: true, options: ['CSV', 'NDJSON'] }, reasonField()],
+      isVisible: (admin) => roleCan(admin, 'export', 'AuditEvent'),
+      run: async (ctx, { payload }) => {
+        const job = await services.exports.start(ctx, {
+          resource: 'AuditEvent',
+          format: text(payload, 'format') ?? '',
+          filters: auditExportFilters(text(payload, 'listFilters')),
+          reason: text(payload, 'reason') ?? '',
+        });
+        return { showRecord: { resourceId: 'ExportJob', recordId: job.id } };
+      },
+      successMessage: 'exportStarted',
+    }),
   };
+}
+
+/** The audit list's filters (as in its URL) that an export applies, by the export's names. */
+const AUDIT_FILTERS_FOR_EXPORT: Record<string, string> = {
+  tenantId: 'tenantId',
+  actorType: 'actorType',
+  actorId: 'actorId',
+  action: 'action',
+  outcome: 'outcome',
+  'occurredAt~~from': 'from',
+  'occurredAt~~to': 'to',
+};
+
+/**
+ * The export filters of the audit list's current view. A filter the export cannot apply is
+ * refused (400, naming it) rather than dropped: the file must hold exactly the view.
+ */
+export function auditExportFilters(json: string | undefined): Record<string, string> {
+  let parsed: unknown = {};
+  try {
+    parsed = json ? JSON.parse(json) : {};
+  } catch {
+    throw validation([{ field: 'listFilters', code: 'invalid', message: 'The list filters are not valid JSON' }]);
+  }
+  const out: Record<string, string> = {};
+  const unsupported: string[] = [];
+  for (const [key, value] of Object.entries(parsed && typeof parsed === 'object' ? parsed : {})) {
+    if (typeof value !== 'string' || value === '') continue;
+    const name = AUDIT_FILTERS_FOR_EXPORT[key];
+    if (name) out[name] = value;
+    else unsupported.push(key);
+  }
+  if (unsupported.length)
+    throw validation(
+      unsupported.map((field) => ({ field, code: 'not_permitted', message: `The export cannot apply the ${field} filter` })),
+    );
+  return out;
 }
 
 export const EXPORT_RESOURCES = [
@@ -53,7 +110,7 @@ export const EXPORT_RESOURCES = [
 export const EXPORT_DOWNLOAD_PATH = '/exports/:id/download';
 
 /** ExportJob: start an export (reason required) and download a finished one. */
-export function exportActions(services: Services): Record<string, Action<ActionResponse>> {
+export function exportActions(services: Services): Record<string, Partial<Action<ActionResponse>>> {
   return {
     startExport: formAction(services, {
       name: 'startExport',
@@ -83,6 +140,8 @@ export function exportActions(services: Services): Record<string, Action<ActionR
       },
       successMessage: 'exportStarted',
     }),
+    // The job's page follows its progress and leads to the download when it is done.
+    show: { component: ResourceComponents.ExportJobShow },
     download: {
       name: 'download',
       actionType: 'record',

@@ -95,6 +95,14 @@ const ActionForm: React.FC<ActionProps> = ({ action, resource, record }) => {
     setBusy(true);
     setErrors({});
     const data = new FormData();
+    const custom = action.custom as { withListFilters?: boolean } | undefined;
+    if (custom?.withListFilters) {
+      // The view the staff member is looking at (the list behind this drawer), as its URL has it.
+      const filters: Record<string, string> = {};
+      for (const [key, value] of new URLSearchParams(window.location.search))
+        if (key.startsWith('filters.')) filters[key.slice('filters.'.length)] = value;
+      data.set('listFilters', JSON.stringify(filters));
+    }
     for (const field of fields) {
       const raw = values[field.name] ?? '';
       if (raw === '') continue;

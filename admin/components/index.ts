@@ -12,4 +12,5 @@ export const ResourceComponents = {
   ActionForm: componentLoader.add('ResourceActionForm', here('./ActionForm.tsx')),
   DiffView: componentLoader.add('ResourceDiffView', here('./DiffView.tsx')),
   DownloadLink: componentLoader.add('ResourceDownloadLink', here('./DownloadLink.tsx')),
+  ExportJobShow: componentLoader.add('ResourceExportJobShow', here('./ExportJobShow.tsx')),
 };

@@ -1,6 +1,7 @@
 /// <reference lib="dom" />
 import React from 'react';
 import type { PropertyJSON } from 'adminjs';
+import { KEYBOARD_FRIENDLY } from './FilterProperties.js';
 
 type EditProps = { property: PropertyJSON; OriginalComponent?: React.ComponentType<Record<string, unknown>> } & Record<
   string,
@@ -13,11 +14,11 @@ type EditProps = { property: PropertyJSON; OriginalComponent?: React.ComponentTy
  * nothing. These wrappers hand the original component the id the label points at (its
  * `property.props` reach the react-select / date-picker input).
  */
-function withInputId(kind: 'inputId' | 'id', when: (property: PropertyJSON) => boolean) {
+function withInputId(kind: 'inputId' | 'id', when: (property: PropertyJSON) => boolean, extra: Record<string, unknown> = {}) {
   return function Labelled(props: EditProps) {
     const { OriginalComponent, property, ...rest } = props;
     if (!OriginalComponent) return null;
-    const labelled = when(property) ? { ...property, props: { [kind]: property.path, ...property.props } } : property;
+    const labelled = when(property) ? { ...property, props: { [kind]: property.path, ...extra, ...property.props } } : property;
     return <OriginalComponent {...rest} property={labelled} />;
   };
 }
@@ -27,4 +28,4 @@ export const DefaultEdit = withInputId('inputId', (p) => Boolean(p.availableValu
 /** Reference fields (an async react-select). */
 export const ReferenceEdit = withInputId('inputId', () => true);
 /** Date and date-time fields (react-datepicker passes `id` to its input). */
-export const DatetimeEdit = withInputId('id', () => true);
+export const DatetimeEdit = withInputId('id', () => true, { ...KEYBOARD_FRIENDLY });

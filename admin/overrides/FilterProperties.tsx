@@ -111,6 +111,12 @@ export function ReferenceFilter({ property, filter, onChange }: FilterProps) {
   );
 }
 
+/**
+ * react-datepicker opens its calendar on focus and loops Tab inside it: a keyboard trap. The
+ * date is typed in the field (YYYY/MM/DD), the calendar opens on click or Enter, and Tab moves on.
+ */
+export const KEYBOARD_FRIENDLY = { preventOpenOnFocus: true, enableTabLoop: false } as const;
+
 /** Date ranges: two labelled date inputs ("from", "to"). */
 export function DatetimeFilter({ property, filter, onChange }: FilterProps) {
   const { translateProperty } = useTranslation();
@@ -126,6 +132,7 @@ export function DatetimeFilter({ property, filter, onChange }: FilterProps) {
         value={filter[fromKey] as string | undefined}
         onChange={(date: string | null) => onChange(fromKey, date)}
         propertyType={property.type}
+        {...KEYBOARD_FRIENDLY}
       />
       <Label mt="default" htmlFor={filterInputId(property, '-to')}>{`${translateProperty('to', property.resourceId)}`}</Label>
       <DatePicker
@@ -133,6 +140,7 @@ export function DatetimeFilter({ property, filter, onChange }: FilterProps) {
         value={filter[toKey] as string | undefined}
         onChange={(date: string | null) => onChange(toKey, date)}
         propertyType={property.type}
+        {...KEYBOARD_FRIENDLY}
       />
     </FormGroup>
   );

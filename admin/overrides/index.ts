@@ -41,4 +41,5 @@ export const LayoutOverrides = {
   Sidebar: componentLoader.override('Sidebar', here('./Sidebar.tsx')),
   TopBar: componentLoader.override('TopBar', here('./TopBar.tsx')),
   LoggedIn: componentLoader.override('LoggedIn', here('./LoggedIn.tsx')),
+  ActionHeader: componentLoader.override('ActionHeader', here('./ActionHeader.tsx')),
 };

@@ -59,6 +59,13 @@ function featureFlagHandlers(services: Services) {
   };
 }
 
+/** A resource's custom actions over its stock ones: a custom `show` only changes what it names. */
+function mergeActions(stock: Record<string, object>, custom: Record<string, unknown>): Record<string, object> {
+  const out = { ...stock };
+  for (const [name, action] of Object.entries(custom)) out[name] = { ...(stock[name] ?? {}), ...(action as object) };
+  return out;
+}
+
 /** The custom actions of each resource (the rest have only the stock ones). */
 function customActions(model: AdminModel, services: Services) {
   const byModel: Partial<Record<AdminModel, (s: Services) => Record<string, unknown>>> = {
@@ -99,16 +106,16 @@ export function buildAdminResources(runtime: Pick<Runtime, 'prisma'>, services: 
       }),
       options: {
         ...def.options,
-        actions: {
-          ...defaultActions(services, def.model, {
+        actions: mergeActions(
+          defaultActions(services, def.model, {
             createdByService: def.createdByService || !!w?.create,
             editedByService: !!w?.update,
             deletedByService: !!w?.remove,
             newForm: def.newForm,
             hiddenFor: def.hiddenFor,
           }),
-          ...customActions(def.model, services),
-        },
+          customActions(def.model, services),
+        ),
       },
     };
   });

@@ -6,6 +6,10 @@ import { focused, tabTo } from './keyboard.js';
 import { signIn } from './harness.js';
 import { cliContext } from '../../src/cli/system-context.js';
 import { asOwner } from '../audit/helpers.js';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startWorkers, type Workers } from '../../src/modules/jobs/jobs.worker.js';
 
 /** Signs in with the keyboard only: type, Tab, type, Enter. */
 async function keyboardSignIn(page: Page, baseUrl: string, email: string) {
@@ -103,6 +107,98 @@ async function submitForm(page: Page, fields: Field[]) {
 }
 
 const notice = (page: Page, type: 'success' | 'error') => page.locator(`[data-testid="notice"][data-type="${type}"]`).last();
+
+describe('keyboard-only journeys of compliance and engineering', () => {
+  let h: BrowserHarness;
+  let compliance: { email: string };
+  let engineer: { email: string };
+  let workers: Workers;
+
+  beforeAll(async () => {
+    h = await startBrowserHarness({ EXPORT_DIR: mkdtempSync(join(tmpdir(), 'backoffice-browser-exports-')) });
+    workers = await startWorkers(h.t.runtime, h.t.services, {
+      pollingIntervalSeconds: 0.5,
+      schedule: false,
+      outboxIntervalMs: 60_000,
+    });
+    const f = factories(h.t.runtime.prisma, h.t.services);
+    const tenant = await f.tenant({ name: 'Novak household', slug: 'novak' });
+    const account = await f.account(tenant.id, { name: 'Salary account' });
+    await f.transaction(account, { amount: '9.99', description: 'Streaming' });
+    await h.t.services.tenants.suspend(f.system(), { tenantId: tenant.id, reason: 'Chargeback under review' });
+    await h.t.services.tenants.reactivate(f.system(), { tenantId: tenant.id, reason: 'Chargeback resolved' });
+    compliance = await f.staff('COMPLIANCE');
+    engineer = await f.staff('ENGINEER');
+  }, 120_000);
+  afterAll(async () => {
+    await workers?.stop();
+    await h?.close();
+  });
+
+  it('a compliance officer filters the audit trail and exports the filtered view', async () => {
+    const { page } = await h.newPage();
+    await keyboardSignIn(page, h.baseUrl, compliance.email);
+    await tabTo(page, 'Audit events');
+    await Promise.all([page.waitForURL(/\/resources\/AuditEvent$/), page.keyboard.press('Enter')]);
+    await tabTo(page, /^Filter/);
+    await page.keyboard.press('Enter');
+    await page.getByRole('dialog').waitFor();
+    expect((await focused(page)).name).toBe('Filters');
+    await tabTo(page, /^Action/);
+    await page.keyboard.type('tenant.suspend');
+    await tabTo(page, 'Apply changes');
+    await Promise.all([page.waitForURL(/filters\.action=tenant\.suspend/), page.keyboard.press('Enter')]);
+    await page.keyboard.press('Escape');
+    await page.getByRole('dialog').waitFor({ state: 'detached' });
+    expect((await focused(page)).name).toMatch(/^Filter/);
+
+    await tabTo(page, 'Export this view');
+    await page.keyboard.press('Enter');
+    await tabTo(page, /^Format/);
+    await page.keyboard.press('ArrowDown'); // CSV
+    await page.keyboard.press('Tab');
+    await page.keyboard.type('Regulator request REG-7: suspensions this year');
+    await tabTo(page, 'Confirm');
+    await Promise.all([page.waitForURL(/\/ExportJob\/records\/[^/]+\/show$/), page.keyboard.press('Enter')]);
+    await expect.poll(() => notice(page, 'success').textContent()).toBe('The export has started.');
+    const job = await h.t.runtime.prisma.exportJob.findFirstOrThrow({ where: { resource: 'AuditEvent' } });
+    expect(job.filters).toEqual({ action: 'tenant.suspend' });
+    expect(page.url()).toContain(job.id);
+    // The job's page follows it to the end.
+    await page.getByText('Finished: ready to download').waitFor({ timeout: 30_000 });
+    expect(await page.getByText('1 of 1 rows exported').count()).toBe(1);
+  });
+
+  it('an engineer starts an export and downloads it', async () => {
+    const { page } = await h.newPage();
+    await keyboardSignIn(page, h.baseUrl, engineer.email);
+    await tabTo(page, 'Export jobs');
+    await Promise.all([page.waitForURL(/\/resources\/ExportJob$/), page.keyboard.press('Enter')]);
+    await tabTo(page, 'Start export');
+    await page.keyboard.press('Enter');
+    await tabTo(page, /^What to export/);
+    for (let i = 0; i < 4; i++) await page.keyboard.press('ArrowDown'); // —, full data, Tenants, Users, Accounts
+    expect(await page.getByLabel('What to export').inputValue()).toBe('Account');
+    await tabTo(page, /^Format/);
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('ArrowDown'); // JSON, CSV
+    await tabTo(page, /^Reason/);
+    await page.keyboard.type('Quarterly analysis of account types');
+    await tabTo(page, 'Confirm');
+    await Promise.all([page.waitForURL(/\/ExportJob\/records\/[^/]+\/show$/), page.keyboard.press('Enter')]);
+    await expect.poll(() => notice(page, 'success').textContent()).toBe('The export has started.');
+    await page.getByText('Finished: ready to download').waitFor({ timeout: 30_000 });
+
+    await tabTo(page, 'Download');
+    await Promise.all([page.waitForURL(/\/download$/), page.keyboard.press('Enter')]);
+    await tabTo(page, 'Download');
+    const [download] = await Promise.all([page.waitForEvent('download'), page.keyboard.press('Enter')]);
+    const file = await download.path();
+    expect(file).toBeTruthy();
+    const { readFileSync } = await import('node:fs');
+    expect(readFileSync(file, 'utf8').split('\n')[0]).toMatch(/^id,/);
+  });
+});
 
 describe('feedback on every custom action: the success notice and a failure notice, on screen', () => {
   let h: BrowserHarness;
@@ -395,7 +491,7 @@ describe('feedback on every custom action: the success notice and a failure noti
     await page.getByRole('button', { name: 'Confirm' }).click();
     await expect
       .poll(() => notice(page, 'error').textContent())
-      .toBe('Other records still refer to this one, so it cannot be deleted.');
+      .toBe('This account has transactions, so it cannot be deleted: archive it instead.');
     expect(await h.t.runtime.prisma.account.count({ where: { id: account.id } })).toBe(1);
   });
 
