@@ -160,8 +160,12 @@ export class ScopedResource extends BaseResource {
       for (const amount of money.amounts) {
         const value = row[amount];
         const text = plain(value);
-        if (typeof text === 'string' && typeof currency === 'string')
-          params[formattedName(amount)] = displayMoney(text, currency.trim(), ctx.locale);
+        if (typeof text === 'string' && typeof currency === 'string') {
+          // A money movement reads with its sign: debits negative, credits positive.
+          const direction = row.direction;
+          const shown = displayMoney(direction === 'DEBIT' ? `-${text.replace(/^-/, '')}` : text, currency.trim(), ctx.locale);
+          params[formattedName(amount)] = direction === 'CREDIT' ? `+${shown}` : shown;
+        }
       }
     }
     if (row.personalDataMasked) params.personalDataMasked = true;

@@ -46,7 +46,11 @@ const CappedList: React.FC<ActionProps> = ({ resource, setTag }) => {
         isLoading={loading}
       />
       <Text mt="xl" textAlign="center" aria-live="polite">
-        {translateLabel('listTotal', resource.id, { total: shownTotal, defaultValue: `${shownTotal} records` })}
+        {translateLabel('listTotal', resource.id, {
+          count: capped ? CAP + 1 : total,
+          total: shownTotal,
+          defaultValue: `${shownTotal} records`,
+        })}
       </Text>
       {capped || page >= lastPage ? (
         <Text mt="sm" textAlign="center" role="note">

@@ -12,5 +12,6 @@ export const ResourceComponents = {
   ActionForm: componentLoader.add('ResourceActionForm', here('./ActionForm.tsx')),
   DiffView: componentLoader.add('ResourceDiffView', here('./DiffView.tsx')),
   DownloadLink: componentLoader.add('ResourceDownloadLink', here('./DownloadLink.tsx')),
+  ActorValue: componentLoader.add('ResourceActorValue', here('./ActorValue.tsx')),
   ExportJobShow: componentLoader.add('ResourceExportJobShow', here('./ExportJobShow.tsx')),
 };

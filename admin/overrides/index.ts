@@ -25,6 +25,8 @@ export const Overrides = {
   DefaultDatetimeFilterProperty: componentLoader.override('DefaultDatetimeFilterProperty', here('./filters/DatetimeFilter.tsx')),
   DefaultEditProperty: componentLoader.override('DefaultEditProperty', here('./edit/DefaultEdit.tsx')),
   DefaultReferenceEditProperty: componentLoader.override('DefaultReferenceEditProperty', here('./edit/ReferenceEdit.tsx')),
+  DefaultPropertyValue: componentLoader.override('DefaultPropertyValue', here('./PropertyValue.tsx')),
+  DefaultReferenceValue: componentLoader.override('DefaultReferenceValue', here('./ReferenceValue.tsx')),
   DefaultDatetimeEditProperty: componentLoader.override('DefaultDatetimeEditProperty', here('./edit/DatetimeEdit.tsx')),
 };
 

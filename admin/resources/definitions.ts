@@ -58,6 +58,7 @@ const base = (model: AdminModel, navigation: { name: string; icon: string }, opt
 });
 
 const TENANT_REF = { reference: 'Tenant', type: 'reference' as const };
+const ACTOR_COMPONENTS = { list: ResourceComponents.ActorValue, show: ResourceComponents.ActorValue };
 
 export const RESOURCE_DEFINITIONS: ResourceDefinition[] = [
   {
@@ -145,8 +146,6 @@ export const RESOURCE_DEFINITIONS: ResourceDefinition[] = [
         'account',
         'category',
         'amountFormatted',
-        'amount',
-        'currency',
         'direction',
         'kind',
         'description',
@@ -156,7 +155,7 @@ export const RESOURCE_DEFINITIONS: ResourceDefinition[] = [
         'createdAt',
       ],
       editProperties: [],
-      properties: { amount: { ...visibleIn(false, true, false, true) } },
+      properties: { amount: { ...visibleIn(false, false, false, true) } },
     }),
   },
   {
@@ -331,6 +330,9 @@ export const RESOURCE_DEFINITIONS: ResourceDefinition[] = [
       properties: {
         tenantId: TENANT_REF,
         diff: { components: { show: ResourceComponents.DiffView } },
+        // Who and what, by name: the actor (staff member, user or system job) and the record acted on.
+        actorId: { components: ACTOR_COMPONENTS, custom: { typePath: 'actorType' } },
+        recordId: { components: ACTOR_COMPONENTS, custom: { resourcePath: 'resource' } },
       },
     }),
   },
@@ -345,7 +347,7 @@ export const RESOURCE_DEFINITIONS: ResourceDefinition[] = [
         'status',
         'rowsDone',
         'rowsTotal',
-        'requestedByType',
+        'requestedById',
         'createdAt',
         'finishedAt',
       ],
@@ -370,6 +372,7 @@ export const RESOURCE_DEFINITIONS: ResourceDefinition[] = [
         'finishedAt',
       ],
       editProperties: [],
+      properties: { requestedById: { components: ACTOR_COMPONENTS, custom: { typePath: 'requestedByType' } } },
     }),
   },
   {

@@ -110,7 +110,8 @@ describe('admin resources: tenant scoping in every query', () => {
     expect(res.status).toBe(200);
     expect(res.body.record.populated.tenant.title).toBe('Alpha');
     expect(res.body.record.populated.account.title).toBe('Alpha current account');
-    expect(res.body.record.params.amountFormatted).toBe('€10.50');
+    // A debit reads as money going out.
+    expect(res.body.record.params.amountFormatted).toBe('-€10.50');
   });
 
   it('audits no refusal for the references AdminJS looks up itself (out of scope or not)', async () => {

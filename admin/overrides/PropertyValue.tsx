@@ -1,0 +1,49 @@
+/// <reference lib="dom" />
+import React from 'react';
+import { useTranslation, type PropertyJSON, type RecordJSON, type ResourceJSON } from 'adminjs';
+
+/** Colour of a status, by meaning (a badge's text also says it: colour is never the only cue). */
+const TONES: Record<string, 'success' | 'warning' | 'danger' | 'info'> = {
+  ACTIVE: 'success',
+  COMPLETED: 'success',
+  SUCCESS: 'success',
+  DISPATCHED: 'success',
+  CREDIT: 'success',
+  SUSPENDED: 'warning',
+  LOCKED: 'warning',
+  PENDING: 'warning',
+  QUEUED: 'info',
+  RUNNING: 'info',
+  ADJUSTMENT: 'info',
+  CLOSED: 'danger',
+  DISABLED: 'danger',
+  FAILED: 'danger',
+  FAILURE: 'danger',
+  DENIED: 'danger',
+};
+
+/**
+ * A property's value; a value from a fixed list (status, role, direction...) as a translated
+ * badge coloured by its meaning (AdminJS draws every badge grey).
+ */
+export default function PropertyValue({
+  property,
+  record,
+  resource,
+}: {
+  property: PropertyJSON;
+  record?: RecordJSON;
+  resource: ResourceJSON;
+}) {
+  const { tl } = useTranslation();
+  const raw = record?.params[property.path] as unknown;
+  if (raw === undefined) return null;
+  const option = property.availableValues?.find((o) => String(o.value) === String(raw));
+  if (!option) return <>{raw === null ? '' : String(raw as string)}</>;
+  const value = String(option.value);
+  return (
+    <span className={`bo-badge ${TONES[value] ?? 'neutral'}`}>
+      {tl(`${property.propertyPath}.${value}`, resource.id, { defaultValue: option.label || value })}
+    </span>
+  );
+}
