@@ -36,10 +36,16 @@ export default function PropertyValue({
   resource: ResourceJSON;
 }) {
   const { tl } = useTranslation();
-  const raw = record?.params[property.path] as unknown;
-  if (raw === undefined) return null;
-  const option = property.availableValues?.find((o) => String(o.value) === String(raw));
-  if (!option) return <>{raw === null ? '' : String(raw as string)}</>;
+  const rawValue = record?.params[property.path] as unknown;
+  if (rawValue === undefined) return null;
+  const raw =
+    typeof rawValue === 'string' || typeof rawValue === 'number' || typeof rawValue === 'boolean'
+      ? String(rawValue)
+      : rawValue === null
+        ? ''
+        : JSON.stringify(rawValue);
+  const option = property.availableValues?.find((o) => String(o.value) === raw);
+  if (!option) return <>{raw === null ? '' : String(raw)}</>;
   const value = String(option.value);
   return (
     <span className={`bo-badge ${TONES[value] ?? 'neutral'}`}>
