@@ -372,6 +372,7 @@ const PAYLOADS: Record<string, (w: AdminWorld) => Record<string, string>> = {
   }),
   'ExportJob.startExport': (w) => ({ resource: 'Account', format: 'CSV', tenantId: w.a.tenantId, ...REASON }),
   'AuditEvent.verify': () => ({}),
+  'AuditEvent.exportView': (w) => ({ format: 'CSV', listFilters: JSON.stringify({ tenantId: w.a.tenantId }), ...REASON }),
 };
 
 /** Fresh rows for deletions by the superadmin (the shared ones stay for the other calls). */
@@ -437,6 +438,7 @@ const SUPERADMIN_MUST_SUCCEED = [
   'StaffUser.enable',
   'StaffUser.endSessions',
   'AuditEvent.verify',
+  'AuditEvent.exportView',
   'ExportJob.startExport',
   'Account.new',
   'Account.edit',
