@@ -3,6 +3,7 @@ import type { StaffRole } from '@prisma/client';
 import { cliContext } from '../../src/cli/system-context.js';
 import { grantDemoSupport, seedDemo } from '../../src/modules/seed/demo-seed.js';
 import { STRONG_PASSWORD } from '../helpers/factories.js';
+import { englishLeftIn } from './english.js';
 import { crawlAdmin, type PageState } from './crawl.js';
 import { axeViolations, describeViolations, signIn, startBrowserHarness, type BrowserHarness } from './harness.js';
 
@@ -70,8 +71,10 @@ describe('every admin page passes axe (WCAG 2.1 A/AA) for every role, in English
               await signIn(page, h.baseUrl, staff.get(`${role}-${locale}`)!, STRONG_PASSWORD);
               expect(await page.getAttribute('html', 'lang')).toBe(locale);
               const failing: PageState[] = [];
+              const english: string[] = [];
               const count = await crawlAdmin(page, h.baseUrl, (state) => {
                 if (state.violations.length) failing.push(state);
+                if (locale === 'es') for (const phrase of englishLeftIn(state.text)) english.push(`${state.name}: "${phrase}"`);
               });
               // Every role reaches a good number of pages (a crawl that found nothing proves nothing).
               expect(count).toBeGreaterThan(role === 'ENGINEER' ? 8 : 25);
@@ -79,6 +82,8 @@ describe('every admin page passes axe (WCAG 2.1 A/AA) for every role, in English
                 failing.map((f) => `${f.name} (${f.url})\n${describeViolations(f.violations)}`),
                 `${failing.length} of ${count} page states have violations`,
               ).toEqual([]);
+              // A page in Spanish shows no English text of the admin (its own or AdminJS's).
+              expect([...new Set(english)], 'English text on pages rendered in Spanish').toEqual([]);
             } finally {
               await context.close();
             }

@@ -5,7 +5,11 @@ export interface PageState {
   name: string;
   url: string;
   violations: AxeViolation[];
+  /** The page's visible text (what a staff member reads). */
+  text: string;
 }
+
+const pageText = (page: Page) => page.evaluate(() => document.body.innerText);
 
 interface ResourceJSON {
   id: string;
@@ -33,7 +37,7 @@ export async function settled(page: Page): Promise<void> {
 export async function crawlAdmin(page: Page, baseUrl: string, check: (state: PageState) => void): Promise<number> {
   await page.goto(`${baseUrl}/admin`);
   await settled(page);
-  check({ name: 'dashboard', url: page.url(), violations: await axeViolations(page) });
+  check({ name: 'dashboard', url: page.url(), violations: await axeViolations(page), text: await pageText(page) });
   const resources = (
     await page.evaluate(() => (window as unknown as { REDUX_STATE: { resources: ResourceJSON[] } }).REDUX_STATE.resources)
   ).filter((r) => r.href);
@@ -61,7 +65,7 @@ export async function crawlAdmin(page: Page, baseUrl: string, check: (state: Pag
     await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
     await settled(page);
     if (before) await before();
-    check({ name, url, violations: await axeViolations(page) });
+    check({ name, url, violations: await axeViolations(page), text: await pageText(page) });
     if (after) await after();
     count++;
   };
