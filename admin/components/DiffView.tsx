@@ -35,7 +35,7 @@ const DiffView: React.FC<ShowPropertyProps> = ({ property, record, resource }) =
   const diff = flat.get(record.params, property.path) as Record<string, Change | unknown> | null | undefined;
   const entries = diff && typeof diff === 'object' ? Object.entries(diff) : [];
   const pairOf = (change: unknown): Change =>
-    change && typeof change === 'object' && ('from' in change || 'to' in change) ? (change) : { to: change };
+    change && typeof change === 'object' && ('from' in change || 'to' in change) ? change : { to: change };
   const currencyChange = entries.find(([f]) => f === 'currency');
   const currency = (currencyChange ? (pairOf(currencyChange[1]).to ?? pairOf(currencyChange[1]).from) : undefined) as
     string | undefined;
