@@ -125,6 +125,7 @@ export async function spawnServer(options: SpawnServerOptions): Promise<ServerPr
 
 /** Reads one unlabelled sample (e.g. process_resident_memory_bytes) from a /metrics text. */
 export function metricValue(text: string, name: string): number | undefined {
+  // eslint-disable-next-line security/detect-non-literal-regexp -- `name` is a metric name the bench itself passes, never input
   const match = new RegExp(`^${name} ([0-9.eE+-]+)$`, 'm').exec(text);
   return match ? Number(match[1]) : undefined;
 }
