@@ -90,9 +90,8 @@ describe('npm run sbom', () => {
     };
     for (const c of bom.components) {
       expect(c.purl).toBe(c['bom-ref']);
-      expect(c.purl).toMatch(
-        new RegExp(`^pkg:npm/${encodeURIComponent(c.group ?? '').replace(/^(.+)$/, '$1/')}${c.name}@${c.version}`),
-      );
+      const namespace = c.group ? `${encodeURIComponent(c.group)}/` : '';
+      expect(c.purl.startsWith(`pkg:npm/${namespace}${c.name}@${c.version}`), c.purl).toBe(true);
       const paths = (c.properties ?? []).filter((p) => p.name === 'cdx:npm:package:path').map((p) => p.value);
       expect(paths.length, c.purl).toBeGreaterThan(0);
       const integrity = lock.packages[paths[0]!]?.integrity;
