@@ -63,7 +63,7 @@ export async function generateChangelog(dir: string, release: boolean): Promise<
   for await (const chunk of generator.write()) body += chunk;
   const sections = body
     .trim()
-    .replace(/^## [^\n]*\s*(?=## |$)/, '') // an empty top section: nothing since the last release
+    .replace(/^## [^\n]*\n*(?=## |$)/, '') // an empty top section: nothing since the last release
     .replace(/^(## .*)\n(?!\n)/gm, '$1\n\n'); // the preset's heading has no blank line after it when it has no date
   return `${CHANGELOG_HEADER}\n${sections}\n`;
 }

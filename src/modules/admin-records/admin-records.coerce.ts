@@ -15,7 +15,6 @@ export class CoercionError extends Error {
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const INTEGER = /^-?\d{1,19}$/;
-// eslint-disable-next-line security/detect-unsafe-regex -- bounded repetitions, and the '.' separates them: linear
 const DECIMAL = /^-?\d{1,15}(\.\d{1,10})?$/;
 const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
 

@@ -61,7 +61,6 @@ const normaliseKey = (key: string) => key.toLowerCase().replace(/[_-]/g, '');
 export const isRedactedField = (key: string): boolean => REDACTED_FIELDS.has(normaliseKey(key));
 
 // Free text (reasons, descriptions) may quote an email address; it is masked wherever it appears.
-// eslint-disable-next-line security/detect-unsafe-regex -- the repeated group starts with '.', which the label class excludes: no ambiguous backtracking
 const EMAIL_IN_TEXT = /[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+/g;
 
 /** Free text with email addresses masked and unstorable characters replaced. */

@@ -25,7 +25,6 @@ export const SUPPORTED_CURRENCY_LIST = SUPPORTED_CURRENCIES;
 
 /** Largest integer part a `numeric(19,4)` column holds. */
 export const MAX_INTEGER_DIGITS = 15;
-// eslint-disable-next-line security/detect-unsafe-regex -- the optional group starts with '.', which \d excludes: linear
 const AMOUNT_FORMAT = /^-?\d+(\.\d+)?$/;
 
 export type AmountProblem = 'invalid' | 'too_small' | 'too_big' | 'too_many_decimals';
