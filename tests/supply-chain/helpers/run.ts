@@ -15,16 +15,19 @@ export interface RunResult {
   output: string;
 }
 
+/** Runs `command` with this process's environment plus `options.env`, where an undefined value unsets. */
 export function run(
   command: string,
   args: string[],
   options: { cwd?: string; env?: NodeJS.ProcessEnv } = {},
 ): Promise<RunResult> {
+  const env = { ...process.env, ...options.env };
+  for (const [name, value] of Object.entries(env)) if (value === undefined) delete env[name];
   return new Promise((done) => {
     execFile(
       command,
       args,
-      { cwd: options.cwd ?? ROOT, env: { ...process.env, ...options.env }, maxBuffer: 64 * 1024 * 1024, timeout: 240_000 },
+      { cwd: options.cwd ?? ROOT, env, maxBuffer: 64 * 1024 * 1024, timeout: 240_000 },
       (error, stdout, stderr) => {
         const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
         done({ code, stdout, stderr, output: `${stdout}\n${stderr}` });
