@@ -29,7 +29,8 @@ function generatePrisma() {
   const version = readFileSync(join(root, 'node_modules/prisma/package.json'));
   const digest = createHash('sha256').update(schema).update(version).digest('hex');
   const stamp = join(root, 'prisma/generated/.schema-hash');
-  const clientIndex = join(root, 'node_modules/.prisma/client/index.d.ts');
+  // A plain `npm ci` leaves a stub client (index.d.ts without client.d.ts): only the generated one counts.
+  const clientIndex = join(root, 'node_modules/.prisma/client/client.d.ts');
   if (existsSync(stamp) && existsSync(clientIndex) && readFileSync(stamp, 'utf8') === digest) return;
   execFileSync(process.execPath, [join(root, 'node_modules/prisma/build/index.js'), 'generate'], {
     cwd: root,
