@@ -1,8 +1,6 @@
 import AdminJS, { Router as AdminRoutes } from 'adminjs';
-import { buildRoute } from '@adminjs/express';
 import compression from 'compression';
 import { Router } from 'express';
-import formidableMiddleware from 'express-formidable';
 import { existsSync } from 'node:fs';
 import { EXPORT_DOWNLOAD_PATH, exportDownloadRoute } from './actions/operations.actions.js';
 import { buildAdminResources } from './resources/index.js';
@@ -15,6 +13,8 @@ import { staticAssets } from './bundle/assets.js';
 import { componentLoader, Components } from './bundle/component-loader.js';
 import { ensureComponentsBundle, pruneBundles, type ComponentsBundle } from './bundle/components-bundle.js';
 import { dashboardHandler } from './dashboard/handler.js';
+import { adminBodyParser } from './http/body.js';
+import { methodNotAllowed, mountAdminRoutes } from './routes.js';
 import { adminLocale } from './i18n/index.js';
 import { STYLESHEET_FILE, STYLESHEET_PATH } from './overrides/index.js';
 
@@ -120,14 +120,15 @@ export async function createAdminRouter(runtime: Runtime, services: Services): P
   router.use('/frontend/assets', staticAssets(resolveAsset, config.NODE_ENV === 'production' ? 3_600 : 0));
   router.use(auth.entry);
   router.use(auth.guard);
-  router.use(formidableMiddleware({ maxFileSize: 10 * 1024 * 1024 }));
+  // No admin action takes a file: a multipart file part is refused everywhere (admin/http/body.ts).
+  router.use(adminBodyParser({ uploads: [] }));
   router.post('/api/me/locale', auth.localeRoute);
-  // A finished export streams from here (its own route: AdminJS actions answer JSON).
-  router.get(EXPORT_DOWNLOAD_PATH, exportDownloadRoute(services));
-  for (const route of AdminRoutes.routes) {
-    if (route.action === 'bundleComponents') continue;
-    buildRoute({ route, router, admin });
-  }
+  router.all('/api/me/locale', methodNotAllowed(['POST']));
+  // A finished export streams from here (its own route: AdminJS actions answer JSON). A POST, so
+  // that no link or image on another page can make a staff member's browser download (audited).
+  router.post(EXPORT_DOWNLOAD_PATH, exportDownloadRoute(services));
+  router.all(EXPORT_DOWNLOAD_PATH, methodNotAllowed(['POST']));
+  mountAdminRoutes(router, admin);
 
   const readinessProbes: ReadinessProbe[] = [];
   if (runtime.redis) {

@@ -158,7 +158,7 @@ export function exportActions(services: Services): Record<string, Partial<Action
 }
 
 /**
- * Streams a finished export to an authorised staff member (`GET <admin root>/exports/:id/download`,
+ * Streams a finished export to an authorised staff member (`POST <admin root>/exports/:id/download`,
  * mounted behind the staff session guard). The export service checks the rights, audits the
  * download (DENIED when refused) and hands back a file stream; nothing is buffered in memory.
  */

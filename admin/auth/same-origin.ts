@@ -1,7 +1,9 @@
 import type { Request, RequestHandler } from 'express';
 import { AppError } from '../../src/lib/errors.js';
 
-const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+// Only GET passes unchecked: AdminJS ran an action's write branch for HEAD (any method but GET),
+// and no admin route answers OPTIONS (no CORS). Nothing answers GET by changing state.
+const SAFE_METHODS = new Set(['GET']);
 
 function originOf(value: string | undefined): string | null {
   if (!value || value === 'null') return null;
@@ -21,7 +23,7 @@ function isOwnOrigin(req: Request, origin: string, publicOrigin: string | null):
 }
 
 /**
- * Refuses every state-changing request from another origin (@adminjs/express has no CSRF
+ * Refuses every request but GET from another origin (@adminjs/express has no CSRF
  * protection; the session cookie is SameSite=Lax, this is the second wall), with 403:
  * - a browser's `Sec-Fetch-Site` decides first: `same-origin` passes (it is computed by the
  *   browser against the page, so it stays right behind proxies that rewrite Host, and when a

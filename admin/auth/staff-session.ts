@@ -1,6 +1,5 @@
 import type AdminJS from 'adminjs';
 import { Router, type Request, type RequestHandler, type Response } from 'express';
-import formidableMiddleware from 'express-formidable';
 import session from 'express-session';
 import type { Runtime } from '../../src/runtime.js';
 import type { Services } from '../../src/services.js';
@@ -12,6 +11,9 @@ import type { StaffSessionUser } from '../../src/modules/staff-auth/staff-auth.s
 import { attachRequestMeta } from './current-admin.js';
 import { loginRateLimiter } from './rate-limit.js';
 import { requireSameOrigin } from './same-origin.js';
+import { adminBodyParser } from '../http/body.js';
+import { renderLoginPage } from '../layout.js';
+import { methodNotAllowed } from '../routes.js';
 import type { SessionStore } from './session-store.js';
 
 export const SESSION_COOKIE = 'backoffice.sid';
@@ -109,12 +111,11 @@ export function createStaffSessionLayer({ admin, runtime, services, store }: Sta
 
   const renderLogin = async (req: Request, res: Response, notice?: LoginNotice, step: 'password' | 'totp' = 'password') => {
     // Only fixed keys reach the page: AdminJS embeds these props in an inline script.
-    const html = await admin.renderLogin({
-      action: loginPath,
-      errorMessage: notice ?? null,
-      language: loginLanguage(req),
-      step,
-    });
+    const html = await renderLoginPage(
+      admin,
+      { action: loginPath, errorMessage: notice ?? null, language: loginLanguage(req), step },
+      String(res.locals.cspNonce ?? ''),
+    );
     res.type('html').send(html);
   };
 
@@ -142,7 +143,9 @@ export function createStaffSessionLayer({ admin, runtime, services, store }: Sta
   };
 
   const toLogin = (req: Request, res: Response, notice?: LoginNotice) => {
-    const isPage = req.method === 'GET' && !req.path.startsWith('/api/') && req.accepts('html');
+    // AdminJS's API answers JSON: an unauthenticated call gets a 401 in the error shape, not a page.
+    if (req.path.startsWith('/api/')) throw new AppError({ code: 'AUTH.UNAUTHENTICATED', kind: 'UNAUTHENTICATED' });
+    const isPage = req.method === 'GET' && req.accepts('html');
     if (isPage && req.session && !notice) req.session.redirectTo = req.originalUrl;
     res.redirect(302, notice ? `${loginPath}?notice=${notice}` : loginPath);
   };
@@ -169,63 +172,58 @@ export function createStaffSessionLayer({ admin, runtime, services, store }: Sta
   const limiter = loginRateLimiter(runtime, (req, res, next) => {
     renderLogin(req, res, 'tooManyRequests').catch(next);
   });
-  entry.post(
-    '/login',
-    limiter,
-    formidableMiddleware({ maxFileSize: 0, maxFields: 10, maxFieldsSize: 64 * 1024 }),
-    (req, res, next) => {
-      const fields = req.fields ?? {};
-      const field = (name: string) => (typeof fields[name] === 'string' ? fields[name] : '');
-      (async () => {
-        if (cookie.secure && !req.secure) {
-          // A Secure cookie is never set over plain HTTP: say so rather than loop back to this page.
-          runtime.logger.warn('staff login over plain HTTP refused: serve the admin over HTTPS (TRUST_PROXY behind a TLS proxy)');
-          res.status(400);
-          await renderLogin(req, res, 'httpsRequired');
+  entry.post('/login', limiter, adminBodyParser({ maxFields: 10, maxBodyBytes: 64 * 1024 }), (req, res, next) => {
+    const fields = req.fields ?? {};
+    const field = (name: string) => (typeof fields[name] === 'string' ? fields[name] : '');
+    (async () => {
+      if (cookie.secure && !req.secure) {
+        // A Secure cookie is never set over plain HTTP: say so rather than loop back to this page.
+        runtime.logger.warn('staff login over plain HTTP refused: serve the admin over HTTPS (TRUST_PROXY behind a TLS proxy)');
+        res.status(400);
+        await renderLogin(req, res, 'httpsRequired');
+        return;
+      }
+      const meta = requestMeta(req);
+      const pending = req.session.pendingSecondFactor;
+      const isCodeStep = !field('email') && !!field('code');
+      try {
+        if (isCodeStep) {
+          if (!pending || Date.now() - pending.at > SECOND_FACTOR_MS) {
+            res.status(401);
+            await renderLogin(req, res, 'invalidCredentials');
+            return;
+          }
+          const user = await services.staffAuth.completeSecondFactor(meta, {
+            staffUserId: pending.staffUserId,
+            code: field('code'),
+          });
+          await establish(req, res, user);
           return;
         }
-        const meta = requestMeta(req);
-        const pending = req.session.pendingSecondFactor;
-        const isCodeStep = !field('email') && !!field('code');
-        try {
-          if (isCodeStep) {
-            if (!pending || Date.now() - pending.at > SECOND_FACTOR_MS) {
-              res.status(401);
-              await renderLogin(req, res, 'invalidCredentials');
-              return;
-            }
-            const user = await services.staffAuth.completeSecondFactor(meta, {
-              staffUserId: pending.staffUserId,
-              code: field('code'),
-            });
-            await establish(req, res, user);
-            return;
-          }
-          const outcome = await services.staffAuth.login(meta, { email: field('email'), password: field('password') });
-          if (outcome.status === 'authenticated') {
-            await establish(req, res, outcome.user);
-            return;
-          }
-          // Password right, code still to come: a fresh id already, and nothing a page may use.
-          const redirectTo = req.session.redirectTo;
-          await promisify((cb) => req.session.regenerate(cb));
-          req.session.pendingSecondFactor = { staffUserId: outcome.staffUserId, at: Date.now() };
-          if (redirectTo) req.session.redirectTo = redirectTo;
-          await promisify((cb) => req.session.save(cb));
-          await renderLogin(req, res, undefined, 'totp');
-        } catch (err) {
-          if (err instanceof StaffLoginError || (isAppError(err) && err.kind === 'VALIDATION_ERROR')) {
-            res.status(401);
-            const retryCode = isCodeStep && err instanceof StaffLoginError && err.refusal === 'invalid_second_factor';
-            if (!retryCode && req.session.pendingSecondFactor) delete req.session.pendingSecondFactor;
-            await renderLogin(req, res, retryCode ? 'invalidCode' : 'invalidCredentials', retryCode ? 'totp' : 'password');
-            return;
-          }
-          throw err;
+        const outcome = await services.staffAuth.login(meta, { email: field('email'), password: field('password') });
+        if (outcome.status === 'authenticated') {
+          await establish(req, res, outcome.user);
+          return;
         }
-      })().catch(next);
-    },
-  );
+        // Password right, code still to come: a fresh id already, and nothing a page may use.
+        const redirectTo = req.session.redirectTo;
+        await promisify((cb) => req.session.regenerate(cb));
+        req.session.pendingSecondFactor = { staffUserId: outcome.staffUserId, at: Date.now() };
+        if (redirectTo) req.session.redirectTo = redirectTo;
+        await promisify((cb) => req.session.save(cb));
+        await renderLogin(req, res, undefined, 'totp');
+      } catch (err) {
+        if (err instanceof StaffLoginError || (isAppError(err) && err.kind === 'VALIDATION_ERROR')) {
+          res.status(401);
+          const retryCode = isCodeStep && err instanceof StaffLoginError && err.refusal === 'invalid_second_factor';
+          if (!retryCode && req.session.pendingSecondFactor) delete req.session.pendingSecondFactor;
+          await renderLogin(req, res, retryCode ? 'invalidCode' : 'invalidCredentials', retryCode ? 'totp' : 'password');
+          return;
+        }
+        throw err;
+      }
+    })().catch(next);
+  });
 
   const logout: RequestHandler = (req, res, next) => {
     (async () => {
@@ -235,8 +233,9 @@ export function createStaffSessionLayer({ admin, runtime, services, store }: Sta
       res.redirect(302, `${loginPath}?notice=loggedOut`);
     })().catch(next);
   };
-  entry.get('/logout', logout);
+  // Only a POST logs out (a link or an image on another page must not end a session).
   entry.post('/logout', logout);
+  entry.all('/logout', methodNotAllowed(['POST']));
 
   const guard: RequestHandler = (req, res, next) => {
     (async () => {
@@ -261,7 +260,7 @@ export function createStaffSessionLayer({ admin, runtime, services, store }: Sta
     (async () => {
       const user = req.session.adminUser!;
       const ctx = await services.staffAuth.contextFor(user, requestMeta(req));
-      // express-formidable parses JSON and form bodies alike into req.fields; the service validates.
+      // The admin's body parser puts JSON and form bodies alike into req.fields; the service validates.
       const locale = req.fields?.locale;
       req.session.adminUser = await services.staffAuth.setLocale(ctx, { locale: locale as 'en' });
       res.status(204).end();

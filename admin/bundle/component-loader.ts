@@ -14,5 +14,6 @@ const here = (relative: string) => fileURLToPath(new URL(relative, import.meta.u
 export const Components = {
   Dashboard: componentLoader.add('BackofficeDashboard', here('../dashboard/components/Dashboard.tsx')),
   Login: componentLoader.override('Login', here('../auth/components/Login.tsx')),
+  LoggedIn: componentLoader.override('LoggedIn', here('../auth/components/LoggedIn.tsx')),
   SidebarFooter: componentLoader.override('SidebarFooter', here('../i18n/components/LocaleSync.tsx')),
 };

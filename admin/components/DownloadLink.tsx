@@ -1,9 +1,13 @@
 /// <reference lib="dom" />
 import React from 'react';
-import { Box, Link, Text } from '@adminjs/design-system';
+import { Box, Button, Text } from '@adminjs/design-system';
 import { useTranslation, type ActionProps } from 'adminjs';
 
-/** A finished export's download link; the server streams the file and audits the download. */
+/**
+ * A finished export's download: a form that POSTs to the download route, which streams the file
+ * and audits the download. A POST (refused from other origins) rather than a link, so that no
+ * page elsewhere can make a staff member's browser download an export in their name.
+ */
 const DownloadLink: React.FC<ActionProps> = ({ record, resource }) => {
   const { translateAction, translateMessage } = useTranslation();
   const root =
@@ -14,9 +18,11 @@ const DownloadLink: React.FC<ActionProps> = ({ record, resource }) => {
       <Text mb="lg">
         {translateMessage('downloadAudited', resource.id, { defaultValue: 'Downloads are recorded in the audit trail.' })}
       </Text>
-      <Link href={`${root}/exports/${encodeURIComponent(String(record.id))}/download`} download>
-        {translateAction('download', resource.id)}
-      </Link>
+      <form method="post" action={`${root}/exports/${encodeURIComponent(String(record.id))}/download`}>
+        <Button type="submit" variant="contained" data-testid="export-download">
+          {translateAction('download', resource.id)}
+        </Button>
+      </form>
     </Box>
   );
 };

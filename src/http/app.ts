@@ -1,4 +1,6 @@
 import express, { type Express, type Router } from 'express';
+import { randomBytes } from 'node:crypto';
+import type { ServerResponse } from 'node:http';
 import helmet from 'helmet';
 import { pinoHttp } from 'pino-http';
 import type { Runtime } from '../runtime.js';
@@ -44,14 +46,23 @@ export function createApp(runtime: Runtime, options: AppOptions = {}): Express {
       autoLogging: { ignore: (req) => req.url === '/health' || req.url === '/metrics' },
     }),
   );
+  // A fresh nonce per response: the admin's pages mark their inline scripts with it
+  // (admin/layout.ts), so scripts need no 'unsafe-inline'.
+  app.use((_req, res, next) => {
+    res.locals.cspNonce = randomBytes(18).toString('base64');
+    next();
+  });
+  const nonce = (_req: unknown, res: ServerResponse) =>
+    `'nonce-${String((res as unknown as { locals: { cspNonce: string } }).locals.cspNonce)}'`;
   app.use(
     helmet({
       contentSecurityPolicy: {
         useDefaults: true,
         directives: {
-          // AdminJS's bundle injects inline styles and uses blob: workers for its editor.
-          'script-src': ["'self'", "'unsafe-inline'", "'unsafe-eval'"],
-          'style-src': ["'self'", "'unsafe-inline'", 'https:'],
+          'script-src': ["'self'", nonce],
+          // AdminJS's components (styled-components) write <style> elements and style attributes
+          // at run time, without a nonce: styles keep 'unsafe-inline' (see docs/security.md).
+          'style-src': ["'self'", "'unsafe-inline'"],
           'img-src': ["'self'", 'data:', 'blob:'],
           'frame-ancestors': ["'none'"],
           'upgrade-insecure-requests': runtime.config.NODE_ENV === 'production' ? [] : null,

@@ -56,6 +56,15 @@ export function fromUnknown(error: unknown): AppError {
     return new AppError({ code: 'HTTP.PAYLOAD_TOO_LARGE', kind: 'PAYLOAD_TOO_LARGE', cause: error });
   if (e.type === 'encoding.unsupported' || e.type === 'charset.unsupported')
     return new AppError({ code: 'HTTP.UNSUPPORTED_ENCODING', kind: 'VALIDATION_ERROR', cause: error });
+  // A path segment that is not valid percent-encoding (Express: "Failed to decode param").
+  if (error instanceof URIError || (e.status === 400 && /decode param/i.test(e.message ?? '')))
+    return new AppError({ code: 'HTTP.MALFORMED_URL', kind: 'VALIDATION_ERROR', cause: error });
+  // Other client errors raised by Express or its parsers (http-errors with `expose`): a 4xx.
+  const status = e.status ?? e.statusCode;
+  if ((error as { expose?: unknown }).expose === true && typeof status === 'number' && status >= 400 && status < 500)
+    return status === 413
+      ? new AppError({ code: 'HTTP.PAYLOAD_TOO_LARGE', kind: 'PAYLOAD_TOO_LARGE', cause: error })
+      : new AppError({ code: 'HTTP.BAD_REQUEST', kind: 'VALIDATION_ERROR', cause: error });
   const code = findCode(error);
   if (code && CONNECTION_CODES.has(code))
     return new AppError({ code: 'SYSTEM.DATABASE_UNAVAILABLE', kind: 'SERVICE_UNAVAILABLE', retryAfter: 5, cause: error });

@@ -104,7 +104,13 @@ describe('admin sessions (PostgreSQL store)', () => {
     const staff = await h.f.staff('SUPPORT');
     const cookie = await loginCookie(h.app, staff.email);
     expect(await lastAudit(h, 'staff.login')).toMatchObject({ actorId: staff.id, actorRole: 'SUPPORT', outcome: 'SUCCESS' });
-    const out = await request(h.app).get('/admin/logout').set('Cookie', cookie);
+    // A GET does not log out (a link or image elsewhere could): 405, and the session lives on.
+    const get = await request(h.app).get('/admin/logout').set('Cookie', cookie);
+    expect(get.status).toBe(405);
+    expect(get.headers.allow).toBe('POST');
+    expect(get.body.error.code).toBe('METHOD_NOT_ALLOWED');
+    expect((await request(h.app).get('/admin').set('Cookie', cookie)).status).toBe(200);
+    const out = await request(h.app).post('/admin/logout').set('Cookie', cookie);
     expect(out.status).toBe(302);
     expect(out.headers.location).toBe('/admin/login?notice=loggedOut');
     expect(await lastAudit(h, 'staff.logout')).toMatchObject({ actorId: staff.id, outcome: 'SUCCESS' });
@@ -124,8 +130,8 @@ describe('admin sessions (PostgreSQL store)', () => {
     await h.t.services.staff.disable(ctx, { staffUserId: staff.id, reason: 'Left the company' });
 
     const next = await request(h.app).get('/admin/api/dashboard').set('Cookie', cookie);
-    expect(next.status).toBe(302);
-    expect(next.headers.location).toBe('/admin/login?notice=sessionEnded');
+    expect(next.status).toBe(401);
+    expect(next.body.error.code).toBe('UNAUTHENTICATED');
     expect(await storedSession(h, cookie)).toBeUndefined();
     expect(await lastAudit(h, 'staff.session.end')).toMatchObject({ actorId: staff.id, reason: 'disabled' });
     // Someone else's session is untouched, and the disabled account cannot log in again.
@@ -176,26 +182,35 @@ describe('admin sessions (PostgreSQL store)', () => {
     const staff = await h.f.staff('COMPLIANCE');
     const cookie = await loginCookie(h.app, staff.email);
     await patchSession(h, cookie, { loginAt: Date.now() - 12 * 3_600_000 - 60_000, lastSeenAt: Date.now() });
-    const res = await request(h.app).get('/admin/api/dashboard').set('Cookie', cookie);
+    const res = await request(h.app).get('/admin').set('Cookie', cookie);
     expect(res.headers.location).toBe('/admin/login?notice=sessionEnded');
     expect(await lastAudit(h, 'staff.session.end')).toMatchObject({ actorId: staff.id, reason: 'absolute_timeout' });
   });
 
   it('mounts the export download behind the session guard', async () => {
     const path = '/admin/exports/00000000-0000-4000-8000-000000000000/download';
-    expect((await request(h.app).get(path)).headers.location).toBe('/admin/login');
+    expect((await request(h.app).post(path)).headers.location).toBe('/admin/login');
     const staff = await h.f.staff('ENGINEER');
-    const res = await request(h.app)
-      .get(path)
-      .set('Cookie', await loginCookie(h.app, staff.email));
+    const cookie = await loginCookie(h.app, staff.email);
+    // A download is a POST (audited); a GET is not answered, so no link elsewhere can trigger one.
+    const get = await request(h.app).get(path).set('Cookie', cookie);
+    expect(get.status).toBe(405);
+    expect(get.headers.allow).toBe('POST');
+    const res = await request(h.app).post(path).set('Cookie', cookie);
     expect(res.status).toBe(404);
     expect(res.body.error.code).toBe('NOT_FOUND');
   });
 
-  it('sends an unauthenticated request to the login page', async () => {
-    const res = await request(h.app).get('/admin/api/resources/Tenant/actions/list');
-    expect(res.status).toBe(302);
-    expect(res.headers.location).toBe('/admin/login');
+  it('sends an unauthenticated page request to the login page, and answers an API call 401 in the error shape', async () => {
+    const page = await request(h.app).get('/admin/resources/Tenant');
+    expect(page.status).toBe(302);
+    expect(page.headers.location).toBe('/admin/login');
+    for (const method of ['get', 'post', 'head'] as const) {
+      const res = await request(h.app)[method]('/admin/api/resources/Tenant/actions/list');
+      expect(res.status, method).toBe(401);
+      expect(res.headers['content-type']).toMatch(/^application\/json/);
+      if (method !== 'head') expect(res.body.error).toMatchObject({ code: 'UNAUTHENTICATED' });
+    }
   });
 
   describe('cross-origin requests', () => {
@@ -288,7 +303,7 @@ describe('admin sessions (PostgreSQL store)', () => {
       const staff = await h.f.staff('SUPPORT');
       const cookie = await loginCookie(h.app, staff.email);
       const en = await request(h.app).get('/admin').set('Cookie', cookie);
-      expect(en.text).toContain('<html lang=en>');
+      expect(en.text).toContain('<html lang="en">');
       const res = await request(h.app).post('/admin/api/me/locale').set('Cookie', cookie).send({ locale: 'es' });
       expect(res.status).toBe(204);
       expect((await h.t.runtime.prisma.staffUser.findUniqueOrThrow({ where: { id: staff.id } })).locale).toBe('es');
@@ -297,11 +312,11 @@ describe('admin sessions (PostgreSQL store)', () => {
         diff: { locale: { from: 'en', to: 'es' } },
       });
       const es = await request(h.app).get('/admin').set('Cookie', cookie);
-      expect(es.text).toContain('<html lang=es>');
+      expect(es.text).toContain('<html lang="es">');
       expect(es.text).toContain('Iniciar sesión'); // Spanish translations are in the page state
       // A new session opens in the stored language.
       const again = await loginCookie(h.app, staff.email);
-      expect((await request(h.app).get('/admin').set('Cookie', again)).text).toContain('<html lang=es>');
+      expect((await request(h.app).get('/admin').set('Cookie', again)).text).toContain('<html lang="es">');
     });
 
     it('refuses an unsupported language with a validation error', async () => {

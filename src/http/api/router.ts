@@ -16,6 +16,7 @@ import { meOperations } from './routes/me.routes.js';
 import { resourceOperations } from './routes/resources.routes.js';
 import { IdempotencyHeaders } from './schemas.js';
 import { parseRequest, toApiError } from './validation.js';
+import { requireWellFormedStrings } from '../../lib/unicode.js';
 
 /** Largest accepted JSON body; larger ones answer 413 in the error shape. */
 export const BODY_LIMIT = '64kb';
@@ -123,7 +124,11 @@ export function createApiRouter(runtime: Runtime, services: Services): Router {
     // WCAG 2.1 AA: readable colours, visible focus, no link nested in a button (docs/docs.ts).
     swaggerUi.setup(document, docsUiOptions),
   );
-  router.use('/v1', express.json({ limit: BODY_LIMIT }));
+  router.use('/v1', express.json({ limit: BODY_LIMIT }), (req, _res, next) => {
+    // Valid JSON may still carry a lone surrogate (`"\ud800"`), which no database text can hold.
+    requireWellFormedStrings(req.body);
+    next();
+  });
 
   for (const o of operations) {
     const chain: RequestHandler[] = [];

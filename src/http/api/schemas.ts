@@ -66,6 +66,7 @@ export const ErrorSchema = z
           'UNAUTHENTICATED',
           'FORBIDDEN',
           'NOT_FOUND',
+          'METHOD_NOT_ALLOWED',
           'CONFLICT',
           'PAYLOAD_TOO_LARGE',
           'RATE_LIMITED',
