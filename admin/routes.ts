@@ -31,10 +31,12 @@ function resourceOf(admin: AdminJS, resourceId: unknown): BaseResource {
 
 /** Is `id` a well-formed value of the resource's id column (uuid, big integer, or short text)? */
 function isWellFormedId(resource: BaseResource, id: string): boolean {
-  const idProperty = Object.values(resource.decorate().properties).find((p) => p.isId());
+  const idProperty = resource.properties().find((p) => p.isId());
   const type = idProperty?.type();
+  // Big integers are 'string' properties (no float may round them): the column says what they are.
+  const column = (idProperty as { column?: { type?: string } } | undefined)?.column?.type;
   if (type === 'uuid') return UUID.test(id);
-  if (type === 'number' || /^\d+$/.test(id)) return BIGINT.test(id) && BigInt(id) <= INT8_MAX;
+  if (type === 'number' || column === 'BigInt' || column === 'Int') return BIGINT.test(id) && BigInt(id) <= INT8_MAX;
   return id.length > 0 && id.length <= 200;
 }
 
