@@ -1,7 +1,7 @@
 import busboy from 'busboy';
 import express, { type Request, type RequestHandler } from 'express';
 import { createWriteStream } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
@@ -111,15 +111,14 @@ export function adminBodyParser(options: AdminBodyOptions = {}): RequestHandler 
           const created = dir;
           req.res?.once('close', () => void created.then((d) => rm(d, { recursive: true, force: true })).catch(() => {}));
         }
-        const index = Object.keys(files).length + writes.length;
+        const index = writes.length;
+        // Attached now: busboy may reach the limit before the file is opened.
+        stream.once('limit', () => fail(tooLarge()));
         writes.push(
           dir.then(async (d) => {
             const path = join(d, `file-${index}`);
-            let size = 0;
-            stream.on('data', (chunk: Buffer) => (size += chunk.length));
-            stream.on('limit', () => fail(tooLarge()));
             await pipeline(stream, createWriteStream(path, { mode: 0o600 }));
-            files[name] = { path, name: info.filename ?? '', type: info.mimeType, size };
+            files[name] = { path, name: info.filename ?? '', type: info.mimeType, size: (await stat(path)).size };
           }),
         );
       });
