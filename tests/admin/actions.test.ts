@@ -555,13 +555,13 @@ describe('export download route', () => {
         (req as unknown as { session: unknown }).session = { adminUser };
         next();
       });
-      app.get(`/admin${EXPORT_DOWNLOAD_PATH}`, exportDownloadRoute(w.h.t.services));
+      app.post(`/admin${EXPORT_DOWNLOAD_PATH}`, exportDownloadRoute(w.h.t.services));
       app.use(errorHandler);
       return app;
     };
     const r = rid('download');
     const ok = await request(appFor(w.staff.engineer, 'ENGINEER'))
-      .get(`/admin/exports/${job.id}/download`)
+      .post(`/admin/exports/${job.id}/download`)
       .set('X-Request-Id', r);
     expect(ok.status).toBe(200);
     expect(ok.text).toBe('id,amount\n1,2.50\n');
@@ -570,7 +570,7 @@ describe('export download route', () => {
 
     const r2 = rid('download-denied');
     const denied = await request(appFor(w.staff.supportNone, 'SUPPORT'))
-      .get(`/admin/exports/${job.id}/download`)
+      .post(`/admin/exports/${job.id}/download`)
       .set('X-Request-Id', r2);
     expect(denied.status).toBe(404);
     expect(denied.text).not.toContain('amount');
