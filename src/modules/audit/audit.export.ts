@@ -4,6 +4,7 @@ import type { Writable } from 'node:stream';
 import type pg from 'pg';
 import { EVENT_COLUMNS, SELECT_EVENT_SQL, type AuditEventRow } from './audit.repository.js';
 import type { AuditExportFormat } from './audit.schemas.js';
+import { neutraliseFormula } from '../../lib/csv.js';
 
 export interface ExportQuery {
   tenantId?: string | undefined;
@@ -45,14 +46,11 @@ export function exportRecord(row: AuditEventRow): Record<string, unknown> {
   return { ...row, occurredAt: row.occurredAt.toISOString(), diff: row.diff ?? null };
 }
 
-// A cell starting with one of these is a formula to a spreadsheet: prefix it so it stays text.
-const FORMULA_START = /^[=+\-@\t\r]/;
-
 /** One CSV cell (RFC 4180 quoting; formula-looking text neutralised with a leading quote). */
 export function csvCell(value: unknown): string {
   if (value === null || value === undefined) return '';
   let text = typeof value === 'string' ? value : JSON.stringify(value);
-  if (FORMULA_START.test(text)) text = `'${text}`;
+  text = neutraliseFormula(text);
   return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
 }
 

@@ -18,6 +18,7 @@ import {
   type ExportableResource,
 } from './export.resources.js';
 import { ExportFilters } from './export.schemas.js';
+import { neutraliseFormulaSql } from '../../lib/csv.js';
 
 /** One SELECT of an export (a resource, or one section of the tenant bundle). */
 export interface PlannedSection {
@@ -96,7 +97,14 @@ function exportsEverything(ctx: ServiceContext, resource: 'AuditEvent' | 'Tenant
 }
 
 function copySql(section: PlannedSection, format: ExportJob['format']): string {
-  if (format === 'CSV') return `COPY (${section.select}) TO STDOUT WITH (FORMAT csv, HEADER true)`;
+  if (format === 'CSV') {
+    // Every cell as text through the formula rule (src/lib/csv.ts): the same bytes as COPY's own
+    // output for everything else (COPY writes each value with its type's text output too).
+    const cells = RESOURCES[section.resource].columns
+      .map(([name]) => `${neutraliseFormulaSql(`r."${name}"::text`)} AS "${name}"`)
+      .join(', ');
+    return `COPY (SELECT ${cells} FROM (${section.select}) r) TO STDOUT WITH (FORMAT csv, HEADER true)`;
+  }
   // One JSON document per line. CSV mode with a delimiter and quote that JSON text never
   // contains (row_to_json escapes control characters) copies the text verbatim: text mode
   // would double every backslash.
