@@ -3,7 +3,7 @@ import type { Services } from '../../src/services.js';
 import { formAction, reasonField, text } from './form-action.js';
 import { roleCan } from './roles.js';
 
-/** Tenant: suspend / reactivate (reason required; the owner is notified through the outbox). */
+/** Tenant: suspend / reactivate (reason required; the owner is notified through the outbox), reveal its name. */
 export function tenantActions(services: Services): Record<string, Action<ActionResponse>> {
   return {
     suspend: formAction(services, {
@@ -28,6 +28,18 @@ export function tenantActions(services: Services): Record<string, Action<ActionR
         await services.tenants.reactivate(ctx, { tenantId: recordId!, reason: text(payload, 'reason') ?? '' });
       },
       successMessage: 'tenantReactivated',
+    }),
+    // A household's name is personal data (usually a family name): masked for compliance unless revealed.
+    reveal: formAction(services, {
+      name: 'reveal',
+      actionType: 'record',
+      icon: 'Eye',
+      fields: [reasonField()],
+      isVisible: (admin, record) => roleCan(admin, 'reveal', 'Tenant') && record?.params.personalDataMasked === true,
+      run: async (ctx, { recordId, payload }) => {
+        await services.reveal.reveal(ctx, { resource: 'Tenant', recordId: recordId!, reason: text(payload, 'reason') ?? '' });
+      },
+      successMessage: 'personalDataRevealed',
     }),
   };
 }

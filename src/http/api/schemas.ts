@@ -121,7 +121,7 @@ export const TenantSummarySchema = z
   .object({
     id: id(TENANT_ID),
     name: z.string().openapi({ example: 'The García household' }),
-    slug: z.string().openapi({ example: 'the-garcia-household-1a2b3c4d' }),
+    slug: z.string().openapi({ example: 'hh-5f1c2a9b0d3e' }),
     status: z.enum(['ACTIVE', 'SUSPENDED', 'CLOSED']),
     base_currency: z.string().openapi({ example: 'EUR' }),
   })

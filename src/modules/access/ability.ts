@@ -111,6 +111,8 @@ export const TENANT_OWNED = [
 /** Personal data fields, masked for roles without `readUnmasked` unless revealed. */
 export const PERSONAL_FIELDS: Readonly<Record<string, readonly string[]>> = {
   User: ['email', 'name', 'phone'],
+  // A household's name is usually its family name.
+  Tenant: ['name'],
   StaffUser: [],
   // The development mailbox holds mail to users (their address, and text with their name).
   MailMessage: ['to', 'text'],
@@ -171,7 +173,8 @@ export function defineAbilityFor(actor: Actor): AppAbility {
           can('update', 'User', SUPPORT_EDITABLE_USER_FIELDS, { tenantId: { in: tenants } });
           can(['unlock', 'resetPassword', 'close', 'disable', 'enable', 'reopen'], 'User', { tenantId: { in: tenants } });
           can('adjust', 'Transaction', { tenantId: { in: tenants } });
-          can('read', 'TenantAccessGrant', { staffUserId: actor.id });
+          // Only grants still running: an ended one no longer shows its tenant or reason.
+          can('read', 'TenantAccessGrant', { staffUserId: actor.id, revokedAt: null, expiresAt: { gt: new Date() } });
           can('read', 'StaffUser', { id: actor.id });
           // Exports of what they may read, within granted tenants only: one tenant they hold a
           // grant on, or (no tenant) the rows of all their granted tenants. They see and download
@@ -184,7 +187,7 @@ export function defineAbilityFor(actor: Actor): AppAbility {
         }
         case 'COMPLIANCE':
           can('read', 'all');
-          can('reveal', 'User');
+          can('reveal', ['User', 'Tenant']);
           can(['verify', 'export'], 'AuditEvent');
           can(['create', 'download'], 'ExportJob', { resource: 'AuditEvent' });
           break;

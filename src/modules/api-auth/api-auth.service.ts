@@ -1,4 +1,4 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import type { Tenant, User } from '@prisma/client';
 import type pg from 'pg';
 import type { ServiceContext } from '../../lib/context.js';
@@ -25,6 +25,7 @@ import { isUuid } from '../shared/ledger.guard.js';
 import type { Tx } from '../../db/prisma.js';
 import { apiAuthRepository } from './api-auth.repository.js';
 import { RefreshInput, RegisterInput, TokenInput } from './api-auth.schemas.js';
+import { randomTenantSlug } from '../tenants/tenant.schemas.js';
 import {
   createTokenSigner,
   invalidToken,
@@ -55,18 +56,6 @@ function authActor(meta: RequestMeta, user?: Pick<User, 'id' | 'role'> | null) {
     userAgent: meta.userAgent ?? null,
     correlationId: meta.correlationId ?? null,
   };
-}
-
-/** A tenant slug from its display name: ascii words and a random suffix (slugs are unique). */
-export function slugFor(name: string): string {
-  const base = name
-    .normalize('NFKD')
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-+|-+$/g, '')
-    .slice(0, 40)
-    .replace(/-+$/g, '');
-  return `${base || 'household'}-${randomBytes(4).toString('hex')}`;
 }
 
 /**
@@ -112,7 +101,8 @@ export function createApiAuthService(deps: CoreDeps & { jwtSecret: string; pool?
         buildAnonymousContext(meta),
         async (s) => {
           const tenant = await tenantRepository.create(s, {
-            slug: slugFor(input.tenantName),
+            // Opaque: the slug reaches the audit trail, the household name must not.
+            slug: randomTenantSlug(),
             name: input.tenantName,
             baseCurrency: input.baseCurrency ?? 'EUR',
           });

@@ -37,7 +37,9 @@ export function createRevealService(deps: CoreDeps) {
       const target: { id: string; tenantId: string | null } | null =
         input.resource === 'User'
           ? await tx.user.findFirst({ where, select: { id: true, tenantId: true } })
-          : await tx.mailMessage.findFirst({ where, select: { id: true } }).then((m) => m && { id: m.id, tenantId: null });
+          : input.resource === 'Tenant'
+            ? await tx.tenant.findFirst({ where, select: { id: true } }).then((t) => t && { id: t.id, tenantId: t.id })
+            : await tx.mailMessage.findFirst({ where, select: { id: true } }).then((m) => m && { id: m.id, tenantId: null });
       if (!target) return null;
       const tenantId = target.tenantId;
       const createdAt = new Date();

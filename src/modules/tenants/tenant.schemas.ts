@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { SUPPORTED_CURRENCIES } from '../../lib/money.js';
 
@@ -7,8 +8,16 @@ export const TenantSlug = z
   .toLowerCase()
   .regex(/^[a-z0-9][a-z0-9-]{1,62}$/, 'lowercase letters, digits and dashes, 2 to 63 characters');
 
+/**
+ * A new tenant's slug when none is chosen: opaque and random (`hh-` and 12 hex digits). Slugs
+ * reach the audit trail, which erasure cannot touch, so they are never derived from the
+ * household's name (usually a surname).
+ */
+export const randomTenantSlug = (): string => `hh-${randomBytes(6).toString('hex')}`;
+
 export const CreateTenantInput = z.object({
-  slug: TenantSlug,
+  /** Optional: a random slug (randomTenantSlug) when absent. One given must not name the household. */
+  slug: TenantSlug.optional(),
   name: z.string().trim().min(1).max(200),
   baseCurrency: z.enum(SUPPORTED_CURRENCIES).default('EUR'),
 });

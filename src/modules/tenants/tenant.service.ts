@@ -9,7 +9,7 @@ import { deny, requireAbility } from '../shared/guard.js';
 import { isUuid } from '../shared/ledger.guard.js';
 import type { CoreDeps } from '../shared/deps.js';
 import type { tenantRepository } from './tenant.repository.js';
-import { CreateTenantInput, TenantStatusChangeInput, UpdateTenantInput } from './tenant.schemas.js';
+import { CreateTenantInput, randomTenantSlug, TenantStatusChangeInput, UpdateTenantInput } from './tenant.schemas.js';
 
 export type TenantService = ReturnType<typeof createTenantService>;
 
@@ -22,7 +22,7 @@ export function createTenantService(deps: CoreDeps & { tenants: typeof tenantRep
     await requireAbility(deps, ctx, 'create', 'Tenant', { action: 'tenant.create' });
     try {
       return await db.write(ctx, async (s) => {
-        const tenant = await tenants.create(s, input);
+        const tenant = await tenants.create(s, { ...input, slug: input.slug ?? randomTenantSlug() });
         await tenants.createDefaultCategories(s, tenant.id);
         await audit.record(s, {
           ...actorFields(ctx),

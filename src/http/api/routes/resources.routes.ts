@@ -50,7 +50,7 @@ export function resourceOperations(services: Services): Operation[] {
           tenant: {
             id: '7a8b9c0d-1e2f-4a3b-8c4d-5e6f7a8b9c0d',
             name: 'The García household',
-            slug: 'the-garcia-household-1a2b3c4d',
+            slug: 'hh-5f1c2a9b0d3e',
             status: 'ACTIVE',
             base_currency: 'EUR',
           },
