@@ -58,7 +58,7 @@ describe('staff login with a TOTP second factor', () => {
     expect(first.text).toContain('"step":"totp"');
     const pending = sessionCookiePair(first)!;
     // The password alone opens nothing.
-    expect((await request(h.app).get('/admin/api/dashboard').set('Cookie', pending)).status).toBe(302);
+    expect((await request(h.app).get('/admin/api/dashboard').set('Cookie', pending)).status).toBe(401);
 
     const wrong = await request(h.app)
       .post('/admin/login')
@@ -111,6 +111,41 @@ describe('staff login with a TOTP second factor', () => {
       .send({ code: currentCode(secret) });
     expect(late.status).toBe(401);
     expect(late.text).toContain('invalidCredentials');
+  });
+
+  it('accepts a code once: a replay, an earlier step, or a concurrent second use of it is refused', async () => {
+    const { staff, secret } = await enrolled();
+    const code = currentCode(secret);
+    const sendCode = async (value: string) => {
+      const pending = sessionCookiePair(await postLogin(h.app, staff.email, STRONG_PASSWORD))!;
+      return request(h.app).post('/admin/login').type('form').set('Cookie', pending).send({ code: value });
+    };
+    expect((await sendCode(code)).status).toBe(302);
+    const replay = await sendCode(code);
+    expect(replay.status).toBe(401);
+    expect(replay.text).toContain('invalidCode');
+    // Still within the drift window, but older than the step already used.
+    expect((await sendCode(totpCode(secret, totpStep() - 1))).status).toBe(401);
+    const events = await h.t.runtime.prisma.auditEvent.findMany({
+      where: { actorId: staff.id, action: 'staff.login' },
+      orderBy: { id: 'asc' },
+    });
+    expect(events.map((e) => [e.outcome, e.reason])).toEqual([
+      ['SUCCESS', 'totp'],
+      ['FAILURE', 'invalid_totp'],
+      ['FAILURE', 'invalid_totp'],
+    ]);
+
+    // Two logins racing with one fresh code (the next step's, within the drift window): one wins.
+    const other = await enrolled();
+    const next = totpCode(other.secret, totpStep() + 1);
+    const pendings = await Promise.all(
+      [1, 2].map(async () => sessionCookiePair(await postLogin(h.app, other.staff.email, STRONG_PASSWORD))!),
+    );
+    const results = await Promise.all(
+      pendings.map((p) => request(h.app).post('/admin/login').type('form').set('Cookie', p).send({ code: next })),
+    );
+    expect(results.map((r) => r.status).sort()).toEqual([302, 401]);
   });
 
   it('counts wrong codes towards the account lockout', async () => {

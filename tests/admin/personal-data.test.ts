@@ -14,15 +14,12 @@ afterAll(async () => w?.close());
 describe('slugs carry no personal data', () => {
   it('gives a self-registered household an opaque slug, and no audit event names it', async () => {
     const householdName = 'The Zyxwvut household';
-    const res = await request(w.h.app)
-      .post('/api/v1/auth/register')
-      .set('Idempotency-Key', rid('register'))
-      .send({
-        email: 'owner.zyxwvut@example.com',
-        password: 'correct-Horse-battery-42',
-        name: 'Ana Zyxwvut',
-        tenant_name: householdName,
-      });
+    const res = await request(w.h.app).post('/api/v1/auth/register').set('Idempotency-Key', rid('register')).send({
+      email: 'owner.zyxwvut@example.com',
+      password: 'correct-Horse-battery-42',
+      name: 'Ana Zyxwvut',
+      tenant_name: householdName,
+    });
     expect(res.status).toBe(201);
     const tenant = await prisma().tenant.findFirstOrThrow({ where: { name: householdName } });
     expect(tenant.slug).toMatch(/^hh-[0-9a-f]{12}$/);

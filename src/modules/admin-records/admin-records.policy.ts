@@ -172,7 +172,7 @@ export const MODEL_POLICIES: Readonly<Record<AdminModel, ModelPolicy>> = {
     tenantIndexed: true,
   },
   StaffUser: {
-    hidden: ['passwordHash', 'totpSecret'],
+    hidden: ['passwordHash', 'totpSecret', 'totpLastStep'],
     create: false, // services.staff.create (password policy)
     edit: ['name', 'role', 'locale'], // status through disable / enable (sessions end)
     delete: false, // staff are disabled, never deleted: the audit trail points at them
@@ -206,7 +206,7 @@ export const MODEL_POLICIES: Readonly<Record<AdminModel, ModelPolicy>> = {
     exactMatch: ['action', 'actorId', 'actorRole', 'resource', 'recordId', 'correlationId', 'chainKey', 'ip'],
   },
   ExportJob: {
-    hidden: [],
+    hidden: ['filePath'], // a server path: nothing for staff to read
     create: false, // the start-export action (services.exports)
     edit: [],
     delete: false,

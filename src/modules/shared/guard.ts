@@ -6,6 +6,7 @@ import { AppError, notFound } from '../../lib/errors.js';
 import type { Action, Subject } from '../access/ability.js';
 import type { AuditTrail } from '../audit/audit.service.js';
 import { actorFields } from '../audit/audit.service.js';
+import { denialRepository } from './denial.repository.js';
 
 /**
  * The Prisma `where` of what the actor may do with a model: services put it in every query, so a
@@ -60,7 +61,9 @@ export interface DenialInfo {
 
 /**
  * Records a refused attempt (outcome DENIED) in its own transaction, since the caller's work is
- * not going to happen, then returns the error to throw. Out-of-scope records answer 404.
+ * not going to happen, then returns the error to throw. Out-of-scope records answer 404. Without
+ * a tenant given, the tenant of the record aimed at is looked up, so the attempt shows in that
+ * tenant's trail (a support agent probing an ungranted tenant's ids is seen by its review).
  */
 export async function deny(
   deps: { db: Database; audit: AuditTrail },
@@ -68,17 +71,24 @@ export async function deny(
   info: DenialInfo,
   error: AppError = notFound(info.resource),
 ): Promise<AppError> {
-  await deps.db.write(ctx, (session) =>
-    deps.audit.record(session, {
+  await deps.db.write(ctx, async (session) => {
+    // Within the denial's own transaction, through an unscoped repository read (see its JSDoc).
+    const tenantId =
+      info.tenantId !== undefined
+        ? info.tenantId
+        : info.recordId
+          ? await denialRepository.unsafeTenantIdOf(session, info.resource, info.recordId)
+          : null;
+    return deps.audit.record(session, {
       ...actorFields(ctx),
-      tenantId: info.tenantId ?? null,
+      tenantId,
       action: info.action,
       resource: info.resource,
       recordId: info.recordId ?? null,
       reason: info.reason ?? null,
       outcome: 'DENIED',
-    } as never),
-  );
+    } as never);
+  });
   return error;
 }
 

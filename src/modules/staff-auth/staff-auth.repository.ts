@@ -25,10 +25,22 @@ export const staffAuthRepository = {
 
   /** The account of a pending second factor, with its TOTP secret. */
   unsafeFindForSecondFactor: (db: PrismaClient, id: string) =>
-    db.staffUser.findUnique({ where: { id }, select: { ...sessionFields, totpSecret: true } }),
+    db.staffUser.findUnique({ where: { id }, select: { ...sessionFields, totpSecret: true, totpLastStep: true } }),
+
+  /**
+   * Records `step` as the last TOTP step used, only if it is later than the one recorded: false
+   * when the code's step was already used (a replay, or a concurrent login with the same code).
+   */
+  async claimTotpStep(tx: Tx, id: string, step: number): Promise<boolean> {
+    const claimed = await tx.staffUser.updateMany({
+      where: { id, OR: [{ totpLastStep: null }, { totpLastStep: { lt: BigInt(step) } }] },
+      data: { totpLastStep: BigInt(step) },
+    });
+    return claimed.count === 1;
+  },
 
   setTotpSecret: (tx: Tx, id: string, totpSecret: string | null) =>
-    tx.staffUser.update({ where: { id }, data: { totpSecret }, select: { id: true, totpSecret: true } }),
+    tx.staffUser.update({ where: { id }, data: { totpSecret, totpLastStep: null }, select: { id: true, totpSecret: true } }),
 
   /** Locks the account row for the rest of the transaction, so concurrent failures count once each. */
   async lockForLogin(tx: Tx, id: string): Promise<StaffLoginRow | undefined> {

@@ -190,8 +190,13 @@ export function createStaffAuthService(deps: CoreDeps & { grants: GrantReader })
     const staff = await repo.unsafeFindForSecondFactor(prisma, input.staffUserId);
     if (!staff?.totpSecret) throw new StaffLoginError('unknown_account');
     const event = loginEvent(staff, meta);
-    const codeOk = matchTotp(staff.totpSecret, input.code) !== null;
+    // A code is good once: its time step must be later than the last one used (no replay of a
+    // code seen over a shoulder or in a proxy log while it is still valid).
+    const step = matchTotp(staff.totpSecret, input.code);
+    const codeOk = step !== null && (staff.totpLastStep === null || BigInt(step) > staff.totpLastStep);
     const refusal = await attempt(staff.id, event, codeOk, 'invalid_totp', async (tx, now) => {
+      // Under the account's row lock: of two concurrent logins with one code, one wins.
+      if (!(await repo.claimTotpStep(tx, staff.id, step!))) throw new StaffLoginError('invalid_second_factor');
       await repo.updateLoginState(tx, staff.id, { failedLoginCount: 0, lockedUntil: null, lastLoginAt: now });
       await audit.record(tx, { ...event, outcome: 'SUCCESS', reason: 'totp' });
     });
