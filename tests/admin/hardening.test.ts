@@ -244,3 +244,70 @@ describe('hostile input gets a 4xx in the one error shape, never a 500 or a stac
     expect(await snapshot()).toEqual(before);
   });
 });
+
+describe('smaller leaks', () => {
+  const rid = (label: string) => `${label}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`;
+  const denied = (r: string) =>
+    prisma()
+      .auditEvent.findMany({ where: { correlationId: r }, select: { outcome: true, tenantId: true } })
+      .then((events) => events.map((e) => [e.outcome, e.tenantId]));
+
+  it("audits support's attempts on an ungranted tenant with that tenant's id (still a 404 to them)", async () => {
+    const attempts: Array<[string, (r: string) => Promise<{ status: number }>]> = [
+      ['suspend', (r) => w.api.supportA.recordPost('Tenant', w.b.tenantId, 'suspend', { reason: 'Probing' }, r)],
+      ['unlock', (r) => w.api.supportA.recordPost('User', w.b.lockedUserId, 'unlock', {}, r)],
+      [
+        'adjust',
+        (r) =>
+          w.api.supportA.recordPost(
+            'Transaction',
+            w.b.transactionIds[0]!,
+            'postAdjustment',
+            { amount: '1.00', direction: 'CREDIT', reason: 'Probing' },
+            r,
+          ),
+      ],
+      ['show', (r) => w.api.supportA.record('Account', w.b.accountId, 'show', r)],
+    ];
+    for (const [name, attempt] of attempts) {
+      const r = rid(name);
+      expect((await attempt(r)).status, name).toBe(404);
+      expect(await denied(r), name).toEqual([['DENIED', w.b.tenantId]]);
+    }
+  });
+
+  it('shows a support agent only their running grants: an ended one reveals neither tenant nor reason', async () => {
+    const grant = await prisma().tenantAccessGrant.findFirstOrThrow({ where: { staffUserId: w.staff.supportExpired.id } });
+    const list = await w.api.supportExpired.list('TenantAccessGrant', { perPage: 100 });
+    expect(list.status).toBe(200);
+    expect(JSON.stringify(list.body)).not.toContain(w.a.tenantId);
+    expect(JSON.stringify(list.body)).not.toContain(grant.reason);
+    expect((await w.api.supportExpired.record('TenantAccessGrant', grant.id, 'show')).status).toBe(404);
+    // The running grant of another agent is still theirs to see.
+    const running = await w.api.supportA.list('TenantAccessGrant', { perPage: 100 });
+    expect(JSON.stringify(running.body)).toContain(w.a.tenantId);
+  });
+
+  it('never shows an export job its server path', async () => {
+    const job = await prisma().exportJob.create({
+      data: {
+        tenantId: w.a.tenantId,
+        requestedByType: 'STAFF',
+        requestedById: w.staff.engineer.id,
+        resource: 'Transaction',
+        format: 'CSV',
+        reason: 'Analysis',
+        status: 'COMPLETED',
+        filePath: '/srv/backoffice/exports/secret-location/tx.csv',
+        sha256: 'a'.repeat(64),
+        rowsDone: 1,
+        rowsTotal: 1,
+      },
+    });
+    for (const role of ['engineer', 'superadmin', 'compliance'] as const) {
+      const show = await w.api[role].record('ExportJob', job.id, 'show');
+      const list = await w.api[role].list('ExportJob', { perPage: 100 });
+      expect(JSON.stringify([show.body, list.body]), role).not.toContain('/srv/backoffice');
+    }
+  });
+});
