@@ -71,7 +71,7 @@ export function createApp(runtime: Runtime, options: AppOptions = {}): Express {
       strictTransportSecurity: runtime.config.NODE_ENV === 'production',
     }),
   );
-  app.use(metricsRouter());
+  app.use(metricsRouter(runtime.config.METRICS_TOKEN));
   app.use(healthRouter(runtime, options.readinessProbes));
   for (const mount of options.mounts ?? []) app.use(mount.path, mount.router);
   app.use(notFoundHandler);

@@ -1,4 +1,6 @@
 import { Router, type Request, type RequestHandler } from 'express';
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { AppError } from '../lib/errors.js';
 import type pg from 'pg';
 import { httpRequestDuration, renderMetrics, type QueueDepthSource } from '../lib/metrics.js';
 import { JOB_SCHEMA, QUEUES } from '../modules/jobs/jobs.queues.js';
@@ -76,13 +78,36 @@ export function httpMetrics(): RequestHandler {
   };
 }
 
+const digest = (s: string) => createHash('sha256').update(s).digest();
+const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1|::ffff:127\.\d+\.\d+\.\d+)$/;
+
+/**
+ * Who may scrape: with METRICS_TOKEN, a request with `Authorization: Bearer <token>` (compared in
+ * constant time); without it, only a client on this machine (the TCP peer, not X-Forwarded-For:
+ * a proxy's header proves nothing). Anyone else gets 401 in the error shape.
+ */
+export function metricsAccess(token: string | undefined): RequestHandler {
+  const expected = token ? digest(token) : null;
+  return (req, res, next) => {
+    const header = req.get('authorization') ?? '';
+    const given = /^Bearer (.+)$/i.exec(header)?.[1];
+    const allowed = expected
+      ? given !== undefined && timingSafeEqual(digest(given), expected)
+      : LOOPBACK.test(req.socket.remoteAddress ?? '');
+    if (allowed) return next();
+    res.setHeader('WWW-Authenticate', 'Bearer realm="metrics"');
+    next(new AppError({ code: 'METRICS.TOKEN_REQUIRED', kind: 'UNAUTHENTICATED' }));
+  };
+}
+
 /**
  * `GET /metrics` in the Prometheus text format. It carries no personal data (labels are route
- * patterns and enums); expose it to the monitoring network only (see docs/architecture.md).
+ * patterns and enums) but shows traffic shape: a bearer token (METRICS_TOKEN) or, without one,
+ * loopback clients only (see metricsAccess and docs/architecture.md).
  */
-export function metricsRouter(): Router {
+export function metricsRouter(token?: string): Router {
   const router = Router();
-  router.get('/metrics', (_req, res, next) => {
+  router.get('/metrics', metricsAccess(token), (_req, res, next) => {
     renderMetrics()
       .then(({ contentType, body }) => {
         res.setHeader('Content-Type', contentType);

@@ -191,6 +191,11 @@ describe('API auth: register, token, refresh rotation, reuse detection, logout, 
   it('refuses unknown and expired refresh tokens', async () => {
     const unknown = await h.client.POST('/api/v1/auth/refresh', { body: { refresh_token: 'rt_not-a-real-token' } });
     expect(unknown.response.status).toBe(401);
+    // The message names the refresh token (the access token is not what was wrong), in both languages.
+    expect(unknown.error?.error.message).toMatch(/refresh token/i);
+    expect(unknown.error?.error.message).not.toMatch(/access token/i);
+    const es = await h.http().post('/api/v1/auth/refresh').set('Accept-Language', 'es').send({ refresh_token: 'rt_nope' });
+    expect(es.body.error.message).toMatch(/token de actualización/);
     const u = await signUp(h, 'expired');
     await h.t.runtime.prisma.refreshToken.updateMany({
       where: { userId: u.userId },
@@ -198,6 +203,7 @@ describe('API auth: register, token, refresh rotation, reuse detection, logout, 
     });
     const expired = await h.client.POST('/api/v1/auth/refresh', { body: { refresh_token: u.refreshToken } });
     expect(expired.response.status).toBe(401);
+    expect(expired.error?.error.message).toMatch(/refresh token/i);
   });
 
   it("logs out: the refresh token and the session's access tokens stop working at once", async () => {

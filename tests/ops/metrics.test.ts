@@ -3,7 +3,12 @@ import express from 'express';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../src/http/app.js';
-import { jobQueueDepthSource, normaliseMountPath } from '../../src/http/metrics.js';
+import { jobQueueDepthSource, metricsAccess, metricsRouter, normaliseMountPath } from '../../src/http/metrics.js';
+import { errorHandler } from '../../src/http/middleware/error-handler.js';
+import { requestId } from '../../src/http/middleware/request-id.js';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { networkInterfaces } from 'node:os';
 import { createJobSender, QUEUES } from '../../src/modules/jobs/jobs.queues.js';
 import { ensureJobSchema } from '../../src/modules/jobs/jobs.schema.js';
 import { AppError } from '../../src/lib/errors.js';
@@ -162,5 +167,57 @@ describe('GET /metrics', () => {
     );
     expect(normaliseMountPath('/api/v1/me/exports/42')).toBe('/api/v1/me/exports/:id');
     expect(normaliseMountPath('/admin')).toBe('/admin');
+  });
+});
+
+describe('GET /metrics access', () => {
+  const appWith = (token?: string) => {
+    const app = express();
+    app.use(requestId);
+    app.use(metricsRouter(token));
+    app.use(errorHandler);
+    return app;
+  };
+
+  it('with METRICS_TOKEN, answers only the bearer of that token (401 in the error shape otherwise)', async () => {
+    const app = appWith('metrics-token-0123456789');
+    const none = await request(app).get('/metrics');
+    expect(none.status).toBe(401);
+    expect(none.headers['www-authenticate']).toBe('Bearer realm="metrics"');
+    expect(none.body.error.code).toBe('UNAUTHENTICATED');
+    expect((await request(app).get('/metrics').set('Authorization', 'Bearer wrong-token-0123456789')).status).toBe(401);
+    const ok = await request(app).get('/metrics').set('Authorization', 'Bearer metrics-token-0123456789');
+    expect(ok.status).toBe(200);
+    expect(ok.text).toContain('http_request_duration_seconds');
+  });
+
+  it('without a token, answers loopback clients only; a forwarded-for header does not help', async () => {
+    const app = appWith();
+    const server = await new Promise<Server>((resolve) => {
+      const s = app.listen(0, '0.0.0.0', () => resolve(s));
+    });
+    try {
+      const port = (server.address() as AddressInfo).port;
+      expect((await fetch(`http://127.0.0.1:${port}/metrics`)).status).toBe(200);
+      const external = Object.values(networkInterfaces())
+        .flat()
+        .find((i) => i && i.family === 'IPv4' && !i.internal)?.address;
+      if (external) {
+        const res = await fetch(`http://${external}:${port}/metrics`, { headers: { 'X-Forwarded-For': '127.0.0.1' } });
+        expect(res.status).toBe(401);
+      } else {
+        // No non-loopback interface on this machine: check the rule itself on a fake peer.
+        const handler = metricsAccess(undefined);
+        let error: unknown;
+        handler(
+          { get: () => undefined, socket: { remoteAddress: '10.1.2.3' } } as never,
+          { setHeader: () => undefined } as never,
+          (e?: unknown) => (error = e),
+        );
+        expect(error).toBeInstanceOf(AppError);
+      }
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 });

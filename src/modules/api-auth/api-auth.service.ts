@@ -28,6 +28,7 @@ import { RefreshInput, RegisterInput, TokenInput } from './api-auth.schemas.js';
 import { randomTenantSlug } from '../tenants/tenant.schemas.js';
 import {
   createTokenSigner,
+  invalidRefreshToken,
   invalidToken,
   newRefreshToken,
   hashRefreshToken,
@@ -225,7 +226,7 @@ export function createApiAuthService(deps: CoreDeps & { jwtSecret: string; pool?
     const tokenHash = hashRefreshToken(input.refreshToken);
     const outcome = await prisma.$transaction(async (tx): Promise<{ pair: TokenPair } | { error: AppError }> => {
       const row = await apiAuthRepository.lockRefreshToken(tx, tokenHash);
-      if (!row) return { error: invalidToken('unknown refresh token') };
+      if (!row) return { error: invalidRefreshToken('unknown refresh token') };
       const at = now();
       const user = await apiAuthRepository.userStatus(tx, row.userId);
       const event = {
@@ -255,7 +256,7 @@ export function createApiAuthService(deps: CoreDeps & { jwtSecret: string; pool?
               : null;
       if (problem || !user) {
         await audit.record(tx, { ...event, action: 'api.auth.refresh', outcome: 'FAILURE', reason: problem ?? 'inactive_user' });
-        return { error: problem === 'tenant_suspended' ? tenantSuspended() : invalidToken(problem ?? undefined) };
+        return { error: problem === 'tenant_suspended' ? tenantSuspended() : invalidRefreshToken(problem ?? undefined) };
       }
       await apiAuthRepository.markUsed(tx, row.id, at);
       const pair = await issuePair(tx, { id: row.userId, tenantId: row.tenantId, role: user.role }, row.familyId);
@@ -284,7 +285,7 @@ export function createApiAuthService(deps: CoreDeps & { jwtSecret: string; pool?
       });
       return true;
     });
-    if (!found) throw invalidToken('unknown refresh token');
+    if (!found) throw invalidRefreshToken('unknown refresh token');
   }
 
   /**

@@ -20,6 +20,10 @@ export interface AccessClaims {
 export const invalidToken = (internal?: string) =>
   new AppError({ code: 'AUTH.INVALID_TOKEN', kind: 'UNAUTHENTICATED', internal });
 
+/** A refresh token that is unknown, expired or revoked (its message names the refresh token, not the access token). */
+export const invalidRefreshToken = (internal?: string) =>
+  new AppError({ code: 'AUTH.INVALID_REFRESH_TOKEN', kind: 'UNAUTHENTICATED', internal });
+
 /**
  * Signs and verifies access tokens (HS256 JWTs through `jose`, key from configuration). Refresh
  * tokens are opaque random strings: only their SHA-256 is stored, and their life is decided by
