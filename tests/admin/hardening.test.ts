@@ -187,7 +187,7 @@ describe('hostile input gets a 4xx in the one error shape, never a 500 or a stac
     process.stderr.write = ((chunk: string | Uint8Array, ...rest: never[]) => {
       written.push(String(chunk));
       return write(chunk, ...rest);
-    }) as typeof process.stderr.write;
+    });
     const before = await snapshot();
     try {
       const cases: Array<[string, () => request.Test, number]> = [
