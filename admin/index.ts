@@ -14,7 +14,8 @@ import { componentLoader, Components } from './bundle/component-loader.js';
 import { ensureComponentsBundle, pruneBundles, type ComponentsBundle } from './bundle/components-bundle.js';
 import { dashboardHandler } from './dashboard/handler.js';
 import { adminBodyParser } from './http/body.js';
-import { methodNotAllowed, mountAdminRoutes } from './routes.js';
+import { mountAdminRoutes } from './routes.js';
+import { methodNotAllowed } from '../src/http/middleware/method-not-allowed.js';
 import { adminLocale } from './i18n/index.js';
 import { STYLESHEET_FILE, STYLESHEET_PATH } from './overrides/index.js';
 

@@ -2,6 +2,7 @@ import type AdminJS from 'adminjs';
 import { Router as AdminRoutes, type BaseResource, type CurrentAdmin } from 'adminjs';
 import type { Request, RequestHandler, Response, Router } from 'express';
 import { AppError } from '../src/lib/errors.js';
+import { methodNotAllowed } from '../src/http/middleware/method-not-allowed.js';
 import { renderAdminPage } from './layout.js';
 
 type AdminRoute = (typeof AdminRoutes.routes)[number];
@@ -11,15 +12,6 @@ const BIGINT = /^[1-9]\d{0,18}$/;
 const INT8_MAX = 9_223_372_036_854_775_807n;
 
 const notFound = (code: string, internal: string) => new AppError({ code, kind: 'NOT_FOUND', internal });
-
-/** 405 in the one error shape, with the methods the path does answer (RFC 9110 §15.5.6). */
-export function methodNotAllowed(allow: readonly string[]): RequestHandler {
-  const header = allow.join(', ');
-  return (_req, res, next) => {
-    res.setHeader('Allow', header);
-    next(new AppError({ code: 'HTTP.METHOD_NOT_ALLOWED', kind: 'METHOD_NOT_ALLOWED', params: { allow: header } }));
-  };
-}
 
 /** The registered resource `id`, or 404 (AdminJS would throw a plain Error: a 500). */
 function resourceOf(admin: AdminJS, resourceId: unknown): BaseResource {

@@ -13,7 +13,7 @@ import { loginRateLimiter } from './rate-limit.js';
 import { requireSameOrigin } from './same-origin.js';
 import { adminBodyParser } from '../http/body.js';
 import { renderLoginPage } from '../layout.js';
-import { methodNotAllowed } from '../routes.js';
+import { methodNotAllowed } from '../../src/http/middleware/method-not-allowed.js';
 import type { SessionStore } from './session-store.js';
 
 export const SESSION_COOKIE = 'backoffice.sid';

@@ -1,4 +1,5 @@
 import { Router } from 'express';
+import { methodNotAllowed } from './middleware/method-not-allowed.js';
 import type { Runtime } from '../runtime.js';
 
 type Check = { status: 'ok' | 'fail'; latency_ms: number; error?: string };
@@ -13,6 +14,9 @@ async function timed(fn: () => Promise<unknown>, timeoutMs = 2_000): Promise<Che
     return { status: 'fail', latency_ms: Math.round(performance.now() - started), error: message };
   }
 }
+
+/** Seconds a client should wait before asking /health/ready again after a 503. */
+export const READY_RETRY_AFTER_SECONDS = 5;
 
 export interface ReadinessProbe {
   name: string;
@@ -34,6 +38,8 @@ export function healthRouter(runtime: Runtime, extraProbes: ReadinessProbe[] = [
       res.json({ status: 'ready', checks });
       return;
     }
+    // Not ready yet (starting, or a dependency is down): a load balancer or client may retry.
+    res.setHeader('Retry-After', String(READY_RETRY_AFTER_SECONDS));
     res.status(503).json({
       status: 'not_ready',
       checks,
@@ -47,5 +53,6 @@ export function healthRouter(runtime: Runtime, extraProbes: ReadinessProbe[] = [
       },
     });
   });
+  router.all(['/health', '/health/ready'], methodNotAllowed(['GET', 'HEAD']));
   return router;
 }

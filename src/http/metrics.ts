@@ -1,6 +1,7 @@
 import { Router, type Request, type RequestHandler } from 'express';
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { AppError } from '../lib/errors.js';
+import { methodNotAllowed } from './middleware/method-not-allowed.js';
 import type pg from 'pg';
 import { httpRequestDuration, renderMetrics, type QueueDepthSource } from '../lib/metrics.js';
 import { JOB_SCHEMA, QUEUES } from '../modules/jobs/jobs.queues.js';
@@ -116,6 +117,7 @@ export function metricsRouter(token?: string): Router {
       })
       .catch(next);
   });
+  router.all('/metrics', methodNotAllowed(['GET', 'HEAD']));
   return router;
 }
 

@@ -13,8 +13,14 @@ const TMP = mkdtempSync(join(tmpdir(), 'backoffice-body-'));
 process.env.TMPDIR = TMP;
 afterAll(() => rmSync(TMP, { recursive: true, force: true }));
 
-/** Resolves once the response has closed (the parser's clean-up runs on 'close'). */
-const settled = () => new Promise((resolve) => setTimeout(resolve, 50));
+/**
+ * The parser removes its directory when the response closes, asynchronously after the client has
+ * its answer: wait (bounded) until the temporary directory is empty again.
+ */
+async function settled(timeoutMs = 5_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (readdirSync(TMP).length && Date.now() < deadline) await new Promise((resolve) => setImmediate(resolve));
+}
 
 function appWith(handler: express.RequestHandler) {
   const app = express();

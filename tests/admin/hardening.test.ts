@@ -184,10 +184,10 @@ describe('hostile input gets a 4xx in the one error shape, never a 500 or a stac
     const cookie = await cookieOf(w.staff.superadmin.email);
     const written: string[] = [];
     const write = process.stderr.write.bind(process.stderr);
-    process.stderr.write = ((chunk: string | Uint8Array, ...rest: never[]) => {
+    process.stderr.write = (chunk: string | Uint8Array, ...rest: never[]) => {
       written.push(String(chunk));
       return write(chunk, ...rest);
-    });
+    };
     const before = await snapshot();
     try {
       const cases: Array<[string, () => request.Test, number]> = [

@@ -231,15 +231,16 @@ describe('the restriction is in the SQL', () => {
     expect(await tx.findOne(txB.id, ctx(of('Account'), action('show', 'record')))).toBeNull();
     expect(await denials()).toEqual([]);
 
-    // The own lookup of an out-of-scope record: 404, one DENIED event each, no tenant revealed.
+    // The own lookup of an out-of-scope record: 404 (nothing revealed to the agent), one DENIED
+    // event each, under the record's tenant (null when a selection spans tenants).
     await expect(tx.findOne(txB.id, ctx(tx, action('show', 'record')))).rejects.toMatchObject({ kind: 'NOT_FOUND' });
     await expect(tx.findOne(txB.id, ctx(tx, action('postAdjustment', 'record')))).rejects.toMatchObject({ kind: 'NOT_FOUND' });
     await expect(tx.findMany([txA.id, txB.id], ctx(tx, action('bulkDelete', 'bulk')))).rejects.toMatchObject({
       kind: 'NOT_FOUND',
     });
     expect((await denials()).map((e) => [e.action, e.resource, e.recordId, e.tenantId])).toEqual([
-      ['admin.Transaction.show', 'Transaction', txB.id, null],
-      ['admin.Transaction.postAdjustment', 'Transaction', txB.id, null],
+      ['admin.Transaction.show', 'Transaction', txB.id, b.id],
+      ['admin.Transaction.postAdjustment', 'Transaction', txB.id, b.id],
       ['admin.Transaction.bulkDelete', 'Transaction', `${txA.id},${txB.id}`, null],
     ]);
   });

@@ -36,12 +36,13 @@ describe('admin resources: tenant scoping in every query', () => {
         const res = await w.api.supportA.record(resource, id, action, rid);
         expect(res.status, action).toBe(404);
         expect(JSON.stringify(res.body)).not.toContain(w.b.tenantId);
-        // The attempt is audited (one DENIED event), with nothing that reveals tenant B.
+        // The attempt is audited (one DENIED event) under tenant B, so a review of B's trail sees
+        // it; the agent's answer reveals nothing about B.
         const events = await eventsOf(prisma(), rid);
         expect(
           events.map((e) => [e.action, e.resource, e.recordId, e.outcome, e.tenantId]),
           action,
-        ).toEqual([[`admin.${resource}.${action}`, resource, id, 'DENIED', null]]);
+        ).toEqual([[`admin.${resource}.${action}`, resource, id, 'DENIED', w.b.tenantId]]);
       }
       expect((await w.api.supportA.recordPost(resource, id, 'edit', { name: 'changed' })).status).toBe(404);
       expect((await w.api.supportA.recordPost(resource, id, 'delete')).status).toBe(404);
@@ -115,18 +116,17 @@ describe('admin resources: tenant scoping in every query', () => {
   });
 
   it('audits no refusal for the references AdminJS looks up itself (out of scope or not)', async () => {
-    // An expired grant stays readable by its holder and refers to tenant A, now outside their
-    // ability: populating that reference is AdminJS's lookup, not an attempt to open tenant A.
-    const grant = await prisma().tenantAccessGrant.findFirstOrThrow({ where: { staffUserId: w.staff.supportExpired.id } });
-    expect(grant.tenantId).toBe(w.a.tenantId);
-    const showRid = `req-grant-show-${randomUUID()}`;
-    const shown = await w.api.supportExpired.record('TenantAccessGrant', grant.id, 'show', showRid);
-    expect(shown.status).toBe(200);
-    expect(shown.body.record.populated.tenant ?? null).toBeNull();
+    // An ended grant is not readable by its holder any more (it would show the tenant and the
+    // reason): their list is empty, and listing is not an attempt on anything.
     const listRid = `req-grant-list-${randomUUID()}`;
     const listed = await w.api.supportExpired.list('TenantAccessGrant', {}, listRid);
     expect(listed.status).toBe(200);
-    expect(idsOf(listed)).toEqual([grant.id]);
+    expect(idsOf(listed)).toEqual([]);
+    // A running grant refers to its tenant: populating that reference is AdminJS's own lookup.
+    const grant = await prisma().tenantAccessGrant.findFirstOrThrow({ where: { staffUserId: w.staff.supportA.id } });
+    const showRid = `req-grant-show-${randomUUID()}`;
+    const shown = await w.api.supportA.record('TenantAccessGrant', grant.id, 'show', showRid);
+    expect(shown.status).toBe(200);
     const filterRid = `req-filter-${randomUUID()}`;
     expect((await w.api.supportA.list('Account', { 'filters.tenant': w.b.tenantId }, filterRid)).status).toBe(200);
     for (const rid of [showRid, listRid, filterRid])

@@ -129,7 +129,7 @@ describe('admin hardening in a real browser (Chromium)', () => {
       button.click(),
     ]);
     expect(request.method()).toBe('POST');
-    expect(readFileSync((await download.path()), 'utf8')).toBe(CSV);
+    expect(readFileSync(await download.path(), 'utf8')).toBe(CSV);
     const events = await h.t.runtime.prisma.auditEvent.findMany({ where: { action: 'export.download', actorId: engineer.id } });
     expect(events.map((e) => e.outcome)).toEqual(['SUCCESS']);
 

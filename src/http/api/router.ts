@@ -17,6 +17,7 @@ import { resourceOperations } from './routes/resources.routes.js';
 import { IdempotencyHeaders } from './schemas.js';
 import { parseRequest, toApiError } from './validation.js';
 import { requireWellFormedStrings } from '../../lib/unicode.js';
+import { methodNotAllowed } from '../middleware/method-not-allowed.js';
 
 /** Largest accepted JSON body; larger ones answer 413 in the error shape. */
 export const BODY_LIMIT = '64kb';
@@ -137,6 +138,15 @@ export function createApiRouter(runtime: Runtime, services: Services): Router {
     chain.push(handlerFor(o, services));
     router[o.method](expressPath(o.path), ...chain);
   }
+  // A known path with a method it does not answer: 405 with Allow (not a 404), in the error shape.
+  const methodsByPath = new Map<string, Set<string>>([['/schema', new Set(['GET', 'HEAD'])]]);
+  for (const o of operations) {
+    const methods = methodsByPath.get(expressPath(o.path)) ?? new Set<string>();
+    methods.add(o.method.toUpperCase());
+    if (o.method === 'get') methods.add('HEAD');
+    methodsByPath.set(expressPath(o.path), methods);
+  }
+  for (const [path, methods] of methodsByPath) router.all(path, methodNotAllowed([...methods]));
   router.use(normaliseApiError);
   return router;
 }
