@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { EXAMPLE_IDS } from '../../src/http/api/schemas.js';
 import { checked, newKey, signUp, startApi, type ApiHarness, type SignedInUser } from './helpers/harness.js';
 
 const esErrors = JSON.parse(readFileSync(new URL('../../locales/es/errors.json', import.meta.url), 'utf8'));
@@ -374,7 +375,19 @@ describe('resources: balances, money rules, adjustments, filters, budgets, error
     const unknown = checked(await h.http().get('/api/v1/nothing-here').set(u.auth));
     expect(unknown.status).toBe(404);
     expect(unknown.body.error.correlation_id).toEqual(expect.any(String));
+    // A known path, a method it does not answer: 405 with Allow, in the error shape.
     const wrongMethod = checked(await h.http().delete('/api/v1/accounts').set(u.auth));
-    expect(wrongMethod.status).toBe(404);
+    expect(wrongMethod.status).toBe(405);
+    expect(wrongMethod.headers.allow).toBe('GET, HEAD, POST');
+    expect(wrongMethod.body.error.code).toBe('METHOD_NOT_ALLOWED');
+    const put = checked(await h.http().put(`/api/v1/accounts/${EXAMPLE_IDS.ACCOUNT_ID}`).set(u.auth).send({}));
+    expect(put.status).toBe(405);
+    expect(put.headers.allow).toBe('GET, HEAD');
+    for (const path of ['/health', '/health/ready', '/metrics']) {
+      const res = await h.http().post(path);
+      expect(res.status, path).toBe(405);
+      expect(res.headers.allow, path).toBe('GET, HEAD');
+      expect(res.body.error.code, path).toBe('METHOD_NOT_ALLOWED');
+    }
   });
 });

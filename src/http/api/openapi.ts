@@ -65,6 +65,13 @@ function errorResponse(status: number): ResponseConfig {
     response.headers = {
       'Retry-After': { description: 'Seconds to wait before retrying', schema: { type: 'integer', minimum: 1 } },
     };
+  if (status === 409)
+    response.headers = {
+      'Retry-After': {
+        description: 'Present when an earlier request with this Idempotency-Key is still being processed: retry after it',
+        schema: { type: 'integer', minimum: 1 },
+      },
+    };
   return response;
 }
 
@@ -97,7 +104,16 @@ export function buildOpenApiDocument(operations: Operation[]): OpenAPIObject {
       : o.success.mediaType
         ? {
             description: o.success.description,
-            content: { [o.success.mediaType]: { schema: { type: 'string', format: 'binary' } } },
+            content: {
+              [o.success.mediaType]: {
+                schema: o.success.mediaType.endsWith('json') ? { type: 'object' } : { type: 'string', format: 'binary' },
+                ...(o.success.example === undefined ? {} : { example: o.success.example }),
+              },
+            },
+            headers: {
+              Digest: { description: 'sha-256=<base64> of the file', schema: { type: 'string' } },
+              'Content-Disposition': { description: 'attachment; filename="…"', schema: { type: 'string' } },
+            },
           }
         : { description: o.success.description };
     if (o.idempotent)
@@ -138,7 +154,8 @@ export function buildOpenApiDocument(operations: Operation[]): OpenAPIObject {
       version: '1.0.0',
       description:
         "The API of tenants' users: their accounts, transactions, categories and budgets. JSON is snake_case; amounts are decimal strings. " +
-        'Every creating POST requires an Idempotency-Key. Errors always have the shape of the Error schema, with messages in the language of Accept-Language (en, es).',
+        'Every creating POST requires an Idempotency-Key. Errors always have the shape of the Error schema, with messages in the language of Accept-Language (en, es). ' +
+        'A method a path does not answer gets 405 with an Allow header (in the Error shape). Text fields are trimmed before their length is checked; NUL characters are refused; dates lie between 1900-01-01 and 2199-12-31.',
       license: { name: 'Proprietary', identifier: 'LicenseRef-Proprietary' },
     },
     servers: [{ url: '/', description: 'The server this document is served from' }],

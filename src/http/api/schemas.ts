@@ -2,10 +2,12 @@ import { z } from './zod-openapi.js';
 import { AccountName, AccountType } from '../../modules/accounts/account.schemas.js';
 import { CategoryKind } from '../../modules/categories/category.schemas.js';
 import { BudgetPeriodSchema } from '../../modules/budgets/budget.schemas.js';
-import { Email, PasswordText } from '../../modules/api-auth/api-auth.schemas.js';
+import { Email } from '../../modules/api-auth/api-auth.schemas.js';
+import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from '../../modules/access/password.js';
 import { PAGE_LIMIT_DEFAULT, PAGE_LIMIT_MAX } from '../../modules/shared/keyset.js';
 import {
   AmountString,
+  checkAmount,
   CalendarDate,
   CurrencyCode,
   refineScale,
@@ -36,12 +38,54 @@ const Currency = CurrencyCode.openapi({
   example: 'EUR',
   description: 'ISO 4217 code',
 });
-const Amount = AmountString.openapi({
+/**
+ * The documented amount pattern: 1 to 15 integer digits, optional decimals, not zero. The wire
+ * schema refuses what the pattern refuses (so the document and the API agree), and the domain
+ * adds what a pattern cannot say: no more decimals than the currency has.
+ */
+export const AMOUNT_PATTERN = '^(?=[0-9.]*[1-9])[0-9]{1,15}(\\.[0-9]+)?$';
+const amountPattern = new RegExp(AMOUNT_PATTERN);
+const Amount = AmountString.superRefine((value, ctx) => {
+  // Only when the domain accepted it (its own detail is more precise otherwise).
+  if (checkAmount(value) === null && !amountPattern.test(value))
+    ctx.addIssue({ code: 'custom', message: 'An amount is a decimal string such as "12.34"', params: { code: 'invalid' } });
+}).openapi({
   type: 'string',
-  pattern: '^\\d{1,15}(\\.\\d+)?$',
+  pattern: AMOUNT_PATTERN,
   example: '12.34',
-  description: "A positive decimal as a string, with at most the currency's decimals (EUR 2, JPY 0, BHD 3).",
+  description:
+    'A positive decimal as a string ("0" is refused), at most 15 integer digits and at most the currency\'s decimals (EUR 2, JPY 0, BHD 3).',
 });
+
+/** Text fields: trimmed, then checked; NUL characters refused (PostgreSQL cannot store them). */
+const text = <T extends z.ZodType>(schema: T, max: number, min = 1, example?: string): T =>
+  schema.openapi({
+    type: 'string',
+    minLength: min,
+    maxLength: max,
+    pattern: '^[^\\u0000]*$',
+    ...(example === undefined ? {} : { example }),
+    description: `Leading and trailing white space is removed first; ${min} to ${max} characters after that. NUL (U+0000) is refused.`,
+  }) as T;
+
+/** A password as the policy takes it (12 to 256 characters, not a common one), with the policy's codes. */
+const PolicyPassword = z
+  .string()
+  .superRefine((value, ctx) => {
+    if (value.length < MIN_PASSWORD_LENGTH)
+      ctx.addIssue({ code: 'custom', message: 'Password rejected: password too short', params: { code: 'password_too_short' } });
+    else if (value.length > MAX_PASSWORD_LENGTH)
+      ctx.addIssue({ code: 'custom', message: 'Password rejected: password too long', params: { code: 'password_too_long' } });
+  })
+  .openapi({ type: 'string', minLength: MIN_PASSWORD_LENGTH, maxLength: MAX_PASSWORD_LENGTH });
+/** A password at login: any length up to the policy's maximum (a wrong one is a 401, not a 400). */
+const LoginPassword = z
+  .string()
+  .min(1)
+  .max(MAX_PASSWORD_LENGTH)
+  .openapi({ type: 'string', minLength: 1, maxLength: MAX_PASSWORD_LENGTH });
+
+const DATE_RANGE = 'between 1900-01-01 and 2199-12-31';
 const DirectionField = Direction.openapi({ description: 'CREDIT is money in, DEBIT money out', example: 'DEBIT' });
 const OutAmount = z.string().openapi({ example: '12.34', description: "Decimal string with exactly the currency's decimals" });
 const OutTime = z.string().openapi({ format: 'date-time', example: '2025-03-14T09:30:00.000Z' });
@@ -86,12 +130,12 @@ export const ErrorSchema = z
 export const RegisterBody = z
   .strictObject({
     email: Email.openapi({ example: 'ana@example.com' }),
-    password: PasswordText.openapi({
+    password: PolicyPassword.openapi({
       example: 'correct-Horse-battery-42',
-      description: 'At least 12 characters, not a common password',
+      description: `${MIN_PASSWORD_LENGTH} to ${MAX_PASSWORD_LENGTH} characters, not a common password`,
     }),
-    name: SafeText(200).openapi({ example: 'Ana García' }),
-    tenant_name: SafeText(200).openapi({ example: 'The García household' }),
+    name: text(SafeText(200), 200, 1, 'Ana García'),
+    tenant_name: text(SafeText(200), 200, 1, 'The García household'),
     base_currency: Currency.optional(),
     locale: z.enum(['en', 'es']).optional(),
   })
@@ -100,7 +144,7 @@ export const RegisterBody = z
 export const TokenBody = z
   .strictObject({
     email: z.string().trim().toLowerCase().min(1).max(254).openapi({ example: 'ana@example.com' }),
-    password: PasswordText.openapi({ example: 'correct-Horse-battery-42' }),
+    password: LoginPassword.openapi({ example: 'correct-Horse-battery-42' }),
   })
   .openapi('TokenRequest');
 
@@ -178,10 +222,10 @@ export const AccountPageSchema = page(AccountSchema, 'AccountPage');
 
 export const CreateAccountBody = z
   .strictObject({
-    name: AccountName.openapi({ example: 'Current account' }),
+    name: text(AccountName, 120, 1, 'Current account'),
     type: AccountType.openapi({ example: 'BANK' }),
     currency: Currency,
-    institution: SafeText(120).nullish().openapi({ example: 'Banco Central' }),
+    institution: text(SafeText(120), 120, 1, 'Banco Central').nullish(),
   })
   .openapi('CreateAccountRequest');
 
@@ -208,9 +252,13 @@ export const TransactionQuerySchema = z.strictObject({
   from: Timestamp.optional().openapi({
     type: 'string',
     format: 'date-time',
-    description: 'Inclusive lower bound of occurred_at',
+    description: `Inclusive lower bound of occurred_at (ISO 8601 with an offset, ${DATE_RANGE})`,
   }),
-  to: Timestamp.optional().openapi({ type: 'string', format: 'date-time', description: 'Exclusive upper bound of occurred_at' }),
+  to: Timestamp.optional().openapi({
+    type: 'string',
+    format: 'date-time',
+    description: `Exclusive upper bound of occurred_at (ISO 8601 with an offset, ${DATE_RANGE})`,
+  }),
   direction: Direction.optional(),
 });
 
@@ -225,9 +273,9 @@ export const CreateTransactionBody = z
       type: 'string',
       format: 'date-time',
       example: '2025-03-14T09:30:00Z',
-      description: 'Defaults to now',
+      description: `Defaults to now; ISO 8601 with an offset, ${DATE_RANGE}`,
     }),
-    description: SafeText(500).nullish().openapi({ example: 'Groceries at the market' }),
+    description: text(SafeText(500), 500, 1, 'Groceries at the market').nullish(),
   })
   .superRefine((v, ctx) => refineScale(ctx, v.amount, v.currency, 'amount'))
   .openapi('CreateTransactionRequest');
@@ -236,11 +284,8 @@ export const CreateAdjustmentBody = z
   .strictObject({
     amount: Amount,
     direction: DirectionField,
-    description: SafeText(500).nullish().openapi({ example: 'Correction of a duplicated charge' }),
-    reason: SafeText(2000, 3).openapi({
-      example: 'The merchant charged twice; refund confirmed',
-      description: 'Recorded in the audit trail',
-    }),
+    description: text(SafeText(500), 500, 1, 'Correction of a duplicated charge').nullish(),
+    reason: text(SafeText(2000, 3), 2000, 3, 'The merchant charged twice; refund confirmed'),
   })
   .openapi('CreateAdjustmentRequest');
 
@@ -257,7 +302,7 @@ export const CategoryPageSchema = page(CategorySchema, 'CategoryPage');
 
 export const CreateCategoryBody = z
   .strictObject({
-    name: SafeText(80).openapi({ example: 'Pets' }),
+    name: text(SafeText(80), 80, 1, 'Pets'),
     kind: CategoryKind.optional().openapi({ example: 'EXPENSE' }),
   })
   .openapi('CreateCategoryRequest');
@@ -284,12 +329,22 @@ export const BudgetPageSchema = page(BudgetSchema, 'BudgetPage');
 export const CreateBudgetBody = z
   .strictObject({
     category_id: id(CATEGORY_ID),
-    name: SafeText(120).openapi({ example: 'Groceries budget' }),
+    name: text(SafeText(120), 120, 1, 'Groceries budget'),
     amount: Amount.openapi({ example: '400.00' }),
     currency: Currency,
     period: BudgetPeriodSchema.optional().openapi({ example: 'MONTHLY' }),
-    starts_on: CalendarDate.openapi({ type: 'string', format: 'date', example: '2025-03-01' }),
-    ends_on: CalendarDate.nullish().openapi({ type: ['string', 'null'], format: 'date', example: null }),
+    starts_on: CalendarDate.openapi({
+      type: 'string',
+      format: 'date',
+      example: '2025-03-01',
+      description: `A date ${DATE_RANGE}`,
+    }),
+    ends_on: CalendarDate.nullish().openapi({
+      type: ['string', 'null'],
+      format: 'date',
+      example: null,
+      description: `Optional last day (${DATE_RANGE}); on or after starts_on, else 400 with detail {field: "ends_on", code: "invalid"}`,
+    }),
   })
   .superRefine((v, ctx) => {
     refineScale(ctx, v.amount, v.currency, 'amount');
@@ -339,7 +394,7 @@ export const ExportJobSchema = z
   .openapi('ExportJob');
 
 export const DeleteMeBody = z
-  .strictObject({ reason: SafeText(2000).optional().openapi({ example: 'I no longer use the app' }) })
+  .strictObject({ reason: text(SafeText(2000), 2000, 1, 'I no longer use the app').optional() })
   .openapi('DeleteMeRequest');
 
 export const ErasureSchema = z

@@ -337,7 +337,7 @@ export interface components {
       id: string;
       /** @example The García household */
       name: string;
-      /** @example the-garcia-household-1a2b3c4d */
+      /** @example hh-5f1c2a9b0d3e */
       slug: string;
       /** @enum {string} */
       status: 'ACTIVE' | 'SUSPENDED' | 'CLOSED';
@@ -356,6 +356,7 @@ export interface components {
           | 'UNAUTHENTICATED'
           | 'FORBIDDEN'
           | 'NOT_FOUND'
+          | 'METHOD_NOT_ALLOWED'
           | 'CONFLICT'
           | 'PAYLOAD_TOO_LARGE'
           | 'RATE_LIMITED'
@@ -383,13 +384,19 @@ export interface components {
        */
       email: string;
       /**
-       * @description At least 12 characters, not a common password
+       * @description 12 to 256 characters, not a common password
        * @example correct-Horse-battery-42
        */
       password: string;
-      /** @example Ana García */
+      /**
+       * @description Leading and trailing white space is removed first; 1 to 200 characters after that. NUL (U+0000) is refused.
+       * @example Ana García
+       */
       name: string;
-      /** @example The García household */
+      /**
+       * @description Leading and trailing white space is removed first; 1 to 200 characters after that. NUL (U+0000) is refused.
+       * @example The García household
+       */
       tenant_name: string;
       /**
        * @description ISO 4217 code
@@ -499,7 +506,10 @@ export interface components {
       created_at: string;
     };
     CreateAccountRequest: {
-      /** @example Current account */
+      /**
+       * @description Leading and trailing white space is removed first; 1 to 120 characters after that. NUL (U+0000) is refused.
+       * @example Current account
+       */
       name: string;
       /**
        * @example BANK
@@ -557,8 +567,11 @@ export interface components {
         | 'UYU'
         | 'VND'
         | 'ZAR';
-      /** @example Banco Central */
-      institution?: string | null;
+      /**
+       * @description Leading and trailing white space is removed first; 1 to 120 characters after that. NUL (U+0000) is refused.
+       * @example Banco Central
+       */
+      institution?: string;
     };
     TransactionPage: {
       data: components['schemas']['Transaction'][];
@@ -617,7 +630,7 @@ export interface components {
        */
       category_id?: string | null;
       /**
-       * @description A positive decimal as a string, with at most the currency's decimals (EUR 2, JPY 0, BHD 3).
+       * @description A positive decimal as a string ("0" is refused), at most 15 integer digits and at most the currency's decimals (EUR 2, JPY 0, BHD 3).
        * @example 12.34
        */
       amount: string;
@@ -680,16 +693,19 @@ export interface components {
       direction: 'CREDIT' | 'DEBIT';
       /**
        * Format: date-time
-       * @description Defaults to now
+       * @description Defaults to now; ISO 8601 with an offset, between 1900-01-01 and 2199-12-31
        * @example 2025-03-14T09:30:00Z
        */
       occurred_at?: string;
-      /** @example Groceries at the market */
-      description?: string | null;
+      /**
+       * @description Leading and trailing white space is removed first; 1 to 500 characters after that. NUL (U+0000) is refused.
+       * @example Groceries at the market
+       */
+      description?: string;
     };
     CreateAdjustmentRequest: {
       /**
-       * @description A positive decimal as a string, with at most the currency's decimals (EUR 2, JPY 0, BHD 3).
+       * @description A positive decimal as a string ("0" is refused), at most 15 integer digits and at most the currency's decimals (EUR 2, JPY 0, BHD 3).
        * @example 12.34
        */
       amount: string;
@@ -699,10 +715,13 @@ export interface components {
        * @enum {string}
        */
       direction: 'CREDIT' | 'DEBIT';
-      /** @example Correction of a duplicated charge */
-      description?: string | null;
       /**
-       * @description Recorded in the audit trail
+       * @description Leading and trailing white space is removed first; 1 to 500 characters after that. NUL (U+0000) is refused.
+       * @example Correction of a duplicated charge
+       */
+      description?: string;
+      /**
+       * @description Leading and trailing white space is removed first; 3 to 2000 characters after that. NUL (U+0000) is refused.
        * @example The merchant charged twice; refund confirmed
        */
       reason: string;
@@ -730,7 +749,10 @@ export interface components {
       created_at: string;
     };
     CreateCategoryRequest: {
-      /** @example Pets */
+      /**
+       * @description Leading and trailing white space is removed first; 1 to 80 characters after that. NUL (U+0000) is refused.
+       * @example Pets
+       */
       name: string;
       /**
        * @example EXPENSE
@@ -809,10 +831,13 @@ export interface components {
        * @example 9a2d4f6b-1c3e-4b5a-8d7f-0e1c2b3a4d5e
        */
       category_id: string;
-      /** @example Groceries budget */
+      /**
+       * @description Leading and trailing white space is removed first; 1 to 120 characters after that. NUL (U+0000) is refused.
+       * @example Groceries budget
+       */
       name: string;
       /**
-       * @description A positive decimal as a string, with at most the currency's decimals (EUR 2, JPY 0, BHD 3).
+       * @description A positive decimal as a string ("0" is refused), at most 15 integer digits and at most the currency's decimals (EUR 2, JPY 0, BHD 3).
        * @example 400.00
        */
       amount: string;
@@ -874,11 +899,13 @@ export interface components {
       period?: 'WEEKLY' | 'MONTHLY' | 'YEARLY';
       /**
        * Format: date
+       * @description A date between 1900-01-01 and 2199-12-31
        * @example 2025-03-01
        */
       starts_on: string;
       /**
        * Format: date
+       * @description Optional last day (between 1900-01-01 and 2199-12-31); on or after starts_on, else 400 with detail {field: "ends_on", code: "invalid"}
        * @example null
        */
       ends_on?: string | null;
@@ -947,7 +974,10 @@ export interface components {
       tenant_closed: boolean;
     };
     DeleteMeRequest: {
-      /** @example I no longer use the app */
+      /**
+       * @description Leading and trailing white space is removed first; 1 to 2000 characters after that. NUL (U+0000) is refused.
+       * @example I no longer use the app
+       */
       reason?: string;
     };
   };
@@ -1003,7 +1033,7 @@ export interface operations {
            *       "tenant": {
            *         "id": "7a8b9c0d-1e2f-4a3b-8c4d-5e6f7a8b9c0d",
            *         "name": "The García household",
-           *         "slug": "the-garcia-household-1a2b3c4d",
+           *         "slug": "hh-5f1c2a9b0d3e",
            *         "status": "ACTIVE",
            *         "base_currency": "EUR"
            *       }
@@ -1040,6 +1070,8 @@ export interface operations {
       /** @description Conflict: duplicate, or Idempotency-Key reused with a different request */
       409: {
         headers: {
+          /** @description Present when an earlier request with this Idempotency-Key is still being processed: retry after it */
+          'Retry-After'?: number;
           [name: string]: unknown;
         };
         content: {
@@ -1677,7 +1709,7 @@ export interface operations {
            *       "tenant": {
            *         "id": "7a8b9c0d-1e2f-4a3b-8c4d-5e6f7a8b9c0d",
            *         "name": "The García household",
-           *         "slug": "the-garcia-household-1a2b3c4d",
+           *         "slug": "hh-5f1c2a9b0d3e",
            *         "status": "ACTIVE",
            *         "base_currency": "EUR"
            *       }
@@ -2345,6 +2377,8 @@ export interface operations {
       /** @description Conflict: duplicate, or Idempotency-Key reused with a different request */
       409: {
         headers: {
+          /** @description Present when an earlier request with this Idempotency-Key is still being processed: retry after it */
+          'Retry-After'?: number;
           [name: string]: unknown;
         };
         content: {
@@ -2646,9 +2680,9 @@ export interface operations {
         cursor?: string;
         account_id?: string;
         category_id?: string;
-        /** @description Inclusive lower bound of occurred_at */
+        /** @description Inclusive lower bound of occurred_at (ISO 8601 with an offset, between 1900-01-01 and 2199-12-31) */
         from?: string;
-        /** @description Exclusive upper bound of occurred_at */
+        /** @description Exclusive upper bound of occurred_at (ISO 8601 with an offset, between 1900-01-01 and 2199-12-31) */
         to?: string;
         direction?: 'CREDIT' | 'DEBIT';
       };
@@ -2967,6 +3001,8 @@ export interface operations {
       /** @description Conflict: duplicate, or Idempotency-Key reused with a different request */
       409: {
         headers: {
+          /** @description Present when an earlier request with this Idempotency-Key is still being processed: retry after it */
+          'Retry-After'?: number;
           [name: string]: unknown;
         };
         content: {
@@ -3201,6 +3237,8 @@ export interface operations {
       /** @description Conflict: duplicate, or Idempotency-Key reused with a different request */
       409: {
         headers: {
+          /** @description Present when an earlier request with this Idempotency-Key is still being processed: retry after it */
+          'Retry-After'?: number;
           [name: string]: unknown;
         };
         content: {
@@ -3607,6 +3645,8 @@ export interface operations {
       /** @description Conflict: duplicate, or Idempotency-Key reused with a different request */
       409: {
         headers: {
+          /** @description Present when an earlier request with this Idempotency-Key is still being processed: retry after it */
+          'Retry-After'?: number;
           [name: string]: unknown;
         };
         content: {
@@ -4033,6 +4073,8 @@ export interface operations {
       /** @description Conflict: duplicate, or Idempotency-Key reused with a different request */
       409: {
         headers: {
+          /** @description Present when an earlier request with this Idempotency-Key is still being processed: retry after it */
+          'Retry-After'?: number;
           [name: string]: unknown;
         };
         content: {
@@ -4236,6 +4278,8 @@ export interface operations {
       /** @description Conflict: duplicate, or Idempotency-Key reused with a different request */
       409: {
         headers: {
+          /** @description Present when an earlier request with this Idempotency-Key is still being processed: retry after it */
+          'Retry-After'?: number;
           [name: string]: unknown;
         };
         content: {
@@ -4545,13 +4589,35 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
-      /** @description The export file */
+      /** @description The export file: the household's data as one JSON document (right of access) */
       200: {
         headers: {
+          /** @description sha-256=<base64> of the file */
+          Digest?: string;
+          /** @description attachment; filename="…" */
+          'Content-Disposition'?: string;
           [name: string]: unknown;
         };
         content: {
-          'application/octet-stream': string;
+          /**
+           * @example {
+           *       "tenant": {
+           *         "id": "7a8b9c0d-1e2f-4a3b-8c4d-5e6f7a8b9c0d",
+           *         "name": "The García household",
+           *         "baseCurrency": "EUR"
+           *       },
+           *       "users": [],
+           *       "accounts": [],
+           *       "categories": [],
+           *       "transactions": [],
+           *       "budgets": [],
+           *       "recurringRules": [],
+           *       "assets": [],
+           *       "liabilities": [],
+           *       "loans": []
+           *     }
+           */
+          'application/json': Record<string, never>;
         };
       };
       /** @description The request is not valid (details name each field) */
@@ -4639,6 +4705,8 @@ export interface operations {
       /** @description Conflict: duplicate, or Idempotency-Key reused with a different request */
       409: {
         headers: {
+          /** @description Present when an earlier request with this Idempotency-Key is still being processed: retry after it */
+          'Retry-After'?: number;
           [name: string]: unknown;
         };
         content: {
