@@ -106,7 +106,9 @@ const normaliseApiError: ErrorRequestHandler = (error, _req, res, next) => {
 
 /** The public REST API (`/api/v1`, `/api/schema`, `/api/docs`). Routes are thin adapters over services. */
 export function createApiRouter(runtime: Runtime, services: Services): Router {
-  const router = Router();
+  // Strict: `/api/v1/accounts/` is not `/api/v1/accounts` (the document has no trailing slashes:
+  // a contract tool reads that path as `/api/v1/accounts/{id}` with an empty id).
+  const router = Router({ strict: true });
   const limits = createRateLimiters(runtime);
   const operations = apiOperations(services);
   const document = buildOpenApiDocument(operations);

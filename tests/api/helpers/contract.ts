@@ -30,8 +30,8 @@ export class ContractError extends Error {}
 
 /** Throws ContractError unless this response is what the document promises. */
 export function assertContract(method: string, url: string, status: number, body: unknown, contentType?: string): void {
-  // Express routes are not strict about a trailing slash.
-  const path = new URL(url, 'http://x').pathname.replace(/(.)\/$/, '$1');
+  // The API routes strictly: a trailing slash is another (unknown) path.
+  const path = new URL(url, 'http://x').pathname;
   const route = routes.find((r) => r.regex.test(path));
   if (!route) {
     // /api/schema and /api/docs are not operations of the API; their errors still have the shape.

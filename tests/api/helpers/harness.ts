@@ -1,4 +1,6 @@
+import { appendFileSync } from 'node:fs';
 import type { Server } from 'node:http';
+import { expect } from 'vitest';
 import type { AddressInfo } from 'node:net';
 import createClient, { type Client } from 'openapi-fetch';
 import supertest from 'supertest';
@@ -7,6 +9,7 @@ import { createTestContext, type TestContext } from '../../helpers/db.js';
 import { factories, STRONG_PASSWORD } from '../../helpers/factories.js';
 import type { paths } from '../generated/openapi.js';
 import { assertContract, checked } from './contract.js';
+import { startPrism, type PrismProxy } from './prism.js';
 
 export { checked, STRONG_PASSWORD };
 
@@ -32,7 +35,10 @@ export async function startApi(env: Record<string, string> = {}): Promise<ApiHar
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));
   });
-  const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const serverUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  // CONTRACT_PROXY=prism: every request goes through Stoplight Prism validating the responses.
+  const prism: PrismProxy | undefined = process.env.CONTRACT_PROXY === 'prism' ? await startPrism(serverUrl) : undefined;
+  const baseUrl = prism?.url ?? serverUrl;
   const client = createClient<paths>({ baseUrl });
   client.use({
     async onResponse({ request, response }) {
@@ -50,11 +56,24 @@ export async function startApi(env: Record<string, string> = {}): Promise<ApiHar
     http: () => supertest(baseUrl),
     f: factories(t.runtime.prisma, t.services),
     close: async () => {
+      if (prism) {
+        await prism.close();
+        const violations = prism.responseViolations();
+        recordPrismRun(prism.allViolations(), violations, prism.bypassed());
+        if (violations.length) throw new Error(`Prism found responses outside the document:\n${violations.join('\n')}`);
+      }
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await t.close();
     },
   };
+}
+
+/** Appends this file's Prism findings to PRISM_REPORT (a JSON-lines file the script summarises). */
+function recordPrismRun(all: string[], responses: string[], bypassed: number): void {
+  const report = process.env.PRISM_REPORT;
+  if (!report) return;
+  appendFileSync(report, `${JSON.stringify({ file: expect.getState().testPath, violations: all.length, responseViolations: responses, bypassed })}\n`);
 }
 
 let sequence = 0;
