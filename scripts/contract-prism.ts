@@ -45,12 +45,20 @@ const summary = [
   `(\`prism proxy <document from /api/schema> <server> --errors=false --validate-request=false --cors=false\`), command \`npm run contract:prism\`, ${seconds} s.`,
   '',
   `**${ok ? 'Pass' : 'FAIL'}: ${files.length} test-file servers, ${forwarded} requests validated by Prism, ${violations.length} responses outside the document, ${fiveXx} 5xx; test run exit ${run.status}.**`,
-  `Upstream statuses: ${[...statuses].sort().map(([s, c]) => `${s}×${c}`).join(', ')}. Sent to the server directly (unparseable JSON bodies, \`//\` paths: Prism answers or rewrites those itself): ${bypassed}.`,
+  `Upstream statuses: ${[...statuses]
+    .sort()
+    .map(([s, c]) => `${s}×${c}`)
+    .join(
+      ', ',
+    )}. Sent to the server directly (unparseable JSON bodies, \`//\` paths: Prism answers or rewrites those itself): ${bypassed}.`,
   ...(violations.length ? ['', 'Violations:', ...[...new Set(violations)].slice(0, 20).map((v) => `- \`${v.trim()}\``)] : []),
 ].join('\n');
 console.log(`\n${summary}`);
 
 const doc = 'docs/security.md';
 const text = readFileSync(doc, 'utf8');
-writeFileSync(doc, text.replace(/<!-- prism:start -->[\s\S]*<!-- prism:end -->/, `<!-- prism:start -->\n${summary}\n<!-- prism:end -->`));
+writeFileSync(
+  doc,
+  text.replace(/<!-- prism:start -->[\s\S]*<!-- prism:end -->/, `<!-- prism:start -->\n${summary}\n<!-- prism:end -->`),
+);
 process.exit(ok ? 0 : 1);

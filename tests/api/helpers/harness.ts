@@ -22,6 +22,8 @@ export interface ApiHarness {
   /** supertest against the running server (wrap responses in `checked`). */
   http: () => ReturnType<typeof supertest>;
   f: ReturnType<typeof factories>;
+  /** The validating proxy in front of the server, when CONTRACT_PROXY=prism. */
+  prism?: PrismProxy;
   close: () => Promise<void>;
 }
 
@@ -55,6 +57,7 @@ export async function startApi(env: Record<string, string> = {}): Promise<ApiHar
     client,
     http: () => supertest(baseUrl),
     f: factories(t.runtime.prisma, t.services),
+    ...(prism ? { prism } : {}),
     close: async () => {
       if (prism) {
         await prism.close();
@@ -73,7 +76,10 @@ export async function startApi(env: Record<string, string> = {}): Promise<ApiHar
 function recordPrismRun(all: string[], responses: string[], bypassed: number): void {
   const report = process.env.PRISM_REPORT;
   if (!report) return;
-  appendFileSync(report, `${JSON.stringify({ file: expect.getState().testPath, violations: all.length, responseViolations: responses, bypassed })}\n`);
+  appendFileSync(
+    report,
+    `${JSON.stringify({ file: expect.getState().testPath, violations: all.length, responseViolations: responses, bypassed })}\n`,
+  );
 }
 
 let sequence = 0;

@@ -13,6 +13,8 @@ export interface PrismProxy {
   url: string;
   /** Violations of the document Prism found in responses so far (one line each). */
   responseViolations: () => string[];
+  /** Requests Prism forwarded (and validated the response of). */
+  forwarded: () => number;
   /** Requests sent to the server directly (bodies that are not JSON, which Prism answers itself). */
   bypassed: () => number;
   /** Every violation line, requests included (requests are not validated: negative tests send bad ones). */
@@ -102,6 +104,7 @@ export async function startPrism(upstream: string): Promise<PrismProxy> {
   return {
     url: `http://127.0.0.1:${(splitter.address() as AddressInfo).port}`,
     bypassed: () => bypassed,
+    forwarded: () => lines.filter((l) => /Forwarding "/.test(l)).length,
     allViolations: violations,
     responseViolations: () => violations().filter((l) => /Violation:\s*response/.test(l)),
     close: async () => {
