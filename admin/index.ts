@@ -73,7 +73,7 @@ async function redisReady(runtime: Runtime, timeoutMs = 3_000): Promise<void> {
 /**
  * AdminJS at /admin with our own staff login and sessions (see auth/staff-session.ts), the role
  * dashboards, English and Spanish, and its front-end assets served pre-compressed. The routes
- * are AdminJS's own (@adminjs/express's route builder), so its API paths are unchanged.
+ * are AdminJS's own, mounted by admin/routes.ts (not @adminjs/express: see there), so its paths are unchanged.
  */
 export async function createAdminRouter(runtime: Runtime, services: Services): Promise<AdminMount> {
   const admin = createAdminJS(runtime, services);

@@ -23,7 +23,7 @@ function isOwnOrigin(req: Request, origin: string, publicOrigin: string | null):
 }
 
 /**
- * Refuses every request but GET from another origin (@adminjs/express has no CSRF
+ * Refuses every request but GET from another origin (AdminJS has no CSRF
  * protection; the session cookie is SameSite=Lax, this is the second wall), with 403:
  * - a browser's `Sec-Fetch-Site` decides first: `same-origin` passes (it is computed by the
  *   browser against the page, so it stays right behind proxies that rewrite Host, and when a
