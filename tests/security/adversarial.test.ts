@@ -280,10 +280,10 @@ beforeAll(async () => {
     .send({ email, password: STRONG_PASSWORD, name: 'Ada Versary', tenant_name: 'Versary household' });
   bearer = (await request(w.h.app).post('/api/v1/auth/token').send({ email, password: STRONG_PASSWORD })).body
     .access_token as string;
-  process.stderr.write = ((chunk: string | Uint8Array, ...rest: never[]) => {
+  process.stderr.write = (chunk: string | Uint8Array, ...rest: never[]) => {
     stderr.push(String(chunk));
     return write(chunk, ...rest);
-  }) as typeof process.stderr.write;
+  };
 });
 afterAll(async () => {
   process.stderr.write = write;

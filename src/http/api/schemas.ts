@@ -66,7 +66,7 @@ const text = <T extends z.ZodType>(schema: T, max: number, min = 1, example?: st
     pattern: '^[^\\u0000]*$',
     ...(example === undefined ? {} : { example }),
     description: `Leading and trailing white space is removed first; ${min} to ${max} characters after that. NUL (U+0000) is refused.`,
-  }) as T;
+  });
 
 /** A password as the policy takes it (12 to 256 characters, not a common one), with the policy's codes. */
 const PolicyPassword = z
