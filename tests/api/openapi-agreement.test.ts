@@ -131,6 +131,33 @@ describe('the OpenAPI document and the validation agree', () => {
     expect(checked(await post('2025-03-01', '2025-03-31')).status).toBe(201);
   });
 
+  it('answers hostile input with a 4xx in the error shape: lone surrogates (unauthenticated too), bad %-encoding', async () => {
+    const surrogate = (path: string, body: string, auth = false) => {
+      let req = h.http().post(path).set('Content-Type', 'application/json').set('Idempotency-Key', newKey());
+      if (auth) req = req.set(u.auth);
+      return req.send(body);
+    };
+    for (const [path, body, auth] of [
+      ['/api/v1/auth/token', '{"email":"a\\ud800@example.com","password":"x"}', false],
+      [
+        '/api/v1/auth/register',
+        '{"email":"a@example.com","password":"correct-Horse-battery-42","name":"\\udc00","tenant_name":"H"}',
+        false,
+      ],
+      ['/api/v1/categories', '{"name":"Pets \\ud83d"}', true],
+      ['/api/v1/auth/refresh', '{"\\ud800":"x"}', false],
+    ] as const) {
+      const res = checked(await surrogate(path, body, auth));
+      expect(res.status, path).toBe(400);
+      expect(res.body.error.details[0], path).toMatchObject({ code: 'invalid_unicode' });
+    }
+    // A well-formed pair (an emoji) is fine.
+    expect(checked(await surrogate('/api/v1/categories', '{"name":"Pets \\ud83d\\udc36"}', true)).status).toBe(201);
+    const badPath = checked(await h.http().get('/api/v1/accounts/%E0%A4%A').set(u.auth));
+    expect(badPath.status).toBe(400);
+    expect(badPath.body.error.code).toBe('VALIDATION_ERROR');
+  });
+
   it('documents the export download as the JSON it is, and Retry-After on every 409 and 503', () => {
     const download = doc.paths['/api/v1/me/exports/{id}/download']!.get!.responses['200']!;
     expect(Object.keys(download.content!)).toEqual(['application/json']);
