@@ -37,7 +37,7 @@ describe('CSV formula injection is neutralised in every CSV path', () => {
     for (const d of [...HOSTILE, ...HARMLESS]) await f.transaction(account, { description: d });
     const engineer = await f.staff('ENGINEER');
     const ctx = await f.staffCtx(engineer);
-    const deps = { prisma: t.runtime.prisma, pool: t.runtime.pool, audit: t.services.audit, exportDir: t.exportDir };
+    const deps = { ...t.services.exportRunner, exportDir: t.exportDir };
 
     const job = await t.services.exports.start(ctx, {
       tenantId: tenant.id,
