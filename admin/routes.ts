@@ -59,6 +59,11 @@ function apiHandler(admin: AdminJS, route: AdminRoute): RequestHandler {
   return (req, res, next) => {
     (async () => {
       checkParams(admin, req);
+      // AdminJS's `new` has no read branch (its handler throws for a GET: a 500): POST only.
+      if (actionMethod(req) === 'get' && req.params.action === 'new') {
+        methodNotAllowed(['POST'])(req, res, next);
+        return;
+      }
       const currentAdmin = (req.session as { adminUser?: CurrentAdmin } | undefined)?.adminUser;
       const controller = new route.Controller({ admin }, currentAdmin) as unknown as Record<
         string,

@@ -311,3 +311,50 @@ describe('smaller leaks', () => {
     }
   });
 });
+
+describe('every action of every resource, by every method', () => {
+  /** The snapshot, but audit events counted without refusals (DENIED) and audited reads. */
+  const state = async () => {
+    const { lastAudit: _last, ...rest } = await snapshot();
+    const audits = await prisma().auditEvent.count({
+      where: { outcome: 'SUCCESS', NOT: [{ action: { endsWith: '.list' } }, { action: { endsWith: '.show' } }] },
+    });
+    return { ...rest, audits };
+  };
+
+  // Last in this file: its empty POSTs may delete the fixtures above.
+  it('answers GET, HEAD and an empty POST on each action below 500, and GET/HEAD change nothing', async () => {
+    const cookie = await cookieOf(w.staff.superadmin.email);
+    const admin = (await import('../../admin/index.js')).createAdminJS(w.h.t.runtime, w.h.t.services);
+    const recordIds: Record<string, string> = {
+      Tenant: w.a.tenantId,
+      User: w.a.userId,
+      Account: w.a.accountId,
+      Transaction: w.a.transactionIds[0]!,
+      Budget: w.a.budgetId,
+    };
+    for (const resource of admin.resources) {
+      const decorated = resource.decorate();
+      const id = decorated.id();
+      for (const action of Object.values(decorated.actions)) {
+        const paths = action.isResourceType()
+          ? [`/admin/api/resources/${id}/actions/${action.name}`]
+          : action.isRecordType() && recordIds[id]
+            ? [`/admin/api/resources/${id}/records/${recordIds[id]}/${action.name}`]
+            : action.isBulkType() && recordIds[id]
+              ? [`/admin/api/resources/${id}/bulk/${action.name}?recordIds=${recordIds[id]}`]
+              : [];
+        for (const path of paths) {
+          for (const method of ['get', 'head'] as const) {
+            const before = await state();
+            const res = await request(w.h.app)[method](path).set('Cookie', cookie);
+            expect(res.status, `${method} ${path}`).toBeLessThan(500);
+            expect(await state(), `${method} ${path}`).toEqual(before);
+          }
+          const post = await request(w.h.app).post(path).set('Cookie', cookie).type('form').send({});
+          expect(post.status, `post ${path}`).toBeLessThan(500);
+        }
+      }
+    }
+  });
+});
