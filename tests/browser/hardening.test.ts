@@ -134,10 +134,10 @@ describe('admin hardening in a real browser (Chromium)', () => {
     expect(events.map((e) => e.outcome)).toEqual(['SUCCESS']);
 
     await page.goto(`${h.baseUrl}/admin`);
-    await page.locator('[data-css="logged-in"]').hover();
+    await page.locator('[data-css="logged-in"] button[aria-haspopup="menu"]').click();
     const [logout] = await Promise.all([
       page.waitForRequest((r) => r.url().endsWith('/admin/logout')),
-      page.getByText('Sign out', { exact: true }).click(),
+      page.getByRole('menuitem', { name: 'Sign out', exact: true }).click(),
     ]);
     expect(logout.method()).toBe('POST');
     await page.waitForURL(/\/admin\/login\?notice=loggedOut$/);
