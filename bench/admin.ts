@@ -16,7 +16,6 @@ import { buildAdminResources } from '../admin/resources/index.js';
 import { parseConfig } from '../src/config.js';
 import { createLogger } from '../src/lib/logger.js';
 import { datamodel, modelMeta } from '../src/modules/admin-records/model-metadata.js';
-import { seedDemo } from '../src/modules/seed/demo-seed.js';
 import { cliContext } from '../src/cli/system-context.js';
 import { createRuntime, type Runtime } from '../src/runtime.js';
 import { createServices } from '../src/services.js';
@@ -159,7 +158,7 @@ export async function runAdminBench(): Promise<BenchResult[]> {
     process.stdout.write(
       `  seeding ${TRANSACTIONS.toLocaleString('en')} transactions over ${TENANTS.toLocaleString('en')} tenants…\n`,
     );
-    await seedDemo({ pool: runtime.pool, prisma: runtime.prisma, services }, { tenants: TENANTS, transactions: TRANSACTIONS });
+    await services.seed.demo({ tenants: TENANTS, transactions: TRANSACTIONS });
     // As after autovacuum in production: statistics and the visibility map are current.
     const owner = new pg.Client({ connectionString: pgServer.ownerUrl() });
     await owner.connect();

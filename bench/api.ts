@@ -10,7 +10,6 @@ import type { AddressInfo } from 'node:net';
 import { pathToFileURL } from 'node:url';
 import pg from 'pg';
 import { formatAmount } from '../src/lib/money.js';
-import { seedDemo } from '../src/modules/seed/demo-seed.js';
 import { apiClient } from './lib/api-client.js';
 import { startApp } from './lib/app.js';
 import { describeLoad, runLoad, type LoadResult } from './lib/load.js';
@@ -82,10 +81,7 @@ export async function runApiBench(): Promise<BenchResult[]> {
   let baseline: Awaited<ReturnType<typeof startBaseline>> | undefined;
   try {
     // Data: other households around (the index must do the tenant scoping), then the bench user's.
-    const seeded = await seedDemo(
-      { pool: app.runtime.pool, prisma: app.runtime.prisma, services: app.services },
-      { tenants: 40, transactions: seconds(200_000) },
-    );
+    const seeded = await app.services.seed.demo({ tenants: 40, transactions: seconds(200_000) });
     log(`seeded ${seeded.tenants} tenants, ${seeded.transactions} transactions in ${seeded.seconds.toFixed(1)} s`);
     const client = apiClient(app.url);
     const user = await client.registerAndLogin();

@@ -7,7 +7,6 @@ import { startWorkers } from './modules/jobs/jobs.worker.js';
 import { registerQueueDepthSource } from './lib/metrics.js';
 import { jobQueueDepthSource } from './http/metrics.js';
 import { gracefulCloser } from './http/graceful.js';
-import { seedDemo, grantDemoSupport } from './modules/seed/demo-seed.js';
 import { DEMO_STAFF, DEMO_USER_PASSWORD } from './modules/seed/demo-data.js';
 
 /**
@@ -22,8 +21,8 @@ async function main(): Promise<void> {
   const firstRun = (await runtime.prisma.staffUser.count()) === 0;
   if (firstRun && database.embedded && config.NODE_ENV !== 'production') {
     logger.info('first run: loading demo data');
-    const result = await seedDemo({ pool: runtime.pool, prisma: runtime.prisma, services }, { tenants: 6, transactions: 6_000 });
-    await grantDemoSupport(runtime.prisma, services);
+    const result = await services.seed.demo({ tenants: 6, transactions: 6_000 });
+    await services.seed.grantDemoSupport();
     logger.info({ ...result, staffCreated: result.staffCreated.length }, 'demo data loaded');
   }
 

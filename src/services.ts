@@ -5,28 +5,46 @@ import { createGrantReader } from './modules/access/context.factory.js';
 import { accountRepository } from './modules/accounts/account.repository.js';
 import { createAccountService } from './modules/accounts/account.service.js';
 import { createAdminRecordService } from './modules/admin-records/admin-records.service.js';
+import { apiAuthRepository } from './modules/api-auth/api-auth.repository.js';
 import { createApiAuthService } from './modules/api-auth/api-auth.service.js';
+import { checkpointAllChains } from './modules/audit/audit.checkpoint.js';
 import { createAuditConsoleService } from './modules/audit/audit.console.js';
+import { streamAuditExport } from './modules/audit/audit.export.js';
+import { auditSearchRepository } from './modules/audit/audit.search.repository.js';
 import { createAuditTrail, type AuditTrail } from './modules/audit/audit.service.js';
+import { verifyChains } from './modules/audit/audit.verify.js';
 import { budgetRepository } from './modules/budgets/budget.repository.js';
 import { createBudgetService } from './modules/budgets/budget.service.js';
 import { categoryRepository } from './modules/categories/category.repository.js';
 import { createCategoryService } from './modules/categories/category.service.js';
+import { dashboardRepository } from './modules/dashboard/dashboard.repository.js';
 import { createDashboardService } from './modules/dashboard/dashboard.service.js';
 import { erasureRepository } from './modules/erasure/erasure.repository.js';
 import { createErasureService } from './modules/erasure/erasure.service.js';
 import { exportRepository } from './modules/exports/export.repository.js';
 import type { ExportRunnerDeps } from './modules/exports/export.runner.js';
 import { createExportService } from './modules/exports/export.service.js';
+import { featureFlagRepository } from './modules/feature-flags/feature-flag.repository.js';
 import { createFeatureFlagService } from './modules/feature-flags/feature-flag.service.js';
 import { assetRepository, liabilityRepository, loanRepository } from './modules/holdings/holdings.repository.js';
 import { createHoldingsServices } from './modules/holdings/holdings.service.js';
 import { idempotencyRepository } from './modules/idempotency/idempotency.repository.js';
 import { createIdempotencyService } from './modules/idempotency/idempotency.service.js';
 import { createJobSender } from './modules/jobs/jobs.queues.js';
+import { jobsRepository } from './modules/jobs/jobs.repository.js';
+import { createJobsService } from './modules/jobs/jobs.service.js';
+import { mailRepository } from './modules/mail/mail.repository.js';
+import { createMailService } from './modules/mail/mail.service.js';
 import { outboxRepository } from './modules/outbox/outbox.repository.js';
+import { createOutboxService } from './modules/outbox/outbox.service.js';
+import { recipientRepository } from './modules/outbox/recipient.repository.js';
+import { recurringRepository } from './modules/recurring/recurring.repository.js';
 import { createRecurringService } from './modules/recurring/recurring.service.js';
+import { revealRepository } from './modules/reveal/reveal.repository.js';
 import { createRevealService } from './modules/reveal/reveal.service.js';
+import { createDemoSeedService } from './modules/seed/demo-seed.js';
+import { seedRepository } from './modules/seed/seed.repository.js';
+import { staffAuthRepository } from './modules/staff-auth/staff-auth.repository.js';
 import { createStaffAuthService } from './modules/staff-auth/staff-auth.service.js';
 import { staffRepository } from './modules/staff/staff.repository.js';
 import { createStaffService } from './modules/staff/staff.service.js';
@@ -55,19 +73,33 @@ export function createServices(runtime: Pick<Runtime, 'prisma' | 'config' | 'sec
     });
   const core = { prisma, db, audit: trail };
   const grants = createGrantReader(db, staffRepository);
-  const reveal = createRevealService(core);
+  const reveal = createRevealService({ ...core, reveals: revealRepository });
+  const staff = createStaffService({ ...core, staff: staffRepository, tenants: tenantRepository });
+  const { pool, config } = runtime;
   return {
     audit: trail,
     auditConsole: createAuditConsoleService({
       ...core,
-      pool: runtime.pool,
+      events: auditSearchRepository,
+      tenants: tenantRepository,
+      trail: {
+        verify: (options) => verifyChains(pool, options),
+        export: (query, format, out) => streamAuditExport(pool, query, format, out),
+        checkpoint: (options) => checkpointAllChains(pool, options),
+      },
       checkpointKeys: [runtime.secrets.auditCheckpointKey],
-      checkpointEvery: runtime.config.AUDIT_CHECKPOINT_EVERY,
+      checkpointEvery: config.AUDIT_CHECKPOINT_EVERY,
     }),
     tenants: createTenantService({ ...core, tenants: tenantRepository, outbox: outboxRepository }),
-    staff: createStaffService(core),
-    staffAuth: createStaffAuthService({ ...core, grants }),
-    dashboard: createDashboardService(core),
+    staff,
+    staffAuth: createStaffAuthService({ ...core, grants, credentials: staffAuthRepository, staff: staffRepository }),
+    dashboard: createDashboardService({
+      ...core,
+      figures: dashboardRepository,
+      auditEvents: auditSearchRepository,
+      outbox: outboxRepository,
+      staff: staffRepository,
+    }),
     users: createUserService({ ...core, users: userRepository, tenants: tenantRepository, outbox: outboxRepository }),
     reveal,
     adminRecords: createAdminRecordService({ ...core, reveal }),
@@ -81,7 +113,13 @@ export function createServices(runtime: Pick<Runtime, 'prisma' | 'config' | 'sec
     ...createHoldingsServices({ ...core, assets: assetRepository, liabilities: liabilityRepository, loans: loanRepository }),
     categories: createCategoryService({ ...core, categories: categoryRepository }),
     budgets: createBudgetService({ ...core, budgets: budgetRepository, categories: categoryRepository }),
-    apiAuth: createApiAuthService({ ...core, pool: runtime.pool, jwtSecret: runtime.secrets.jwtSecret }),
+    apiAuth: createApiAuthService({
+      ...core,
+      credentials: apiAuthRepository,
+      users: userRepository,
+      tenants: tenantRepository,
+      jwtSecret: runtime.secrets.jwtSecret,
+    }),
     idempotency: createIdempotencyService({ db, keys: idempotencyRepository }),
     exports: createExportService({ ...core, exports: exportRepository, jobs: createJobSender() }),
     /** What runExport() needs (worker, CLI): the database port, the audit trail, the export repository, grants. */
@@ -101,8 +139,25 @@ export function createServices(runtime: Pick<Runtime, 'prisma' | 'config' | 'sec
       exports: exportRepository,
       outbox: outboxRepository,
     }),
-    featureFlags: createFeatureFlagService(core),
-    recurring: createRecurringService(core),
+    featureFlags: createFeatureFlagService({ ...core, flags: featureFlagRepository }),
+    recurring: createRecurringService({
+      ...core,
+      rules: recurringRepository,
+      accounts: accountRepository,
+      categories: categoryRepository,
+      tenants: tenantRepository,
+    }),
+    mail: createMailService({ ...core, mail: mailRepository, config }),
+    outbox: createOutboxService({
+      ...core,
+      outbox: outboxRepository,
+      tenants: tenantRepository,
+      recipients: recipientRepository,
+      resetSecret: runtime.secrets.jwtSecret,
+      publicUrl: config.PUBLIC_URL ?? `http://localhost:${config.PORT}`,
+    }),
+    jobs: createJobsService({ ...core, exportJobs: jobsRepository }),
+    seed: createDemoSeedService({ ...core, seed: seedRepository, staff }),
   };
 }
 

@@ -7,9 +7,6 @@ import { runExport } from '../../src/modules/exports/export.runner.js';
 import { personalNeedles } from '../../src/modules/erasure/erasure.service.js';
 import { jobContext } from '../../src/modules/jobs/jobs.context.js';
 import { startWorkers } from '../../src/modules/jobs/jobs.worker.js';
-import { createOutboxConsumers } from '../../src/modules/outbox/outbox.consumers.js';
-import { createOutboxDispatcher } from '../../src/modules/outbox/outbox.dispatcher.js';
-import { createMailer } from '../../src/modules/mail/mail.service.js';
 import type { TestContext } from '../helpers/db.js';
 import { factories } from '../helpers/factories.js';
 import { createJobsTestContext, waitFor } from './helpers.js';
@@ -160,11 +157,7 @@ describe('data-subject erasure', () => {
     const superadmin = await f.staff('SUPERADMIN');
     await t.services.tenants.suspend(await f.staffCtx(superadmin), { tenantId: tenant.id, reason: 'routine check' });
     await t.services.tenants.reactivate(await f.staffCtx(superadmin), { tenantId: tenant.id, reason: 'routine check done' });
-    const mailer = createMailer({ prisma: p, config: t.config });
-    await createOutboxDispatcher({
-      prisma: p,
-      consumers: createOutboxConsumers({ prisma: p, mailer, resetSecret: 'x'.repeat(32), publicUrl: 'https://b.test' }),
-    }).dispatchOnce();
+    await t.services.outbox.createDispatcher({ mailer: t.services.mail.createMailer() }).dispatchOnce();
     expect(await p.mailMessage.count({ where: { to: PERSON.email } })).toBe(1);
   });
   afterAll(async () => {

@@ -1,10 +1,11 @@
 import type { OutboxEvent, StaffUser, Tenant, User } from '@prisma/client';
 import nodemailer from 'nodemailer';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createDatabase } from '../../src/db/session.js';
+import { mailRepository } from '../../src/modules/mail/mail.repository.js';
 import { createMailer } from '../../src/modules/mail/mail.service.js';
 import { verifyPasswordResetToken } from '../../src/modules/mail/password-reset-token.js';
-import { createOutboxConsumers } from '../../src/modules/outbox/outbox.consumers.js';
-import { createOutboxDispatcher, type OutboxConsumer } from '../../src/modules/outbox/outbox.dispatcher.js';
+import type { OutboxConsumer } from '../../src/modules/outbox/outbox.dispatcher.js';
 import { startWorkers } from '../../src/modules/jobs/jobs.worker.js';
 import { createTestContext, TEST_SECRETS, type TestContext } from '../helpers/db.js';
 import { factories } from '../helpers/factories.js';
@@ -31,15 +32,9 @@ describe('outbox: side effects delivered at least once, effects exactly once', (
     await f.user(tenant.id, { name: 'Mia Member' });
   });
 
-  const consumers = (mailer = createMailer({ prisma: t.runtime.prisma, config: t.config })) =>
-    createOutboxConsumers({
-      prisma: t.runtime.prisma,
-      mailer,
-      resetSecret: TEST_SECRETS.jwtSecret,
-      publicUrl: 'https://backoffice.test',
-    });
+  const consumers = (mailer = t.services.mail.createMailer()) => t.services.outbox.consumers(mailer);
   const dispatcher = (extra: Record<string, OutboxConsumer> = {}, leaseSeconds = 60) =>
-    createOutboxDispatcher({ prisma: t.runtime.prisma, consumers: { ...consumers(), ...extra }, leaseSeconds });
+    t.services.outbox.createDispatcher({ mailer: t.services.mail.createMailer(), consumers: extra, leaseSeconds });
   const suspend = async () =>
     t.services.tenants.suspend(await f.staffCtx(superadmin), { tenantId: tenant.id, reason: 'chargeback investigation' });
   const eventOf = async (type: string) => t.runtime.prisma.outboxEvent.findFirstOrThrow({ where: { tenantId: tenant.id, type } });
@@ -123,19 +118,15 @@ describe('outbox: side effects delivered at least once, effects exactly once', (
       return original(mail);
     };
     const smtp = createMailer({
-      prisma: t.runtime.prisma,
+      db: createDatabase(t.runtime.prisma, t.runtime.pool),
+      mail: mailRepository,
       config: { ...t.config, SMTP_URL: 'smtp://localhost:2525' },
       transport,
     });
     expect(smtp.mode).toBe('smtp');
     await suspend();
     const event = await eventOf('tenant.suspended');
-    const smtpConsumers = createOutboxConsumers({
-      prisma: t.runtime.prisma,
-      mailer: smtp,
-      resetSecret: 'x'.repeat(32),
-      publicUrl: 'https://b.test',
-    });
+    const smtpConsumers = t.services.outbox.consumers(smtp);
     await smtpConsumers['tenant.suspended']!(event);
     await smtpConsumers['tenant.suspended']!(event);
     expect(sent).toHaveLength(1);

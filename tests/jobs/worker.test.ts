@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { jobContext } from '../../src/modules/jobs/jobs.context.js';
-import { runExportMaintenance } from '../../src/modules/jobs/jobs.maintenance.js';
+import { markFailed } from '../../src/modules/exports/export.runner.js';
+import type { ExportMaintenancePorts } from '../../src/modules/jobs/jobs.service.js';
 import { ensureJobSchema } from '../../src/modules/jobs/jobs.schema.js';
 import { startWorkers } from '../../src/modules/jobs/jobs.worker.js';
 import type { TestContext } from '../helpers/db.js';
@@ -62,11 +63,9 @@ describe('workers: pg-boss schema, start-up and graceful stop', () => {
 
   it('export maintenance re-queues exports nobody runs and deletes files past retention (audited)', async () => {
     const sent: object[] = [];
-    const deps = {
-      ...t.services.exportRunner,
-      prisma: t.runtime.prisma,
-      exportDir: t.exportDir,
-      jobs: { send: async (_q: string, data: object) => (sent.push(data), 'id') },
+    const ports: ExportMaintenancePorts = {
+      send: async (_q: string, data: object) => (sent.push(data), 'id'),
+      failExport: (id, code, ctx) => markFailed(t.services.exportRunner, id, null, code, ctx),
     };
     // A RUNNING export whose worker vanished long ago (no live job, nobody holds its lock).
     const orphan = await startExport();
@@ -85,7 +84,7 @@ describe('workers: pg-boss schema, start-up and graceful stop', () => {
     });
     await t.runtime.prisma.$executeRawUnsafe(`UPDATE pgboss.job SET state = 'completed' WHERE data->>'exportJobId' = $1`, old.id);
 
-    const result = await runExportMaintenance(deps as never, jobContext('export-maintenance'));
+    const result = await t.services.jobs.runExportMaintenance(jobContext('export-maintenance'), ports);
     expect(result).toMatchObject({ requeued: 1, expired: 1 });
     expect(sent).toEqual([{ exportJobId: orphan.id, tenantId: null }]);
     expect(existsSync(path)).toBe(false);
@@ -96,7 +95,10 @@ describe('workers: pg-boss schema, start-up and graceful stop', () => {
 
     // After too many attempts it gives up: FAILED, audited.
     await t.runtime.prisma.exportJob.update({ where: { id: orphan.id }, data: { attempts: 99 } });
-    expect(await runExportMaintenance(deps as never, jobContext('export-maintenance'))).toMatchObject({ failed: 1, requeued: 0 });
+    expect(await t.services.jobs.runExportMaintenance(jobContext('export-maintenance'), ports)).toMatchObject({
+      failed: 1,
+      requeued: 0,
+    });
     expect((await t.runtime.prisma.exportJob.findUniqueOrThrow({ where: { id: orphan.id } })).status).toBe('FAILED');
     expect(await t.runtime.prisma.auditEvent.count({ where: { action: 'export.fail', recordId: orphan.id } })).toBe(1);
   });

@@ -3,7 +3,6 @@ import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apiClient } from '../../bench/lib/api-client.js';
 import { createLogger } from '../../src/lib/logger.js';
-import { seedDemo } from '../../src/modules/seed/demo-seed.js';
 import { DEMO_STAFF, DEMO_USER_PASSWORD } from '../../src/modules/seed/demo-data.js';
 import { createTestDatabase, TEST_SECRETS, type TestDatabase } from '../helpers/db.js';
 
@@ -33,10 +32,7 @@ describe('logs carry no personal data or secrets', () => {
       env: { LOG_LEVEL: 'info' },
       logger: createLogger('info', capture),
     });
-    await seedDemo(
-      { pool: live.runtime.pool, prisma: live.runtime.prisma, services: live.services },
-      { tenants: 2, transactions: 40 },
-    );
+    await live.services.seed.demo({ tenants: 2, transactions: 40 });
   });
 
   afterAll(async () => {

@@ -2,9 +2,7 @@ import { createWriteStream } from 'node:fs';
 import { finished } from 'node:stream/promises';
 import { InvalidArgumentError, type Command } from 'commander';
 import type { Started } from '../../bootstrap.js';
-import { checkpointAllChains } from '../../modules/audit/audit.checkpoint.js';
 import type { VerificationResult } from '../../modules/audit/audit.verify.js';
-import { verifyChains } from '../../modules/audit/audit.verify.js';
 import { cliContext } from '../system-context.js';
 import { withServices } from '../shared.js';
 
@@ -49,20 +47,10 @@ export async function runAuditVerify(
 ): Promise<number> {
   const ctx = cliContext('audit:verify');
   const tenantId = opts.tenant ? (await started.services.tenants.requireBySlug(ctx, opts.tenant)).id : null;
-  const result = await verifyChains(started.runtime.pool, {
-    tenantId,
-    checkpointKey: started.runtime.secrets.auditCheckpointKey,
-    checkpointEvery: started.config.AUDIT_CHECKPOINT_EVERY,
-  });
-  let slugs = new Map<string, string>();
+  // Recorded below, on its own: a verification that cannot be recorded still prints its result.
+  const result = await started.services.auditConsole.verify(ctx, { tenantId: tenantId ?? undefined }, { record: false });
   const tenantIds = result.breaks.map((b) => b.tenantId).filter((id): id is string => !!id);
-  if (tenantIds.length) {
-    const tenants = await started.runtime.prisma.tenant.findMany({
-      where: { id: { in: tenantIds } },
-      select: { id: true, slug: true },
-    });
-    slugs = new Map(tenants.map((t) => [t.id, t.slug]));
-  }
+  const slugs = tenantIds.length ? await started.services.auditConsole.tenantSlugs(ctx, tenantIds) : new Map<string, string>();
   if (opts.json) io.out(JSON.stringify(result, null, 2));
   else for (const line of formatVerification(result, slugs)) io.out(line);
   if (opts.record) {
@@ -111,8 +99,8 @@ export function registerAuditCommands(program: Command): void {
     .command('audit:checkpoint')
     .description('sign the head of every audit chain that moved since its last checkpoint (the periodic job, run once)')
     .action(async () => {
-      const code = await withServices(async ({ runtime }) => {
-        const result = await checkpointAllChains(runtime.pool, { checkpointKey: runtime.secrets.auditCheckpointKey });
+      const code = await withServices(async ({ services }) => {
+        const result = await services.auditConsole.checkpointChains(cliContext('audit:checkpoint'));
         for (const s of result.signed) console.log(`signed ${s.chainKey} at seq ${s.seq} (${s.hash})`);
         for (const r of result.refused) console.error(`REFUSED ${r.chainKey}: ${r.reason} — run audit:verify`);
         console.log(`${result.signed.length} of ${result.chains} chain head(s) signed, ${result.refused.length} refused.`);

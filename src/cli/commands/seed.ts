@@ -1,7 +1,6 @@
 import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
 import { loadConfigOrExit } from '../../bootstrap.js';
-import { grantDemoSupport, seedDemo } from '../../modules/seed/demo-seed.js';
 import { positiveInt, reportAndExit, withServices } from '../shared.js';
 
 export function registerSeed(program: Command): void {
@@ -14,7 +13,7 @@ export function registerSeed(program: Command): void {
     .action(async (opts: { tenants: number; transactions: number }) => {
       if (loadConfigOrExit().NODE_ENV === 'production')
         reportAndExit(new Error('seed --demo is refused when NODE_ENV=production'));
-      await withServices(async ({ runtime, services }) => {
+      await withServices(async ({ services }) => {
         const bar = process.stderr.isTTY
           ? new cliProgress.SingleBar(
               { format: '{phase} [{bar}] {percentage}% | {value}/{total} | {duration}s', stream: process.stderr },
@@ -22,23 +21,20 @@ export function registerSeed(program: Command): void {
             )
           : undefined;
         let phase = '';
-        const result = await seedDemo(
-          { pool: runtime.pool, prisma: runtime.prisma, services },
-          {
-            tenants: opts.tenants,
-            transactions: opts.transactions,
-            onProgress: (p, done, total) => {
-              if (!bar) return;
-              if (p !== phase) {
-                if (phase) bar.stop();
-                phase = p;
-                bar.start(total, done, { phase: p.padEnd(12) });
-              } else bar.update(done);
-            },
+        const result = await services.seed.demo({
+          tenants: opts.tenants,
+          transactions: opts.transactions,
+          onProgress: (p, done, total) => {
+            if (!bar) return;
+            if (p !== phase) {
+              if (phase) bar.stop();
+              phase = p;
+              bar.start(total, done, { phase: p.padEnd(12) });
+            } else bar.update(done);
           },
-        );
+        });
         bar?.stop();
-        await grantDemoSupport(runtime.prisma, services);
+        await services.seed.grantDemoSupport();
         console.log(
           `Seeded ${result.tenants} tenants, ${result.users} users, ${result.accounts} accounts, ${result.transactions} transactions in ${result.seconds.toFixed(1)} s.`,
         );

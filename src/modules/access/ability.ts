@@ -208,3 +208,25 @@ export function defineAbilityFor(actor: Actor): AppAbility {
   cannot('create', ['AuditEvent', 'AuditCheckpoint']);
   return build();
 }
+
+/** The sections of the back-office dashboard. */
+export type DashboardSection = 'support' | 'compliance' | 'engineering' | 'staff';
+
+/**
+ * Which dashboard sections an actor gets: the work of their role (SPEC §4.1), every section for
+ * a superadmin, none for tenant users and the system. Each section's figures are still counted
+ * within the actor's ability.
+ */
+export function dashboardSectionsOf(actor: Actor): DashboardSection[] {
+  if (actor.type !== 'STAFF') return [];
+  switch (actor.role) {
+    case 'SUPERADMIN':
+      return ['support', 'compliance', 'engineering', 'staff'];
+    case 'SUPPORT':
+      return ['support'];
+    case 'COMPLIANCE':
+      return ['compliance'];
+    case 'ENGINEER':
+      return ['engineering'];
+  }
+}

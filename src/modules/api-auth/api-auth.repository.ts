@@ -1,8 +1,8 @@
-import type { Prisma, PrismaClient } from '@prisma/client';
-import type pg from 'pg';
-import type { Tx } from '../../db/prisma.js';
-
-type Db = Tx | PrismaClient;
+import type { Prisma } from '@prisma/client';
+import { dbOf, poolOf, txOf, type ReadSession, type WriteSession } from '../../db/session.js';
+import type { Action } from '../access/ability.js';
+import { prismaWhereToSql, PositionalParams, type FieldTypes } from '../access/scope-sql.js';
+import { requireCreatable, scope } from '../shared/guard.js';
 
 /** What every authenticated request needs to know about its user, in one round trip. */
 export interface Principal {
@@ -24,6 +24,9 @@ export interface RefreshTokenRow {
   revokedAt: Date | null;
 }
 
+/** The User columns a CASL condition of ours may name, for SQL written by hand. */
+const USER_FIELDS: FieldTypes = { id: 'uuid', tenantId: 'uuid' };
+
 const PRINCIPAL_SQL = `
   SELECT u."status"::text AS "status", u."role"::text AS "role", u."locale", u."tenantId"::text AS "tenantId",
          t."status"::text AS "tenantStatus",
@@ -31,14 +34,24 @@ const PRINCIPAL_SQL = `
   FROM "User" u JOIN "Tenant" t ON t."id" = u."tenantId"
   WHERE u."id" = $1::uuid`;
 
-/** The only code of this module that touches User credentials and RefreshToken rows. */
+/** Refresh tokens belong to their user: a session reaches the tokens of users it may read. */
+const ownedBy = (s: ReadSession) => ({ user: scope(s.ctx, 'read', 'User') });
+
+/**
+ * The only code of this module that touches User credentials and RefreshToken rows. The API's
+ * authentication runs before there is a user context (a system session): every method still
+ * applies the session's ability, a refresh token through the user it belongs to.
+ */
 export const apiAuthRepository = {
   /**
    * The user's and tenant's status and whether the token's refresh family was revoked (logout,
-   * reuse), in one round trip. Through the raw pg pool as a prepared statement when given (it
-   * runs on every authenticated request), otherwise through Prisma.
+   * reuse), in one round trip: through the raw pg pool as a prepared statement when the session
+   * has one (it runs on every authenticated request), otherwise through Prisma. Ignores the
+   * session's ability: this is the check a user's ability is then built from (a verified token
+   * names the user), and a prepared statement needs constant text.
    */
-  async loadPrincipal(db: Db, userId: string, familyId: string, pool?: pg.Pool): Promise<Principal | null> {
+  async unsafeLoadPrincipal(s: ReadSession, userId: string, familyId: string): Promise<Principal | null> {
+    const pool = poolOf(s);
     if (pool) {
       const { rows } = await pool.query<Principal>({
         name: 'api_auth_principal',
@@ -47,49 +60,90 @@ export const apiAuthRepository = {
       });
       return rows[0] ?? null;
     }
-    const rows = await db.$queryRawUnsafe<Principal[]>(PRINCIPAL_SQL, userId, familyId);
+    const rows = await dbOf(s).$queryRawUnsafe<Principal[]>(PRINCIPAL_SQL, userId, familyId);
     return rows[0] ?? null;
   },
 
-  findUserByEmail: (db: Db, email: string) =>
-    db.user.findUnique({ where: { email }, include: { tenant: { select: { id: true, status: true } } } }),
+  /** The user a login names, with their tenant's status. */
+  findUserByEmail: (s: ReadSession, email: string) =>
+    dbOf(s).user.findFirst({
+      where: { AND: [scope(s.ctx, 'read', 'User'), { email }] },
+      include: { tenant: { select: { id: true, status: true } } },
+    }),
 
-  emailExists: async (db: Db, email: string) => (await db.user.count({ where: { email } })) > 0,
+  emailExists: async (s: ReadSession, email: string) =>
+    (await dbOf(s).user.count({ where: { AND: [scope(s.ctx, 'read', 'User'), { email }] } })) > 0,
 
   /** Locks the user's row so that concurrent failed logins count one by one. */
-  async lockUserCounters(tx: Tx, userId: string): Promise<{ failedLoginCount: number; lockedUntil: Date | null }> {
-    const rows = await tx.$queryRaw<Array<{ failedLoginCount: number; lockedUntil: Date | null }>>`
-      SELECT "failedLoginCount", "lockedUntil" FROM "User" WHERE "id" = ${userId}::uuid FOR UPDATE`;
-    return rows[0]!;
-  },
-
-  updateUser: (tx: Tx, userId: string, data: Prisma.UserUpdateInput) =>
-    tx.user.update({ where: { id: userId }, data, select: { id: true } }),
-
-  /** The refresh token row with this hash, locked for the rest of the transaction. */
-  async lockRefreshToken(tx: Tx, tokenHash: string): Promise<RefreshTokenRow | null> {
-    const rows = await tx.$queryRaw<RefreshTokenRow[]>`
-      SELECT "id"::text AS "id", "tenantId"::text AS "tenantId", "userId"::text AS "userId", "familyId"::text AS "familyId",
-             "expiresAt", "usedAt", "revokedAt"
-      FROM "RefreshToken" WHERE "tokenHash" = ${tokenHash} FOR UPDATE`;
+  async lockUserCounters(
+    s: WriteSession,
+    userId: string,
+  ): Promise<{ failedLoginCount: number; lockedUntil: Date | null } | null> {
+    const params = new PositionalParams();
+    const idRef = params.add(userId, 'uuid');
+    const allowed = prismaWhereToSql(scope(s.ctx, 'update', 'User'), 'u', USER_FIELDS, params);
+    const rows = await txOf(s).$queryRawUnsafe<Array<{ failedLoginCount: number; lockedUntil: Date | null }>>(
+      `SELECT u."failedLoginCount", u."lockedUntil" FROM "User" u WHERE u."id" = ${idRef} AND (${allowed}) FOR UPDATE`,
+      ...params.values,
+    );
     return rows[0] ?? null;
   },
 
-  insertRefreshToken: (
-    tx: Tx,
-    data: { tenantId: string; userId: string; familyId: string; tokenHash: string; expiresAt: Date },
-  ) => tx.refreshToken.create({ data, select: { id: true } }),
+  /** Changes a user the session may `action` (login bookkeeping); false when it may not. */
+  updateUser: async (s: WriteSession, userId: string, data: Prisma.UserUpdateManyMutationInput, action: Action = 'update') =>
+    (await txOf(s).user.updateMany({ where: { AND: [scope(s.ctx, action, 'User'), { id: userId }] }, data })).count === 1,
 
-  markUsed: (tx: Tx, id: string, at: Date) =>
-    tx.refreshToken.update({ where: { id }, data: { usedAt: at }, select: { id: true } }),
+  /**
+   * The refresh token row with this hash, locked (the token's row only) for the rest of the
+   * transaction: concurrent rotations of one token serialise here, so exactly one of them sees
+   * it unused. The token's user must be one the session may read.
+   */
+  async lockRefreshToken(s: WriteSession, tokenHash: string): Promise<RefreshTokenRow | null> {
+    const params = new PositionalParams();
+    const hashRef = params.add(tokenHash, 'text');
+    const allowed = prismaWhereToSql(scope(s.ctx, 'read', 'User'), 'u', USER_FIELDS, params);
+    const rows = await txOf(s).$queryRawUnsafe<RefreshTokenRow[]>(
+      `SELECT r."id"::text AS "id", r."tenantId"::text AS "tenantId", r."userId"::text AS "userId", r."familyId"::text AS "familyId",
+              r."expiresAt", r."usedAt", r."revokedAt"
+       FROM "RefreshToken" r JOIN "User" u ON u."id" = r."userId"
+       WHERE r."tokenHash" = ${hashRef} AND (${allowed})
+       FOR UPDATE OF r`,
+      ...params.values,
+    );
+    return rows[0] ?? null;
+  },
+
+  /** Stores a new refresh token (its hash) of a user the session may read. */
+  insertRefreshToken: (
+    s: WriteSession,
+    data: { tenantId: string; userId: string; familyId: string; tokenHash: string; expiresAt: Date },
+  ) => {
+    requireCreatable(s.ctx, 'User', { id: data.userId, tenantId: data.tenantId }, 'read');
+    return txOf(s).refreshToken.create({ data, select: { id: true } });
+  },
+
+  markUsed: async (s: WriteSession, id: string, at: Date) =>
+    (await txOf(s).refreshToken.updateMany({ where: { AND: [{ id }, ownedBy(s)] }, data: { usedAt: at } })).count === 1,
 
   /** Revokes every live token of a family; returns how many. */
-  revokeFamily: async (tx: Tx, familyId: string, at: Date) =>
-    (await tx.refreshToken.updateMany({ where: { familyId, revokedAt: null }, data: { revokedAt: at } })).count,
+  revokeFamily: async (s: WriteSession, familyId: string, at: Date) =>
+    (
+      await txOf(s).refreshToken.updateMany({
+        where: { AND: [{ familyId, revokedAt: null }, ownedBy(s)] },
+        data: { revokedAt: at },
+      })
+    ).count,
 
-  userStatus: (db: Db, userId: string) =>
-    db.user.findUnique({
-      where: { id: userId },
+  userStatus: (s: ReadSession, userId: string) =>
+    dbOf(s).user.findFirst({
+      where: { AND: [scope(s.ctx, 'read', 'User'), { id: userId }] },
       select: { id: true, role: true, status: true, tenant: { select: { status: true } } },
+    }),
+
+  /** The session's own user (a tenant user's profile) with their tenant, when the ability lets them read it. */
+  findOwnProfile: (s: ReadSession) =>
+    dbOf(s).user.findFirst({
+      where: { AND: [scope(s.ctx, 'read', 'User'), { id: s.ctx.actor.id }] },
+      include: { tenant: true },
     }),
 };

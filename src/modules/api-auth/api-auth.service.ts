@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { Tenant, User } from '@prisma/client';
-import type pg from 'pg';
+import type { WriteOptions, WriteSession } from '../../db/session.js';
 import type { ServiceContext } from '../../lib/context.js';
+import { isUniqueViolation } from '../../lib/error-mapping.js';
 import { AppError, conflict } from '../../lib/errors.js';
-import { buildUserContext, type RequestMeta } from '../access/context.factory.js';
+import { buildAnonymousContext, buildSystemContext, buildUserContext, type RequestMeta } from '../access/context.factory.js';
 import {
   decoyHash,
   hashPassword,
@@ -14,16 +15,11 @@ import {
 } from '../access/password.js';
 import { diffRecords } from '../audit/audit.redact.js';
 import { actorFields } from '../audit/audit.service.js';
-import type { WriteOptions } from '../../db/session.js';
-import { buildAnonymousContext } from '../access/context.factory.js';
 import type { CoreDeps } from '../shared/deps.js';
-import { scope } from '../shared/guard.js';
-import { tenantRepository } from '../tenants/tenant.repository.js';
-import { userRepository } from '../users/user.repository.js';
-import { isUniqueViolation } from '../../lib/error-mapping.js';
 import { isUuid } from '../shared/ledger.guard.js';
-import type { Tx } from '../../db/prisma.js';
-import { apiAuthRepository } from './api-auth.repository.js';
+import type { tenantRepository } from '../tenants/tenant.repository.js';
+import type { userRepository } from '../users/user.repository.js';
+import type { apiAuthRepository } from './api-auth.repository.js';
 import { RefreshInput, RegisterInput, TokenInput } from './api-auth.schemas.js';
 import { randomTenantSlug } from '../tenants/tenant.schemas.js';
 import {
@@ -64,18 +60,29 @@ function authActor(meta: RequestMeta, user?: Pick<User, 'id' | 'role'> | null) {
  * per-account lockout, access tokens (15 min) and rotating refresh tokens (7 days) with reuse
  * detection, logout, and the per-request principal check. Every auth event is audited.
  */
-export function createApiAuthService(deps: CoreDeps & { jwtSecret: string; pool?: pg.Pool; now?: () => Date }) {
-  const { prisma, audit } = deps;
+export interface ApiAuthServiceDeps extends Pick<CoreDeps, 'db' | 'audit'> {
+  credentials: typeof apiAuthRepository;
+  users: typeof userRepository;
+  tenants: typeof tenantRepository;
+  jwtSecret: string;
+  now?: () => Date;
+}
+
+export function createApiAuthService(deps: ApiAuthServiceDeps) {
+  const { db, audit, credentials, users, tenants } = deps;
   const now = deps.now ?? (() => new Date());
   const signer = createTokenSigner(deps.jwtSecret);
+  // Bearer tokens are checked on every request, before there is a user context: one system
+  // context (its ability built once) reads the principal the user's context is then built from.
+  const principalContext = buildSystemContext('api-auth:principal', { correlationId: 'api-auth-principal' });
 
   async function issuePair(
-    tx: Tx,
+    s: WriteSession,
     user: { id: string; tenantId: string; role: 'OWNER' | 'MEMBER' },
     familyId: string,
   ): Promise<TokenPair> {
     const refresh = newRefreshToken();
-    await apiAuthRepository.insertRefreshToken(tx, {
+    await credentials.insertRefreshToken(s, {
       tenantId: user.tenantId,
       userId: user.id,
       familyId,
@@ -94,21 +101,22 @@ export function createApiAuthService(deps: CoreDeps & { jwtSecret: string; pool?
   ): Promise<{ user: User; tenant: Tenant }> {
     const input = RegisterInput.parse(raw);
     requireAcceptablePassword(input.password);
-    if (await apiAuthRepository.emailExists(prisma, input.email)) throw conflict('USER.EMAIL_TAKEN');
+    if (await db.read(buildAnonymousContext(meta), (s) => credentials.emailExists(s, input.email)))
+      throw conflict('USER.EMAIL_TAKEN');
     const passwordHash = await hashPassword(input.password);
     try {
       // Before there is a user, the registration acts as the system: it creates the tenant.
       return await deps.db.write(
         buildAnonymousContext(meta),
         async (s) => {
-          const tenant = await tenantRepository.create(s, {
+          const tenant = await tenants.create(s, {
             // Opaque: the slug reaches the audit trail, the household name must not.
             slug: randomTenantSlug(),
             name: input.tenantName,
             baseCurrency: input.baseCurrency ?? 'EUR',
           });
-          await tenantRepository.createDefaultCategories(s, tenant.id);
-          const user = await userRepository.create(s, {
+          await tenants.createDefaultCategories(s, tenant.id);
+          const user = await users.create(s, {
             tenantId: tenant.id,
             email: input.email,
             name: input.name,
@@ -136,8 +144,8 @@ export function createApiAuthService(deps: CoreDeps & { jwtSecret: string; pool?
   }
 
   async function recordLoginFailure(meta: RequestMeta, user: (User & { tenant: { id: string } }) | null, reason: string) {
-    await prisma.$transaction((tx) =>
-      audit.record(tx, {
+    await db.write(buildAnonymousContext(meta), (s) =>
+      audit.record(s, {
         ...authActor(meta, user),
         tenantId: user?.tenantId ?? null,
         action: 'api.auth.login',
@@ -156,7 +164,8 @@ export function createApiAuthService(deps: CoreDeps & { jwtSecret: string; pool?
    */
   async function issueTokens(meta: RequestMeta, raw: TokenInput): Promise<TokenPair> {
     const input = TokenInput.parse(raw);
-    const user = await apiAuthRepository.findUserByEmail(prisma, input.email);
+    const ctx = buildAnonymousContext(meta);
+    const user = await db.read(ctx, (s) => credentials.findUserByEmail(s, input.email));
     if (!user) {
       await verifyPassword(await decoyHash(), input.password);
       await recordLoginFailure(meta, null, 'unknown_account');
@@ -169,19 +178,19 @@ export function createApiAuthService(deps: CoreDeps & { jwtSecret: string; pool?
       throw invalidCredentials();
     }
     if (!(await verifyPassword(user.passwordHash, input.password))) {
-      await prisma.$transaction(async (tx) => {
-        const counters = await apiAuthRepository.lockUserCounters(tx, user.id);
+      await db.write(ctx, async (s) => {
+        const counters = await credentials.lockUserCounters(s, user.id);
         let reason = 'bad_password';
-        if (!(counters.lockedUntil && counters.lockedUntil > at)) {
+        if (counters && !(counters.lockedUntil && counters.lockedUntil > at)) {
           const count = (counters.lockedUntil ? 0 : counters.failedLoginCount) + 1;
           const locks = count >= LOCKOUT_THRESHOLD;
           if (locks) reason = 'bad_password_locked_out';
-          await apiAuthRepository.updateUser(tx, user.id, {
+          await credentials.updateUser(s, user.id, {
             failedLoginCount: locks ? 0 : count,
             lockedUntil: locks ? new Date(at.getTime() + LOCKOUT_MINUTES * 60_000) : null,
           });
         }
-        await audit.record(tx, {
+        await audit.record(s, {
           ...authActor(meta, user),
           tenantId: user.tenantId,
           action: 'api.auth.login',
@@ -201,11 +210,11 @@ export function createApiAuthService(deps: CoreDeps & { jwtSecret: string; pool?
       await recordLoginFailure(meta, user, 'tenant_suspended');
       throw tenantSuspended();
     }
-    return prisma.$transaction(async (tx) => {
-      await apiAuthRepository.updateUser(tx, user.id, { failedLoginCount: 0, lockedUntil: null, lastLoginAt: at });
+    return db.write(ctx, async (s) => {
+      await credentials.updateUser(s, user.id, { failedLoginCount: 0, lockedUntil: null, lastLoginAt: at });
       const familyId = randomUUID();
-      const pair = await issuePair(tx, user, familyId);
-      await audit.record(tx, {
+      const pair = await issuePair(s, user, familyId);
+      await audit.record(s, {
         ...authActor(meta, user),
         tenantId: user.tenantId,
         action: 'api.auth.login',
@@ -224,11 +233,11 @@ export function createApiAuthService(deps: CoreDeps & { jwtSecret: string; pool?
   async function refresh(meta: RequestMeta, raw: RefreshInput): Promise<TokenPair> {
     const input = RefreshInput.parse(raw);
     const tokenHash = hashRefreshToken(input.refreshToken);
-    const outcome = await prisma.$transaction(async (tx): Promise<{ pair: TokenPair } | { error: AppError }> => {
-      const row = await apiAuthRepository.lockRefreshToken(tx, tokenHash);
+    const outcome = await db.write(buildAnonymousContext(meta), async (s): Promise<{ pair: TokenPair } | { error: AppError }> => {
+      const row = await credentials.lockRefreshToken(s, tokenHash);
       if (!row) return { error: invalidRefreshToken('unknown refresh token') };
       const at = now();
-      const user = await apiAuthRepository.userStatus(tx, row.userId);
+      const user = await credentials.userStatus(s, row.userId);
       const event = {
         ...authActor(meta, user),
         tenantId: row.tenantId,
@@ -236,8 +245,8 @@ export function createApiAuthService(deps: CoreDeps & { jwtSecret: string; pool?
         recordId: row.userId,
       };
       if (row.usedAt) {
-        const revoked = await apiAuthRepository.revokeFamily(tx, row.familyId, at);
-        await audit.record(tx, {
+        const revoked = await credentials.revokeFamily(s, row.familyId, at);
+        await audit.record(s, {
           ...event,
           action: 'api.auth.refresh_reuse',
           outcome: 'DENIED',
@@ -255,12 +264,12 @@ export function createApiAuthService(deps: CoreDeps & { jwtSecret: string; pool?
               ? `tenant_${user.tenant.status.toLowerCase()}`
               : null;
       if (problem || !user) {
-        await audit.record(tx, { ...event, action: 'api.auth.refresh', outcome: 'FAILURE', reason: problem ?? 'inactive_user' });
+        await audit.record(s, { ...event, action: 'api.auth.refresh', outcome: 'FAILURE', reason: problem ?? 'inactive_user' });
         return { error: problem === 'tenant_suspended' ? tenantSuspended() : invalidRefreshToken(problem ?? undefined) };
       }
-      await apiAuthRepository.markUsed(tx, row.id, at);
-      const pair = await issuePair(tx, { id: row.userId, tenantId: row.tenantId, role: user.role }, row.familyId);
-      await audit.record(tx, { ...event, action: 'api.auth.refresh' });
+      await credentials.markUsed(s, row.id, at);
+      const pair = await issuePair(s, { id: row.userId, tenantId: row.tenantId, role: user.role }, row.familyId);
+      await audit.record(s, { ...event, action: 'api.auth.refresh' });
       return { pair };
     });
     if ('error' in outcome) throw outcome.error;
@@ -271,12 +280,12 @@ export function createApiAuthService(deps: CoreDeps & { jwtSecret: string; pool?
   async function logout(meta: RequestMeta, raw: RefreshInput): Promise<void> {
     const input = RefreshInput.parse(raw);
     const tokenHash = hashRefreshToken(input.refreshToken);
-    const found = await prisma.$transaction(async (tx) => {
-      const row = await apiAuthRepository.lockRefreshToken(tx, tokenHash);
+    const found = await db.write(buildAnonymousContext(meta), async (s) => {
+      const row = await credentials.lockRefreshToken(s, tokenHash);
       if (!row) return false;
-      const user = await apiAuthRepository.userStatus(tx, row.userId);
-      await apiAuthRepository.revokeFamily(tx, row.familyId, now());
-      await audit.record(tx, {
+      const user = await credentials.userStatus(s, row.userId);
+      await credentials.revokeFamily(s, row.familyId, now());
+      await audit.record(s, {
         ...authActor(meta, user),
         tenantId: row.tenantId,
         action: 'api.auth.logout',
@@ -295,7 +304,7 @@ export function createApiAuthService(deps: CoreDeps & { jwtSecret: string; pool?
   async function authenticate(accessToken: string, meta: RequestMeta = {}): Promise<ServiceContext> {
     const claims = await signer.verifyAccess(accessToken);
     if (!isUuid(claims.userId) || !isUuid(claims.familyId)) throw invalidToken('claims');
-    const principal = await apiAuthRepository.loadPrincipal(prisma, claims.userId, claims.familyId, deps.pool);
+    const principal = await db.read(principalContext, (s) => credentials.unsafeLoadPrincipal(s, claims.userId, claims.familyId));
     if (!principal || principal.tenantId !== claims.tenantId) throw invalidToken('unknown user');
     if (principal.status !== 'ACTIVE') throw invalidToken('inactive user');
     if (principal.familyRevoked) throw invalidToken('session ended');
@@ -309,10 +318,7 @@ export function createApiAuthService(deps: CoreDeps & { jwtSecret: string; pool?
 
   /** The signed-in user and their tenant. */
   async function getProfile(ctx: ServiceContext): Promise<User & { tenant: Tenant }> {
-    const user = await prisma.user.findFirst({
-      where: { AND: [scope(ctx, 'read', 'User'), { id: ctx.actor.id }] },
-      include: { tenant: true },
-    });
+    const user = ctx.actor.type === 'USER' ? await db.read(ctx, (s) => credentials.findOwnProfile(s)) : null;
     if (!user) throw new AppError({ code: 'USER.NOT_FOUND', kind: 'NOT_FOUND' });
     return user;
   }

@@ -1,21 +1,34 @@
-import type { AuditEvent, Prisma, PrismaClient } from '@prisma/client';
+import type { AuditEvent, Prisma } from '@prisma/client';
 import type { Writable } from 'node:stream';
-import type pg from 'pg';
 import type { Database } from '../../db/session.js';
 import type { ServiceContext } from '../../lib/context.js';
-import { AppError, validation } from '../../lib/errors.js';
-import { deny, requireAbility, scope } from '../shared/guard.js';
-import { streamAuditExport, type ExportQuery } from './audit.export.js';
-import { auditRepository } from './audit.repository.js';
+import { AppError, forbidden, validation } from '../../lib/errors.js';
+import { deny, requireAbility } from '../shared/guard.js';
+import type { tenantRepository } from '../tenants/tenant.repository.js';
+import type { CheckpointAllOptions, CheckpointAllResult } from './audit.checkpoint.js';
+import type { ExportQuery, StreamedExport } from './audit.export.js';
 import { AuditExportFormat, AuditPage, AuditSearchFilters, VerifyAuditInput } from './audit.schemas.js';
+import type { auditSearchRepository } from './audit.search.repository.js';
 import { actorFields, type AuditTrail } from './audit.service.js';
-import { verifyChains, type ChainBreak, type VerificationResult } from './audit.verify.js';
+import type { ChainBreak, VerificationResult, VerifyOptions } from './audit.verify.js';
+
+/**
+ * The whole-trail work that needs one consistent snapshot on a connection of its own (the
+ * verifier, the streaming export and the checkpoint job, over the pg pool): given to the console
+ * as a port, so the console itself holds no database handle.
+ */
+export interface AuditChains {
+  verify(options: VerifyOptions): Promise<VerificationResult>;
+  export(query: ExportQuery, format: AuditExportFormat, out: Writable): Promise<StreamedExport>;
+  checkpoint(options: CheckpointAllOptions): Promise<CheckpointAllResult>;
+}
 
 export interface AuditConsoleDeps {
-  prisma: PrismaClient;
   db: Database;
-  pool: Pick<pg.Pool, 'connect'>;
   audit: AuditTrail;
+  events: typeof auditSearchRepository;
+  tenants: typeof tenantRepository;
+  trail: AuditChains;
   /** Current key first; retired keys after it still verify old checkpoints. */
   checkpointKeys: readonly string[];
   checkpointEvery: number;
@@ -148,14 +161,14 @@ export type AuditConsoleService = ReturnType<typeof createAuditConsoleService>;
 
 /** The compliance console: search, verification (audited, last result kept) and export of the trail. */
 export function createAuditConsoleService(deps: AuditConsoleDeps) {
-  const { prisma, pool, audit } = deps;
+  const { db, audit, events, tenants, trail } = deps;
 
   /** Newest-first page of events matching the filters, within what the actor may read. */
   async function search(ctx: ServiceContext, rawFilters: AuditSearchFilters = {}, rawPage: AuditPage = {}) {
     const f = AuditSearchFilters.parse(rawFilters);
     const page = AuditPage.parse(rawPage);
     await requireAbility(deps, ctx, 'read', 'AuditEvent', { action: 'audit.search', tenantId: f.tenantId ?? null });
-    const and: Prisma.AuditEventWhereInput[] = [scope(ctx, 'read', 'AuditEvent')];
+    const and: Prisma.AuditEventWhereInput[] = [];
     if (f.tenantId) and.push({ tenantId: f.tenantId });
     if (f.actorId) and.push({ actorId: f.actorId });
     if (f.action) and.push({ action: f.action });
@@ -166,7 +179,7 @@ export function createAuditConsoleService(deps: AuditConsoleDeps) {
       const c = decodeCursor(page.cursor);
       and.push({ OR: [{ occurredAt: { lt: c.t } }, { occurredAt: c.t, id: { lt: c.id } }] });
     }
-    const rows = await auditRepository.findPage(prisma, { AND: and }, page.limit + 1);
+    const rows = await db.read(ctx, (s) => events.findVisiblePage(s, { AND: and }, page.limit + 1));
     const items = rows.slice(0, page.limit);
     return {
       items: items.map(toView),
@@ -176,8 +189,8 @@ export function createAuditConsoleService(deps: AuditConsoleDeps) {
 
   /** Records a verification's result as an 'audit.verify' event (outcome in the diff). */
   async function recordVerification(ctx: ServiceContext, result: VerificationResult): Promise<bigint> {
-    const created = await prisma.$transaction((tx) =>
-      audit.record(tx, {
+    const created = await db.write(ctx, (s) =>
+      audit.record(s, {
         ...actorFields(ctx),
         tenantId: result.tenantId,
         action: 'audit.verify',
@@ -192,22 +205,23 @@ export function createAuditConsoleService(deps: AuditConsoleDeps) {
    * Verifies every chain (or one tenant's) and records the result as an 'audit.verify' event,
    * so the verification is itself on the record and the dashboard can show the last one.
    */
-  async function verify(ctx: ServiceContext, raw: VerifyAuditInput = {}): Promise<VerificationResult> {
+  async function verify(
+    ctx: ServiceContext,
+    raw: VerifyAuditInput = {},
+    options: { record?: boolean } = {},
+  ): Promise<VerificationResult> {
     const input = VerifyAuditInput.parse(raw);
     await requireAbility(deps, ctx, 'verify', 'AuditEvent', { action: 'audit.verify', tenantId: input.tenantId ?? null });
     if (input.tenantId) {
-      const tenant = await prisma.tenant.findFirst({
-        where: { AND: [scope(ctx, 'read', 'Tenant'), { id: input.tenantId }] },
-        select: { id: true },
-      });
+      const tenant = await db.read(ctx, (s) => tenants.findVisible(s, input.tenantId!));
       if (!tenant) throw await deny(deps, ctx, { action: 'audit.verify', resource: 'Tenant', recordId: input.tenantId });
     }
-    const result = await verifyChains(pool, {
+    const result = await trail.verify({
       tenantId: input.tenantId ?? null,
       checkpointKey: deps.checkpointKeys,
       checkpointEvery: deps.checkpointEvery,
     });
-    await recordVerification(ctx, result);
+    if (options.record !== false) await recordVerification(ctx, result);
     return result;
   }
 
@@ -216,13 +230,9 @@ export function createAuditConsoleService(deps: AuditConsoleDeps) {
     const input = VerifyAuditInput.parse(raw);
     if (!ctx.ability.can('read', 'AuditEvent')) return null;
     const where: Prisma.AuditEventWhereInput = {
-      AND: [
-        scope(ctx, 'read', 'AuditEvent'),
-        { action: 'audit.verify', outcome: 'SUCCESS' },
-        ...(input.tenantId ? [{ tenantId: input.tenantId }] : []),
-      ],
+      AND: [{ action: 'audit.verify', outcome: 'SUCCESS' }, ...(input.tenantId ? [{ tenantId: input.tenantId }] : [])],
     };
-    const event = await auditRepository.findLatest(prisma, where);
+    const event = await db.read(ctx, (s) => events.findLatestVisible(s, where));
     const summary = (event?.diff as { result?: { to?: VerificationSummary } } | null)?.result?.to;
     if (!event || !summary) return null;
     return {
@@ -259,11 +269,11 @@ export function createAuditConsoleService(deps: AuditConsoleDeps) {
         new AppError({ code: 'AUTH.FORBIDDEN', kind: 'FORBIDDEN' }),
       );
     const query: ExportQuery = { ...filters, allowedTenantIds: tenants === 'all' ? undefined : tenants };
-    const streamed = await streamAuditExport(pool, query, format, out);
+    const streamed = await trail.export(query, format, out);
     const described = describeFilters(filters);
     const createdAt = new Date().toISOString();
-    const event = await prisma.$transaction((tx) =>
-      audit.record(tx, {
+    const event = await db.write(ctx, (s) =>
+      audit.record(s, {
         ...actorFields(ctx),
         tenantId: filters.tenantId ?? null,
         action: 'audit.export',
@@ -292,5 +302,27 @@ export function createAuditConsoleService(deps: AuditConsoleDeps) {
     return manifest;
   }
 
-  return { search, verify, recordVerification, lastVerification, exportTrail };
+  /**
+   * The slugs of tenants the actor may read, by id (for naming the chains of a verification
+   * report); ids outside the ability are left out.
+   */
+  async function tenantSlugs(ctx: ServiceContext, tenantIds: readonly string[]): Promise<Map<string, string>> {
+    const unique = [...new Set(tenantIds)];
+    const found = await db.read(ctx, (s) => Promise.all(unique.map((id) => tenants.findVisible(s, id))));
+    return new Map(found.filter((t) => t !== null).map((t) => [t.id, t.slug]));
+  }
+
+  /**
+   * Signs the head of every chain that moved since its last checkpoint (the periodic job, or an
+   * operator's command): system work only. See audit.checkpoint.ts.
+   */
+  async function checkpointChains(
+    ctx: ServiceContext,
+    options: Omit<CheckpointAllOptions, 'checkpointKey'> = {},
+  ): Promise<CheckpointAllResult> {
+    if (ctx.actor.type !== 'SYSTEM') throw forbidden('AUTH.FORBIDDEN', 'audit checkpoints are signed by the system');
+    return trail.checkpoint({ ...options, checkpointKey: deps.checkpointKeys });
+  }
+
+  return { search, verify, recordVerification, lastVerification, exportTrail, tenantSlugs, checkpointChains };
 }

@@ -1,6 +1,10 @@
 import type { ServiceContext } from '../../lib/context.js';
+import { dashboardSectionsOf, tenantScopeOf, type DashboardSection } from '../access/ability.js';
+import type { auditSearchRepository } from '../audit/audit.search.repository.js';
+import type { outboxRepository } from '../outbox/outbox.repository.js';
 import type { CoreDeps } from '../shared/deps.js';
-import { scope } from '../shared/guard.js';
+import type { staffRepository } from '../staff/staff.repository.js';
+import type { dashboardRepository } from './dashboard.repository.js';
 
 /** One bar of a chart: a label (a status, or an ISO date for time series) and a count. */
 export interface Bucket {
@@ -23,7 +27,7 @@ export interface LastVerification {
 export interface DashboardData {
   role: string;
   generatedAt: string;
-  sections: Array<'support' | 'compliance' | 'engineering' | 'staff'>;
+  sections: DashboardSection[];
   tenantsByStatus?: Bucket[];
   signupsByWeek?: Bucket[];
   grantedTenants?: number;
@@ -73,62 +77,63 @@ function fill<K extends string>(keys: readonly K[], rows: Array<{ key: string; c
  * `where`, so a support agent's charts count only the tenants granted to them. Time series are
  * one indexed COUNT per bucket over a bounded window, never a scan of the whole table.
  */
-export function createDashboardService(deps: CoreDeps) {
-  const { prisma } = deps;
+export interface DashboardServiceDeps extends Pick<CoreDeps, 'db'> {
+  figures: typeof dashboardRepository;
+  auditEvents: typeof auditSearchRepository;
+  outbox: typeof outboxRepository;
+  staff: typeof staffRepository;
+}
+
+export function createDashboardService(deps: DashboardServiceDeps) {
+  const { db, figures, auditEvents, outbox, staff } = deps;
 
   async function tenantsByStatus(ctx: ServiceContext): Promise<Bucket[]> {
-    const rows = await prisma.tenant.groupBy({ by: ['status'], where: scope(ctx, 'read', 'Tenant'), _count: { _all: true } });
+    const rows = await db.read(ctx, (s) => figures.countTenantsByStatus(s));
     return fill(
       TENANT_STATUSES,
-      rows.map((r) => ({ key: r.status, count: r._count._all })),
+      rows.map((r) => ({ key: r.status, count: r.count })),
     );
   }
 
   /** New tenants (households signing up) per week, the last `weeks` weeks including this one. */
   async function signupsByWeek(ctx: ServiceContext, weeks = 12, now = new Date()): Promise<Bucket[]> {
-    const where = scope(ctx, 'read', 'Tenant');
     const thisWeek = startOfUtcWeek(now);
     const starts = Array.from({ length: weeks }, (_, i) => new Date(thisWeek.getTime() - (weeks - 1 - i) * 7 * DAY));
-    return Promise.all(
-      starts.map(async (from) => ({
-        key: from.toISOString().slice(0, 10),
-        count: await prisma.tenant.count({
-          where: { AND: [where, { createdAt: { gte: from, lt: new Date(from.getTime() + 7 * DAY) } }] },
-        }),
-      })),
+    return db.read(ctx, (s) =>
+      Promise.all(
+        starts.map(async (from) => ({
+          key: from.toISOString().slice(0, 10),
+          count: await figures.countTenantsCreatedBetween(s, from, new Date(from.getTime() + 7 * DAY)),
+        })),
+      ),
     );
   }
 
   async function auditEventsByDay(ctx: ServiceContext, days = 14, now = new Date()): Promise<Bucket[]> {
-    const where = scope(ctx, 'read', 'AuditEvent');
     const today = startOfUtcDay(now);
     const starts = Array.from({ length: days }, (_, i) => new Date(today.getTime() - (days - 1 - i) * DAY));
-    return Promise.all(
-      starts.map(async (from) => ({
-        key: from.toISOString().slice(0, 10),
-        count: await prisma.auditEvent.count({
-          where: { AND: [where, { occurredAt: { gte: from, lt: new Date(from.getTime() + DAY) } }] },
-        }),
-      })),
+    return db.read(ctx, (s) =>
+      Promise.all(
+        starts.map(async (from) => ({
+          key: from.toISOString().slice(0, 10),
+          count: await auditEvents.countVisibleBetween(s, from, new Date(from.getTime() + DAY)),
+        })),
+      ),
     );
   }
 
   async function auditOutcomes24h(ctx: ServiceContext, now = new Date()): Promise<Bucket[]> {
-    const rows = await prisma.auditEvent.groupBy({
-      by: ['outcome'],
-      where: { AND: [scope(ctx, 'read', 'AuditEvent'), { occurredAt: { gte: new Date(now.getTime() - DAY) } }] },
-      _count: { _all: true },
-    });
+    const rows = await db.read(ctx, (s) => auditEvents.countVisibleByOutcomeSince(s, new Date(now.getTime() - DAY)));
     return fill(
       OUTCOMES,
-      rows.map((r) => ({ key: r.outcome, count: r._count._all })),
+      rows.map((r) => ({ key: r.outcome, count: r.count })),
     );
   }
 
   async function lastVerification(ctx: ServiceContext, source?: VerificationSource): Promise<LastVerification> {
     const [verification, checkpoint] = await Promise.all([
       source ? source(ctx) : Promise.resolve(null),
-      prisma.auditCheckpoint.findFirst({ where: scope(ctx, 'read', 'AuditCheckpoint'), orderBy: { id: 'desc' } }),
+      db.read(ctx, (s) => auditEvents.findLatestVisibleCheckpoint(s)),
     ]);
     return {
       status: verification?.status ?? 'unknown',
@@ -145,45 +150,31 @@ export function createDashboardService(deps: CoreDeps) {
   }
 
   async function exportJobsByStatus(ctx: ServiceContext): Promise<Bucket[]> {
-    const rows = await prisma.exportJob.groupBy({
-      by: ['status'],
-      where: scope(ctx, 'read', 'ExportJob'),
-      _count: { _all: true },
-    });
+    const rows = await db.read(ctx, (s) => figures.countExportJobsByStatus(s));
     return fill(
       EXPORT_STATUSES,
-      rows.map((r) => ({ key: r.status, count: r._count._all })),
+      rows.map((r) => ({ key: r.status, count: r.count })),
     );
   }
 
   async function outboxHealth(ctx: ServiceContext, now = new Date()) {
-    const where = scope(ctx, 'read', 'OutboxEvent');
-    const [rows, oldest] = await Promise.all([
-      prisma.outboxEvent.groupBy({ by: ['status'], where, _count: { _all: true } }),
-      prisma.outboxEvent.findFirst({
-        where: { AND: [where, { status: 'PENDING' }] },
-        orderBy: { availableAt: 'asc' },
-        select: { availableAt: true },
-      }),
-    ]);
+    const [rows, oldest] = await db.read(ctx, (s) =>
+      Promise.all([outbox.countVisibleByStatus(s), outbox.oldestVisiblePendingAt(s)]),
+    );
     return {
       outboxByStatus: fill(
         OUTBOX_STATUSES,
-        rows.map((r) => ({ key: r.status, count: r._count._all })),
+        rows.map((r) => ({ key: r.status, count: r.count })),
       ),
-      oldestPendingOutboxSeconds: oldest ? Math.max(0, Math.round((now.getTime() - oldest.availableAt.getTime()) / 1000)) : null,
+      oldestPendingOutboxSeconds: oldest ? Math.max(0, Math.round((now.getTime() - oldest.getTime()) / 1000)) : null,
     };
   }
 
   async function staffByRole(ctx: ServiceContext): Promise<Bucket[]> {
-    const rows = await prisma.staffUser.groupBy({
-      by: ['role'],
-      where: { AND: [scope(ctx, 'read', 'StaffUser'), { status: 'ACTIVE' }] },
-      _count: { _all: true },
-    });
+    const rows = await db.read(ctx, (s) => staff.countActiveByRole(s));
     return fill(
       ROLES,
-      rows.map((r) => ({ key: r.role, count: r._count._all })),
+      rows.map((r) => ({ key: r.role, count: r.count })),
     );
   }
 
@@ -193,32 +184,25 @@ export function createDashboardService(deps: CoreDeps) {
    */
   async function forActor(ctx: ServiceContext, sources: DashboardSources = {}): Promise<DashboardData> {
     const role: string = ctx.actor.role;
-    const data: DashboardData = { role, generatedAt: new Date().toISOString(), sections: [] };
-    const support = role === 'SUPPORT' || role === 'SUPERADMIN';
-    const compliance = role === 'COMPLIANCE' || role === 'SUPERADMIN';
-    const engineering = role === 'ENGINEER' || role === 'SUPERADMIN';
+    const sections = dashboardSectionsOf(ctx.actor);
+    const data: DashboardData = { role, generatedAt: new Date().toISOString(), sections };
     const work: Array<Promise<unknown>> = [];
-    if (support) {
-      data.sections.push('support');
+    if (sections.includes('support')) {
       work.push(tenantsByStatus(ctx).then((v) => (data.tenantsByStatus = v)));
       work.push(signupsByWeek(ctx).then((v) => (data.signupsByWeek = v)));
-      if (ctx.actor.type === 'STAFF' && role === 'SUPPORT') data.grantedTenants = ctx.actor.grantedTenantIds.length;
+      const tenants = tenantScopeOf(ctx.actor);
+      if (tenants.kind === 'tenants') data.grantedTenants = tenants.tenantIds.length;
     }
-    if (compliance) {
-      data.sections.push('compliance');
+    if (sections.includes('compliance')) {
       work.push(auditEventsByDay(ctx).then((v) => (data.auditEventsByDay = v)));
       work.push(auditOutcomes24h(ctx).then((v) => (data.auditOutcomes24h = v)));
       work.push(lastVerification(ctx, sources.lastVerification).then((v) => (data.lastVerification = v)));
     }
-    if (engineering) {
-      data.sections.push('engineering');
+    if (sections.includes('engineering')) {
       work.push(exportJobsByStatus(ctx).then((v) => (data.exportJobsByStatus = v)));
       work.push(outboxHealth(ctx).then((v) => Object.assign(data, v)));
     }
-    if (role === 'SUPERADMIN') {
-      data.sections.push('staff');
-      work.push(staffByRole(ctx).then((v) => (data.staffByRole = v)));
-    }
+    if (sections.includes('staff')) work.push(staffByRole(ctx).then((v) => (data.staffByRole = v)));
     await Promise.all(work);
     return data;
   }

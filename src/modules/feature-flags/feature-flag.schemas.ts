@@ -48,3 +48,10 @@ export type UpdateFeatureFlagInput = z.input<typeof UpdateFeatureFlagInput>;
 
 export const DeleteFeatureFlagInput = z.object({ id: z.uuid(), reason: z.string().trim().max(2000).optional() });
 export type DeleteFeatureFlagInput = z.input<typeof DeleteFeatureFlagInput>;
+
+/** The admin's bulk delete: flags by id, all or nothing. */
+export const DeleteFeatureFlagsInput = z.object({
+  ids: z.array(z.uuid()).min(1).max(500),
+  reason: z.string().trim().max(2000).optional(),
+});
+export type DeleteFeatureFlagsInput = z.input<typeof DeleteFeatureFlagsInput>;

@@ -1,5 +1,8 @@
 import PgBoss from 'pg-boss';
 import type { Tx } from '../../db/prisma.js';
+import { WriteSession } from '../../db/session.js';
+import { buildSystemContext } from '../access/context.factory.js';
+import { jobsRepository } from './jobs.repository.js';
 
 /** pg-boss keeps its tables in their own schema, created and migrated by the owner role. */
 export const JOB_SCHEMA = 'pgboss';
@@ -54,33 +57,20 @@ export const SCHEDULES: Array<{ queue: QueueName; cron: string }> = [
 
 export interface JobSender {
   /**
-   * Enqueues a job inside the caller's Prisma transaction: the job exists if and only if the
-   * transaction commits. An `id` makes the send idempotent (pg-boss ignores a duplicate id).
-   * Returns null (nothing sent) while pg-boss's schema is not installed yet.
+   * Enqueues a job inside the caller's transaction (its write session): the job exists if and
+   * only if the transaction commits. An `id` makes the send idempotent (pg-boss ignores a
+   * duplicate id). Returns null (nothing sent) while pg-boss's schema is not installed yet.
    */
   sendInTx(
-    tx: Tx,
+    target: WriteSession | Tx,
     queue: QueueName,
     data: object,
     options?: { id?: string; startAfter?: Date; singletonKey?: string },
   ): Promise<string | null>;
 }
 
-/** Adapts a Prisma interactive transaction to pg-boss's `db` option (positional parameters). */
-function prismaDb(tx: Tx): PgBoss.Db {
-  return {
-    executeSql: async (text: string, values: unknown[] = []) => {
-      const params = values.map((v) => {
-        if (v === undefined || v === null) return null;
-        if (v instanceof Date) return v.toISOString();
-        if (typeof v === 'object') return JSON.stringify(v);
-        return v;
-      });
-      const rows = await tx.$queryRawUnsafe<unknown[]>(text, ...params);
-      return { rows };
-    },
-  };
-}
+// Transitional: callers not yet on sessions pass their Prisma transaction.
+const TRANSITIONAL_CTX = buildSystemContext('jobs:send', { correlationId: 'transitional' });
 
 /**
  * A pg-boss client that only inserts jobs through a caller's transaction. It never opens a
@@ -92,14 +82,12 @@ export function createJobSender(): JobSender {
   };
   const boss = new PgBoss({ db: refuse, schema: JOB_SCHEMA });
   return {
-    sendInTx: async (tx, queue, data, options = {}) => {
+    sendInTx: async (target, queue, data, options = {}) => {
+      const session = target instanceof WriteSession ? target : new WriteSession(TRANSITIONAL_CTX, target);
       // Before any worker has installed pg-boss's schema there is nowhere to send: the row that
       // asked for the job (e.g. a QUEUED export) is picked up by the first worker that starts.
-      const [installed] = await tx.$queryRaw<
-        Array<{ ok: boolean }>
-      >`SELECT to_regclass(${`${JOB_SCHEMA}.job`}) IS NOT NULL AS ok`;
-      if (!installed?.ok) return null;
-      const send: PgBoss.SendOptions = { db: prismaDb(tx) };
+      if (!(await jobsRepository.isQueueInstalled(session, JOB_SCHEMA))) return null;
+      const send: PgBoss.SendOptions = { db: jobsRepository.sqlExecutor(session) };
       if (options.id) send.id = options.id;
       if (options.startAfter) send.startAfter = options.startAfter;
       if (options.singletonKey) send.singletonKey = options.singletonKey;

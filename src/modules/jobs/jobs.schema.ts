@@ -1,7 +1,7 @@
-import pg from 'pg';
 import PgBoss from 'pg-boss';
 import { APP_ROLE } from '../../db/migrate.js';
 import { JOB_SCHEMA, QUEUE_POLICIES, QUEUES, type QueueName, type QueuePolicy } from './jobs.queues.js';
+import { jobsRepository } from './jobs.repository.js';
 
 export type QueuePolicyOverrides = Partial<Record<QueueName, Partial<QueuePolicy>>>;
 
@@ -35,20 +35,5 @@ export async function ensureJobSchema(ownerUrl: string, overrides: QueuePolicyOv
     await boss.stop({ graceful: false, wait: true });
   }
 
-  const client = new pg.Client({ connectionString: ownerUrl, application_name: 'backoffice-job-schema' });
-  await client.connect();
-  try {
-    const { rows } = await client.query<{ app: boolean; owner: string }>(
-      'SELECT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = $1) AS app, current_user AS owner',
-      [APP_ROLE],
-    );
-    // When the application itself owns the database (no separate owner URL) there is nobody to grant.
-    if (rows[0]!.app && rows[0]!.owner !== APP_ROLE) {
-      await client.query(`GRANT USAGE ON SCHEMA ${JOB_SCHEMA} TO ${APP_ROLE}`);
-      await client.query(`GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA ${JOB_SCHEMA} TO ${APP_ROLE}`);
-      await client.query(`GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA ${JOB_SCHEMA} TO ${APP_ROLE}`);
-    }
-  } finally {
-    await client.end();
-  }
+  await jobsRepository.grantWorkerAccess(ownerUrl, APP_ROLE, JOB_SCHEMA);
 }

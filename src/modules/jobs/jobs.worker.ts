@@ -1,14 +1,12 @@
-import { checkpointAllChains } from '../audit/audit.checkpoint.js';
 import PgBoss from 'pg-boss';
 import type { Runtime } from '../../runtime.js';
 import type { Services } from '../../services.js';
 import { markFailed, releaseForRetry, runExport, type RunExportOptions } from '../exports/export.runner.js';
-import { createMailer, type Mailer } from '../mail/mail.service.js';
-import { createOutboxConsumers } from '../outbox/outbox.consumers.js';
-import { createOutboxDispatcher, type OutboxConsumer } from '../outbox/outbox.dispatcher.js';
+import type { Mailer } from '../mail/mail.service.js';
+import type { OutboxConsumer } from '../outbox/outbox.dispatcher.js';
 import { jobContext } from './jobs.context.js';
 import { recordJobFailure } from '../../lib/metrics.js';
-import { runExportMaintenance } from './jobs.maintenance.js';
+import type { ExportMaintenancePorts } from './jobs.service.js';
 import { JOB_SCHEMA, QUEUES, SCHEDULES, type QueueName } from './jobs.queues.js';
 import { ensureJobSchema, type QueuePolicyOverrides } from './jobs.schema.js';
 import { z } from 'zod';
@@ -124,9 +122,13 @@ export async function startWorkers(runtime: Runtime, services: Services, options
     }
   });
 
-  const maintenanceDeps = { ...exportDeps, prisma, jobs: boss };
+  const maintenance: ExportMaintenancePorts = {
+    send: (queue, data) => boss.send(queue, data),
+    failExport: (exportJobId, code, ctx) => markFailed(exportDeps, exportJobId, null, code, ctx),
+    logger: log,
+  };
   await work(QUEUES.exportMaintenance, async (job) => {
-    const result = await runExportMaintenance(maintenanceDeps, jobContext(job.name, job.id));
+    const result = await services.jobs.runExportMaintenance(jobContext(job.name, job.id), maintenance);
     // Files that erasure let go of and whose deletion after commit failed: retried on this beat.
     const staleFiles = await services.exports.removeStaleFiles(jobContext(job.name, job.id));
     // Expired Idempotency-Key rows (24 h) hold response bodies: remove them on the same beat.
@@ -135,9 +137,9 @@ export async function startWorkers(runtime: Runtime, services: Services, options
   });
   // Exports requested while no worker (or no pg-boss schema) existed are queued now.
   if (wanted.has(QUEUES.exportRun))
-    await runExportMaintenance(maintenanceDeps, jobContext(QUEUES.exportMaintenance)).catch((err: unknown) =>
-      log.warn({ err: (err as Error).message }, 'export maintenance at start-up failed'),
-    );
+    await services.jobs
+      .runExportMaintenance(jobContext(QUEUES.exportMaintenance), maintenance)
+      .catch((err: unknown) => log.warn({ err: (err as Error).message }, 'export maintenance at start-up failed'));
 
   await work(QUEUES.erasureSweep, async (job) => {
     const due = await services.erasure.dueUsers(jobContext(job.name, job.id));
@@ -162,9 +164,8 @@ export async function startWorkers(runtime: Runtime, services: Services, options
     return services.recurring.materialiseTenant(jobContext(job.name, job.id), data.tenantId);
   });
 
-  await work(QUEUES.auditCheckpoint, async () => {
-    const result = await checkpointAllChains(pool, {
-      checkpointKey: runtime.secrets.auditCheckpointKey,
+  await work(QUEUES.auditCheckpoint, async (job) => {
+    const result = await services.auditConsole.checkpointChains(jobContext(job.name, job.id), {
       // The signed heads also go to the logs: evidence kept outside the database.
       onSigned: (e) => log.info({ checkpoint: e }, 'audit chain head signed'),
       onRefused: (e) =>
@@ -177,20 +178,12 @@ export async function startWorkers(runtime: Runtime, services: Services, options
     for (const s of SCHEDULES) if (wanted.has(s.queue)) await boss.schedule(s.queue, s.cron, {}, { tz: 'UTC' });
   }
 
-  const mailer = options.mailer ?? createMailer({ prisma, config, logger: log });
-  const dispatcher = createOutboxDispatcher({
-    prisma,
+  const mailer = options.mailer ?? services.mail.createMailer({ logger: log });
+  const dispatcher = services.outbox.createDispatcher({
+    mailer,
     logger: log,
     leaseSeconds: options.outboxLeaseSeconds,
-    consumers: {
-      ...createOutboxConsumers({
-        prisma,
-        mailer,
-        resetSecret: runtime.secrets.jwtSecret,
-        publicUrl: config.PUBLIC_URL ?? `http://localhost:${config.PORT}`,
-      }),
-      ...options.consumers,
-    },
+    consumers: options.consumers,
   });
   const outbox = dispatcher.start(options.outboxIntervalMs ?? 1000);
   log.info({ queues: [...wanted] }, 'workers started');

@@ -1,12 +1,18 @@
-import type { OutboxEvent, PrismaClient } from '@prisma/client';
+import type { OutboxEvent } from '@prisma/client';
 import { z } from 'zod';
+import type { Database } from '../../db/session.js';
 import { translate } from '../../lib/i18n.js';
+import { buildSystemContext } from '../access/context.factory.js';
 import type { Mailer } from '../mail/mail.service.js';
 import { createPasswordResetToken } from '../mail/password-reset-token.js';
+import type { tenantRepository } from '../tenants/tenant.repository.js';
 import type { OutboxConsumer } from './outbox.dispatcher.js';
+import type { recipientRepository } from './recipient.repository.js';
 
 export interface ConsumerDeps {
-  prisma: PrismaClient;
+  db: Database;
+  tenants: typeof tenantRepository;
+  recipients: typeof recipientRepository;
   mailer: Mailer;
   /** Signs password-reset links. */
   resetSecret: string;
@@ -31,21 +37,21 @@ const letter = (locale: string, name: string, body: string) =>
  * account, and sends mail keyed by the event id, so a redelivery sends nothing.
  */
 export function createOutboxConsumers(deps: ConsumerDeps): Record<string, OutboxConsumer> {
-  const { prisma, mailer } = deps;
+  const { db, tenants, recipients, mailer } = deps;
+  /** A consumer acts as the system, named after the event type, correlated by the event id. */
+  const contextOf = (event: OutboxEvent) => buildSystemContext(`outbox:${event.type}`, { correlationId: `outbox-${event.id}` });
 
   return {
     /** A suspended tenant's owner is told (written by services.tenants.suspend). */
     'tenant.suspended': async (event) => {
       const { tenantId } = TenantSuspended.parse(event.payload);
       requireSameTenant(event, tenantId);
-      const tenant = await prisma.tenant.findUnique({ where: { id: tenantId }, select: { id: true, name: true } });
-      if (!tenant) return;
-      const owner = await prisma.user.findFirst({
-        where: { tenantId, role: 'OWNER', status: { notIn: ['CLOSED', 'DISABLED'] }, erasedAt: null },
-        orderBy: { createdAt: 'asc' },
-        select: { email: true, name: true, locale: true },
+      const found = await db.read(contextOf(event), async (s) => {
+        const tenant = await tenants.findVisible(s, tenantId);
+        return tenant && { tenant, owner: await recipients.findNotifiableOwner(s, tenantId) };
       });
-      if (!owner) return;
+      if (!found?.owner) return;
+      const { tenant, owner } = found;
       await mailer.send({
         dedupeKey: event.id,
         to: owner.email,
@@ -62,10 +68,7 @@ export function createOutboxConsumers(deps: ConsumerDeps): Record<string, Outbox
     'user.password_reset_requested': async (event) => {
       const { userId, tenantId } = PasswordResetRequested.parse(event.payload);
       requireSameTenant(event, tenantId);
-      const user = await prisma.user.findFirst({
-        where: { id: userId, tenantId },
-        select: { id: true, email: true, name: true, locale: true, status: true, erasedAt: true, passwordResetSentAt: true },
-      });
+      const user = await db.read(contextOf(event), (s) => recipients.findResetRecipient(s, userId, tenantId));
       if (!user || user.erasedAt || user.status === 'CLOSED' || user.status === 'DISABLED' || !user.passwordResetSentAt) return;
       const token = createPasswordResetToken(deps.resetSecret, user.id, user.passwordResetSentAt);
       const link = `${deps.publicUrl.replace(/\/$/, '')}/reset-password?token=${encodeURIComponent(token)}`;

@@ -1,25 +1,23 @@
-import type { OutboxEvent, Prisma, PrismaClient } from '@prisma/client';
-import type { Tx } from '../../db/prisma.js';
+import type { OutboxEvent } from '@prisma/client';
+import type { Database } from '../../db/session.js';
 import type { Logger } from '../../lib/logger.js';
+import { buildSystemContext } from '../access/context.factory.js';
+import type { outboxRepository } from './outbox.repository.js';
 
 /** Handles one event type. Must be idempotent: an event may be delivered more than once. */
 export type OutboxConsumer = (event: OutboxEvent) => Promise<void>;
 
-/** Writes an outbox event inside the caller's transaction (the change and its side effect commit together). */
-export function writeOutboxEvent(tx: Tx, event: { type: string; tenantId?: string | null; payload: Prisma.InputJsonValue }) {
-  return tx.outboxEvent.create({ data: { type: event.type, tenantId: event.tenantId ?? null, payload: event.payload } });
-}
-
 export interface OutboxDispatcherOptions {
-  prisma: PrismaClient;
+  db: Database;
+  outbox: typeof outboxRepository;
   consumers: Readonly<Record<string, OutboxConsumer>>;
-  logger?: Logger;
+  logger?: Logger | undefined;
   /** Events claimed per round. */
-  batchSize?: number;
+  batchSize?: number | undefined;
   /** How long a claimed event is hidden from other dispatchers; a crashed dispatcher's events come back after it. */
-  leaseSeconds?: number;
+  leaseSeconds?: number | undefined;
   /** After this many failed deliveries an event is marked FAILED (visible in the admin). */
-  maxAttempts?: number;
+  maxAttempts?: number | undefined;
 }
 
 export interface DispatchRound {
@@ -40,23 +38,16 @@ export const retryDelaySeconds = (attempts: number): number => Math.min(3600, 2 
  * idempotent (mail is keyed by the event id), so effects happen once.
  */
 export function createOutboxDispatcher(options: OutboxDispatcherOptions) {
-  const { prisma, consumers, logger } = options;
+  const { db, outbox, consumers, logger } = options;
   const batchSize = options.batchSize ?? 20;
   const leaseSeconds = options.leaseSeconds ?? 120;
   const maxAttempts = options.maxAttempts ?? 12;
+  // The dispatcher is the system's own work: one context for its claims and settlements.
+  const ctx = buildSystemContext('outbox:dispatcher', { correlationId: 'outbox-dispatcher' });
 
-  async function claim(): Promise<OutboxEvent[]> {
-    return prisma.$queryRaw<OutboxEvent[]>`
-      UPDATE "OutboxEvent" AS o
-         SET "attempts" = o."attempts" + 1,
-             "availableAt" = now() + make_interval(secs => ${leaseSeconds}::int)
-       WHERE o."id" IN (
-         SELECT "id" FROM "OutboxEvent"
-          WHERE "status" = 'PENDING' AND "availableAt" <= now()
-          ORDER BY "availableAt", "createdAt"
-          LIMIT ${batchSize}::int
-          FOR UPDATE SKIP LOCKED)
-      RETURNING o.*`;
+  /** Claims (and leases) a batch of due events; the lease commits before any consumer runs. */
+  function claim(): Promise<OutboxEvent[]> {
+    return db.write(ctx, (s) => outbox.claimDue(s, batchSize, leaseSeconds));
   }
 
   async function deliver(event: OutboxEvent): Promise<boolean> {
@@ -64,20 +55,22 @@ export function createOutboxDispatcher(options: OutboxDispatcherOptions) {
     try {
       if (!consumer) throw new Error(`no consumer for event type ${event.type}`);
       await consumer(event);
-      await prisma.outboxEvent.updateMany({
-        where: { id: event.id, status: 'PENDING' },
-        data: { status: 'DISPATCHED', dispatchedAt: new Date(), lastError: null },
-      });
+      await db.write(ctx, (s) =>
+        outbox.settlePending(s, event.id, { status: 'DISPATCHED', dispatchedAt: new Date(), lastError: null }),
+      );
       return true;
     } catch (err) {
       const message = (err instanceof Error ? err.message : String(err)).slice(0, 500);
       const final = !consumer || event.attempts >= maxAttempts;
-      await prisma.outboxEvent.updateMany({
-        where: { id: event.id, status: 'PENDING' },
-        data: final
-          ? { status: 'FAILED', lastError: message }
-          : { lastError: message, availableAt: new Date(Date.now() + retryDelaySeconds(event.attempts) * 1000) },
-      });
+      await db.write(ctx, (s) =>
+        outbox.settlePending(
+          s,
+          event.id,
+          final
+            ? { status: 'FAILED', lastError: message }
+            : { lastError: message, availableAt: new Date(Date.now() + retryDelaySeconds(event.attempts) * 1000) },
+        ),
+      );
       logger?.warn(
         { outboxEventId: event.id, type: event.type, attempts: event.attempts, final, err: message },
         'outbox delivery failed',

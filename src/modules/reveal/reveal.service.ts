@@ -2,9 +2,9 @@ import type { ServiceContext } from '../../lib/context.js';
 import { AppError } from '../../lib/errors.js';
 import { actorFields } from '../audit/audit.service.js';
 import type { CoreDeps } from '../shared/deps.js';
-import { deny, requireAbility, scope } from '../shared/guard.js';
+import { deny, requireAbility } from '../shared/guard.js';
 import { isMaskedFor, maskRows, personalFieldsOf, REVEAL_MINUTES } from './reveal.mask.js';
-import { revealRepository } from './reveal.repository.js';
+import type { revealRepository } from './reveal.repository.js';
 import { RevealInput } from './reveal.schemas.js';
 
 export type RevealService = ReturnType<typeof createRevealService>;
@@ -20,8 +20,8 @@ export interface RevealResult {
  * Personal-data reveals: COMPLIANCE (and any role the ability lets `reveal`) states a reason to see
  * one record unmasked for 15 minutes. The reveal row and its audit event are one transaction.
  */
-export function createRevealService(deps: CoreDeps) {
-  const { prisma, audit } = deps;
+export function createRevealService(deps: Pick<CoreDeps, 'db' | 'audit'> & { reveals: typeof revealRepository }) {
+  const { db, audit, reveals } = deps;
 
   /** Reveals one record's personal data to the acting staff member (reason required, audited). */
   async function reveal(ctx: ServiceContext, raw: RevealInput): Promise<RevealResult> {
@@ -30,22 +30,14 @@ export function createRevealService(deps: CoreDeps) {
     const info = { action, recordId: input.recordId, reason: input.reason };
     await requireAbility(deps, ctx, 'reveal', input.resource, info);
     if (ctx.actor.type !== 'STAFF') throw new AppError({ code: 'AUTH.FORBIDDEN', kind: 'FORBIDDEN' });
-    const staffId = ctx.actor.id;
-    const result = await prisma.$transaction(async (tx) => {
+    const result = await db.write(ctx, async (s) => {
       // Only a record the actor may read (and reveal) can be revealed: the ability is in the query.
-      const where = { AND: [scope(ctx, 'read', input.resource), scope(ctx, 'reveal', input.resource), { id: input.recordId }] };
-      const target: { id: string; tenantId: string | null } | null =
-        input.resource === 'User'
-          ? await tx.user.findFirst({ where, select: { id: true, tenantId: true } })
-          : input.resource === 'Tenant'
-            ? await tx.tenant.findFirst({ where, select: { id: true } }).then((t) => t && { id: t.id, tenantId: t.id })
-            : await tx.mailMessage.findFirst({ where, select: { id: true } }).then((m) => m && { id: m.id, tenantId: null });
+      const target = await reveals.findRevealable(s, input.resource, input.recordId);
       if (!target) return null;
       const tenantId = target.tenantId;
       const createdAt = new Date();
       const expiresAt = new Date(createdAt.getTime() + REVEAL_MINUTES * 60_000);
-      const row = await revealRepository.insert(tx, {
-        staffUserId: staffId,
+      const row = await reveals.insertOwn(s, {
         tenantId,
         resource: input.resource,
         recordId: target.id,
@@ -53,7 +45,7 @@ export function createRevealService(deps: CoreDeps) {
         createdAt,
         expiresAt,
       });
-      await audit.record(tx, {
+      await audit.record(s, {
         ...actorFields(ctx),
         tenantId,
         action,
@@ -75,7 +67,7 @@ export function createRevealService(deps: CoreDeps) {
   async function activeRevealIds(ctx: ServiceContext, resource: string, recordIds: string[]): Promise<Set<string>> {
     const ids = new Set(ctx.revealed ?? []);
     if (ctx.actor.type !== 'STAFF') return ids;
-    for (const id of await revealRepository.activeRecordIds(prisma, ctx.actor.id, resource, recordIds)) ids.add(id);
+    for (const id of await db.read(ctx, (s) => reveals.activeOwnRecordIds(s, resource, recordIds))) ids.add(id);
     return ids;
   }
 

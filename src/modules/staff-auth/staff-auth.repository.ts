@@ -1,5 +1,8 @@
-import type { PrismaClient, StaffUser } from '@prisma/client';
-import type { Tx } from '../../db/prisma.js';
+import type { StaffUser } from '@prisma/client';
+import { dbOf, txOf, type ReadSession, type WriteSession } from '../../db/session.js';
+import type { Action } from '../access/ability.js';
+import { prismaWhereToSql, PositionalParams } from '../access/scope-sql.js';
+import { scope } from '../shared/guard.js';
 
 const sessionFields = {
   id: true,
@@ -13,50 +16,116 @@ const sessionFields = {
 export type StaffSessionRow = Pick<StaffUser, keyof typeof sessionFields>;
 export type StaffLoginRow = Pick<StaffUser, 'failedLoginCount' | 'lockedUntil' | 'status' | 'lastLoginAt'>;
 
+/** A condition no row meets (what `scope` yields for "no rule"), for the self clause of non-staff actors. */
+const NO_ROW = { id: { in: [] as string[] } };
+
 /**
- * The only Prisma access of staff authentication. Reads here happen before anyone is
- * authenticated (login) or to re-check a session's owner, so they are by id or email and are
- * named for that purpose; nothing here lists staff.
+ * The rows a session may `action`, or its own staff account: a staff member manages their own
+ * second factor and language whatever their role (the account is theirs), an administrator
+ * anyone's the ability lets them update.
+ */
+const selfOrScope = (s: ReadSession, action: Action) => ({
+  OR: [scope(s.ctx, action, 'StaffUser'), s.ctx.actor.type === 'STAFF' ? { id: s.ctx.actor.id } : NO_ROW],
+});
+
+/**
+ * The persistence of staff authentication. Logins and session checks run on a system session
+ * (there is nobody signed in yet, or the check is what keeps the session alive); everything
+ * here applies the session's ability, and names the one exception of "self" in its query.
  */
 export const staffAuthRepository = {
-  /** The account a login attempt names; pre-authentication, so not scoped by an ability. */
-  unsafeFindForLogin: (db: PrismaClient, email: string) =>
-    db.staffUser.findUnique({ where: { email }, select: { ...sessionFields, passwordHash: true, totpSecret: true } }),
+  /** The account a login attempt names, with its credentials. */
+  findForLogin: (s: ReadSession, email: string) =>
+    dbOf(s).staffUser.findFirst({
+      where: { AND: [scope(s.ctx, 'read', 'StaffUser'), { email }] },
+      select: { ...sessionFields, passwordHash: true, totpSecret: true },
+    }),
 
   /** The account of a pending second factor, with its TOTP secret. */
-  unsafeFindForSecondFactor: (db: PrismaClient, id: string) =>
-    db.staffUser.findUnique({ where: { id }, select: { ...sessionFields, totpSecret: true, totpLastStep: true } }),
+  findForSecondFactor: (s: ReadSession, id: string) =>
+    dbOf(s).staffUser.findFirst({
+      where: { AND: [scope(s.ctx, 'read', 'StaffUser'), { id }] },
+      select: { ...sessionFields, totpSecret: true, totpLastStep: true },
+    }),
 
   /**
    * Records `step` as the last TOTP step used, only if it is later than the one recorded: false
    * when the code's step was already used (a replay, or a concurrent login with the same code).
+   * Own account only: this runs inside the login of that account.
    */
-  async claimTotpStep(tx: Tx, id: string, step: number): Promise<boolean> {
-    const claimed = await tx.staffUser.updateMany({
+  async claimTotpStep(s: WriteSession, id: string, step: number): Promise<boolean> {
+    const claimed = await txOf(s).staffUser.updateMany({
       where: { id, OR: [{ totpLastStep: null }, { totpLastStep: { lt: BigInt(step) } }] },
       data: { totpLastStep: BigInt(step) },
     });
     return claimed.count === 1;
   },
 
-  setTotpSecret: (tx: Tx, id: string, totpSecret: string | null) =>
-    tx.staffUser.update({ where: { id }, data: { totpSecret, totpLastStep: null }, select: { id: true, totpSecret: true } }),
-
-  /** Locks the account row for the rest of the transaction, so concurrent failures count once each. */
-  async lockForLogin(tx: Tx, id: string): Promise<StaffLoginRow | undefined> {
-    const rows = await tx.$queryRaw<StaffLoginRow[]>`
-      SELECT "failedLoginCount", "lockedUntil", "status", "lastLoginAt"
-      FROM "StaffUser" WHERE "id" = ${id}::uuid FOR UPDATE`;
+  /**
+   * Locks the account row for the rest of the transaction, so concurrent failures count once
+   * each. One statement: the ability is rendered into its WHERE by the CASL -> SQL translator.
+   */
+  async lockForLogin(s: WriteSession, id: string): Promise<StaffLoginRow | undefined> {
+    const params = new PositionalParams();
+    const idRef = params.add(id, 'uuid');
+    const allowed = prismaWhereToSql(scope(s.ctx, 'update', 'StaffUser'), 'st', { id: 'uuid' }, params);
+    const rows = await txOf(s).$queryRawUnsafe<StaffLoginRow[]>(
+      `SELECT st."failedLoginCount", st."lockedUntil", st."status", st."lastLoginAt"
+       FROM "StaffUser" st WHERE st."id" = ${idRef} AND (${allowed}) FOR UPDATE`,
+      ...params.values,
+    );
     return rows[0];
   },
 
-  updateLoginState: (tx: Tx, id: string, data: Partial<Pick<StaffUser, 'failedLoginCount' | 'lockedUntil' | 'lastLoginAt'>>) =>
-    tx.staffUser.update({ where: { id }, data, select: { failedLoginCount: true, lockedUntil: true, lastLoginAt: true } }),
+  /** Records the outcome of a login attempt on an account the session may update. */
+  async updateLoginState(
+    s: WriteSession,
+    id: string,
+    data: Partial<Pick<StaffUser, 'failedLoginCount' | 'lockedUntil' | 'lastLoginAt'>>,
+  ): Promise<Pick<StaffUser, 'failedLoginCount' | 'lockedUntil' | 'lastLoginAt'>> {
+    const tx = txOf(s);
+    const { count } = await tx.staffUser.updateMany({ where: { AND: [scope(s.ctx, 'update', 'StaffUser'), { id }] }, data });
+    if (count !== 1) throw new Error('login state of an account outside the session');
+    return tx.staffUser.findUniqueOrThrow({
+      where: { id },
+      select: { failedLoginCount: true, lockedUntil: true, lastLoginAt: true },
+    });
+  },
 
-  /** The current state of a session's owner: checked on every admin request. */
-  unsafeFindSessionState: (db: Pick<PrismaClient, 'staffUser'>, id: string): Promise<StaffSessionRow | null> =>
-    db.staffUser.findUnique({ where: { id }, select: sessionFields }),
+  /** The current state of an account: a session's owner (checked on every admin request). */
+  findSessionState: (s: ReadSession, id: string): Promise<StaffSessionRow | null> =>
+    dbOf(s).staffUser.findFirst({ where: { AND: [scope(s.ctx, 'read', 'StaffUser'), { id }] }, select: sessionFields }),
 
-  updateLocale: (tx: Tx, id: string, locale: string) =>
-    tx.staffUser.update({ where: { id }, data: { locale }, select: sessionFields }),
+  /** The account whose second factor the session may change (its own, or one it may update), locked. */
+  async lockSelfOrVisible(s: WriteSession, id: string): Promise<StaffSessionRow | null> {
+    const tx = txOf(s);
+    const visible = await tx.staffUser.findFirst({ where: { AND: [selfOrScope(s, 'update'), { id }] }, select: { id: true } });
+    if (!visible) return null;
+    await tx.$queryRaw`SELECT 1 FROM "StaffUser" WHERE "id" = ${id}::uuid FOR UPDATE`;
+    return tx.staffUser.findUnique({ where: { id }, select: sessionFields });
+  },
+
+  /** Sets or clears the TOTP secret of the session's own account or one it may update. */
+  async setTotpSecret(s: WriteSession, id: string, totpSecret: string | null): Promise<boolean> {
+    const { count } = await txOf(s).staffUser.updateMany({
+      where: { AND: [selfOrScope(s, 'update'), { id }] },
+      data: { totpSecret, totpLastStep: null },
+    });
+    return count === 1;
+  },
+
+  /** Stores the language of the session's own staff account (nobody else's). */
+  async updateOwnLocale(s: WriteSession, locale: string): Promise<StaffSessionRow | null> {
+    if (s.ctx.actor.type !== 'STAFF') return null;
+    const id = s.ctx.actor.id;
+    const tx = txOf(s);
+    const { count } = await tx.staffUser.updateMany({ where: { id }, data: { locale } });
+    return count === 1 ? tx.staffUser.findUnique({ where: { id }, select: sessionFields }) : null;
+  },
+
+  /** The session's own staff account. */
+  findOwn: (s: ReadSession): Promise<StaffSessionRow | null> =>
+    s.ctx.actor.type === 'STAFF'
+      ? dbOf(s).staffUser.findUnique({ where: { id: s.ctx.actor.id }, select: sessionFields })
+      : Promise.resolve(null),
 };

@@ -1,14 +1,15 @@
+import type { WriteSession } from '../../db/session.js';
 import type { ServiceContext } from '../../lib/context.js';
 import { AppError, validation } from '../../lib/errors.js';
 import { normaliseLocale } from '../../lib/i18n.js';
-import { buildStaffContext, type GrantReader, type RequestMeta } from '../access/context.factory.js';
+import { buildStaffContext, buildSystemContext, type GrantReader, type RequestMeta } from '../access/context.factory.js';
 import { decoyHash, LOCKOUT_MINUTES, LOCKOUT_THRESHOLD, verifyPassword } from '../access/password.js';
 import { diffRecords } from '../audit/audit.redact.js';
 import { actorFields } from '../audit/audit.service.js';
 import type { CoreDeps } from '../shared/deps.js';
-import { deny, requireAbility, scope } from '../shared/guard.js';
-import type { Tx } from '../../db/prisma.js';
-import { staffAuthRepository as repo, type StaffSessionRow } from './staff-auth.repository.js';
+import { deny, requireAbility } from '../shared/guard.js';
+import type { staffRepository } from '../staff/staff.repository.js';
+import type { staffAuthRepository, StaffSessionRow } from './staff-auth.repository.js';
 import {
   SecondFactorInput,
   StaffLocaleInput,
@@ -51,8 +52,19 @@ const toSessionUser = (row: StaffSessionRow): StaffSessionUser => ({
  * Staff authentication: password login with per-account lockout, session re-checks, logout and
  * the staff member's language. Every login attempt, logout and server-ended session is audited.
  */
-export function createStaffAuthService(deps: CoreDeps & { grants: GrantReader }) {
-  const { prisma, audit } = deps;
+export interface StaffAuthServiceDeps extends Pick<CoreDeps, 'db' | 'audit'> {
+  grants: GrantReader;
+  credentials: typeof staffAuthRepository;
+  staff: typeof staffRepository;
+}
+
+export function createStaffAuthService(deps: StaffAuthServiceDeps) {
+  const { db, audit, credentials: repo } = deps;
+  // Nobody is signed in while a login runs, and a session check is what keeps one signed in:
+  // both act as the system, on the account the request names.
+  const loginContext = (meta: LoginMeta) =>
+    buildSystemContext('staff-auth:login', { correlationId: meta.correlationId, ip: meta.ip, userAgent: meta.userAgent });
+  const sessionCheckContext = buildSystemContext('staff-auth:session', { correlationId: 'staff-session-check' });
 
   const requestFields = (meta: LoginMeta) => ({
     ip: meta.ip ?? null,
@@ -82,27 +94,28 @@ export function createStaffAuthService(deps: CoreDeps & { grants: GrantReader })
     event: LoginEvent,
     credentialOk: boolean,
     failureReason: 'invalid_password' | 'invalid_totp',
-    onSuccess: (tx: Tx, now: Date) => Promise<void>,
+    meta: LoginMeta,
+    onSuccess: (s: WriteSession, now: Date) => Promise<void>,
   ): Promise<LoginRefusal | null> {
-    return prisma.$transaction(async (tx): Promise<LoginRefusal | null> => {
-      const state = await repo.lockForLogin(tx, staffId);
+    return db.write(loginContext(meta), async (s): Promise<LoginRefusal | null> => {
+      const state = await repo.lockForLogin(s, staffId);
       const now = new Date();
       if (!state) return 'unknown_account';
       if (state.status !== 'ACTIVE') {
-        await audit.record(tx, { ...event, outcome: 'DENIED', reason: 'disabled' });
+        await audit.record(s, { ...event, outcome: 'DENIED', reason: 'disabled' });
         return 'disabled';
       }
       if (state.lockedUntil && state.lockedUntil > now) {
         // Attempts during a lock neither extend it nor count: the lock is the answer.
-        await audit.record(tx, { ...event, outcome: 'DENIED', reason: 'locked' });
+        await audit.record(s, { ...event, outcome: 'DENIED', reason: 'locked' });
         return 'locked';
       }
       if (!credentialOk) {
         // A lock that has run out starts a fresh count.
         const failures = (state.lockedUntil ? 0 : state.failedLoginCount) + 1;
         const lockedUntil = failures >= LOCKOUT_THRESHOLD ? new Date(now.getTime() + LOCKOUT_MINUTES * 60_000) : null;
-        const after = await repo.updateLoginState(tx, staffId, { failedLoginCount: failures, lockedUntil });
-        await audit.record(tx, {
+        const after = await repo.updateLoginState(s, staffId, { failedLoginCount: failures, lockedUntil });
+        await audit.record(s, {
           ...event,
           outcome: 'FAILURE',
           reason: lockedUntil ? `${failureReason}_account_locked` : failureReason,
@@ -113,7 +126,7 @@ export function createStaffAuthService(deps: CoreDeps & { grants: GrantReader })
         });
         return failureReason === 'invalid_password' ? 'invalid_password' : 'invalid_second_factor';
       }
-      await onSuccess(tx, now);
+      await onSuccess(s, now);
       return null;
     });
   }
@@ -142,13 +155,13 @@ export function createStaffAuthService(deps: CoreDeps & { grants: GrantReader })
   async function login(meta: LoginMeta, raw: StaffLoginInput): Promise<LoginOutcome> {
     const parsed = StaffLoginInput.safeParse(raw);
     const input = parsed.success ? parsed.data : { email: '', password: '' };
-    const staff = input.email ? await repo.unsafeFindForLogin(prisma, input.email) : null;
+    const staff = input.email ? await db.read(loginContext(meta), (s) => repo.findForLogin(s, input.email)) : null;
 
     if (!staff) {
       // Same work as for a real account, so response time does not reveal which emails exist.
       await verifyPassword(await decoyHash(), input.password);
-      await prisma.$transaction((tx) =>
-        audit.record(tx, {
+      await db.write(loginContext(meta), (s) =>
+        audit.record(s, {
           actorType: 'STAFF',
           actorId: null,
           actorRole: null,
@@ -165,14 +178,14 @@ export function createStaffAuthService(deps: CoreDeps & { grants: GrantReader })
     const passwordOk = await verifyPassword(staff.passwordHash, input.password);
     const secondFactor = !!staff.totpSecret;
     const event = loginEvent(staff, meta, secondFactor ? 'staff.login.password' : 'staff.login');
-    const refusal = await attempt(staff.id, event, passwordOk, 'invalid_password', async (tx, now) => {
+    const refusal = await attempt(staff.id, event, passwordOk, 'invalid_password', meta, async (s, now) => {
       if (secondFactor) {
         // The password is right; the lockout count stays until the second factor is right too.
-        await audit.record(tx, { ...event, outcome: 'SUCCESS', reason: 'second_factor_required' });
+        await audit.record(s, { ...event, outcome: 'SUCCESS', reason: 'second_factor_required' });
         return;
       }
-      await repo.updateLoginState(tx, staff.id, { failedLoginCount: 0, lockedUntil: null, lastLoginAt: now });
-      await audit.record(tx, { ...event, outcome: 'SUCCESS' });
+      await repo.updateLoginState(s, staff.id, { failedLoginCount: 0, lockedUntil: null, lastLoginAt: now });
+      await audit.record(s, { ...event, outcome: 'SUCCESS' });
     });
     if (refusal) throw new StaffLoginError(refusal);
     return secondFactor
@@ -187,18 +200,18 @@ export function createStaffAuthService(deps: CoreDeps & { grants: GrantReader })
    */
   async function completeSecondFactor(meta: LoginMeta, raw: SecondFactorInput): Promise<StaffSessionUser> {
     const input = SecondFactorInput.parse(raw);
-    const staff = await repo.unsafeFindForSecondFactor(prisma, input.staffUserId);
+    const staff = await db.read(loginContext(meta), (s) => repo.findForSecondFactor(s, input.staffUserId));
     if (!staff?.totpSecret) throw new StaffLoginError('unknown_account');
     const event = loginEvent(staff, meta);
     // A code is good once: its time step must be later than the last one used (no replay of a
     // code seen over a shoulder or in a proxy log while it is still valid).
     const step = matchTotp(staff.totpSecret, input.code);
     const codeOk = step !== null && (staff.totpLastStep === null || BigInt(step) > staff.totpLastStep);
-    const refusal = await attempt(staff.id, event, codeOk, 'invalid_totp', async (tx, now) => {
+    const refusal = await attempt(staff.id, event, codeOk, 'invalid_totp', meta, async (s, now) => {
       // Under the account's row lock: of two concurrent logins with one code, one wins.
-      if (!(await repo.claimTotpStep(tx, staff.id, step!))) throw new StaffLoginError('invalid_second_factor');
-      await repo.updateLoginState(tx, staff.id, { failedLoginCount: 0, lockedUntil: null, lastLoginAt: now });
-      await audit.record(tx, { ...event, outcome: 'SUCCESS', reason: 'totp' });
+      if (!(await repo.claimTotpStep(s, staff.id, step!))) throw new StaffLoginError('invalid_second_factor');
+      await repo.updateLoginState(s, staff.id, { failedLoginCount: 0, lockedUntil: null, lastLoginAt: now });
+      await audit.record(s, { ...event, outcome: 'SUCCESS', reason: 'totp' });
     });
     if (refusal) throw new StaffLoginError(refusal);
     return toSessionUser(staff);
@@ -206,12 +219,9 @@ export function createStaffAuthService(deps: CoreDeps & { grants: GrantReader })
 
   /** A staff account by its login email, within what the actor may read, or NOT_FOUND. */
   async function requireStaffIdByEmail(ctx: ServiceContext, email: string): Promise<string> {
-    const row = await prisma.staffUser.findFirst({
-      where: { AND: [scope(ctx, 'read', 'StaffUser'), { email: email.trim().toLowerCase() }] },
-      select: { id: true },
-    });
-    if (!row) throw new AppError({ code: 'STAFFUSER.NOT_FOUND', kind: 'NOT_FOUND' });
-    return row.id;
+    const id = await db.read(ctx, (s) => deps.staff.findVisibleIdByEmail(s, email));
+    if (!id) throw new AppError({ code: 'STAFFUSER.NOT_FOUND', kind: 'NOT_FOUND' });
+    return id;
   }
 
   /** Whether the actor may change this staff account's second factor: their own, or a staff admin. */
@@ -228,11 +238,11 @@ export function createStaffAuthService(deps: CoreDeps & { grants: GrantReader })
     const input = TotpEnrollInput.parse(raw);
     await requireTotpChange(ctx, input.staffUserId, 'staff.totp.enable');
     const secret = generateTotpSecret();
-    const email = await prisma.$transaction(async (tx) => {
-      const before = await repo.unsafeFindSessionState(tx, input.staffUserId);
+    const email = await db.write(ctx, async (s) => {
+      const before = await repo.lockSelfOrVisible(s, input.staffUserId);
       if (!before) return null;
-      await repo.setTotpSecret(tx, before.id, secret);
-      await audit.record(tx, {
+      await repo.setTotpSecret(s, before.id, secret);
+      await audit.record(s, {
         ...actorFields(ctx),
         action: 'staff.totp.enable',
         resource: 'StaffUser',
@@ -249,11 +259,11 @@ export function createStaffAuthService(deps: CoreDeps & { grants: GrantReader })
   async function disableTotp(ctx: ServiceContext, raw: TotpDisableInput): Promise<void> {
     const input = TotpDisableInput.parse(raw);
     await requireTotpChange(ctx, input.staffUserId, 'staff.totp.disable');
-    const done = await prisma.$transaction(async (tx) => {
-      const before = await repo.unsafeFindSessionState(tx, input.staffUserId);
+    const done = await db.write(ctx, async (s) => {
+      const before = await repo.lockSelfOrVisible(s, input.staffUserId);
       if (!before) return false;
-      await repo.setTotpSecret(tx, before.id, null);
-      await audit.record(tx, {
+      await repo.setTotpSecret(s, before.id, null);
+      await audit.record(s, {
         ...actorFields(ctx),
         action: 'staff.totp.disable',
         resource: 'StaffUser',
@@ -268,8 +278,8 @@ export function createStaffAuthService(deps: CoreDeps & { grants: GrantReader })
 
   /** Records that a staff member ended their session. */
   async function logout(ctx: ServiceContext): Promise<void> {
-    await prisma.$transaction((tx) =>
-      audit.record(tx, { ...actorFields(ctx), action: 'staff.logout', resource: 'StaffUser', recordId: ctx.actor.id }),
+    await db.write(ctx, (s) =>
+      audit.record(s, { ...actorFields(ctx), action: 'staff.logout', resource: 'StaffUser', recordId: ctx.actor.id }),
     );
   }
 
@@ -279,8 +289,8 @@ export function createStaffAuthService(deps: CoreDeps & { grants: GrantReader })
     meta: LoginMeta,
     reason: SessionEnd,
   ): Promise<void> {
-    await prisma.$transaction((tx) =>
-      audit.record(tx, {
+    await db.write(loginContext(meta), (s) =>
+      audit.record(s, {
         actorType: 'STAFF',
         actorId: user.id,
         actorRole: user.role,
@@ -298,7 +308,7 @@ export function createStaffAuthService(deps: CoreDeps & { grants: GrantReader })
    * change, "end all sessions"), ends the session at once. Returns the fresh session user.
    */
   async function checkSession(user: Pick<StaffSessionUser, 'id' | 'sessionVersion'>): Promise<SessionCheck> {
-    const row = await repo.unsafeFindSessionState(prisma, user.id);
+    const row = await db.read(sessionCheckContext, (s) => repo.findSessionState(s, user.id));
     if (!row || row.status !== 'ACTIVE') return { ok: false, reason: 'disabled' };
     if (row.sessionVersion !== user.sessionVersion) return { ok: false, reason: 'revoked' };
     return { ok: true, user: toSessionUser(row) };
@@ -319,12 +329,12 @@ export function createStaffAuthService(deps: CoreDeps & { grants: GrantReader })
     const input = parsed.data;
     if (ctx.actor.type !== 'STAFF') throw new AppError({ code: 'AUTH.FORBIDDEN', kind: 'FORBIDDEN' });
     const staffId = ctx.actor.id;
-    return prisma.$transaction(async (tx) => {
-      const before = await repo.unsafeFindSessionState(tx, staffId);
+    return db.write(ctx, async (s) => {
+      const before = await repo.findOwn(s);
       if (!before) throw new AppError({ code: 'STAFFUSER.NOT_FOUND', kind: 'NOT_FOUND' });
       if (before.locale === input.locale) return toSessionUser(before);
-      const after = await repo.updateLocale(tx, staffId, input.locale);
-      await audit.record(tx, {
+      const after = (await repo.updateOwnLocale(s, input.locale))!;
+      await audit.record(s, {
         ...actorFields(ctx),
         action: 'staff.locale.update',
         resource: 'StaffUser',

@@ -1,8 +1,16 @@
-import { dbOf, type ReadSession } from '../../db/session.js';
+import type { Prisma, StaffRole, StaffUser, TenantAccessGrant } from '@prisma/client';
+import { dbOf, txOf, type ReadSession, type WriteSession } from '../../db/session.js';
+import type { Action } from '../access/ability.js';
+import { prismaWhereToSql, PositionalParams } from '../access/scope-sql.js';
+import { requireCreatable, scope } from '../shared/guard.js';
+
+/** The StaffUser columns a CASL condition of ours may name, for SQL written by hand. */
+const STAFF_FIELDS = { id: 'uuid' } as const;
 
 /**
- * The only code that touches StaffUser and TenantAccessGrant. Reads that build a staff member's
- * context run before that context exists, on a system session, and say so in their names.
+ * The only code that touches StaffUser and TenantAccessGrant. Every method takes the session and
+ * applies its ability in the query; reads that build a staff member's context run before that
+ * context exists, and say so in their names.
  */
 export const staffRepository = {
   /**
@@ -15,5 +23,102 @@ export const staffRepository = {
       select: { tenantId: true },
     });
     return [...new Set(grants.map((g) => g.tenantId))];
+  },
+
+  /** Creates a staff account; refused unless the ability may create staff. */
+  create: (s: WriteSession, data: Prisma.StaffUserCreateInput) => {
+    requireCreatable(s.ctx, 'StaffUser', data);
+    return txOf(s).staffUser.create({ data });
+  },
+
+  /** One staff account the session may `action` (read by default), or null. */
+  findVisible: (s: ReadSession, id: string, action: Action = 'read') =>
+    dbOf(s).staffUser.findFirst({ where: { AND: [scope(s.ctx, action, 'StaffUser'), { id }] } }),
+
+  /** The id of the staff account with this login email, when the session may read it. */
+  findVisibleIdByEmail: async (s: ReadSession, email: string): Promise<string | null> =>
+    (
+      await dbOf(s).staffUser.findFirst({
+        where: { AND: [scope(s.ctx, 'read', 'StaffUser'), { email: email.trim().toLowerCase() }] },
+        select: { id: true },
+      })
+    )?.id ?? null,
+
+  /**
+   * Locks a staff account the session may `action` for the rest of the transaction (concurrent
+   * changes serialise) and returns it; null when it may not. One statement: the ability is
+   * rendered into its WHERE by the CASL -> SQL translator.
+   */
+  async lockVisible(s: WriteSession, id: string, action: Action): Promise<StaffUser | null> {
+    const params = new PositionalParams();
+    const idRef = params.add(id, 'uuid');
+    const allowed = prismaWhereToSql(scope(s.ctx, action, 'StaffUser'), 'st', STAFF_FIELDS, params);
+    const tx = txOf(s);
+    const rows = await tx.$queryRawUnsafe<Array<{ id: string }>>(
+      `SELECT st."id"::text AS "id" FROM "StaffUser" st WHERE st."id" = ${idRef} AND (${allowed}) FOR UPDATE`,
+      ...params.values,
+    );
+    return rows.length ? tx.staffUser.findUnique({ where: { id } }) : null;
+  },
+
+  /** Changes a staff account the session may `action` (update by default); null when it may not. */
+  async updateVisible(
+    s: WriteSession,
+    id: string,
+    data: Prisma.StaffUserUpdateManyMutationInput,
+    action: Action = 'update',
+  ): Promise<StaffUser | null> {
+    const tx = txOf(s);
+    const { count } = await tx.staffUser.updateMany({ where: { AND: [scope(s.ctx, action, 'StaffUser'), { id }] }, data });
+    return count === 1 ? tx.staffUser.findUnique({ where: { id } }) : null;
+  },
+
+  /** Active staff accounts per role, among those the session may read (the superadmin dashboard). */
+  countActiveByRole: async (s: ReadSession): Promise<Array<{ role: StaffRole; count: number }>> =>
+    (
+      await dbOf(s).staffUser.groupBy({
+        by: ['role'],
+        where: { AND: [scope(s.ctx, 'read', 'StaffUser'), { status: 'ACTIVE' }] },
+        _count: { _all: true },
+      })
+    ).map((r) => ({ role: r.role, count: r._count._all })),
+
+  // --- tenant access grants ----------------------------------------------------------------
+
+  /** Creates a grant; refused unless the ability may create grants like it. */
+  createGrant: (s: WriteSession, data: Prisma.TenantAccessGrantUncheckedCreateInput) => {
+    requireCreatable(s.ctx, 'TenantAccessGrant', data);
+    return txOf(s).tenantAccessGrant.create({ data });
+  },
+
+  /** How many grants (any state) of a staff member the session may read. */
+  countVisibleGrantsOf: (s: ReadSession, staffUserId: string) =>
+    dbOf(s).tenantAccessGrant.count({ where: { AND: [scope(s.ctx, 'read', 'TenantAccessGrant'), { staffUserId }] } }),
+
+  /** Locks a grant the session may `action` for the rest of the transaction and returns it; null when it may not. */
+  async lockVisibleGrant(s: WriteSession, id: string, action: Action): Promise<TenantAccessGrant | null> {
+    const tx = txOf(s);
+    const visible = await tx.tenantAccessGrant.findFirst({
+      where: { AND: [scope(s.ctx, action, 'TenantAccessGrant'), { id }] },
+      select: { id: true },
+    });
+    if (!visible) return null;
+    await tx.$queryRaw`SELECT 1 FROM "TenantAccessGrant" WHERE "id" = ${id}::uuid FOR UPDATE`;
+    return tx.tenantAccessGrant.findUnique({ where: { id } });
+  },
+
+  /** Changes a grant the session may `action`; null when it may not. */
+  async updateGrantVisible(
+    s: WriteSession,
+    id: string,
+    data: Prisma.TenantAccessGrantUncheckedUpdateManyInput,
+    action: Action,
+  ): Promise<TenantAccessGrant | null> {
+    const tx = txOf(s);
+    const { count } = await tx.tenantAccessGrant.updateMany({
+      where: { AND: [scope(s.ctx, action, 'TenantAccessGrant'), { id }] },
+      data,
+    });
+    return count === 1 ? tx.tenantAccessGrant.findUnique({ where: { id } }) : null;
   },
 };

@@ -35,3 +35,16 @@ export const StaffAccountChangeInput = z.object({
   reason: z.string().trim().min(3).max(2000),
 });
 export type StaffAccountChangeInput = z.input<typeof StaffAccountChangeInput>;
+
+/**
+ * The admin's edit of a staff member. The status changes only through disable / enable, the
+ * password and second factor through their own flows, the email not at all here.
+ */
+export const UpdateStaffInput = z
+  .object({
+    name: z.string().trim().min(1).max(200).optional(),
+    role: StaffRoleInput.optional(),
+    locale: z.enum(['en', 'es']).optional(),
+  })
+  .strict();
+export type UpdateStaffInput = z.input<typeof UpdateStaffInput>;

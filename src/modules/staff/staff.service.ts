@@ -1,30 +1,56 @@
 import type { StaffUser, TenantAccessGrant } from '@prisma/client';
-import type { Tx } from '../../db/prisma.js';
+import type { WriteSession } from '../../db/session.js';
 import type { ServiceContext } from '../../lib/context.js';
-import { conflict, validation } from '../../lib/errors.js';
+import { isUniqueViolation } from '../../lib/error-mapping.js';
+import { AppError, conflict, validation } from '../../lib/errors.js';
 import { hashPassword, requireAcceptablePassword } from '../access/password.js';
 import { diffRecords } from '../audit/audit.redact.js';
 import { actorFields } from '../audit/audit.service.js';
 import type { CoreDeps } from '../shared/deps.js';
-import { deny, requireAbility, scope } from '../shared/guard.js';
-import { CreateStaffInput, GrantAccessInput, RevokeAccessInput, StaffAccountChangeInput } from './staff.schemas.js';
+import { deny, requireAbility } from '../shared/guard.js';
+import { isUuid } from '../shared/ledger.guard.js';
+import type { tenantRepository } from '../tenants/tenant.repository.js';
+import type { staffRepository } from './staff.repository.js';
+import {
+  CreateStaffInput,
+  GrantAccessInput,
+  RevokeAccessInput,
+  StaffAccountChangeInput,
+  UpdateStaffInput,
+} from './staff.schemas.js';
 
 export type StaffService = ReturnType<typeof createStaffService>;
 
-export function createStaffService(deps: CoreDeps) {
-  const { prisma, audit } = deps;
+export interface StaffServiceDeps extends Pick<CoreDeps, 'db' | 'audit'> {
+  staff: typeof staffRepository;
+  tenants: typeof tenantRepository;
+}
 
-  async function insertGrant(ctx: ServiceContext, tx: Tx, input: ReturnType<typeof GrantAccessInput.parse>) {
-    const grant = await tx.tenantAccessGrant.create({
-      data: {
-        staffUserId: input.staffUserId,
-        tenantId: input.tenantId,
-        reason: input.reason,
-        expiresAt: input.expiresAt,
-        grantedById: ctx.actor.type === 'STAFF' ? ctx.actor.id : null,
-      },
+/** Changing one of these ends the member's sessions: the session carries them (role) or was opened with them (email). */
+export const STAFF_SESSION_FIELDS = ['role', 'email'] as const;
+
+/** Thrown inside a transaction to roll it back; turned into an audited denial outside. */
+class Refused extends Error {
+  constructor(readonly error: AppError) {
+    super(error.code);
+  }
+}
+
+const isSelf = (ctx: ServiceContext, staffUserId: string) => ctx.actor.type === 'STAFF' && ctx.actor.id === staffUserId;
+
+export function createStaffService(deps: StaffServiceDeps) {
+  const { db, audit, staff, tenants } = deps;
+
+  async function insertGrant(s: WriteSession, input: ReturnType<typeof GrantAccessInput.parse>) {
+    const ctx = s.ctx;
+    const grant = await staff.createGrant(s, {
+      staffUserId: input.staffUserId,
+      tenantId: input.tenantId,
+      reason: input.reason,
+      expiresAt: input.expiresAt,
+      grantedById: ctx.actor.type === 'STAFF' ? ctx.actor.id : null,
     });
-    await audit.record(tx, {
+    await audit.record(s, {
       ...actorFields(ctx),
       tenantId: input.tenantId,
       action: 'access.grant',
@@ -45,32 +71,83 @@ export function createStaffService(deps: CoreDeps) {
       throw validation([{ field: 'tenant', code: 'invalid', message: 'Only SUPPORT staff receive tenant grants' }]);
     const passwordHash = await hashPassword(input.password);
     try {
-      return await prisma.$transaction(async (tx) => {
-        const staff = await tx.staffUser.create({
-          data: {
-            email: input.email,
-            name: input.name ?? input.email.split('@')[0]!,
-            role: input.role,
-            locale: input.locale,
-            passwordHash,
-          },
+      return await db.write(ctx, async (s) => {
+        const created = await staff.create(s, {
+          email: input.email,
+          name: input.name ?? input.email.split('@')[0]!,
+          role: input.role,
+          locale: input.locale,
+          passwordHash,
         });
-        await audit.record(tx, {
+        await audit.record(s, {
           ...actorFields(ctx),
           action: 'staff.create',
           resource: 'StaffUser',
-          recordId: staff.id,
-          diff: diffRecords(null, staff),
+          recordId: created.id,
+          diff: diffRecords(null, created),
         });
         const expiresAt = new Date(Date.now() + input.grantDays * 86_400_000);
         for (const tenantId of input.grantTenantIds)
-          await insertGrant(ctx, tx, { staffUserId: staff.id, tenantId, reason: input.grantReason, expiresAt });
-        return staff;
+          await insertGrant(s, { staffUserId: created.id, tenantId, reason: input.grantReason, expiresAt });
+        return created;
       });
     } catch (err) {
-      if ((err as { code?: string }).code === 'P2002') throw conflict('STAFF.EMAIL_TAKEN');
+      if (isUniqueViolation(err)) throw conflict('STAFF.EMAIL_TAKEN');
       throw err;
     }
+  }
+
+  /**
+   * Changes a staff member's name, role or language (the admin's edit). Nobody changes their own
+   * role (403, audited); a change of role ends the member's sessions (sessionVersion), so their
+   * next request signs in again with the new role. Audited `staff.update` with its diff.
+   */
+  async function update(ctx: ServiceContext, id: string, raw: UpdateStaffInput): Promise<StaffUser> {
+    const input = UpdateStaffInput.parse(raw);
+    const action = 'staff.update';
+    await requireAbility(deps, ctx, 'update', 'StaffUser', { action, recordId: id });
+    let result: StaffUser | null;
+    try {
+      result = await db.write(ctx, async (s) => {
+        const before = isUuid(id) ? await staff.lockVisible(s, id, 'update') : null;
+        if (!before) return null;
+        const changes: Record<string, unknown> = Object.fromEntries(
+          Object.entries(input).filter(([field, value]) => value !== undefined && value !== before[field as keyof StaffUser]),
+        );
+        const endsSessions = STAFF_SESSION_FIELDS.filter((field) => field in changes);
+        if (endsSessions.length && isSelf(ctx, before.id))
+          throw new Refused(
+            new AppError({
+              code: 'AUTH.FORBIDDEN',
+              kind: 'FORBIDDEN',
+              details: endsSessions.map((field) => ({
+                field,
+                code: 'not_permitted',
+                message: 'Staff cannot change their own role',
+              })),
+            }),
+          );
+        const after = Object.keys(changes).length
+          ? (await staff.updateVisible(s, before.id, {
+              ...changes,
+              ...(endsSessions.length ? { sessionVersion: { increment: 1 } } : {}),
+            }))!
+          : before;
+        await audit.record(s, {
+          ...actorFields(ctx),
+          action,
+          resource: 'StaffUser',
+          recordId: before.id,
+          diff: diffRecords(before, after),
+        });
+        return after;
+      });
+    } catch (err) {
+      if (err instanceof Refused) throw await deny(deps, ctx, { action, resource: 'StaffUser', recordId: id }, err.error);
+      throw err;
+    }
+    if (!result) throw await deny(deps, ctx, { action, resource: 'StaffUser', recordId: id });
+    return result;
   }
 
   /** Grants a SUPPORT staff member access to a tenant until `expiresAt` (reason required). */
@@ -83,41 +160,36 @@ export function createStaffService(deps: CoreDeps) {
     });
     if (input.expiresAt.getTime() <= Date.now())
       throw validation([{ field: 'expiresAt', code: 'invalid', message: 'The expiry must be in the future' }]);
-    return prisma.$transaction(async (tx) => {
-      const staff = await tx.staffUser.findFirst({
-        where: { AND: [scope(ctx, 'read', 'StaffUser'), { id: input.staffUserId }] },
-      });
-      const tenant = await tx.tenant.findFirst({ where: { AND: [scope(ctx, 'read', 'Tenant'), { id: input.tenantId }] } });
-      if (!staff || !tenant)
-        throw validation([{ field: staff ? 'tenantId' : 'staffUserId', code: 'not_found', message: 'Not found' }]);
-      if (staff.role !== 'SUPPORT')
+    return db.write(ctx, async (s) => {
+      const grantee = await staff.findVisible(s, input.staffUserId);
+      const tenant = await tenants.findVisible(s, input.tenantId);
+      if (!grantee || !tenant)
+        throw validation([{ field: grantee ? 'tenantId' : 'staffUserId', code: 'not_found', message: 'Not found' }]);
+      if (grantee.role !== 'SUPPORT')
         throw validation([{ field: 'staffUserId', code: 'invalid', message: 'Only SUPPORT staff receive tenant grants' }]);
-      return insertGrant(ctx, tx, input);
+      return insertGrant(s, input);
     });
   }
 
   /** Revokes a grant at once (reason required). */
   async function revokeAccess(ctx: ServiceContext, raw: RevokeAccessInput): Promise<TenantAccessGrant> {
     const input = RevokeAccessInput.parse(raw);
-    await requireAbility(deps, ctx, 'revoke', 'TenantAccessGrant', {
-      action: 'access.revoke',
-      recordId: input.grantId,
-      reason: input.reason,
-    });
-    const result = await prisma.$transaction(async (tx) => {
-      const before = await tx.tenantAccessGrant.findFirst({
-        where: { AND: [scope(ctx, 'revoke', 'TenantAccessGrant'), { id: input.grantId }] },
-      });
+    const action = 'access.revoke';
+    await requireAbility(deps, ctx, 'revoke', 'TenantAccessGrant', { action, recordId: input.grantId, reason: input.reason });
+    const result = await db.write(ctx, async (s) => {
+      const before = await staff.lockVisibleGrant(s, input.grantId, 'revoke');
       if (!before) return null;
       if (before.revokedAt) throw conflict('ACCESS.ALREADY_REVOKED');
-      const after = await tx.tenantAccessGrant.update({
-        where: { id: before.id },
-        data: { revokedAt: new Date(), revokedById: ctx.actor.type === 'STAFF' ? ctx.actor.id : null },
-      });
-      await audit.record(tx, {
+      const after = (await staff.updateGrantVisible(
+        s,
+        before.id,
+        { revokedAt: new Date(), revokedById: ctx.actor.type === 'STAFF' ? ctx.actor.id : null },
+        'revoke',
+      ))!;
+      await audit.record(s, {
         ...actorFields(ctx),
         tenantId: before.tenantId,
-        action: 'access.revoke',
+        action,
         resource: 'TenantAccessGrant',
         recordId: before.id,
         reason: input.reason,
@@ -125,7 +197,7 @@ export function createStaffService(deps: CoreDeps) {
       });
       return after;
     });
-    if (!result) throw await deny(deps, ctx, { action: 'access.revoke', resource: 'TenantAccessGrant', recordId: input.grantId });
+    if (!result) throw await deny(deps, ctx, { action, resource: 'TenantAccessGrant', recordId: input.grantId });
     return result;
   }
 
@@ -137,23 +209,18 @@ export function createStaffService(deps: CoreDeps) {
     const input = StaffAccountChangeInput.parse(raw);
     const action = { disable: 'staff.disable', enable: 'staff.enable', endSessions: 'staff.sessions.end' }[change];
     await requireAbility(deps, ctx, 'update', 'StaffUser', { action, recordId: input.staffUserId, reason: input.reason });
-    if (change === 'disable' && ctx.actor.type === 'STAFF' && ctx.actor.id === input.staffUserId)
+    if (change === 'disable' && isSelf(ctx, input.staffUserId))
       throw validation([{ field: 'staffUserId', code: 'invalid', message: 'Staff cannot disable their own account' }]);
-    const result = await prisma.$transaction(async (tx) => {
-      const before = await tx.staffUser.findFirst({
-        where: { AND: [scope(ctx, 'update', 'StaffUser'), { id: input.staffUserId }] },
-      });
+    const result = await db.write(ctx, async (s) => {
+      const before = await staff.lockVisible(s, input.staffUserId, 'update');
       if (!before) return null;
       const status = change === 'disable' ? 'DISABLED' : change === 'enable' ? 'ACTIVE' : before.status;
-      const after = await tx.staffUser.update({
-        where: { id: before.id },
-        data: {
-          status,
-          sessionVersion: { increment: 1 },
-          ...(change === 'enable' ? { failedLoginCount: 0, lockedUntil: null } : {}),
-        },
-      });
-      await audit.record(tx, {
+      const after = (await staff.updateVisible(s, before.id, {
+        status,
+        sessionVersion: { increment: 1 },
+        ...(change === 'enable' ? { failedLoginCount: 0, lockedUntil: null } : {}),
+      }))!;
+      await audit.record(s, {
         ...actorFields(ctx),
         action,
         resource: 'StaffUser',
@@ -175,5 +242,31 @@ export function createStaffService(deps: CoreDeps) {
   /** Ends every open session of a staff account (lost laptop, suspected compromise). */
   const endSessions = (ctx: ServiceContext, raw: StaffAccountChangeInput) => changeAccount(ctx, raw, 'endSessions');
 
-  return { create, grantAccess, revokeAccess, disable, enable, endSessions };
+  /** The id of a staff account by its login email, within what the actor may read, or NOT_FOUND. */
+  async function requireIdByEmail(ctx: ServiceContext, email: string): Promise<string> {
+    const id = await findIdByEmail(ctx, email);
+    if (!id) throw new AppError({ code: 'STAFFUSER.NOT_FOUND', kind: 'NOT_FOUND' });
+    return id;
+  }
+
+  /** The id of a staff account by its login email, within what the actor may read, or null. */
+  const findIdByEmail = (ctx: ServiceContext, email: string): Promise<string | null> =>
+    db.read(ctx, (s) => staff.findVisibleIdByEmail(s, email));
+
+  /** How many access grants (any state) the staff member has, among those the actor may read. */
+  const countGrants = (ctx: ServiceContext, staffUserId: string): Promise<number> =>
+    db.read(ctx, (s) => staff.countVisibleGrantsOf(s, staffUserId));
+
+  return {
+    create,
+    update,
+    grantAccess,
+    revokeAccess,
+    disable,
+    enable,
+    endSessions,
+    requireIdByEmail,
+    findIdByEmail,
+    countGrants,
+  };
 }

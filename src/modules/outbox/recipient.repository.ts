@@ -1,0 +1,29 @@
+import { dbOf, type ReadSession } from '../../db/session.js';
+import { scope } from '../shared/guard.js';
+
+/**
+ * Who an outbox notification goes to: the reads of User the consumers make when they run (they
+ * re-read the current state rather than trust the event), each within the session's ability and
+ * bounded to the event's tenant.
+ */
+export const recipientRepository = {
+  /** The tenant's longest-standing owner who can still receive mail (not closed, disabled or erased). */
+  findNotifiableOwner: (s: ReadSession, tenantId: string) =>
+    dbOf(s).user.findFirst({
+      where: {
+        AND: [
+          scope(s.ctx, 'read', 'User'),
+          { tenantId, role: 'OWNER', status: { notIn: ['CLOSED', 'DISABLED'] }, erasedAt: null },
+        ],
+      },
+      orderBy: { createdAt: 'asc' },
+      select: { email: true, name: true, locale: true },
+    }),
+
+  /** The user of a password-reset request, within the event's tenant. */
+  findResetRecipient: (s: ReadSession, userId: string, tenantId: string) =>
+    dbOf(s).user.findFirst({
+      where: { AND: [scope(s.ctx, 'read', 'User'), { id: userId, tenantId }] },
+      select: { id: true, email: true, name: true, locale: true, status: true, erasedAt: true, passwordResetSentAt: true },
+    }),
+};
