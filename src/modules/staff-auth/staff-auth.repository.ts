@@ -24,9 +24,13 @@ const NO_ROW = { id: { in: [] as string[] } };
  * second factor and language whatever their role (the account is theirs), an administrator
  * anyone's the ability lets them update.
  */
-const selfOrScope = (s: ReadSession, action: Action) => ({
-  OR: [scope(s.ctx, action, 'StaffUser'), s.ctx.actor.type === 'STAFF' ? { id: s.ctx.actor.id } : NO_ROW],
-});
+function selfOrScope(s: ReadSession, action: Action): Record<string, unknown> {
+  const allowed = scope(s.ctx, action, 'StaffUser');
+  // No condition at all (an administrator, the system): every row. Prisma drops an empty `{}`
+  // from an OR list, so it must not be combined with the self clause.
+  if (!Object.keys(allowed).length) return allowed;
+  return { OR: [allowed, s.ctx.actor.type === 'STAFF' ? { id: s.ctx.actor.id } : NO_ROW] };
+}
 
 /**
  * The persistence of staff authentication. Logins and session checks run on a system session
