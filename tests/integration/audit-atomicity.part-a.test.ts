@@ -167,7 +167,8 @@ describe('audit atomicity (part A): a failed audit write rolls the change back',
       async () => {
         const member = await f.staff('ENGINEER');
         const { secret } = await t.services.staffAuth.enrollTotp(cliContext('test'), { staffUserId: member.id });
-        return (s) => s.staffAuth.completeSecondFactor(staffLoginMeta(), { staffUserId: member.id, code: totpCode(secret, totpStep()) });
+        return (s) =>
+          s.staffAuth.completeSecondFactor(staffLoginMeta(), { staffUserId: member.id, code: totpCode(secret, totpStep()) });
       },
     ],
     [
@@ -273,7 +274,14 @@ describe('audit atomicity (part A): a failed audit write rolls the change back',
       'outbox_event.requeue',
       async () => {
         const event = await t.runtime.prisma.outboxEvent.create({
-          data: { tenantId: tenant.id, type: 'nobody.listens', payload: {}, status: 'FAILED', attempts: 12, lastError: 'no consumer' },
+          data: {
+            tenantId: tenant.id,
+            type: 'nobody.listens',
+            payload: {},
+            status: 'FAILED',
+            attempts: 12,
+            lastError: 'no consumer',
+          },
         });
         return async (s) => s.outbox.requeue(await as(superadmin), event.id, 'consumer deployed');
       },
