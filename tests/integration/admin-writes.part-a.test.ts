@@ -201,6 +201,7 @@ describe('admin writes through the domain (part A)', () => {
       tenantId: tenant.id,
       accountId: account.id,
       amount: '40.00',
+      currency: 'EUR',
       direction: 'DEBIT' as const,
       frequency: 'MONTHLY' as const,
       startsOn: '2024-02-01',
@@ -227,18 +228,24 @@ describe('admin writes through the domain (part A)', () => {
         'currency:currency_mismatch',
       ]);
       const yen = await f.account(tenant.id, { currency: 'JPY' });
-      expect(await details(t.services.recurring.create(ctx, { ...base(), accountId: yen.id, amount: '100.5' }))).toEqual([
-        'amount:too_many_decimals',
-      ]);
+      expect(
+        await details(t.services.recurring.create(ctx, { ...base(), accountId: yen.id, currency: 'JPY', amount: '100.5' })),
+      ).toEqual(['amount:too_many_decimals']);
       // Ending on the day it starts is fine.
       expect((await t.services.recurring.create(ctx, { ...base(), endsOn: '2024-02-01' })).endsOn).not.toBeNull();
     });
 
-    it('refuses an account of another tenant (404, audited) and roles that may not create rules', async () => {
+    it('refuses an account or category of another tenant and roles that may not create rules', async () => {
       const other = await f.tenant();
       const foreign = await f.account(other.id);
+      const foreignCategory = await t.runtime.prisma.category.findFirstOrThrow({ where: { tenantId: other.id } });
       const ctx = await f.staffCtx(superadmin);
-      expect(await failure(t.services.recurring.create(ctx, { ...base(), accountId: foreign.id }))).toBe('ACCOUNT.NOT_FOUND');
+      expect(await details(t.services.recurring.create(ctx, { ...base(), accountId: foreign.id }))).toEqual([
+        'account_id:not_found',
+      ]);
+      expect(await details(t.services.recurring.create(ctx, { ...base(), categoryId: foreignCategory.id }))).toEqual([
+        'category_id:not_found',
+      ]);
       const support = await f.staffCtx(await f.staff('SUPPORT', { grantTenantIds: [tenant.id] }));
       expect(await failure(t.services.recurring.create(support, base()))).toBe('AUTH.FORBIDDEN');
     });

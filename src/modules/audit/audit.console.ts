@@ -1,10 +1,9 @@
 import type { AuditEvent, Prisma } from '@prisma/client';
 import type { Writable } from 'node:stream';
-import type { Database } from '../../db/session.js';
+import type { Database, ReadSession } from '../../db/session.js';
 import type { ServiceContext } from '../../lib/context.js';
 import { AppError, forbidden, validation } from '../../lib/errors.js';
 import { deny, requireAbility } from '../shared/guard.js';
-import type { tenantRepository } from '../tenants/tenant.repository.js';
 import type { CheckpointAllOptions, CheckpointAllResult } from './audit.checkpoint.js';
 import type { ExportQuery, StreamedExport } from './audit.export.js';
 import { AuditExportFormat, AuditPage, AuditSearchFilters, VerifyAuditInput } from './audit.schemas.js';
@@ -27,7 +26,8 @@ export interface AuditConsoleDeps {
   db: Database;
   audit: AuditTrail;
   events: typeof auditSearchRepository;
-  tenants: typeof tenantRepository;
+  /** The tenants whose chains the console names and verifies (tenantRepository). */
+  tenants: { findVisible(s: ReadSession, id: string): Promise<{ id: string; slug: string } | null> };
   trail: AuditChains;
   /** Current key first; retired keys after it still verify old checkpoints. */
   checkpointKeys: readonly string[];

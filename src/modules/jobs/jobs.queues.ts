@@ -1,6 +1,6 @@
 import PgBoss from 'pg-boss';
 import type { Tx } from '../../db/prisma.js';
-import { WriteSession } from '../../db/session.js';
+import type { WriteSession } from '../../db/session.js';
 import { buildSystemContext } from '../access/context.factory.js';
 import { jobsRepository } from './jobs.repository.js';
 
@@ -83,7 +83,7 @@ export function createJobSender(): JobSender {
   const boss = new PgBoss({ db: refuse, schema: JOB_SCHEMA });
   return {
     sendInTx: async (target, queue, data, options = {}) => {
-      const session = target instanceof WriteSession ? target : new WriteSession(TRANSITIONAL_CTX, target);
+      const session = jobsRepository.sessionOf(target, TRANSITIONAL_CTX);
       // Before any worker has installed pg-boss's schema there is nowhere to send: the row that
       // asked for the job (e.g. a QUEUED export) is picked up by the first worker that starts.
       if (!(await jobsRepository.isQueueInstalled(session, JOB_SCHEMA))) return null;

@@ -1,12 +1,19 @@
 import PgBoss from 'pg-boss';
-import type { Runtime } from '../../runtime.js';
-import type { Services } from '../../services.js';
-import { markFailed, releaseForRetry, runExport, type RunExportOptions } from '../exports/export.runner.js';
+import type { Env } from '../../config.js';
+import type { Logger } from '../../lib/logger.js';
+import type { AuditConsoleService } from '../audit/audit.console.js';
+import type { ErasureService } from '../erasure/erasure.service.js';
+import type { ExportService } from '../exports/export.service.js';
+import type { IdempotencyService } from '../idempotency/idempotency.service.js';
+import type { MailService } from '../mail/mail.service.js';
+import type { OutboxService } from '../outbox/outbox.service.js';
+import type { RecurringService } from '../recurring/recurring.service.js';
+import { markFailed, releaseForRetry, runExport, type ExportRunnerDeps, type RunExportOptions } from '../exports/export.runner.js';
 import type { Mailer } from '../mail/mail.service.js';
 import type { OutboxConsumer } from '../outbox/outbox.dispatcher.js';
 import { jobContext } from './jobs.context.js';
 import { recordJobFailure } from '../../lib/metrics.js';
-import type { ExportMaintenancePorts } from './jobs.service.js';
+import type { ExportMaintenancePorts, JobsService } from './jobs.service.js';
 import { JOB_SCHEMA, QUEUES, SCHEDULES, type QueueName } from './jobs.queues.js';
 import { ensureJobSchema, type QueuePolicyOverrides } from './jobs.schema.js';
 import { z } from 'zod';
@@ -36,6 +43,29 @@ export interface WorkerOptions {
   stopTimeoutMs?: number;
 }
 
+/** What the workers need of the process's runtime (the composition root hands it over). */
+export interface WorkerRuntime {
+  config: Readonly<Env>;
+  logger: Logger;
+  appUrl: string;
+  /** pg-boss's schema is installed as the database owner. */
+  ownerUrl: string;
+}
+
+/** The domain services the workers call: each job is a service function run as the system. */
+export interface WorkerServices {
+  jobs: JobsService;
+  /** What runExport() needs (services.exportRunner). */
+  exportRunner: Omit<ExportRunnerDeps, 'logger'>;
+  exports: Pick<ExportService, 'removeStaleFiles'>;
+  idempotency: Pick<IdempotencyService, 'purgeExpired'>;
+  erasure: Pick<ErasureService, 'dueUsers' | 'eraseUser'>;
+  recurring: Pick<RecurringService, 'dueTenantIds' | 'materialiseTenant'>;
+  auditConsole: Pick<AuditConsoleService, 'checkpointChains'>;
+  mail: Pick<MailService, 'createMailer'>;
+  outbox: Pick<OutboxService, 'createDispatcher'>;
+}
+
 export interface Workers {
   stop(): Promise<void>;
   /** The pg-boss instance (queue health for dashboards and metrics). */
@@ -55,8 +85,12 @@ const JobData = {
  * run as the application role. `stop()` stops taking work, lets in-flight jobs finish (up to
  * stopTimeoutMs; unfinished ones are released to be retried) and must run before pools close.
  */
-export async function startWorkers(runtime: Runtime, services: Services, options: WorkerOptions = {}): Promise<Workers> {
-  const { config, logger, prisma, pool } = runtime;
+export async function startWorkers(
+  runtime: WorkerRuntime,
+  services: WorkerServices,
+  options: WorkerOptions = {},
+): Promise<Workers> {
+  const { config, logger } = runtime;
   const log = logger.child({ component: 'worker' });
   await ensureJobSchema(runtime.ownerUrl, options.queuePolicies);
 

@@ -1,17 +1,22 @@
 import type { OutboxEvent } from '@prisma/client';
 import { z } from 'zod';
-import type { Database } from '../../db/session.js';
+import type { Database, ReadSession } from '../../db/session.js';
 import { translate } from '../../lib/i18n.js';
 import { buildSystemContext } from '../access/context.factory.js';
 import type { Mailer } from '../mail/mail.service.js';
 import { createPasswordResetToken } from '../mail/password-reset-token.js';
-import type { tenantRepository } from '../tenants/tenant.repository.js';
 import type { OutboxConsumer } from './outbox.dispatcher.js';
 import type { recipientRepository } from './recipient.repository.js';
 
+/** The one read of tenants the consumers make (tenantRepository has it). */
+export interface TenantReader {
+  findVisible(s: ReadSession, id: string): Promise<{ id: string; name: string } | null>;
+}
+
 export interface ConsumerDeps {
   db: Database;
-  tenants: typeof tenantRepository;
+  /** The tenant an event concerns (tenantRepository): consumers re-read it when they run. */
+  tenants: TenantReader;
   recipients: typeof recipientRepository;
   mailer: Mailer;
   /** Signs password-reset links. */

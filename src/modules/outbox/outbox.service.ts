@@ -8,8 +8,7 @@ import { deny, requireAbility } from '../shared/guard.js';
 import { isUuid } from '../shared/ledger.guard.js';
 import type { Logger } from '../../lib/logger.js';
 import type { Mailer } from '../mail/mail.service.js';
-import type { tenantRepository } from '../tenants/tenant.repository.js';
-import { createOutboxConsumers } from './outbox.consumers.js';
+import { createOutboxConsumers, type TenantReader } from './outbox.consumers.js';
 import { createOutboxDispatcher, type OutboxConsumer, type OutboxDispatcherOptions } from './outbox.dispatcher.js';
 import type { outboxRepository } from './outbox.repository.js';
 import { RequeueOutboxEventInput } from './outbox.schemas.js';
@@ -19,7 +18,7 @@ export type OutboxService = ReturnType<typeof createOutboxService>;
 
 export interface OutboxServiceDeps extends Pick<CoreDeps, 'db' | 'audit'> {
   outbox: typeof outboxRepository;
-  tenants: typeof tenantRepository;
+  tenants: TenantReader;
   recipients: typeof recipientRepository;
   /** Signs password-reset links. */
   resetSecret: string;

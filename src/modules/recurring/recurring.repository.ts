@@ -1,8 +1,8 @@
 import type { Prisma, RecurringRule } from '@prisma/client';
 import { dbOf, txOf, type ReadSession, type WriteSession } from '../../db/session.js';
-import type { Action } from '../access/ability.js';
 import { prismaWhereToSql, PositionalParams, type FieldTypes } from '../access/scope-sql.js';
 import { requireCreatable, scope } from '../shared/guard.js';
+import { tenantOwnedRepository } from '../shared/tenant-owned.repository.js';
 
 /** The RecurringRule columns a CASL condition of ours may name, for SQL written by hand. */
 const RULE_FIELDS: FieldTypes = { id: 'uuid', tenantId: 'uuid' };
@@ -23,49 +23,14 @@ export interface Occurrence {
 
 /**
  * The only code that touches RecurringRule (and writes the transactions a rule materialises).
- * Every method takes the session and applies its ability in the query.
+ * Every method takes the session and applies its ability in the query; the shared tenant-owned
+ * queries (find, lock, create, update, delete) come from tenant-owned.repository.ts.
  */
 export const recurringRepository = {
-  /** One rule the session may `action` (read by default), or null. */
-  findVisible: (s: ReadSession, id: string, action: Action = 'read') =>
-    dbOf(s).recurringRule.findFirst({ where: { AND: [scope(s.ctx, action, 'RecurringRule'), { id }] } }),
-
-  /** Creates a rule; refused unless the ability may create rules in its tenant. */
-  create: (s: WriteSession, data: Prisma.RecurringRuleUncheckedCreateInput) => {
-    requireCreatable(s.ctx, 'RecurringRule', data);
-    return txOf(s).recurringRule.create({ data });
-  },
-
-  /** Locks a rule the session may `action` for the rest of the transaction and returns it; null when it may not. */
-  async lockVisible(s: WriteSession, id: string, action: Action): Promise<RecurringRule | null> {
-    const tx = txOf(s);
-    const visible = await tx.recurringRule.findFirst({
-      where: { AND: [scope(s.ctx, action, 'RecurringRule'), { id }] },
-      select: { id: true },
-    });
-    if (!visible) return null;
-    await tx.$queryRaw`SELECT 1 FROM "RecurringRule" WHERE "id" = ${id}::uuid FOR UPDATE`;
-    return tx.recurringRule.findUnique({ where: { id } });
-  },
-
-  /** Changes a rule the session may `action` (update by default); null when it may not. */
-  async updateVisible(
-    s: WriteSession,
-    id: string,
-    data: Prisma.RecurringRuleUncheckedUpdateManyInput,
-    action: Action = 'update',
-  ): Promise<RecurringRule | null> {
-    const tx = txOf(s);
-    const { count } = await tx.recurringRule.updateMany({
-      where: { AND: [scope(s.ctx, action, 'RecurringRule'), { id }] },
-      data,
-    });
-    return count === 1 ? tx.recurringRule.findUnique({ where: { id } }) : null;
-  },
-
-  /** Deletes a rule the session may delete; false when it may not. */
-  deleteVisible: async (s: WriteSession, id: string): Promise<boolean> =>
-    (await txOf(s).recurringRule.deleteMany({ where: { AND: [scope(s.ctx, 'delete', 'RecurringRule'), { id }] } })).count === 1,
+  ...tenantOwnedRepository<RecurringRule, Prisma.RecurringRuleUncheckedCreateInput, Prisma.RecurringRuleUncheckedUpdateManyInput>(
+    'recurringRule',
+    'RecurringRule',
+  ),
 
   /**
    * Whether transactions were materialised from the rule. Ignores the ability on Transaction:

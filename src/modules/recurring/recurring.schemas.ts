@@ -20,8 +20,8 @@ const issue = (ctx: z.RefinementCtx, detail: { field: string; code: string; mess
   ctx.addIssue({ code: 'custom', path: [detail.field], message: detail.message, params: { code: detail.code } });
 
 /**
- * A rule that creates a transaction on an account every period. The currency is the account's
- * (given, it must match); the amount must fit it; `nextRunOn` defaults to `startsOn`.
+ * A rule that creates a transaction on an account every period. The currency must be the
+ * account's (checked by the service); the amount must fit it; `nextRunOn` defaults to `startsOn`.
  */
 export const CreateRecurringRuleInput = z
   .object({
@@ -29,7 +29,7 @@ export const CreateRecurringRuleInput = z
     accountId: Uuid,
     categoryId: Uuid.nullish(),
     amount: AmountString,
-    currency: CurrencyCode.optional(),
+    currency: CurrencyCode,
     direction: z.enum(['CREDIT', 'DEBIT']),
     description: SafeText(500).nullish(),
     frequency: FrequencyInput,
@@ -45,7 +45,8 @@ export const CreateRecurringRuleInput = z
     if (!(v.startsOn instanceof Date)) return;
     if (endsBeforeStart(v.startsOn, v.endsOn)) issue(ctx, ENDS_BEFORE_START);
     if (v.nextRunOn instanceof Date && v.nextRunOn < v.startsOn) issue(ctx, NEXT_RUN_BEFORE_START);
-  });
+  })
+  .transform((v) => ({ ...v, nextRunOn: v.nextRunOn ?? v.startsOn }));
 export type CreateRecurringRuleInput = z.input<typeof CreateRecurringRuleInput>;
 
 /**

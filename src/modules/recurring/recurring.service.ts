@@ -2,13 +2,11 @@ import type { RecurringRule } from '@prisma/client';
 import type { ServiceContext } from '../../lib/context.js';
 import { conflict, forbidden, validation } from '../../lib/errors.js';
 import type { accountRepository } from '../accounts/account.repository.js';
-import { diffRecords } from '../audit/audit.redact.js';
 import { actorFields } from '../audit/audit.service.js';
 import type { categoryRepository } from '../categories/category.repository.js';
 import type { CoreDeps } from '../shared/deps.js';
-import { deny, requireAbility } from '../shared/guard.js';
-import { isUuid, refuseInvisible, resolveTenantForCreate } from '../shared/ledger.guard.js';
 import { amountDetail, checkAmount } from '../shared/ledger.schemas.js';
+import { createTenantRecordService } from '../shared/tenant-record.service.js';
 import type { tenantRepository } from '../tenants/tenant.repository.js';
 import type { recurringRepository } from './recurring.repository.js';
 import { dueOccurrences, isoDate, toDateOnly } from './recurring.schedule.js';
@@ -57,118 +55,47 @@ export function createRecurringService(deps: RecurringServiceDeps) {
   }
 
   /**
-   * Creates a rule on an account of the tenant (a category of the same tenant optional). The
-   * currency is the account's, the amount must fit it, the rule ends on or after its start and
-   * runs first on `nextRunOn` (default: its start). Audited `recurring_rule.create`.
+   * create / update / remove / removeMany of rules (the admin's writes), audited
+   * `recurring_rule.create|update|delete|bulk_delete`, with the rules of a recurring rule:
+   * - the account (and the category, when given) belong to the rule's tenant and are not archived;
+   * - the currency is the account's, and the amount fits it;
+   * - the rule ends on or after its start and never runs before it;
+   * - a rule that has materialised transactions is deactivated, not deleted (409).
    */
-  async function create(ctx: ServiceContext, raw: CreateRecurringRuleInput): Promise<RecurringRule> {
-    const input = CreateRecurringRuleInput.parse(raw);
-    const action = 'recurring_rule.create';
-    const tenantId = await resolveTenantForCreate(deps, ctx, 'RecurringRule', input.tenantId, action);
-    const account = await db.read(ctx, (s) => accounts.findVisible(s, input.accountId));
-    if (!account || account.tenantId !== tenantId)
-      throw await refuseInvisible(deps, ctx, { action, resource: 'Account', recordId: input.accountId }, (s) =>
-        accounts.unsafeFindTenantId(s, input.accountId),
-      );
-    if (account.archivedAt) throw conflict('ACCOUNT.ARCHIVED');
-    if (input.currency && input.currency !== account.currency)
-      throw validation([
-        { field: 'currency', code: 'currency_mismatch', message: `The account's currency is ${account.currency}` },
-      ]);
-    requireAmountFor(input.amount, account.currency);
-    const categoryId = input.categoryId ?? null;
-    if (categoryId) {
-      const category = await db.read(ctx, (s) => categories.findVisible(s, categoryId, 'read', tenantId));
-      if (!category)
-        throw await refuseInvisible(deps, ctx, { action, resource: 'Category', recordId: categoryId }, (s) =>
-          categories.unsafeFindTenantId(s, categoryId),
-        );
-    }
-    return db.write(ctx, async (s) => {
-      const created = await rules.create(s, {
-        tenantId,
-        accountId: account.id,
-        categoryId,
-        amount: input.amount,
-        currency: account.currency,
-        direction: input.direction,
-        description: input.description ?? null,
-        frequency: input.frequency,
-        interval: input.interval,
-        startsOn: input.startsOn,
-        endsOn: input.endsOn ?? null,
-        nextRunOn: input.nextRunOn ?? input.startsOn,
-        active: input.active,
-      });
-      await audit.record(s, {
-        ...actorFields(ctx),
-        tenantId,
-        action,
-        resource: 'RecurringRule',
-        recordId: created.id,
-        diff: diffRecords(null, created),
-      });
-      return created;
-    });
-  }
-
-  /**
-   * Changes a rule's description, amount, schedule, end, next run or whether it is active,
-   * within the ability. The amount must fit the rule's currency; the rule still ends on or after
-   * its start and does not run before it. Audited `recurring_rule.update` with its diff.
-   */
-  async function update(ctx: ServiceContext, id: string, raw: UpdateRecurringRuleInput): Promise<RecurringRule> {
-    const input = UpdateRecurringRuleInput.parse(raw);
-    const action = 'recurring_rule.update';
-    await requireAbility(deps, ctx, 'update', 'RecurringRule', { action, recordId: id });
-    const result = await db.write(ctx, async (s) => {
-      const before = isUuid(id) ? await rules.lockVisible(s, id, 'update') : null;
-      if (!before) return null;
-      if (input.amount !== undefined) requireAmountFor(input.amount, before.currency);
-      const endsOn = input.endsOn === undefined ? before.endsOn : input.endsOn;
-      if (endsBeforeStart(before.startsOn, endsOn)) throw validation([{ ...ENDS_BEFORE_START }]);
-      if (input.nextRunOn && input.nextRunOn < before.startsOn) throw validation([{ ...NEXT_RUN_BEFORE_START }]);
-      const after = (await rules.updateVisible(s, id, input))!;
-      await audit.record(s, {
-        ...actorFields(ctx),
-        tenantId: before.tenantId,
-        action,
-        resource: 'RecurringRule',
-        recordId: id,
-        diff: diffRecords(before, after),
-      });
-      return after;
-    });
-    if (!result) throw await deny(deps, ctx, { action, resource: 'RecurringRule', recordId: id });
-    return result;
-  }
-
-  /**
-   * Deletes a rule that has not materialised any transaction (409 RECURRING_RULE.HAS_TRANSACTIONS
-   * otherwise: the ledger is append-only and its transactions point at the rule, which is then
-   * deactivated instead). Audited `recurring_rule.delete`.
-   */
-  async function remove(ctx: ServiceContext, id: string): Promise<RecurringRule> {
-    const action = 'recurring_rule.delete';
-    await requireAbility(deps, ctx, 'delete', 'RecurringRule', { action, recordId: id });
-    const result = await db.write(ctx, async (s) => {
-      const before = isUuid(id) ? await rules.lockVisible(s, id, 'delete') : null;
-      if (!before) return null;
-      if (await rules.unsafeHasTransactions(s, id)) throw conflict('RECURRING_RULE.HAS_TRANSACTIONS');
-      await rules.deleteVisible(s, id);
-      await audit.record(s, {
-        ...actorFields(ctx),
-        tenantId: before.tenantId,
-        action,
-        resource: 'RecurringRule',
-        recordId: id,
-        diff: diffRecords(before, null),
-      });
-      return before;
-    });
-    if (!result) throw await deny(deps, ctx, { action, resource: 'RecurringRule', recordId: id });
-    return result;
-  }
+  const records = createTenantRecordService<RecurringRule, typeof CreateRecurringRuleInput, typeof UpdateRecurringRuleInput>(
+    deps,
+    {
+      subject: 'RecurringRule',
+      resource: 'recurring_rule',
+      repository: rules,
+      createSchema: CreateRecurringRuleInput,
+      updateSchema: UpdateRecurringRuleInput,
+      checkCreate: async (s, input) => {
+        // The rule's tenant, as resolveTenantForCreate decided it (a user's own, else the given one).
+        const tenantId = s.ctx.actor.type === 'USER' ? s.ctx.actor.tenantId : input.tenantId;
+        const account = await accounts.findVisible(s, input.accountId);
+        if (!account || account.tenantId !== tenantId)
+          throw validation([{ field: 'accountId', code: 'not_found', message: 'No such account in this tenant' }]);
+        if (account.archivedAt) throw conflict('ACCOUNT.ARCHIVED');
+        if (input.currency !== account.currency)
+          throw validation([
+            { field: 'currency', code: 'currency_mismatch', message: `The account's currency is ${account.currency}` },
+          ]);
+        requireAmountFor(input.amount, account.currency);
+        if (input.categoryId && !(await categories.findVisibleInTenant(s, input.categoryId, account.tenantId)))
+          throw validation([{ field: 'categoryId', code: 'not_found', message: 'No such category in this tenant' }]);
+      },
+      checkUpdate: (_s, before, input) => {
+        if (input.amount !== undefined) requireAmountFor(input.amount, before.currency);
+        const endsOn = input.endsOn === undefined ? before.endsOn : input.endsOn;
+        if (endsBeforeStart(before.startsOn, endsOn)) throw validation([{ ...ENDS_BEFORE_START }]);
+        if (input.nextRunOn && input.nextRunOn < before.startsOn) throw validation([{ ...NEXT_RUN_BEFORE_START }]);
+      },
+      checkDelete: async (s, before) => {
+        if (await rules.unsafeHasTransactions(s, before.id)) throw conflict('RECURRING_RULE.HAS_TRANSACTIONS');
+      },
+    },
+  );
 
   /** Tenants with at least one active rule due on or before `today` (system jobs only). */
   async function dueTenantIds(ctx: ServiceContext, today = new Date()): Promise<string[]> {
@@ -230,5 +157,18 @@ export function createRecurringService(deps: RecurringServiceDeps) {
     return { rules: ran, created };
   }
 
-  return { create, update, remove, dueTenantIds, materialiseTenant };
+  return {
+    /** One rule within the actor's ability; NOT_FOUND otherwise. */
+    get: records.get,
+    /** Creates a rule on an account of the tenant (`CreateRecurringRuleInput`), audited `recurring_rule.create`. */
+    create: records.create,
+    /** Changes a rule (`UpdateRecurringRuleInput`) within the ability, audited `recurring_rule.update`. */
+    update: records.update,
+    /** Deletes a rule that materialised nothing (409 RECURRING_RULE.HAS_TRANSACTIONS), audited `recurring_rule.delete`. */
+    remove: records.remove,
+    /** Deletes several rules, all or nothing, audited `recurring_rule.bulk_delete`. */
+    removeMany: records.removeMany,
+    dueTenantIds,
+    materialiseTenant,
+  };
 }

@@ -1,5 +1,5 @@
 import type { StaffUser, TenantAccessGrant } from '@prisma/client';
-import type { WriteSession } from '../../db/session.js';
+import type { ReadSession, WriteSession } from '../../db/session.js';
 import type { ServiceContext } from '../../lib/context.js';
 import { isUniqueViolation } from '../../lib/error-mapping.js';
 import { AppError, conflict, validation } from '../../lib/errors.js';
@@ -9,7 +9,6 @@ import { actorFields } from '../audit/audit.service.js';
 import type { CoreDeps } from '../shared/deps.js';
 import { deny, requireAbility } from '../shared/guard.js';
 import { isUuid } from '../shared/ledger.guard.js';
-import type { tenantRepository } from '../tenants/tenant.repository.js';
 import type { staffRepository } from './staff.repository.js';
 import {
   CreateStaffInput,
@@ -23,7 +22,8 @@ export type StaffService = ReturnType<typeof createStaffService>;
 
 export interface StaffServiceDeps extends Pick<CoreDeps, 'db' | 'audit'> {
   staff: typeof staffRepository;
-  tenants: typeof tenantRepository;
+  /** The tenants a grant may open (tenantRepository): the one read staff needs of them. */
+  tenants: { findVisible(s: ReadSession, id: string): Promise<{ id: string } | null> };
 }
 
 /** Changing one of these ends the member's sessions: the session carries them (role) or was opened with them (email). */
