@@ -2,13 +2,19 @@ import PgBoss from 'pg-boss';
 import type { Env } from '../../config.js';
 import type { Logger } from '../../lib/logger.js';
 import type { AuditConsoleService } from '../audit/audit.console.js';
-import type { ErasureService } from '../erasure/erasure.service.js';
+import type { ServiceContext } from '../../lib/context.js';
 import type { ExportService } from '../exports/export.service.js';
 import type { IdempotencyService } from '../idempotency/idempotency.service.js';
 import type { MailService } from '../mail/mail.service.js';
 import type { OutboxService } from '../outbox/outbox.service.js';
 import type { RecurringService } from '../recurring/recurring.service.js';
-import { markFailed, releaseForRetry, runExport, type ExportRunnerDeps, type RunExportOptions } from '../exports/export.runner.js';
+import {
+  markFailed,
+  releaseForRetry,
+  runExport,
+  type ExportRunnerDeps,
+  type RunExportOptions,
+} from '../exports/export.runner.js';
 import type { Mailer } from '../mail/mail.service.js';
 import type { OutboxConsumer } from '../outbox/outbox.dispatcher.js';
 import { jobContext } from './jobs.context.js';
@@ -59,7 +65,11 @@ export interface WorkerServices {
   exportRunner: Omit<ExportRunnerDeps, 'logger'>;
   exports: Pick<ExportService, 'removeStaleFiles'>;
   idempotency: Pick<IdempotencyService, 'purgeExpired'>;
-  erasure: Pick<ErasureService, 'dueUsers' | 'eraseUser'>;
+  /** services.erasure (described here, not imported: erasure depends on exports, which depends on jobs). */
+  erasure: {
+    dueUsers(ctx: ServiceContext): Promise<Array<{ userId: string; tenantId: string }>>;
+    eraseUser(ctx: ServiceContext, input: { userId: string; tenantId: string }): Promise<unknown>;
+  };
   recurring: Pick<RecurringService, 'dueTenantIds' | 'materialiseTenant'>;
   auditConsole: Pick<AuditConsoleService, 'checkpointChains'>;
   mail: Pick<MailService, 'createMailer'>;
