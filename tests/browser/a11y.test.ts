@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StaffRole } from '@prisma/client';
 import { cliContext } from '../../src/cli/system-context.js';
-import { grantDemoSupport, seedDemo } from '../../src/modules/seed/demo-seed.js';
 import { STRONG_PASSWORD } from '../helpers/factories.js';
 import { englishLeftIn } from './english.js';
 import { crawlAdmin, type PageState } from './crawl.js';
@@ -36,8 +35,8 @@ describe('every admin page passes axe (WCAG 2.1 A/AA) for every role, in English
   beforeAll(async () => {
     h = await startBrowserHarness();
     const { runtime, services } = h.t;
-    await seedDemo({ pool: runtime.pool, prisma: runtime.prisma, services }, { tenants: 3, transactions: 120 });
-    await grantDemoSupport(runtime.prisma, services);
+    await services.seed.demo({ tenants: 3, transactions: 120 });
+    await services.seed.grantDemoSupport();
     const tenants = await runtime.prisma.tenant.findMany({ orderBy: { slug: 'asc' }, take: 2 });
     const ctx = cliContext('test');
     // Rows for the resources demo data leaves empty, so their show and action pages are visited.
