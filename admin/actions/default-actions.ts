@@ -1,6 +1,6 @@
 import type { Action, ActionContext, ActionRequest, ActionResponse, ListActionResponse } from 'adminjs';
 import { COUNT_CAP, maxPageFor } from '../../src/modules/admin-records/admin-records.schemas.js';
-import { MODEL_POLICIES, type AdminModel } from '../../src/modules/admin-records/admin-records.policy.js';
+import type { AdminModel } from '../../src/modules/admin-records/admin-records.policy.js';
 import type { Services } from '../../src/services.js';
 import { ScopedResource } from '../adapter/scoped-resource.js';
 import { ResourceComponents } from '../components/index.js';
@@ -42,12 +42,11 @@ function refused(services: Services, model: AdminModel, operation: string): Part
 
 /**
  * The stock actions of a resource, wired to the scoped adapter: the list pages within a
- * 10,000-row window and shows a capped total; new/edit/delete exist only where the model's policy
- * has them (otherwise the service refuses, audited); bulk delete is one transaction with one
- * audit event. Visibility follows the role; the services decide per record.
+ * 10,000-row window and shows a capped total; new/edit/delete exist only where the model's domain
+ * service offers them (admin/resources/writes.ts; otherwise they are refused, audited); bulk
+ * delete is one transaction with one audit event. Visibility follows the role; the services decide per record.
  */
 export function defaultActions(services: Services, model: AdminModel, options: DefaultActionOptions = {}): Actions {
-  const policy = MODEL_POLICIES[model];
   const readable = ({ currentAdmin }: { currentAdmin?: ActionContext['currentAdmin'] }) =>
     roleCan(currentAdmin, 'read', model) && !(options.hiddenFor ?? []).includes(roleOf(currentAdmin)!);
   const actions: Actions = {
@@ -88,7 +87,7 @@ export function defaultActions(services: Services, model: AdminModel, options: D
     return Promise.resolve({ ...request, payload });
   };
 
-  const creatable = options.createdByService || policy.create !== false;
+  const creatable = options.createdByService === true;
   actions.new = creatable
     ? {
         isAccessible: true,
@@ -98,12 +97,11 @@ export function defaultActions(services: Services, model: AdminModel, options: D
       }
     : refused(services, model, 'new');
 
-  actions.edit =
-    options.editedByService || policy.edit.length
-      ? { isAccessible: true, isVisible: ({ currentAdmin }) => roleCan(currentAdmin, 'update', model), before: normaliseArrays }
-      : refused(services, model, 'edit');
+  actions.edit = options.editedByService
+    ? { isAccessible: true, isVisible: ({ currentAdmin }) => roleCan(currentAdmin, 'update', model), before: normaliseArrays }
+    : refused(services, model, 'edit');
 
-  if (options.deletedByService || policy.delete) {
+  if (options.deletedByService) {
     actions.delete = { isAccessible: true, isVisible: ({ currentAdmin }) => roleCan(currentAdmin, 'delete', model) };
     actions.bulkDelete = {
       isAccessible: true,

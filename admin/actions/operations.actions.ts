@@ -176,3 +176,20 @@ export function exportDownloadRoute(services: Services): RequestHandler {
     })().catch(next);
   };
 }
+
+/** OutboxEvent: requeue a failed event (reason optional, audited); events are never edited. */
+export function outboxActions(services: Services): Record<string, Action<ActionResponse>> {
+  return {
+    requeue: formAction(services, {
+      name: 'requeue',
+      actionType: 'record',
+      icon: 'RefreshCw',
+      fields: [reasonField(false)],
+      isVisible: (admin, record) => roleCan(admin, 'update', 'OutboxEvent') && record?.params.status === 'FAILED',
+      run: async (ctx, { recordId, payload }) => {
+        await services.outbox.requeue(ctx, recordId!, text(payload, 'reason'));
+      },
+      successMessage: 'outboxRequeued',
+    }),
+  };
+}

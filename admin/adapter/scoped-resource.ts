@@ -257,10 +257,9 @@ export class ScopedResource extends BaseResource {
   override async create(params: Record<string, unknown>, context?: ActionContext): Promise<ParamsType> {
     const ctx = await this.#ctx(context);
     const input = this.toInput(params);
-    const row = await callService(
-      () => (this.#create ? this.#create(ctx, input) : this.#services.adminRecords.create(ctx, this.modelName, input)),
-      input,
-    );
+    const create = this.#create;
+    if (!create) throw await this.#services.adminRecords.refuse(ctx, this.modelName, 'new');
+    const row = await callService(() => create(ctx, input), input);
     return this.toParams(row, ctx);
   }
 
@@ -268,10 +267,9 @@ export class ScopedResource extends BaseResource {
     const ctx = await this.#ctx(context);
     const input = this.toInput(params);
     await this.#refuseFixedChanges(ctx, id, input);
-    const row = await callService(
-      () => (this.#update ? this.#update(ctx, id, input) : this.#services.adminRecords.update(ctx, this.modelName, id, input)),
-      input,
-    );
+    const update = this.#update;
+    if (!update) throw await this.#services.adminRecords.refuse(ctx, this.modelName, 'edit', id);
+    const row = await callService(() => update(ctx, id, input), input);
     return this.toParams(row, ctx);
   }
 
@@ -301,19 +299,17 @@ export class ScopedResource extends BaseResource {
 
   override async delete(id: string, context?: ActionContext): Promise<void> {
     const ctx = await this.#ctx(context);
-    await callService(async () => {
-      if (this.#delete) await this.#delete(ctx, id);
-      else await this.#services.adminRecords.remove(ctx, this.modelName, id);
-    });
+    const remove = this.#delete;
+    if (!remove) throw await this.#services.adminRecords.refuse(ctx, this.modelName, 'delete', id);
+    await callService(() => remove(ctx, id));
   }
 
   /** Deletes a selection in one transaction, with one audit event (all or nothing). */
   async bulkDelete(ids: string[], context?: ActionContext): Promise<void> {
     const ctx = await this.#ctx(context);
-    await callService(async () => {
-      if (this.#bulkDelete) await this.#bulkDelete(ctx, ids);
-      else await this.#services.adminRecords.bulkRemove(ctx, this.modelName, ids);
-    });
+    const removeMany = this.#bulkDelete;
+    if (!removeMany) throw await this.#services.adminRecords.refuse(ctx, this.modelName, 'bulkDelete');
+    await callService(() => removeMany(ctx, ids));
   }
 
   /** The service context of this call (custom actions use it to call domain services). */

@@ -12,8 +12,6 @@ type StaffRole = 'SUPERADMIN' | 'SUPPORT' | 'COMPLIANCE' | 'ENGINEER';
 export interface ResourceDefinition {
   model: AdminModel;
   options: ResourceOptions;
-  /** A domain service creates the rows (see index.ts). */
-  createdByService?: boolean;
   newForm?: FormField[];
   hiddenFor?: StaffRole[];
 }
@@ -63,7 +61,6 @@ const ACTOR_COMPONENTS = { list: ResourceComponents.ActorValue, show: ResourceCo
 export const RESOURCE_DEFINITIONS: ResourceDefinition[] = [
   {
     model: 'Tenant',
-    createdByService: true,
     hiddenFor: ['ENGINEER'], // engineers reach tenants through exports, not by browsing
     options: base('Tenant', NAVIGATION.customers, {
       titleProperty: 'name',
@@ -81,12 +78,11 @@ export const RESOURCE_DEFINITIONS: ResourceDefinition[] = [
         'createdAt',
         'updatedAt',
       ],
-      editProperties: ['name', 'baseCurrency'], // the slug is fixed at creation (MODEL_POLICIES.Tenant.edit)
+      editProperties: ['name', 'baseCurrency'], // the slug is fixed at creation (UpdateTenantInput has no slug)
     }),
   },
   {
     model: 'User',
-    createdByService: true,
     newForm: [
       { name: 'tenantId', type: 'reference', reference: 'Tenant', required: true },
       { name: 'email', type: 'text', required: true },
@@ -239,7 +235,6 @@ export const RESOURCE_DEFINITIONS: ResourceDefinition[] = [
   },
   {
     model: 'StaffUser',
-    createdByService: true,
     newForm: [
       { name: 'email', type: 'text', required: true },
       { name: 'name', type: 'text' },
@@ -399,7 +394,6 @@ export const RESOURCE_DEFINITIONS: ResourceDefinition[] = [
   },
   {
     model: 'FeatureFlag',
-    createdByService: true,
     options: base('FeatureFlag', NAVIGATION.operations, {
       titleProperty: 'key',
       listProperties: ['key', 'enabled', 'rolloutPercentage', 'owner', 'startsAt', 'endsAt', 'updatedAt'],

@@ -16,6 +16,9 @@ import {
 } from '../../src/modules/holdings/holdings.schemas.js';
 import { CreateTenantInput, UpdateTenantInput } from '../../src/modules/tenants/tenant.schemas.js';
 import { CreateUserInput, UpdateUserProfileInput } from '../../src/modules/users/user.schemas.js';
+import { CreateRecurringRuleInput, UpdateRecurringRuleInput } from '../../src/modules/recurring/recurring.schemas.js';
+import { CreateStaffInput, UpdateStaffInput } from '../../src/modules/staff/staff.schemas.js';
+import { CreateFeatureFlagInput, UpdateFeatureFlagInput } from '../../src/modules/feature-flags/feature-flag.schemas.js';
 import type { Services } from '../../src/services.js';
 import { callService } from '../adapter/errors.js';
 
@@ -35,8 +38,13 @@ export interface ModelWrites {
   removeMany?: (ctx: ServiceContext, ids: string[]) => Promise<unknown>;
 }
 
-/** The keys of a zod object schema: the fields a form sends for it. */
-const keysOf = (schema: z.ZodType): string[] => Object.keys((schema as unknown as z.ZodObject).shape);
+/** The keys of a zod object schema (or of the object a pipe starts from): the fields a form sends for it. */
+const keysOf = (schema: z.ZodType): string[] => {
+  const s = schema as unknown as { shape?: object; in?: z.ZodType };
+  if (s.shape) return Object.keys(s.shape);
+  if (s.in) return keysOf(s.in);
+  throw new Error('A write schema must be a zod object');
+};
 
 /** Fields a form sends that the service never receives (the service reads them from the session). */
 const FORM_ONLY = new Set(['id', 'createdAt', 'updatedAt']);
@@ -167,6 +175,28 @@ export function modelWrites(services: Services): Partial<Record<AdminModel, Mode
       update: updating('Liability', UpdateLiabilityInput, (ctx, id, input) => services.liabilities.update(ctx, id, input)),
       remove: (ctx, id) => services.liabilities.remove(ctx, id),
       removeMany: (ctx, ids) => services.liabilities.removeMany(ctx, ids),
+    },
+    RecurringRule: {
+      create: creating('RecurringRule', CreateRecurringRuleInput, (ctx, input) => services.recurring.create(ctx, input)),
+      update: updating('RecurringRule', UpdateRecurringRuleInput, (ctx, id, input) => services.recurring.update(ctx, id, input)),
+      remove: (ctx, id) => services.recurring.remove(ctx, id),
+      removeMany: (ctx, ids) => services.recurring.removeMany(ctx, ids),
+    },
+    StaffUser: {
+      create: creating('StaffUser', CreateStaffInput, (ctx, input) => services.staff.create(ctx, input)),
+      update: updating('StaffUser', UpdateStaffInput, (ctx, id, input) => services.staff.update(ctx, id, input)),
+    },
+    FeatureFlag: {
+      create: creating('FeatureFlag', CreateFeatureFlagInput, (ctx, input) => services.featureFlags.create(ctx, input)),
+      update: updating('FeatureFlag', UpdateFeatureFlagInput, (ctx, id, input) =>
+        services.featureFlags.update(ctx, { ...input, id }),
+      ),
+      remove: (ctx, id) => services.featureFlags.remove(ctx, { id }),
+      removeMany: (ctx, ids) => services.featureFlags.removeMany(ctx, ids),
+    },
+    MailMessage: {
+      remove: (ctx, id) => services.mail.removeMessages(ctx, [id]),
+      removeMany: (ctx, ids) => services.mail.removeMessages(ctx, ids),
     },
     Loan: {
       create: creating('Loan', CreateLoanInput, (ctx, input) => services.loans.create(ctx, input)),

@@ -360,7 +360,7 @@ describe('admin custom actions', () => {
       expect((await eventsOf(prisma(), r3)).map((e) => [e.action, e.outcome])).toEqual([['asset.delete', 'SUCCESS']]);
     });
 
-    it('bulk-deletes in one transaction with one audit event', async () => {
+    it('bulk-deletes flags through their service, in one transaction, each audited with its last state', async () => {
       const flags = await Promise.all(
         ['bulk-a', 'bulk-b', 'bulk-c'].map((key) => prisma().featureFlag.create({ data: { key } })),
       );
@@ -375,8 +375,8 @@ describe('admin custom actions', () => {
       expect(res.status).toBe(200);
       expect(await prisma().featureFlag.count({ where: { key: { startsWith: 'bulk-' } } })).toBe(0);
       const events = await eventsOf(prisma(), r);
-      expect(events.map((e) => e.action)).toEqual(['admin.FeatureFlag.bulkDelete']);
-      expect((events[0]!.diff as { deleted: { from: string[] } }).deleted.from.sort()).toEqual(flags.map((f) => f.id).sort());
+      expect(events.map((e) => e.action)).toEqual(['feature_flag.delete', 'feature_flag.delete', 'feature_flag.delete']);
+      expect(events.map((e) => e.recordId).sort()).toEqual(flags.map((f) => f.id).sort());
     });
 
     it('creates accounts for a tenant as superadmin; a conflict is a 409 recorded as FAILURE', async () => {
@@ -456,11 +456,29 @@ describe('admin custom actions', () => {
       const after = await prisma().staffUser.findUniqueOrThrow({ where: { id: member.id } });
       expect(after.role).toBe('COMPLIANCE');
       expect(after.sessionVersion).toBe(before.sessionVersion + 1);
-      expect(await outcomes(r)).toEqual([['admin.StaffUser.edit', 'SUCCESS']]);
+      expect(await outcomes(r)).toEqual([['staff.update', 'SUCCESS']]);
       // Nobody changes their own role.
       expect((await w.api.superadmin.recordPost('StaffUser', w.staff.superadmin.id, 'edit', { role: 'SUPPORT' })).status).toBe(
         403,
       );
+    });
+
+    it('requeues a failed outbox event through the outbox service; events are never edited', async () => {
+      const event = await prisma().outboxEvent.create({
+        data: { tenantId: w.b.tenantId, type: 'mail.send', payload: {}, status: 'FAILED', attempts: 8, lastError: 'SMTP down' },
+      });
+      // The generic edit is gone: refused and audited, the row unchanged.
+      const edit = await w.api.superadmin.recordPost('OutboxEvent', event.id, 'edit', { status: 'DISPATCHED' });
+      expect(edit.status).toBe(403);
+      expect((await prisma().outboxEvent.findUniqueOrThrow({ where: { id: event.id } })).status).toBe('FAILED');
+      const r = rid('requeue');
+      const res = await w.api.superadmin.recordPost('OutboxEvent', event.id, 'requeue', { reason: 'SMTP is back' }, r);
+      expect(res.status).toBe(200);
+      const after = await prisma().outboxEvent.findUniqueOrThrow({ where: { id: event.id } });
+      expect([after.status, after.attempts]).toEqual(['PENDING', 0]);
+      expect(await outcomes(r)).toEqual([['outbox_event.requeue', 'SUCCESS']]);
+      // A pending event cannot be requeued: 409, nothing changed.
+      expect((await w.api.superadmin.recordPost('OutboxEvent', event.id, 'requeue', {})).status).toBe(409);
     });
 
     it('disables a staff member through the staff service', async () => {

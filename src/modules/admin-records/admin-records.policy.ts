@@ -1,8 +1,8 @@
 /**
- * What the generic admin record service may do with each resource, beyond the ability: which
- * columns are never read (secrets), which are accepted on create and edit, whether rows may be
- * deleted, and the index-backed default order of lists. The ability (who, which rows) is the
- * other half; both must allow an operation.
+ * How the admin lists each resource, beyond the ability: which columns are never read (secrets),
+ * the index-backed default order, what may be sorted and filtered, and whether reads are audited.
+ * The ability (who, which rows) is the other half. Writes are not here: each has its domain
+ * service (admin/resources/writes.ts).
  */
 export const ADMIN_MODELS = [
   'Tenant',
@@ -30,16 +30,6 @@ export type SortDirection = 'asc' | 'desc';
 export interface ModelPolicy {
   /** Columns never read for the admin (secrets): not selected, not filterable, not sortable. */
   hidden: readonly string[];
-  /**
-   * Columns the generic `new` accepts; `false` when rows are created only by a domain service
-   * (admin/resources/writes.ts) or never from the admin (transactions, audit). Transitional: the
-   * generic writer is being retired model by model (issue 10).
-   */
-  create: readonly string[] | false;
-  /** Columns the generic `edit` may change (empty: no generic edit). */
-  edit: readonly string[];
-  /** Whether the generic delete and bulk delete exist. */
-  delete: boolean;
   /** Default list order; an index serves it (with the tenant filter first where there is one). */
   order: ReadonlyArray<readonly [string, SortDirection]>;
   /** Columns a list may be sorted by: on large tables only indexed ones. */
@@ -63,17 +53,11 @@ const TENANT_OWNED_ORDER = [
 export const MODEL_POLICIES: Readonly<Record<AdminModel, ModelPolicy>> = {
   Tenant: {
     hidden: [],
-    create: false, // admin/resources/writes.ts: the domain service
-    edit: [],
-    delete: false,
     order: TENANT_OWNED_ORDER,
     sortable: ['createdAt', 'name', 'slug', 'status'],
   },
   User: {
     hidden: ['passwordHash'],
-    create: false, // admin/resources/writes.ts: the domain service
-    edit: [],
-    delete: false,
     order: TENANT_OWNED_ORDER,
     sortable: ['createdAt', 'email', 'name', 'status', 'lastLoginAt'],
     auditReads: true,
@@ -81,18 +65,12 @@ export const MODEL_POLICIES: Readonly<Record<AdminModel, ModelPolicy>> = {
   },
   Account: {
     hidden: [],
-    create: false, // admin/resources/writes.ts: the domain service
-    edit: [],
-    delete: false,
     order: TENANT_OWNED_ORDER,
     sortable: ['createdAt', 'name', 'type', 'currency'],
     tenantIndexed: true,
   },
   Transaction: {
     hidden: [],
-    create: false, // append-only: corrections are adjustments (services.transactions)
-    edit: [],
-    delete: false,
     order: [
       ['occurredAt', 'desc'],
       ['id', 'desc'],
@@ -102,9 +80,6 @@ export const MODEL_POLICIES: Readonly<Record<AdminModel, ModelPolicy>> = {
   },
   Category: {
     hidden: [],
-    create: false, // admin/resources/writes.ts: the domain service
-    edit: [],
-    delete: false,
     order: [
       ['name', 'asc'],
       ['id', 'asc'],
@@ -114,68 +89,36 @@ export const MODEL_POLICIES: Readonly<Record<AdminModel, ModelPolicy>> = {
   },
   Budget: {
     hidden: [],
-    create: false, // admin/resources/writes.ts: the domain service
-    edit: [],
-    delete: false,
     order: TENANT_OWNED_ORDER,
     sortable: ['createdAt', 'name', 'startsOn'],
     tenantIndexed: true,
   },
   RecurringRule: {
     hidden: [],
-    create: [
-      'tenantId',
-      'accountId',
-      'categoryId',
-      'amount',
-      'currency',
-      'direction',
-      'description',
-      'frequency',
-      'interval',
-      'startsOn',
-      'endsOn',
-      'nextRunOn',
-      'active',
-    ],
-    edit: ['description', 'amount', 'frequency', 'interval', 'endsOn', 'nextRunOn', 'active'],
-    delete: true,
     order: TENANT_OWNED_ORDER,
     sortable: ['createdAt', 'nextRunOn'],
     tenantIndexed: true,
   },
   Asset: {
     hidden: [],
-    create: false, // admin/resources/writes.ts: the domain service
-    edit: [],
-    delete: false,
     order: TENANT_OWNED_ORDER,
     sortable: ['createdAt', 'name', 'valuedAt'],
     tenantIndexed: true,
   },
   Liability: {
     hidden: [],
-    create: false, // admin/resources/writes.ts: the domain service
-    edit: [],
-    delete: false,
     order: TENANT_OWNED_ORDER,
     sortable: ['createdAt', 'name'],
     tenantIndexed: true,
   },
   Loan: {
     hidden: [],
-    create: false, // admin/resources/writes.ts: the domain service
-    edit: [],
-    delete: false,
     order: TENANT_OWNED_ORDER,
     sortable: ['createdAt', 'startsOn'],
     tenantIndexed: true,
   },
   StaffUser: {
     hidden: ['passwordHash', 'totpSecret', 'totpLastStep'],
-    create: false, // services.staff.create (password policy)
-    edit: ['name', 'role', 'locale'], // status through disable / enable (sessions end)
-    delete: false, // staff are disabled, never deleted: the audit trail points at them
     order: [
       ['createdAt', 'desc'],
       ['id', 'desc'],
@@ -184,9 +127,6 @@ export const MODEL_POLICIES: Readonly<Record<AdminModel, ModelPolicy>> = {
   },
   TenantAccessGrant: {
     hidden: [],
-    create: false, // the grant action (services.staff.grantAccess)
-    edit: [], // revoked through the revoke action, never edited
-    delete: false,
     order: [
       ['createdAt', 'desc'],
       ['id', 'desc'],
@@ -195,9 +135,6 @@ export const MODEL_POLICIES: Readonly<Record<AdminModel, ModelPolicy>> = {
   },
   AuditEvent: {
     hidden: [],
-    create: false,
-    edit: [],
-    delete: false,
     order: [
       ['occurredAt', 'desc'],
       ['id', 'desc'],
@@ -207,9 +144,6 @@ export const MODEL_POLICIES: Readonly<Record<AdminModel, ModelPolicy>> = {
   },
   ExportJob: {
     hidden: ['filePath'], // a server path: nothing for staff to read
-    create: false, // the start-export action (services.exports)
-    edit: [],
-    delete: false,
     order: [
       ['createdAt', 'desc'],
       ['id', 'desc'],
@@ -219,9 +153,6 @@ export const MODEL_POLICIES: Readonly<Record<AdminModel, ModelPolicy>> = {
   },
   OutboxEvent: {
     hidden: [],
-    create: false,
-    edit: ['status', 'availableAt'], // requeue a failed event
-    delete: false,
     order: [
       ['createdAt', 'desc'],
       ['id', 'desc'],
@@ -231,11 +162,6 @@ export const MODEL_POLICIES: Readonly<Record<AdminModel, ModelPolicy>> = {
   },
   FeatureFlag: {
     hidden: [],
-    // new / edit / delete go through services.featureFlags (key format, known tenants, window
-    // order); only the bulk delete is the generic one.
-    create: false,
-    edit: ['description', 'owner', 'enabled', 'rolloutPercentage', 'tenantIds', 'startsAt', 'endsAt'],
-    delete: true,
     order: [
       ['key', 'asc'],
       ['id', 'asc'],
@@ -244,9 +170,6 @@ export const MODEL_POLICIES: Readonly<Record<AdminModel, ModelPolicy>> = {
   },
   MailMessage: {
     hidden: [],
-    create: false,
-    edit: [],
-    delete: true, // clearing the development mailbox
     order: [
       ['createdAt', 'desc'],
       ['id', 'desc'],

@@ -1,26 +1,41 @@
-import type { PrismaClient } from '@prisma/client';
-import type { Tx } from '../../db/prisma.js';
+import { dbOf, type ReadSession } from '../../db/session.js';
+import { scope } from '../shared/guard.js';
 import type { AdminModel } from './admin-records.policy.js';
 
 export type Row = Record<string, unknown> & { id: unknown };
 
-/** The subset of a Prisma model delegate the generic admin service uses. */
-export interface RecordDelegate {
-  findMany(args: Record<string, unknown>): Promise<Row[]>;
-  findFirst(args: Record<string, unknown>): Promise<Row | null>;
-  count(args: Record<string, unknown>): Promise<number>;
-  create(args: Record<string, unknown>): Promise<Row>;
-  updateMany(args: Record<string, unknown>): Promise<{ count: number }>;
-  deleteMany(args: Record<string, unknown>): Promise<{ count: number }>;
+type Where = Record<string, unknown>;
+type Args = Record<string, unknown> & { where?: Where };
+
+/** The read subset of a Prisma model delegate the admin's generic lists use. */
+interface ReadDelegate {
+  findMany(args: Args): Promise<Row[]>;
+  findFirst(args: Args): Promise<Row | null>;
+  count(args: Args): Promise<number>;
 }
 
+const delegateOf = (session: ReadSession, model: AdminModel): ReadDelegate => {
+  const name = `${model[0]!.toLowerCase()}${model.slice(1)}`;
+  return (dbOf(session) as unknown as Record<string, ReadDelegate>)[name]!;
+};
+
+/** The caller's conditions within the session's ability to read the model: `AND` of both. */
+const visible = (session: ReadSession, model: AdminModel, where: Where | undefined): Where => ({
+  AND: [scope(session.ctx, 'read', model), ...(where ? [where] : [])],
+});
+
 /**
- * The only place the generic admin service touches Prisma: the model's delegate. Every call made
- * through it by the service carries the actor's `where` scope.
+ * The admin's generic reads: lists, counts and single records of any model, each query carrying
+ * the session's ability to read it (the caller cannot leave it out). The admin writes nothing
+ * here: every create, edit and delete goes through the model's domain service.
  */
 export const adminRecordRepository = {
-  delegate(db: PrismaClient | Tx, model: AdminModel): RecordDelegate {
-    const name = `${model[0]!.toLowerCase()}${model.slice(1)}`;
-    return (db as unknown as Record<string, RecordDelegate>)[name]!;
-  },
+  findManyVisible: (session: ReadSession, model: AdminModel, args: Args): Promise<Row[]> =>
+    delegateOf(session, model).findMany({ ...args, where: visible(session, model, args.where) }),
+
+  findFirstVisible: (session: ReadSession, model: AdminModel, args: Args): Promise<Row | null> =>
+    delegateOf(session, model).findFirst({ ...args, where: visible(session, model, args.where) }),
+
+  countVisible: (session: ReadSession, model: AdminModel, args: Args): Promise<number> =>
+    delegateOf(session, model).count({ ...args, where: visible(session, model, args.where) }),
 };

@@ -1,27 +1,19 @@
-import type { Tx } from '../../db/prisma.js';
 import type { ServiceContext } from '../../lib/context.js';
-import { fromUnknown } from '../../lib/error-mapping.js';
-import { isSupportedCurrency } from '../../lib/money.js';
-import { AppError, conflict, forbidden, isAppError, notFound, validation, type ErrorDetail } from '../../lib/errors.js';
-import { permittedFieldsOf } from '@casl/ability/extra';
-import { subject as caslSubject } from '@casl/ability';
+import { forbidden, validation, type AppError } from '../../lib/errors.js';
 import { tenantScopeOf, type Action } from '../access/ability.js';
-import { diffRecords } from '../audit/audit.redact.js';
 import { actorFields } from '../audit/audit.service.js';
 import { isMaskedFor, personalFieldsOf } from '../reveal/reveal.mask.js';
 import type { RevealService } from '../reveal/reveal.service.js';
 import type { CoreDeps } from '../shared/deps.js';
-import { deny, requireAbility, scope, type DenialInfo } from '../shared/guard.js';
-import { checkMoney, coerceColumn, coerceFilterValue, CoercionError, isUuid, sameValue, textOf } from './admin-records.coerce.js';
-import { MODEL_POLICIES, MONEY_COLUMNS, STAFF_SESSION_FIELDS, type AdminModel } from './admin-records.policy.js';
+import { deny, requireAbility } from '../shared/guard.js';
+import { coerceFilterValue, CoercionError, isUuid, textOf } from './admin-records.coerce.js';
+import { MODEL_POLICIES, type AdminModel } from './admin-records.policy.js';
 import { adminRecordRepository, type Row } from './admin-records.repository.js';
 import {
   COUNT_CAP,
   CountQuery,
   ListQuery,
   MAX_LIST_WINDOW,
-  RecordIds,
-  RecordInput,
   type CappedCount,
   type FilterClause,
 } from './admin-records.schemas.js';
@@ -32,16 +24,6 @@ export type { Row } from './admin-records.repository.js';
 
 type Where = Record<string, unknown>;
 type OrderBy = Array<Record<string, 'asc' | 'desc'>>;
-
-/** Thrown inside a transaction to roll it back; turned into an audited denial outside. */
-class Refusal extends Error {
-  constructor(
-    readonly as: 'not_found' | 'forbidden',
-    readonly details: ErrorDetail[] = [],
-  ) {
-    super(as);
-  }
-}
 
 const and = (...parts: Where[]): Where => ({ AND: parts });
 
@@ -92,31 +74,14 @@ function parseId(model: AdminModel, id: unknown): string | bigint | null {
   return isUuid(text) ? text.toLowerCase() : null;
 }
 
-function mapDbError(err: unknown): AppError | null {
-  const e = err as {
-    code?: string;
-    cause?: { originalCode?: string; kind?: string };
-    meta?: { code?: string; driverAdapterError?: { cause?: { originalCode?: string } } };
-  };
-  const code = e.cause?.originalCode ?? e.meta?.driverAdapterError?.cause?.originalCode ?? e.meta?.code ?? e.code;
-  // 23503: foreign key; 23001: RESTRICT (a row still refers to this one).
-  if (code === 'P2003' || code === '23503' || code === '23001' || e.cause?.kind === 'ForeignKeyConstraintViolation')
-    return conflict('RECORD.IN_USE');
-  if (code === 'P2002' || code === '23505') return conflict('RECORD.CONFLICT');
-  if (code === '23514' || code === '22P02' || code === '22003' || code === 'P2000' || code === 'P2007')
-    return validation([{ field: 'record', code: 'invalid', message: 'A value is not acceptable' }], 'RECORD.INVALID');
-  const mapped = fromUnknown(err);
-  return mapped.kind === 'INTERNAL_ERROR' ? null : mapped;
-}
-
 /**
- * Generic, scoped access to the admin's records. Every query carries the actor's ability as a
- * Prisma `where` (`scope`), so a row outside it is never loaded: lists, counts, single records,
- * reference lookups and writes alike. Writes are audited in their transaction as
- * `admin.<Model>.new|edit|delete|bulkDelete` (one event per call; DENIED when refused).
+ * Generic, scoped reads of the admin's records: lists, counts, single records and reference
+ * lookups, each through the repository that applies the actor's ability in the query. It writes
+ * nothing: the admin's create, edit and delete run on the models' domain services
+ * (admin/resources/writes.ts); an operation with no service is refused here (audited DENIED).
  */
 export function createAdminRecordService(deps: CoreDeps & { reveal: RevealService }) {
-  const { prisma, audit, reveal } = deps;
+  const { db, audit, reveal } = deps;
   const repo = adminRecordRepository;
 
   const omitOf = (model: AdminModel) => {
@@ -172,8 +137,8 @@ export function createAdminRecordService(deps: CoreDeps & { reveal: RevealServic
 
   async function auditRead(ctx: ServiceContext, model: AdminModel, kind: 'list' | 'show', rows: Row[], filters: string[] = []) {
     const tenants = [...new Set(rows.map((r) => tenantIdOf(model, r)))];
-    await prisma.$transaction((tx) =>
-      audit.record(tx, {
+    await db.write(ctx, (session) =>
+      audit.record(session, {
         ...actorFields(ctx),
         tenantId: tenants.length === 1 ? tenants[0] : null,
         action: `admin.${model}.${kind}`,
@@ -209,6 +174,7 @@ export function createAdminRecordService(deps: CoreDeps & { reveal: RevealServic
    * depth and with small tenants.
    */
   async function pageAcrossTenants(
+    ctx: ServiceContext,
     model: AdminModel,
     where: Where,
     orderBy: OrderBy,
@@ -216,11 +182,14 @@ export function createAdminRecordService(deps: CoreDeps & { reveal: RevealServic
     skip: number,
     take: number,
   ): Promise<Row[]> {
-    const delegate = repo.delegate(prisma, model);
     const select = Object.fromEntries([...orderBy.map((o) => Object.keys(o)[0]!), 'id'].map((f) => [f, true]));
     const keys = (
       await Promise.all(
-        tenants.map((tenantId) => delegate.findMany({ where: and(where, { tenantId }), orderBy, take: skip + take, select })),
+        tenants.map((tenantId) =>
+          db.read(ctx, (s) =>
+            repo.findManyVisible(s, model, { where: and(where, { tenantId }), orderBy, take: skip + take, select }),
+          ),
+        ),
       )
     ).flat();
     const page = keys
@@ -228,7 +197,9 @@ export function createAdminRecordService(deps: CoreDeps & { reveal: RevealServic
       .slice(skip, skip + take)
       .map((k) => k.id);
     if (!page.length) return [];
-    const found = await delegate.findMany({ where: and(where, { id: { in: page } }), take: page.length, ...omitOf(model) });
+    const found = await db.read(ctx, (s) =>
+      repo.findManyVisible(s, model, { where: and(where, { id: { in: page } }), take: page.length, ...omitOf(model) }),
+    );
     const byId = new Map(found.map((r) => [String(r.id), r]));
     return page.map((id) => byId.get(String(id))).filter((r): r is Row => r !== undefined);
   }
@@ -242,12 +213,12 @@ export function createAdminRecordService(deps: CoreDeps & { reveal: RevealServic
     await requireRead(ctx, model, `admin.${model}.list`);
     const take = query.take;
     const skip = Math.min(query.skip, Math.max(0, MAX_LIST_WINDOW - take));
-    const where = and(scope(ctx, 'read', model), ...filterWhere(ctx, model, query.filters));
+    const where = and(...filterWhere(ctx, model, query.filters));
     const orderBy = orderOf(ctx, model, query.sort);
     const tenants = tenantSplit(ctx, model, query.filters);
     const rows = tenants
-      ? await pageAcrossTenants(model, where, orderBy, tenants, skip, take)
-      : await repo.delegate(prisma, model).findMany({ where, orderBy, take, skip, ...omitOf(model) });
+      ? await pageAcrossTenants(ctx, model, where, orderBy, tenants, skip, take)
+      : await db.read(ctx, (s) => repo.findManyVisible(s, model, { where, orderBy, take, skip, ...omitOf(model) }));
     const shown = await reveal.maskForActor(ctx, model, rows);
     if (MODEL_POLICIES[model].auditReads && ctx.actor.type === 'STAFF')
       await auditRead(
@@ -273,11 +244,13 @@ export function createAdminRecordService(deps: CoreDeps & { reveal: RevealServic
     const tenantFirst =
       policy.tenantIndexed &&
       (tenantSplit(ctx, model, query.filters) !== null || query.filters.some((f) => f.field === 'tenantId'));
-    const n = await repo.delegate(prisma, model).count({
-      where: and(scope(ctx, 'read', model), ...filterWhere(ctx, model, query.filters)),
-      orderBy: [...(tenantFirst ? [{ tenantId: 'asc' }] : []), ...policy.order.map(([field, dir]) => ({ [field]: dir }))],
-      take: COUNT_CAP + 1,
-    });
+    const n = await db.read(ctx, (s) =>
+      repo.countVisible(s, model, {
+        where: and(...filterWhere(ctx, model, query.filters)),
+        orderBy: [...(tenantFirst ? [{ tenantId: 'asc' }] : []), ...policy.order.map(([field, dir]) => ({ [field]: dir }))],
+        take: COUNT_CAP + 1,
+      }),
+    );
     return { count: Math.min(n, COUNT_CAP), capped: n > COUNT_CAP };
   }
 
@@ -293,7 +266,7 @@ export function createAdminRecordService(deps: CoreDeps & { reveal: RevealServic
   ): Promise<Row | null> {
     const id = parseId(model, rawId);
     if (id === null) return null;
-    const row = await repo.delegate(prisma, model).findFirst({ where: and(scope(ctx, 'read', model), { id }), ...omitOf(model) });
+    const row = await db.read(ctx, (s) => repo.findFirstVisible(s, model, { where: { id }, ...omitOf(model) }));
     if (!row) return null;
     const [shown] = await reveal.maskForActor(ctx, model, [row]);
     if (options.audit && MODEL_POLICIES[model].auditReads && ctx.actor.type === 'STAFF')
@@ -305,41 +278,10 @@ export function createAdminRecordService(deps: CoreDeps & { reveal: RevealServic
   async function findMany(ctx: ServiceContext, model: AdminModel, rawIds: unknown[]): Promise<Row[]> {
     const ids = [...new Set(rawIds.map((id) => parseId(model, id)).filter((id): id is string | bigint => id !== null))];
     if (!ids.length) return [];
-    const rows = await repo.delegate(prisma, model).findMany({
-      where: and(scope(ctx, 'read', model), { id: { in: ids } }),
-      take: ids.length,
-      ...omitOf(model),
-    });
+    const rows = await db.read(ctx, (s) =>
+      repo.findManyVisible(s, model, { where: { id: { in: ids } }, take: ids.length, ...omitOf(model) }),
+    );
     return reveal.maskForActor(ctx, model, rows);
-  }
-
-  /** Runs a write; refusals become audited denials, database conflicts audited failures. */
-  async function write<T>(ctx: ServiceContext, info: DenialInfo, work: (tx: Tx) => Promise<T>): Promise<T> {
-    try {
-      return await prisma.$transaction(work);
-    } catch (err) {
-      if (err instanceof Refusal) {
-        const error =
-          err.as === 'forbidden'
-            ? new AppError({ code: 'AUTH.FORBIDDEN', kind: 'FORBIDDEN', details: err.details })
-            : notFound(info.resource);
-        throw await deny(deps, ctx, info, error);
-      }
-      if (isAppError(err)) throw err;
-      const mapped = mapDbError(err);
-      if (!mapped) throw err;
-      await prisma.$transaction((tx) =>
-        audit.record(tx, {
-          ...actorFields(ctx),
-          tenantId: info.tenantId ?? null,
-          action: info.action,
-          resource: info.resource,
-          recordId: info.recordId ?? null,
-          outcome: 'FAILURE',
-        }),
-      );
-      throw mapped;
-    }
   }
 
   /** Refuses an operation the admin does not offer on a model (audited DENIED, 403). */
@@ -352,211 +294,8 @@ export function createAdminRecordService(deps: CoreDeps & { reveal: RevealServic
     return deny(deps, ctx, { action: `admin.${model}.${operation}`, resource: model, recordId: recordId.slice(0, 200) });
   }
 
-  /** Parses the allowed columns out of admin input (unknown keys are ignored: forms send all). */
-  function parseColumns(model: AdminModel, input: Record<string, unknown>, allowed: readonly string[]): Record<string, unknown> {
-    const columns = columnsOf(model);
-    const data: Record<string, unknown> = {};
-    const problems: ErrorDetail[] = [];
-    for (const name of allowed) {
-      if (!(name in input)) continue;
-      try {
-        data[name] = coerceColumn(columns.get(name)!, input[name]);
-      } catch (err) {
-        if (err instanceof CoercionError) problems.push(err.detail);
-        else throw err;
-      }
-    }
-    for (const name of ['currency', 'baseCurrency'])
-      if (typeof data[name] === 'string' && !isSupportedCurrency(data[name]))
-        problems.push({ field: name, code: 'invalid_currency', message: 'Unknown or unsupported currency' });
-    if (problems.length) throw validation(problems);
-    return data;
-  }
-
-  function checkMoneyOf(model: AdminModel, data: Record<string, unknown>, before?: Row | null) {
-    const money = MONEY_COLUMNS[model];
-    if (!money) return;
-    const currency = data[money.currency] ?? before?.[money.currency];
-    const amounts = Object.fromEntries(money.amounts.filter((a) => a in data).map((a) => [a, data[a]]));
-    try {
-      checkMoney(currency, amounts);
-    } catch (err) {
-      toValidation(err);
-    }
-  }
-
-  /** Creates a record through the generic `new` (models whose policy allows it). */
-  async function create(ctx: ServiceContext, model: AdminModel, raw: RecordInput): Promise<Row> {
-    const input = RecordInput.parse(raw);
-    const action = `admin.${model}.new`;
-    await requireAbility(deps, ctx, 'create', model, { action });
-    const allowed = MODEL_POLICIES[model].create;
-    if (!allowed) throw await refuse(ctx, model, 'new');
-    const data = parseColumns(model, input, allowed);
-    const missing = [...columnsOf(model).values()].filter(
-      (c) =>
-        allowed.includes(c.name) &&
-        c.isRequired &&
-        !c.isList &&
-        !c.hasDefaultValue &&
-        !c.isUpdatedAt &&
-        (data[c.name] === undefined || data[c.name] === null),
-    );
-    for (const c of columnsOf(model).values())
-      if (c.isList && allowed.includes(c.name) && data[c.name] === undefined) data[c.name] = [];
-    if (missing.length)
-      throw validation(missing.map((c) => ({ field: c.name, code: 'required', message: 'This field is required' })));
-    checkMoneyOf(model, data);
-    const tenantId = typeof data.tenantId === 'string' ? data.tenantId : null;
-    return write(ctx, { action, resource: model, tenantId }, async (tx) => {
-      const delegate = repo.delegate(tx, model);
-      const created = await delegate.create({ data, ...omitOf(model) });
-      // Conditions of the ability apply to new rows too: one outside it rolls back.
-      const inScope = await delegate.findFirst({
-        where: and(scope(ctx, 'create', model), { id: created.id }),
-        select: { id: true },
-      });
-      if (!inScope) throw new Refusal('not_found');
-      await audit.record(tx, {
-        ...actorFields(ctx),
-        tenantId: tenantIdOf(model, created),
-        action,
-        resource: model,
-        recordId: String(created.id),
-        diff: diffRecords(null, created),
-      });
-      return created;
-    });
-  }
-
-  /** The columns the actor may change on this row: the model's editable columns ∩ the ability's fields. */
-  function permittedColumns(ctx: ServiceContext, model: AdminModel, row: Row): Set<string> {
-    const editable = MODEL_POLICIES[model].edit;
-    const fields = permittedFieldsOf(ctx.ability, 'update', caslSubject(model, { ...row }) as never, {
-      fieldsFrom: (rule) => rule.fields ?? [...editable],
-    });
-    return new Set(editable.filter((f) => fields.includes(f)));
-  }
-
-  /** Updates a record through the generic `edit`: only changed, permitted columns are written. */
-  async function update(ctx: ServiceContext, model: AdminModel, rawId: unknown, raw: RecordInput): Promise<Row> {
-    const input = RecordInput.parse(raw);
-    const action = `admin.${model}.edit`;
-    const id = parseId(model, rawId);
-    const recordId = textOf(rawId);
-    await requireAbility(deps, ctx, 'update', model, { action, recordId });
-    const policy = MODEL_POLICIES[model];
-    if (!policy.edit.length) throw await refuse(ctx, model, 'edit', recordId);
-    if (id === null) throw await deny(deps, ctx, { action, resource: model, recordId });
-    const data = parseColumns(model, input, policy.edit);
-    if (model === 'User' && data.status === 'CLOSED')
-      throw validation([{ field: 'status', code: 'invalid', message: 'Users are closed through an erasure request' }]);
-    const columns = columnsOf(model);
-    return write(ctx, { action, resource: model, recordId }, async (tx) => {
-      const delegate = repo.delegate(tx, model);
-      const before = await delegate.findFirst({ where: and(scope(ctx, 'update', model), { id }), ...omitOf(model) });
-      if (!before) {
-        const readable = await delegate.findFirst({ where: and(scope(ctx, 'read', model), { id }), select: { id: true } });
-        throw new Refusal(readable ? 'forbidden' : 'not_found');
-      }
-      const changes: Record<string, unknown> = {};
-      for (const [name, value] of Object.entries(data))
-        if (!sameValue(columns.get(name)!, value, before[name])) changes[name] = value;
-      const permitted = permittedColumns(ctx, model, before);
-      const refused = Object.keys(changes).filter((f) => !permitted.has(f));
-      if (refused.length)
-        throw new Refusal(
-          'forbidden',
-          refused.map((field) => ({ field, code: 'not_permitted', message: 'You may not change this field' })),
-        );
-      checkMoneyOf(model, changes, before);
-      if (model === 'StaffUser' && STAFF_SESSION_FIELDS.some((f) => f in changes)) {
-        if (ctx.actor.type === 'STAFF' && ctx.actor.id === before.id)
-          throw new Refusal('forbidden', [
-            { field: 'role', code: 'not_permitted', message: 'Staff cannot change their own role' },
-          ]);
-        // The session carries the role: the member signs in again to get the new one.
-        changes.sessionVersion = { increment: 1 };
-      }
-      if (Object.keys(changes).length) {
-        const { count: n } = await delegate.updateMany({ where: and(scope(ctx, 'update', model), { id }), data: changes });
-        if (n !== 1) throw new Refusal('not_found');
-      }
-      const after = (await delegate.findFirst({ where: { id }, ...omitOf(model) }))!;
-      await audit.record(tx, {
-        ...actorFields(ctx),
-        tenantId: tenantIdOf(model, before),
-        action,
-        resource: model,
-        recordId: String(before.id),
-        diff: diffRecords(before, after),
-      });
-      return after;
-    });
-  }
-
-  /** Deletes one record (models whose policy allows deletion), within the ability. */
-  async function remove(ctx: ServiceContext, model: AdminModel, rawId: unknown): Promise<Row> {
-    const action = `admin.${model}.delete`;
-    const recordId = textOf(rawId);
-    await requireAbility(deps, ctx, 'delete', model, { action, recordId });
-    if (!MODEL_POLICIES[model].delete) throw await refuse(ctx, model, 'delete', recordId);
-    const id = parseId(model, rawId);
-    if (id === null) throw await deny(deps, ctx, { action, resource: model, recordId });
-    return write(ctx, { action, resource: model, recordId }, async (tx) => {
-      const delegate = repo.delegate(tx, model);
-      const before = await delegate.findFirst({ where: and(scope(ctx, 'delete', model), { id }), ...omitOf(model) });
-      if (!before) {
-        const readable = await delegate.findFirst({ where: and(scope(ctx, 'read', model), { id }), select: { id: true } });
-        throw new Refusal(readable ? 'forbidden' : 'not_found');
-      }
-      const { count: n } = await delegate.deleteMany({ where: and(scope(ctx, 'delete', model), { id }) });
-      if (n !== 1) throw new Refusal('not_found');
-      await audit.record(tx, {
-        ...actorFields(ctx),
-        tenantId: tenantIdOf(model, before),
-        action,
-        resource: model,
-        recordId: String(before.id),
-        diff: diffRecords(before, null),
-      });
-      return before;
-    });
-  }
-
-  /**
-   * Deletes several records in one transaction with one audit event. All or nothing: when any id
-   * is outside the actor's ability nothing is deleted and the call answers not-found.
-   */
-  async function bulkRemove(ctx: ServiceContext, model: AdminModel, rawIds: unknown[]): Promise<Row[]> {
-    const action = `admin.${model}.bulkDelete`;
-    const requested = RecordIds.parse(rawIds.map(String));
-    await requireAbility(deps, ctx, 'delete', model, { action });
-    if (!MODEL_POLICIES[model].delete) throw await refuse(ctx, model, 'bulkDelete');
-    const ids = [...new Set(requested.map((id) => parseId(model, id)))];
-    if (ids.some((id) => id === null)) throw await deny(deps, ctx, { action, resource: model });
-    return write(ctx, { action, resource: model }, async (tx) => {
-      const delegate = repo.delegate(tx, model);
-      const where = and(scope(ctx, 'delete', model), { id: { in: ids } });
-      const before = await delegate.findMany({ where, ...omitOf(model) });
-      if (before.length !== ids.length) throw new Refusal('not_found');
-      const { count: n } = await delegate.deleteMany({ where });
-      if (n !== ids.length) throw new Refusal('not_found');
-      const tenants = [...new Set(before.map((r) => tenantIdOf(model, r)))];
-      await audit.record(tx, {
-        ...actorFields(ctx),
-        tenantId: tenants.length === 1 ? tenants[0] : null,
-        action,
-        resource: model,
-        recordId: null,
-        diff: { deleted: { from: before.map((r) => String(r.id)), to: null }, count: { from: before.length, to: 0 } },
-      });
-      return before;
-    });
-  }
-
   /** Whether the actor's role may perform `action` on the model at all (UI visibility). */
   const can = (ctx: ServiceContext, action: Action, model: AdminModel): boolean => ctx.ability.can(action, model);
 
-  return { list, count, findOne, findMany, create, update, remove, bulkRemove, refuse, refuseMissing, can };
+  return { list, count, findOne, findMany, refuse, refuseMissing, can };
 }
