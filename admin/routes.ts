@@ -42,8 +42,18 @@ function checkParams(admin: AdminJS, req: Request): void {
   const { resourceId, action, recordId } = req.params as Record<string, string | undefined>;
   if (resourceId === undefined) return;
   const resource = resourceOf(admin, resourceId);
-  if (action !== undefined && !Object.hasOwn(resource.decorate().actions, action))
-    throw notFound('ADMIN.ACTION_NOT_FOUND', 'unknown admin action');
+  if (action !== undefined) {
+    const decorated = Object.hasOwn(resource.decorate().actions, action) ? resource.decorate().actions[action] : undefined;
+    // A record action on a bulk path (or any other mix) would throw inside AdminJS: a 500.
+    const fits =
+      decorated &&
+      (req.path.includes('/bulk/')
+        ? decorated.isBulkType()
+        : recordId !== undefined
+          ? decorated.isRecordType()
+          : decorated.isResourceType());
+    if (!fits) throw notFound('ADMIN.ACTION_NOT_FOUND', 'unknown admin action');
+  }
   if (recordId !== undefined && !isWellFormedId(resource, recordId)) throw notFound('RECORD.NOT_FOUND', 'malformed record id');
   if (req.path.includes('/bulk/')) {
     const ids = typeof req.query.recordIds === 'string' ? req.query.recordIds.split(',') : [];

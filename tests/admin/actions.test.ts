@@ -477,8 +477,10 @@ describe('admin custom actions', () => {
       const after = await prisma().outboxEvent.findUniqueOrThrow({ where: { id: event.id } });
       expect([after.status, after.attempts]).toEqual(['PENDING', 0]);
       expect(await outcomes(r)).toEqual([['outbox_event.requeue', 'SUCCESS']]);
-      // A pending event cannot be requeued: 409, nothing changed.
-      expect((await w.api.superadmin.recordPost('OutboxEvent', event.id, 'requeue', {})).status).toBe(409);
+      // A pending event cannot be requeued: 409, audited as a failure, nothing changed.
+      const r2 = rid('requeue-again');
+      expect((await w.api.superadmin.recordPost('OutboxEvent', event.id, 'requeue', {}, r2)).status).toBe(409);
+      expect(await outcomes(r2)).toEqual([['outbox_event.requeue', 'FAILURE']]);
     });
 
     it('disables a staff member through the staff service', async () => {

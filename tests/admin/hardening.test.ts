@@ -322,6 +322,20 @@ describe('every action of every resource, by every method', () => {
     return { ...rest, audits };
   };
 
+  it('answers an action on a path of another kind (a record action as bulk) with a 404, not a 500', async () => {
+    const cookie = await cookieOf(w.staff.superadmin.email);
+    const ids = [w.a.budgetId, w.a.budgetId].join(',');
+    for (const [method, path] of [
+      ['post', `/admin/api/resources/Budget/bulk/show?recordIds=${ids}`],
+      ['get', `/admin/api/resources/Budget/bulk/edit?recordIds=${ids}`],
+      ['get', `/admin/api/resources/Budget/actions/show`],
+      ['post', `/admin/api/resources/Budget/records/${w.a.budgetId}/list`],
+    ] as const) {
+      const res = await request(w.h.app)[method](path).set('Cookie', cookie).set('Sec-Fetch-Site', 'same-origin');
+      expect([res.status, res.body.error?.code], `${method} ${path}`).toEqual([404, 'NOT_FOUND']);
+    }
+  });
+
   // Last in this file: its empty POSTs may delete the fixtures above.
   it('answers GET, HEAD and an empty POST on each action below 500, and GET/HEAD change nothing', async () => {
     const cookie = await cookieOf(w.staff.superadmin.email);

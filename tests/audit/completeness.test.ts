@@ -453,6 +453,7 @@ const SUPERADMIN_MUST_SUCCEED = [
   'FeatureFlag.edit',
   'FeatureFlag.delete',
   'MailMessage.delete',
+  'OutboxEvent.requeue',
 ];
 
 /** The record an action is meant for, when it is not the resource's shared row. */
@@ -514,7 +515,8 @@ describe('audit completeness: every admin action of every resource', () => {
         tenantId: world.a.tenantId,
       },
     });
-    const outbox = await p.outboxEvent.create({ data: { type: 'completeness.test', payload: {} } });
+    // FAILED, so that the superadmin's requeue succeeds (a second one is a 409, audited FAILURE).
+    const outbox = await p.outboxEvent.create({ data: { type: 'completeness.test', payload: {}, status: 'FAILED' } });
     const mail = await p.mailMessage.create({
       data: { dedupeKey: `completeness-${uniq()}`, to: 'someone@example.test', subject: 'Hello', text: 'Body' },
     });
@@ -579,6 +581,8 @@ describe('audit completeness: every admin action of every resource', () => {
       return `${label}: ${events.length} events ${JSON.stringify(events.map((e) => [e.action, e.outcome]))}`;
     const outcome = events[0]!.outcome;
     if (refused && outcome !== 'DENIED') return `${label}: refused but recorded ${outcome}`;
+    // A conflict with the record's state (409) is a failed attempt: recorded FAILURE.
+    if (res.status === 409) return outcome === 'FAILURE' ? null : `${label}: conflict but recorded ${outcome}`;
     if (!refused && outcome !== 'SUCCESS') return `${label}: succeeded but recorded ${outcome}`;
     return null;
   }

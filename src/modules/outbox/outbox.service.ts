@@ -4,7 +4,7 @@ import { conflict } from '../../lib/errors.js';
 import { diffRecords } from '../audit/audit.redact.js';
 import { actorFields } from '../audit/audit.service.js';
 import type { CoreDeps } from '../shared/deps.js';
-import { deny, requireAbility } from '../shared/guard.js';
+import { deny, recordFailure, requireAbility } from '../shared/guard.js';
 import { isUuid } from '../shared/ledger.guard.js';
 import type { Logger } from '../../lib/logger.js';
 import type { Mailer } from '../mail/mail.service.js';
@@ -66,7 +66,7 @@ export function createOutboxService(deps: OutboxServiceDeps) {
   /**
    * Puts a FAILED event back in the queue (the admin's "requeue"): PENDING, due now, with a fresh
    * count of attempts, so the dispatcher delivers it again (consumers are idempotent). Only a
-   * FAILED event can be requeued (409 OUTBOX.NOT_FAILED). Audited `outbox_event.requeue`.
+   * FAILED event can be requeued (409 OUTBOX.NOT_FAILED, audited FAILURE). Audited `outbox_event.requeue`.
    */
   async function requeue(ctx: ServiceContext, id: string, reason?: string): Promise<OutboxEvent> {
     const input = RequeueOutboxEventInput.parse({ reason });
@@ -76,7 +76,7 @@ export function createOutboxService(deps: OutboxServiceDeps) {
     const result = await db.write(ctx, async (s) => {
       const before = isUuid(id) ? await outbox.lockVisible(s, id, 'update') : null;
       if (!before) return null;
-      if (before.status !== 'FAILED') throw conflict('OUTBOX.NOT_FAILED');
+      if (before.status !== 'FAILED') return { notFailed: before };
       const after = (await outbox.updateVisible(s, before.id, { status: 'PENDING', attempts: 0, availableAt: new Date() }))!;
       await audit.record(s, {
         ...actorFields(ctx),
@@ -90,6 +90,13 @@ export function createOutboxService(deps: OutboxServiceDeps) {
       return after;
     });
     if (!result) throw await deny(deps, ctx, { ...info, resource: 'OutboxEvent', tenantId: null });
+    if ('notFailed' in result)
+      throw await recordFailure(
+        deps,
+        ctx,
+        { ...info, resource: 'OutboxEvent', tenantId: result.notFailed.tenantId },
+        conflict('OUTBOX.NOT_FAILED'),
+      );
     return result;
   }
 
