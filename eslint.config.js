@@ -24,6 +24,23 @@ const prismaImports = {
   ],
 };
 
+/**
+ * Issue 10: only repositories (*.repository.ts) and src/db touch the database. Outside them no
+ * code may call Prisma's raw SQL or transaction methods, nor reach a Prisma client through a
+ * `prisma` property (runtime.prisma, deps.prisma). dependency-cruiser (npm run lint:layers)
+ * checks the imports; this checks the calls an import check cannot see.
+ */
+const databaseCalls = [
+  {
+    selector: 'MemberExpression[property.name=/^\\$(queryRaw|queryRawUnsafe|executeRaw|executeRawUnsafe|transaction)$/]',
+    message: 'Only repositories (*.repository.ts) and src/db run SQL or open transactions: use a repository and db.write().',
+  },
+  {
+    selector: "MemberExpression[property.name='prisma']",
+    message: 'Only repositories and src/db hold the Prisma client: services get the Database port and repositories.',
+  },
+];
+
 export default tseslint.config(
   {
     ignores: [
@@ -88,6 +105,11 @@ export default tseslint.config(
   {
     files: ['src/http/**/*.ts', 'admin/**/*.ts', 'admin/**/*.tsx', 'src/cli/**/*.ts'],
     rules: { 'no-restricted-imports': ['error', prismaImports] },
+  },
+  {
+    files: ['src/**/*.ts', 'admin/**/*.ts', 'admin/**/*.tsx'],
+    ignores: ['**/*.repository.ts', 'src/db/**', 'src/runtime.ts', 'src/services.ts'],
+    rules: { 'no-restricted-syntax': ['error', ...databaseCalls] },
   },
   {
     files: ['tests/**/*.ts', 'bench/**/*.ts'],

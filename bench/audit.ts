@@ -1,3 +1,5 @@
+import { WriteSession } from '../src/db/session.js';
+import { buildSystemContext } from '../src/modules/access/context.factory.js';
 /**
  * The audited write path next to the same write without the audit insert, in the same run, with
  * 32 concurrent writers across 10 tenants (issue 4: the audited path keeps >= 60 % of the
@@ -20,6 +22,9 @@ import { startBenchPostgres } from './lib/postgres.js';
 import { isQuick, seconds, setQuick } from './lib/settings.js';
 import { percentiles } from './lib/stats.js';
 import type { BenchResult } from './lib/types.js';
+
+/** Events appended directly, outside any service: a system context. */
+const TEST_CTX = buildSystemContext('test:audit-direct');
 
 const WRITERS = 32;
 const TENANTS = 10;
@@ -108,7 +113,7 @@ export async function runAuditBench(): Promise<BenchResult[]> {
           },
         });
         if (audited)
-          await real.record(tx, {
+          await real.record(new WriteSession(TEST_CTX, tx), {
             ...actorFields(t.ctx),
             tenantId: t.tenantId,
             action: 'transaction.create',

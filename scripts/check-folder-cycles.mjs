@@ -1,10 +1,14 @@
 // Folder-level import cycles (issue 10): two folders that import each other, directly or through
 // others, are one module in disguise. dependency-cruiser checks file-level cycles; this collapses
-// its graph to folders (src/modules/<name>, src/<name>, admin/<name>) and fails on any cycle.
+// its graph to folders (src/modules/<name>, src/<name>, admin) and fails on any cycle. Type-only
+// imports are left out (they run nothing), and so are the composition roots.
 import { cruise } from 'dependency-cruiser';
 
-const FOLDER = /^(src\/modules\/[^/]+|src\/[^/.]+|admin\/[^/.]+)/;
-const folderOf = (path) => FOLDER.exec(path)?.[1] ?? null;
+// A domain module is a folder of src/modules; the other folders of src are layers or adapters;
+// the admin (AdminJS) is one adapter. Composition roots wire everything and are left out.
+const FOLDER = /^(src\/modules\/[^/]+|src\/[^/.]+|admin)\//;
+const COMPOSITION = /^src\/(runtime|services|main|bootstrap|http\/server)\.ts$/;
+const folderOf = (path) => (COMPOSITION.test(path) ? null : (FOLDER.exec(path)?.[1] ?? null));
 
 const result = await cruise(['src', 'admin'], {
   validate: false,
@@ -20,6 +24,8 @@ for (const module of result.output.modules) {
   const from = folderOf(module.source);
   if (!from) continue;
   for (const dep of module.dependencies) {
+    // A type-only import names a shape, it runs nothing: it does not tie two folders together.
+    if (dep.dependencyTypes.includes('type-only')) continue;
     const to = folderOf(dep.resolved);
     if (!to || to === from) continue;
     if (!edges.has(from)) edges.set(from, new Map());

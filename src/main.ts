@@ -18,7 +18,7 @@ async function main(): Promise<void> {
   const started = await start();
   const { config, runtime, services, logger, database } = started;
 
-  const firstRun = (await runtime.prisma.staffUser.count()) === 0;
+  const firstRun = await services.seed.isFirstRun();
   if (firstRun && database.embedded && config.NODE_ENV !== 'production') {
     logger.info('first run: loading demo data');
     const result = await services.seed.demo({ tenants: 6, transactions: 6_000 });
@@ -49,11 +49,8 @@ async function main(): Promise<void> {
   if (database.embedded && config.NODE_ENV !== 'production') {
     lines.push('', '  Demo staff logins (email / password):');
     for (const s of DEMO_STAFF) lines.push(`    ${s.role.padEnd(11)} ${s.email} / ${s.password}`);
-    const owner = await runtime.prisma.user.findFirst({
-      where: { role: 'OWNER', email: { endsWith: '@demo.backoffice.local' } },
-      orderBy: { email: 'asc' },
-    });
-    if (owner) lines.push(`  Demo API user (one per household, same password): ${owner.email} / ${DEMO_USER_PASSWORD}`);
+    const owner = await services.seed.demoOwnerEmail();
+    if (owner) lines.push(`  Demo API user (one per household, same password): ${owner} / ${DEMO_USER_PASSWORD}`);
   }
   process.stdout.write(`${lines.join('\n')}\n\n`);
 

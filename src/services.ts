@@ -22,7 +22,7 @@ import { createDashboardService } from './modules/dashboard/dashboard.service.js
 import { erasureRepository } from './modules/erasure/erasure.repository.js';
 import { createErasureService } from './modules/erasure/erasure.service.js';
 import { exportRepository } from './modules/exports/export.repository.js';
-import type { ExportRunnerDeps } from './modules/exports/export.runner.js';
+import { markFailed, releaseForRetry, runExport, type ExportRunnerDeps } from './modules/exports/export.runner.js';
 import { createExportService } from './modules/exports/export.service.js';
 import { featureFlagRepository } from './modules/feature-flags/feature-flag.repository.js';
 import { createFeatureFlagService } from './modules/feature-flags/feature-flag.service.js';
@@ -71,7 +71,7 @@ export function createServices(runtime: Pick<Runtime, 'prisma' | 'config' | 'sec
       checkpointEvery: runtime.config.AUDIT_CHECKPOINT_EVERY,
       onRecorded: recordAuditEvent,
     });
-  const core = { prisma, db, audit: trail };
+  const core = { db, audit: trail };
   const grants = createGrantReader(db, staffRepository);
   const reveal = createRevealService({ ...core, reveals: revealRepository });
   const staff = createStaffService({ ...core, staff: staffRepository, tenants: tenantRepository });
@@ -130,6 +130,8 @@ export function createServices(runtime: Pick<Runtime, 'prisma' | 'config' | 'sec
       grants,
       exportDir: runtime.config.EXPORT_DIR,
     } satisfies ExportRunnerDeps,
+    /** The export runner's steps, for the worker (jobs does not import the exports module's code). */
+    exportRuns: { run: runExport, markFailed, releaseForRetry },
     erasure: createErasureService({
       ...core,
       config: runtime.config,

@@ -1,3 +1,5 @@
+import { WriteSession } from '../../src/db/session.js';
+import { buildSystemContext } from '../../src/modules/access/context.factory.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cliContext } from '../../src/cli/system-context.js';
 import { checkpointAllChains } from '../../src/modules/audit/audit.checkpoint.js';
@@ -5,6 +7,9 @@ import { actorFields } from '../../src/modules/audit/audit.service.js';
 import { createTestContext, type TestContext } from '../helpers/db.js';
 import { factories } from '../helpers/factories.js';
 import { KEY, verify } from './helpers.js';
+
+/** Events appended directly, outside any service: a system context. */
+const TEST_CTX = buildSystemContext('test:audit-direct');
 
 /** The issue's figure is 30 s; AUDIT_STRESS_SECONDS shortens (or lengthens) it. */
 const SECONDS = Number(process.env.AUDIT_STRESS_SECONDS ?? 30);
@@ -50,7 +55,7 @@ describe(`${WRITERS} concurrent writers across ${TENANTS} tenants for ${SECONDS}
           try {
             await t.runtime.prisma.$transaction(async (tx) => {
               for (const tenantId of chains)
-                await t.services.audit.record(tx, {
+                await t.services.audit.record(new WriteSession(TEST_CTX, tx), {
                   ...actorFields(ctx),
                   tenantId,
                   action: 'stress.write',

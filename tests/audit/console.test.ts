@@ -1,3 +1,5 @@
+import { WriteSession } from '../../src/db/session.js';
+import { buildSystemContext } from '../../src/modules/access/context.factory.js';
 import { createHash } from 'node:crypto';
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -8,6 +10,9 @@ import { contentOfRow } from '../../src/modules/audit/audit.verify.js';
 import { createTestContext, type TestContext } from '../helpers/db.js';
 import { factories } from '../helpers/factories.js';
 import { appendEvents, asOwner } from './helpers.js';
+
+/** Events appended directly, outside any service: a system context. */
+const TEST_CTX = buildSystemContext('test:audit-direct');
 
 /** A deliberately slow sink with a tiny buffer, so the export has to respect back-pressure. */
 function slowSink() {
@@ -177,7 +182,7 @@ describe('compliance console: search, verify, export', () => {
     it('writes CSV with a header, RFC 4180 quoting and spreadsheet formulas neutralised', async () => {
       const ctx = compliance;
       await t.runtime.prisma.$transaction((tx) =>
-        t.services.audit.record(tx, {
+        t.services.audit.record(new WriteSession(TEST_CTX, tx), {
           actorType: 'STAFF',
           actorId: ctx.actor.id,
           actorRole: 'COMPLIANCE',

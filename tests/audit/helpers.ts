@@ -1,9 +1,14 @@
+import { WriteSession } from '../../src/db/session.js';
+import { buildSystemContext } from '../../src/modules/access/context.factory.js';
 import pg from 'pg';
 import type { TestContext } from '../helpers/db.js';
 import { TEST_SECRETS } from '../helpers/db.js';
 import { verifyChains, type VerificationResult } from '../../src/modules/audit/audit.verify.js';
 import { cliContext } from '../../src/cli/system-context.js';
 import { actorFields } from '../../src/modules/audit/audit.service.js';
+
+/** Events appended directly, outside any service: a system context. */
+const TEST_CTX = buildSystemContext('test:audit-direct');
 
 export const KEY = TEST_SECRETS.auditCheckpointKey;
 
@@ -20,7 +25,7 @@ export async function appendEvents(t: TestContext, tenantId: string | null, n: n
   const ctx = cliContext('test');
   for (let i = 0; i < n; i += 1) {
     await t.runtime.prisma.$transaction((tx) =>
-      t.services.audit.record(tx, {
+      t.services.audit.record(new WriteSession(TEST_CTX, tx), {
         ...actorFields(ctx),
         tenantId,
         action,

@@ -1,3 +1,5 @@
+import { WriteSession } from '../../src/db/session.js';
+import { buildSystemContext } from '../../src/modules/access/context.factory.js';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestContext, type TestContext } from '../helpers/db.js';
@@ -8,6 +10,9 @@ import { SELECT_EVENT_SQL, type AuditEventRow } from '../../src/modules/audit/au
 import { actorFields } from '../../src/modules/audit/audit.service.js';
 import { cliContext } from '../../src/cli/system-context.js';
 import { appendEvents, chainRows, verify } from './helpers.js';
+
+/** Events appended directly, outside any service: a system context. */
+const TEST_CTX = buildSystemContext('test:audit-direct');
 
 describe('audit.record: the chain as written', () => {
   let t: TestContext;
@@ -50,7 +55,7 @@ describe('audit.record: the chain as written', () => {
   it('stores exactly what it hashed, even for awkward text (NUL, lone surrogates, unicode, big numbers)', async () => {
     const ctx = cliContext('test');
     await t.runtime.prisma.$transaction((tx) =>
-      t.services.audit.record(tx, {
+      t.services.audit.record(new WriteSession(TEST_CTX, tx), {
         ...actorFields(ctx),
         userAgent: 'agent\u0000with nul and lone \uD800 surrogate ✓',
         tenantId,
@@ -72,7 +77,7 @@ describe('audit.record: the chain as written', () => {
   it('redacts personal data before it is hashed and stored', async () => {
     const ctx = cliContext('test');
     await t.runtime.prisma.$transaction((tx) =>
-      t.services.audit.record(tx, {
+      t.services.audit.record(new WriteSession(TEST_CTX, tx), {
         ...actorFields(ctx),
         tenantId,
         action: 'test.personal',

@@ -16,6 +16,7 @@ import { recordJobFailure, recordLoginFailure, registerQueueDepthSource } from '
 import { createTestContext, type TestContext } from '../helpers/db.js';
 import { factories } from '../helpers/factories.js';
 import { requireTool } from './helpers/tools.js';
+import { buildSystemContext } from '../../src/modules/access/context.factory.js';
 
 /** The value of one sample line `name{labels} value` in an exposition text, or undefined. */
 function sample(text: string, name: string, labels: Record<string, string>): number | undefined {
@@ -129,9 +130,9 @@ describe('GET /metrics', () => {
     expect(empty).toContainEqual({ queue: QUEUES.erasureUser, state: 'failed', count: 0 });
     expect(empty.length).toBe(Object.keys(QUEUES).length * 4);
     const sender = createJobSender();
-    await t.runtime.prisma.$transaction(async (tx) => {
-      await sender.sendInTx(tx, QUEUES.exportRun, { exportJobId: '0b6f3c1e-8e0a-4c3b-a9f1-5d2e7c4b9a21', tenantId: null });
-      await sender.sendInTx(tx, QUEUES.exportRun, { exportJobId: '1b6f3c1e-8e0a-4c3b-a9f1-5d2e7c4b9a21', tenantId: null });
+    await t.services.exportRunner.db.write(buildSystemContext('test:metrics'), async (s) => {
+      await sender.sendInTx(s, QUEUES.exportRun, { exportJobId: '0b6f3c1e-8e0a-4c3b-a9f1-5d2e7c4b9a21', tenantId: null });
+      await sender.sendInTx(s, QUEUES.exportRun, { exportJobId: '1b6f3c1e-8e0a-4c3b-a9f1-5d2e7c4b9a21', tenantId: null });
     });
     expect(await source()).toContainEqual({ queue: QUEUES.exportRun, state: 'created', count: 2 });
     const unregister = registerQueueDepthSource(source);

@@ -1,6 +1,4 @@
-import type { Tx } from '../../db/prisma.js';
-import { WriteSession } from '../../db/session.js';
-import type { ServiceContext } from '../../lib/context.js';
+import type { WriteSession } from '../../db/session.js';
 import { chainKeyFor, contentDigest, signCheckpoint, storableText, type EventContent } from './audit.hash.js';
 import { redactDetails, redactText } from './audit.redact.js';
 import { auditRepository, type RecordedEvent } from './audit.repository.js';
@@ -17,8 +15,6 @@ export interface AuditOptions {
 }
 
 export type AuditTrail = ReturnType<typeof createAuditTrail>;
-
-const TRANSITIONAL_CTX = { correlationId: 'transitional' } as unknown as ServiceContext;
 
 const text = (value: string | null | undefined): string | null =>
   value === null || value === undefined ? null : storableText(value);
@@ -62,9 +58,7 @@ export function createAuditTrail(options: AuditOptions) {
   const every = BigInt(options.checkpointEvery);
 
   /** Appends one event to its chain in the caller's transaction (its write session). */
-  async function record(target: WriteSession | Tx, input: AuditEventInput): Promise<RecordedEvent> {
-    // Transitional: modules not yet on repositories pass their Prisma transaction.
-    const session = target instanceof WriteSession ? target : new WriteSession(TRANSITIONAL_CTX, target);
+  async function record(session: WriteSession, input: AuditEventInput): Promise<RecordedEvent> {
     const content = buildEventContent(input, new Date());
     const created = await auditRepository.appendEvent(session, content, contentDigest(content));
     if (created.seq % every === 0n) {
@@ -82,19 +76,5 @@ export function createAuditTrail(options: AuditOptions) {
   return { record, options };
 }
 
-type RequestFields = { ip: string | null; userAgent: string | null; correlationId: string };
-type ActorFields = RequestFields &
-  (
-    | { actorType: 'STAFF'; actorId: string; actorRole: 'SUPERADMIN' | 'SUPPORT' | 'COMPLIANCE' | 'ENGINEER' }
-    | { actorType: 'USER'; actorId: string; actorRole: 'OWNER' | 'MEMBER' }
-    | { actorType: 'SYSTEM'; actorId: string; actorRole: 'SYSTEM' }
-  );
-
-/** The actor and request fields of an event, taken from a service context. */
-export function actorFields(ctx: ServiceContext): ActorFields {
-  const base: RequestFields = { ip: ctx.ip ?? null, userAgent: ctx.userAgent ?? null, correlationId: ctx.correlationId };
-  const a = ctx.actor;
-  if (a.type === 'SYSTEM') return { ...base, actorType: 'SYSTEM', actorId: a.id, actorRole: 'SYSTEM' };
-  if (a.type === 'USER') return { ...base, actorType: 'USER', actorId: a.id, actorRole: a.role };
-  return { ...base, actorType: 'STAFF', actorId: a.id, actorRole: a.role };
-}
+/** The actor and request fields of an event (src/lib/actor-fields.ts; re-exported for the audit's callers). */
+export { actorFields } from '../../lib/actor-fields.js';

@@ -2,7 +2,7 @@ import type { Budget, Prisma } from '@prisma/client';
 import { dbOf, type ReadSession } from '../../db/session.js';
 import { PositionalParams, prismaWhereToSql } from '../access/scope-sql.js';
 import { scope } from '../shared/guard.js';
-import { tenantOwnedRepository } from '../shared/tenant-owned.repository.js';
+import { tenantOwnedRepository } from '../tenant-records/tenant-owned.repository.js';
 
 export interface SpendQuery {
   id: string;

@@ -8,7 +8,7 @@ import { actorFields } from '../audit/audit.service.js';
 import type { categoryRepository } from '../categories/category.repository.js';
 import type { CoreDeps } from '../shared/deps.js';
 import { afterCursor, decodeCursor, toPage, type Page } from '../shared/keyset.js';
-import { createTenantRecordService } from '../shared/tenant-record.service.js';
+import { createTenantRecordService } from '../tenant-records/tenant-record.service.js';
 import { amountDetail, checkAmount } from '../shared/ledger.schemas.js';
 import { isUuid, refuseInvisible, resolveTenantForCreate } from '../shared/ledger.guard.js';
 import { currentPeriod, type PeriodRange } from './budget.period.js';

@@ -1,7 +1,7 @@
 import type { Category, Prisma } from '@prisma/client';
 import { dbOf, type ReadSession } from '../../db/session.js';
 import { scope } from '../shared/guard.js';
-import { tenantOwnedRepository } from '../shared/tenant-owned.repository.js';
+import { tenantOwnedRepository } from '../tenant-records/tenant-owned.repository.js';
 
 /**
  * The only code that touches the Category table. Every method takes the session and applies its

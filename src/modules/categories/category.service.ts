@@ -7,7 +7,7 @@ import { diffRecords } from '../audit/audit.redact.js';
 import { actorFields } from '../audit/audit.service.js';
 import type { CoreDeps } from '../shared/deps.js';
 import { afterCursor, decodeCursor, toPage, type Page } from '../shared/keyset.js';
-import { createTenantRecordService } from '../shared/tenant-record.service.js';
+import { createTenantRecordService } from '../tenant-records/tenant-record.service.js';
 import { isUuid, refuseInvisible, resolveTenantForCreate } from '../shared/ledger.guard.js';
 import type { categoryRepository } from './category.repository.js';
 import { CategoryListQuery, CreateCategoryInput, UpdateCategoryInput } from './category.schemas.js';

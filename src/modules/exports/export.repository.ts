@@ -201,7 +201,7 @@ export const exportRepository = {
   /** Queues the run of an export the session created, in its transaction (the job exists iff the export does). */
   enqueueRun: (s: WriteSession, jobs: JobSender, job: ExportJob) => {
     requireCreatable(s.ctx, 'ExportJob', job);
-    return jobs.sendInTx(txOf(s), QUEUES.exportRun, { exportJobId: job.id, tenantId: job.tenantId }, { id: job.id });
+    return jobs.sendInTx(s, QUEUES.exportRun, { exportJobId: job.id, tenantId: job.tenantId }, { id: job.id });
   },
 
   /** Whether every one of `tenantIds` is a tenant the session's actor may export. */

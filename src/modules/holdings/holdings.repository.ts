@@ -1,5 +1,5 @@
 import type { Asset, Liability, Loan, Prisma } from '@prisma/client';
-import { tenantOwnedRepository } from '../shared/tenant-owned.repository.js';
+import { tenantOwnedRepository } from '../tenant-records/tenant-owned.repository.js';
 
 /** The only code that touches Asset: every query within the session's ability. */
 export const assetRepository = tenantOwnedRepository<

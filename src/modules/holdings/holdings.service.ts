@@ -2,7 +2,7 @@ import type { Asset, Liability, Loan } from '@prisma/client';
 import { validation } from '../../lib/errors.js';
 import type { CoreDeps } from '../shared/deps.js';
 import { amountDetail, checkAmount } from '../shared/ledger.schemas.js';
-import { createTenantRecordService } from '../shared/tenant-record.service.js';
+import { createTenantRecordService } from '../tenant-records/tenant-record.service.js';
 import type { assetRepository, liabilityRepository, loanRepository } from './holdings.repository.js';
 import {
   CreateAssetInput,

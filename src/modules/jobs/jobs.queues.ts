@@ -1,7 +1,5 @@
 import PgBoss from 'pg-boss';
-import type { Tx } from '../../db/prisma.js';
 import type { WriteSession } from '../../db/session.js';
-import { buildSystemContext } from '../access/context.factory.js';
 import { jobsRepository } from './jobs.repository.js';
 
 /** pg-boss keeps its tables in their own schema, created and migrated by the owner role. */
@@ -62,15 +60,12 @@ export interface JobSender {
    * duplicate id). Returns null (nothing sent) while pg-boss's schema is not installed yet.
    */
   sendInTx(
-    target: WriteSession | Tx,
+    session: WriteSession,
     queue: QueueName,
     data: object,
     options?: { id?: string; startAfter?: Date; singletonKey?: string },
   ): Promise<string | null>;
 }
-
-// Transitional: callers not yet on sessions pass their Prisma transaction.
-const TRANSITIONAL_CTX = buildSystemContext('jobs:send', { correlationId: 'transitional' });
 
 /**
  * A pg-boss client that only inserts jobs through a caller's transaction. It never opens a
@@ -82,8 +77,7 @@ export function createJobSender(): JobSender {
   };
   const boss = new PgBoss({ db: refuse, schema: JOB_SCHEMA });
   return {
-    sendInTx: async (target, queue, data, options = {}) => {
-      const session = jobsRepository.sessionOf(target, TRANSITIONAL_CTX);
+    sendInTx: async (session, queue, data, options = {}) => {
       // Before any worker has installed pg-boss's schema there is nowhere to send: the row that
       // asked for the job (e.g. a QUEUED export) is picked up by the first worker that starts.
       if (!(await jobsRepository.isQueueInstalled(session, JOB_SCHEMA))) return null;

@@ -1,8 +1,6 @@
 import type PgBoss from 'pg-boss';
 import pg from 'pg';
-import type { Tx } from '../../db/prisma.js';
-import { dbOf, txOf, WriteSession, type ReadSession } from '../../db/session.js';
-import type { ServiceContext } from '../../lib/context.js';
+import { dbOf, txOf, type ReadSession, type WriteSession } from '../../db/session.js';
 import { prismaWhereToSql, PositionalParams, type FieldTypes } from '../access/scope-sql.js';
 import { scope } from '../shared/guard.js';
 
@@ -15,13 +13,6 @@ const EXPORT_FIELDS: FieldTypes = { id: 'uuid', tenantId: 'uuid', requestedById:
  * exports module's). Every method on a session applies its ability.
  */
 export const jobsRepository = {
-  /**
-   * Transitional: a caller not yet on sessions passes its Prisma transaction; it acts for `ctx`
-   * (the job sender's system context) inside that transaction.
-   */
-  sessionOf: (target: WriteSession | Tx, ctx: ServiceContext): WriteSession =>
-    target instanceof WriteSession ? target : new WriteSession(ctx, target),
-
   /** Whether pg-boss's schema is installed (before the first worker starts it is not). */
   isQueueInstalled: async (s: WriteSession, schema: string): Promise<boolean> => {
     const [row] = await txOf(s).$queryRaw<Array<{ ok: boolean }>>`SELECT to_regclass(${`${schema}.job`}) IS NOT NULL AS ok`;

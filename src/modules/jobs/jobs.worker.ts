@@ -8,13 +8,7 @@ import type { IdempotencyService } from '../idempotency/idempotency.service.js';
 import type { MailService } from '../mail/mail.service.js';
 import type { OutboxService } from '../outbox/outbox.service.js';
 import type { RecurringService } from '../recurring/recurring.service.js';
-import {
-  markFailed,
-  releaseForRetry,
-  runExport,
-  type ExportRunnerDeps,
-  type RunExportOptions,
-} from '../exports/export.runner.js';
+import type { markFailed, releaseForRetry, runExport, ExportRunnerDeps, RunExportOptions } from '../exports/export.runner.js';
 import type { Mailer } from '../mail/mail.service.js';
 import type { OutboxConsumer } from '../outbox/outbox.dispatcher.js';
 import { jobContext } from './jobs.context.js';
@@ -63,6 +57,8 @@ export interface WorkerServices {
   jobs: JobsService;
   /** What runExport() needs (services.exportRunner). */
   exportRunner: Omit<ExportRunnerDeps, 'logger'>;
+  /** The export runner's steps (services.exportRuns): passed in, so jobs does not import exports' code. */
+  exportRuns: { run: typeof runExport; markFailed: typeof markFailed; releaseForRetry: typeof releaseForRetry };
   exports: Pick<ExportService, 'removeStaleFiles'>;
   idempotency: Pick<IdempotencyService, 'purgeExpired'>;
   /** services.erasure (described here, not imported: erasure depends on exports, which depends on jobs). */
@@ -148,7 +144,7 @@ export async function startWorkers(
     inFlight.add(controller);
     try {
       // The job carries the tenant: a job whose tenant does not match its export is refused (runExport).
-      const result = await runExport(exportDeps, data.exportJobId, {
+      const result = await services.exportRuns.run(exportDeps, data.exportJobId, {
         ...options.exports,
         signal: controller.signal,
         correlationId: `job-${job.id}`,
@@ -158,8 +154,8 @@ export async function startWorkers(
     } catch (err) {
       const last = job.retryCount >= job.retryLimit;
       const code = `EXPORT.FAILED: ${(err as Error).message}`.slice(0, 300);
-      if (last) await markFailed(exportDeps, data.exportJobId, null, code).catch(() => {});
-      else await releaseForRetry(exportDeps, data.exportJobId, code).catch(() => {});
+      if (last) await services.exportRuns.markFailed(exportDeps, data.exportJobId, null, code).catch(() => {});
+      else await services.exportRuns.releaseForRetry(exportDeps, data.exportJobId, code).catch(() => {});
       throw err;
     } finally {
       inFlight.delete(controller);
@@ -168,7 +164,7 @@ export async function startWorkers(
 
   const maintenance: ExportMaintenancePorts = {
     send: (queue, data) => boss.send(queue, data),
-    failExport: (exportJobId, code, ctx) => markFailed(exportDeps, exportJobId, null, code, ctx),
+    failExport: (exportJobId, code, ctx) => services.exportRuns.markFailed(exportDeps, exportJobId, null, code, ctx),
     logger: log,
   };
   await work(QUEUES.exportMaintenance, async (job) => {

@@ -2,7 +2,7 @@ import type { Prisma, RecurringRule } from '@prisma/client';
 import { dbOf, txOf, type ReadSession, type WriteSession } from '../../db/session.js';
 import { prismaWhereToSql, PositionalParams, type FieldTypes } from '../access/scope-sql.js';
 import { requireCreatable, scope } from '../shared/guard.js';
-import { tenantOwnedRepository } from '../shared/tenant-owned.repository.js';
+import { tenantOwnedRepository } from '../tenant-records/tenant-owned.repository.js';
 
 /** The RecurringRule columns a CASL condition of ours may name, for SQL written by hand. */
 const RULE_FIELDS: FieldTypes = { id: 'uuid', tenantId: 'uuid' };

@@ -6,7 +6,7 @@ import { actorFields } from '../audit/audit.service.js';
 import type { categoryRepository } from '../categories/category.repository.js';
 import type { CoreDeps } from '../shared/deps.js';
 import { amountDetail, checkAmount } from '../shared/ledger.schemas.js';
-import { createTenantRecordService } from '../shared/tenant-record.service.js';
+import { createTenantRecordService } from '../tenant-records/tenant-record.service.js';
 import type { tenantRepository } from '../tenants/tenant.repository.js';
 import type { recurringRepository } from './recurring.repository.js';
 import { dueOccurrences, isoDate, toDateOnly } from './recurring.schedule.js';

@@ -95,5 +95,12 @@ export function createDemoSeedService(
       });
   }
 
-  return { demo, grantDemoSupport };
+  /** Whether this is the first start of a fresh database (no staff member yet). */
+  const isFirstRun = async (): Promise<boolean> => !(await db.read(seedContext(), (s) => seed.hasStaff(s)));
+
+  /** The email of a demo household owner (they all share DEMO_USER_PASSWORD), or null. */
+  const demoOwnerEmail = (): Promise<string | null> =>
+    db.read(seedContext(), (s) => seed.firstDemoOwnerEmail(s, 'demo.backoffice.local'));
+
+  return { demo, grantDemoSupport, isFirstRun, demoOwnerEmail };
 }

@@ -178,6 +178,20 @@ export const seedRepository = {
   },
 
   /** The first `count` tenants (by slug) the session may read. */
+  /** Whether any staff member exists (none: the first start of a fresh database). */
+  hasStaff: async (s: ReadSession): Promise<boolean> =>
+    (await dbOf(s).staffUser.findFirst({ where: scope(s.ctx, 'read', 'StaffUser'), select: { id: true } })) !== null,
+
+  /** The email of the first demo household's owner, for the start-up banner. */
+  firstDemoOwnerEmail: async (s: ReadSession, domain: string): Promise<string | null> =>
+    (
+      await dbOf(s).user.findFirst({
+        where: { AND: [scope(s.ctx, 'read', 'User'), { role: 'OWNER', email: { endsWith: `@${domain}` } }] },
+        orderBy: { email: 'asc' },
+        select: { email: true },
+      })
+    )?.email ?? null,
+
   firstTenantIds: async (s: ReadSession, count: number): Promise<string[]> =>
     (
       await dbOf(s).tenant.findMany({

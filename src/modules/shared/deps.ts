@@ -1,4 +1,3 @@
-import type { PrismaClient } from '@prisma/client';
 import type { Database } from '../../db/session.js';
 import type { AuditTrail } from '../audit/audit.service.js';
 
@@ -6,6 +5,4 @@ import type { AuditTrail } from '../audit/audit.service.js';
 export interface CoreDeps {
   db: Database;
   audit: AuditTrail;
-  /** @deprecated transitional: services still being moved onto repositories. */
-  prisma: PrismaClient;
 }

@@ -5,7 +5,7 @@ import type { ServiceContext } from '../../lib/context.js';
 import { AppError, notFound } from '../../lib/errors.js';
 import type { Action, Subject } from '../access/ability.js';
 import type { AuditTrail } from '../audit/audit.service.js';
-import { actorFields } from '../audit/audit.service.js';
+import { actorFields } from '../../lib/actor-fields.js';
 import { denialRepository } from './denial.repository.js';
 
 /**

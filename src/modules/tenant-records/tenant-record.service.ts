@@ -5,9 +5,9 @@ import { conflict, isAppError } from '../../lib/errors.js';
 import { isForeignKeyViolation, isUniqueViolation } from '../../lib/error-mapping.js';
 import { diffRecords } from '../audit/audit.redact.js';
 import { actorFields } from '../audit/audit.service.js';
-import type { CoreDeps } from './deps.js';
-import { deny, recordFailure, requireAbility } from './guard.js';
-import { isUuid, refuseInvisible, resolveTenantForCreate, type TenantOwnedSubject } from './ledger.guard.js';
+import type { CoreDeps } from '../shared/deps.js';
+import { deny, recordFailure, requireAbility } from '../shared/guard.js';
+import { isUuid, refuseInvisible, resolveTenantForCreate, type TenantOwnedSubject } from '../shared/ledger.guard.js';
 
 /** The repository a simple tenant-owned record needs (see tenant-owned.repository.ts). */
 export interface TenantRecordRepository<Row> {

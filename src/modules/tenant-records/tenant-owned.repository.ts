@@ -1,7 +1,7 @@
 import { dbOf, txOf, type ReadSession, type WriteSession } from '../../db/session.js';
 import type { Tx } from '../../db/prisma.js';
 import type { Action, Subject } from '../access/ability.js';
-import { requireCreatable, scope } from './guard.js';
+import { requireCreatable, scope } from '../shared/guard.js';
 
 /** The Prisma delegates of simple tenant-owned records (same shape of queries for each). */
 type DelegateName = 'account' | 'category' | 'budget' | 'asset' | 'liability' | 'loan' | 'recurringRule';
