@@ -41,11 +41,11 @@ describe('ESLint: the database only in repositories', () => {
         [5, 2],
       ]),
     );
-  });
+  }, 180_000); // type-aware linting builds a TypeScript program first
 
   it('allows them in a repository', async () => {
     expect(await restricted(PROBE_REPOSITORY)).toEqual([]);
-  });
+  }, 180_000);
 });
 
 /** A throwaway project: the given files under a temporary root, with the real tsconfig and node_modules. */

@@ -1,4 +1,4 @@
-import { WriteSession } from '../../src/db/session.js';
+import { WRITE_TX_OPTIONS, WriteSession } from '../../src/db/session.js';
 import { buildSystemContext } from '../../src/modules/access/context.factory.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cliContext } from '../../src/cli/system-context.js';
@@ -64,7 +64,7 @@ describe(`${WRITERS} concurrent writers across ${TENANTS} tenants for ${SECONDS}
                   diff: { i: { from: i - 1, to: i } },
                 });
               if (rollback) throw new Rollback();
-            });
+            }, WRITE_TX_OPTIONS); // as the services' writes: 32 writers on 2 shared cores wait their turn
             for (const tenantId of chains) bump(tenantId ? `tenant:${tenantId}` : 'global');
             transactions += 1;
           } catch (err) {
