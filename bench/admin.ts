@@ -23,6 +23,7 @@ import { startBenchPostgres } from './lib/postgres.js';
 import { isQuick } from './lib/settings.js';
 import { percentiles, round, type Percentiles } from './lib/stats.js';
 import type { BenchResult } from './lib/types.js';
+import { generateSigningKey } from '../src/modules/audit/audit.signing.js';
 
 const TENANTS = 1_000;
 const TRANSACTIONS = 2_000_000;
@@ -147,7 +148,7 @@ export async function runAdminBench(): Promise<BenchResult[]> {
   });
   const runtime = createRuntime({
     config,
-    secrets: { sessionSecret: secret(), jwtSecret: secret(), auditCheckpointKey: secret() },
+    secrets: { sessionSecret: secret(), jwtSecret: secret(), auditSigningKey: generateSigningKey().privateKey },
     logger: createLogger('silent'),
     appUrl: pgServer.appUrl,
     ownerUrl: pgServer.ownerUrl(),

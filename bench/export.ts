@@ -26,10 +26,11 @@ import { createServices } from '../src/services.js';
 import { startBenchPostgres } from './lib/postgres.js';
 import { isQuick, setQuick } from './lib/settings.js';
 import type { BenchResult } from './lib/types.js';
+import { generateSigningKey } from '../src/modules/audit/audit.signing.js';
 
 const run = promisify(execFile);
 const PSQL = '/usr/bin/psql';
-const SECRETS = { sessionSecret: 's'.repeat(40), jwtSecret: 'j'.repeat(40), auditCheckpointKey: 'a'.repeat(40) };
+const SECRETS = { sessionSecret: 's'.repeat(40), jwtSecret: 'j'.repeat(40), auditSigningKey: generateSigningKey().privateKey };
 const THROUGHPUT_GOAL = 0.5;
 const RSS_GOAL_MB = 50;
 const log = (line: string) => process.stdout.write(`  ${line}\n`);

@@ -30,7 +30,12 @@ const MODULES: BenchModule[] = [
   { key: 'health', title: 'Health endpoints and middleware stack (issue 7)', file: 'health.ts', exportName: 'runHealthBench' },
   { key: 'api', title: 'Public API (issue 5)', file: 'api.ts', exportName: 'runApiBench' },
   { key: 'admin', title: 'Admin list pages (issue 3)', file: 'admin.ts', exportName: 'runAdminBench' },
-  { key: 'audit', title: 'Audited write path (issue 4)', file: 'audit.ts', exportName: 'runAuditBench' },
+  {
+    key: 'audit',
+    title: 'Audited write path (issue 4) and verification at scale (issue 16)',
+    file: 'audit.ts',
+    exportName: 'runAuditBench',
+  },
   { key: 'export', title: 'Exports (issue 6)', file: 'export.ts', exportName: 'runExportBench' },
 ];
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ed25519PrivateKeyFrom, ed25519PublicKeyFrom, isKeyText } from './lib/ed25519.js';
 
 /**
  * Every setting the process reads, validated once at start-up. Nothing else reads process.env.
@@ -8,6 +9,15 @@ import { z } from 'zod';
 const bool = z.enum(['true', 'false', '1', '0', 'yes', 'no']).transform((v) => v === 'true' || v === '1' || v === 'yes');
 const port = z.coerce.number().int().min(1).max(65535);
 const duration = z.coerce.number().int().positive();
+/** A comma-separated list (empty items dropped). */
+const list = z.string().transform((v) =>
+  v
+    .split(',')
+    .map((item) => item.trim())
+    .filter(Boolean),
+);
+const isPublicKey = isKeyText(ed25519PublicKeyFrom);
+const isSigningKeyText = isKeyText(ed25519PrivateKeyFrom);
 
 const EnvSchema = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
@@ -25,8 +35,29 @@ const EnvSchema = z.object({
   SESSION_IDLE_MINUTES: duration.default(30),
   SESSION_ABSOLUTE_HOURS: duration.default(12),
   JWT_SECRET: z.string().min(32).optional(),
+  /** Ed25519 private key that signs audit tree heads (base64url seed or PKCS#8 PEM). */
+  AUDIT_SIGNING_KEY: z
+    .string()
+    .refine(
+      isSigningKeyText,
+      'must be an Ed25519 private key: 43 base64url characters (npx backoffice audit:keygen) or a PKCS#8 PEM',
+    )
+    .optional(),
+  /** Public keys of retired signing keys (comma-separated): heads they signed still verify. */
+  AUDIT_SIGNING_RETIRED_KEYS: list
+    .refine((keys) => keys.every(isPublicKey), 'must be comma-separated Ed25519 public keys (43 base64url characters each)')
+    .default([]),
+  /** Legacy: the HMAC key of checkpoints written before Ed25519 (they keep verifying with it). */
   AUDIT_CHECKPOINT_KEY: z.string().min(32).optional(),
+  /** Legacy: older HMAC keys (comma-separated), for checkpoints signed before a rotation. */
+  AUDIT_CHECKPOINT_RETIRED_KEYS: list
+    .refine((keys) => keys.every((k) => k.length >= 32), 'keys of at least 32 characters')
+    .default([]),
   AUDIT_CHECKPOINT_EVERY: duration.default(100),
+  /** Append-only anchor sink for signed heads: a directory (one NDJSON file per day) or a file. */
+  AUDIT_ANCHOR_PATH: z.string().min(1).optional(),
+  /** Compliance mailbox that receives the signed heads of each checkpoint run (through the outbox). */
+  AUDIT_ANCHOR_EMAIL: z.email().optional(),
   SMTP_URL: z.url().optional(),
   MAIL_FROM: z.string().min(3).default('Back office <no-reply@backoffice.local>'),
   EXPORT_DIR: z.string().min(1).default('.data/exports'),
@@ -61,10 +92,19 @@ export function parseConfig(env: NodeJS.ProcessEnv): Readonly<Env> {
   }
   const config = result.data;
   if (config.NODE_ENV === 'production') {
-    const missing = (['DATABASE_URL', 'SESSION_SECRET', 'JWT_SECRET', 'AUDIT_CHECKPOINT_KEY'] as const).filter((k) => !config[k]);
+    const missing = (['DATABASE_URL', 'SESSION_SECRET', 'JWT_SECRET', 'AUDIT_SIGNING_KEY'] as const).filter((k) => !config[k]);
     if (missing.length) throw new ConfigError(missing.map((k) => `${k}: required when NODE_ENV=production`));
   }
   return Object.freeze(config);
+}
+
+/**
+ * Where signed audit heads are anchored outside the database: AUDIT_ANCHOR_PATH, or in
+ * development a directory under DATA_DIR (so the demo has anchors to compare with).
+ */
+export function auditAnchorPath(config: Readonly<Env>): string | undefined {
+  if (config.AUDIT_ANCHOR_PATH) return config.AUDIT_ANCHOR_PATH;
+  return config.NODE_ENV === 'development' ? `${config.DATA_DIR.replace(/\/$/, '')}/audit-anchors/` : undefined;
 }
 
 let loaded: Readonly<Env> | undefined;

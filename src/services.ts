@@ -7,11 +7,14 @@ import { createAccountService } from './modules/accounts/account.service.js';
 import { createAdminRecordService } from './modules/admin-records/admin-records.service.js';
 import { apiAuthRepository } from './modules/api-auth/api-auth.repository.js';
 import { createApiAuthService } from './modules/api-auth/api-auth.service.js';
+import { streamAuditBundle } from './modules/audit/audit.bundle.js';
 import { checkpointAllChains } from './modules/audit/audit.checkpoint.js';
 import { createAuditConsoleService } from './modules/audit/audit.console.js';
 import { streamAuditExport } from './modules/audit/audit.export.js';
+import { proveConsistency, proveInclusion } from './modules/audit/audit.proof.js';
 import { auditSearchRepository } from './modules/audit/audit.search.repository.js';
 import { createAuditTrail, type AuditTrail } from './modules/audit/audit.service.js';
+import { createAuditKeys } from './modules/audit/audit.signing.js';
 import { verifyChains } from './modules/audit/audit.verify.js';
 import { budgetRepository } from './modules/budgets/budget.repository.js';
 import { createBudgetService } from './modules/budgets/budget.service.js';
@@ -64,10 +67,15 @@ import type { Runtime } from './runtime.js';
 export function createServices(runtime: Pick<Runtime, 'prisma' | 'config' | 'secrets' | 'pool'>, audit?: AuditTrail) {
   const prisma: PrismaClient = runtime.prisma;
   const db = createDatabase(prisma, runtime.pool);
+  const auditKeys = createAuditKeys({
+    signingKey: runtime.secrets.auditSigningKey,
+    retiredPublicKeys: runtime.config.AUDIT_SIGNING_RETIRED_KEYS,
+    hmacKeys: [runtime.secrets.auditCheckpointKey, ...runtime.config.AUDIT_CHECKPOINT_RETIRED_KEYS],
+  });
   const trail =
     audit ??
     createAuditTrail({
-      checkpointKey: runtime.secrets.auditCheckpointKey,
+      signer: auditKeys.signer,
       checkpointEvery: runtime.config.AUDIT_CHECKPOINT_EVERY,
       onRecorded: recordAuditEvent,
     });
@@ -78,6 +86,8 @@ export function createServices(runtime: Pick<Runtime, 'prisma' | 'config' | 'sec
   const { pool, config } = runtime;
   return {
     audit: trail,
+    /** The audit trail's keys: the signing key, every key that verifies, the published key set. */
+    auditKeys,
     auditConsole: createAuditConsoleService({
       ...core,
       events: auditSearchRepository,
@@ -86,8 +96,11 @@ export function createServices(runtime: Pick<Runtime, 'prisma' | 'config' | 'sec
         verify: (options) => verifyChains(pool, options),
         export: (query, format, out) => streamAuditExport(pool, query, format, out),
         checkpoint: (options) => checkpointAllChains(pool, options),
+        bundle: (options, out) => streamAuditBundle(pool, options, out),
+        proveInclusion: (eventId, keys) => proveInclusion(pool, eventId, keys.ring),
+        proveConsistency: (chainKey, from, to, keys) => proveConsistency(pool, chainKey, from, to, keys.ring),
       },
-      checkpointKeys: [runtime.secrets.auditCheckpointKey],
+      keys: auditKeys,
       checkpointEvery: config.AUDIT_CHECKPOINT_EVERY,
     }),
     tenants: createTenantService({ ...core, tenants: tenantRepository, outbox: outboxRepository }),
@@ -129,6 +142,7 @@ export function createServices(runtime: Pick<Runtime, 'prisma' | 'config' | 'sec
       exports: exportRepository,
       grants,
       exportDir: runtime.config.EXPORT_DIR,
+      auditKeySet: auditKeys.keySet,
     } satisfies ExportRunnerDeps,
     /** The export runner's steps, for the worker (jobs does not import the exports module's code). */
     exportRuns: { run: runExport, markFailed, releaseForRetry },

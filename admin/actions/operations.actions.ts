@@ -118,7 +118,8 @@ export function exportActions(services: Services): Record<string, Partial<Action
       icon: 'Download',
       fields: [
         { name: 'resource', type: 'select', required: true, options: EXPORT_RESOURCES },
-        { name: 'format', type: 'select', required: true, options: ['JSON', 'CSV', 'NDJSON'] },
+        // BUNDLE: the audit trail as a bundle an auditor verifies offline (AuditEvent only).
+        { name: 'format', type: 'select', required: true, options: ['JSON', 'CSV', 'NDJSON', 'BUNDLE'] },
         { name: 'tenantId', type: 'reference', reference: 'Tenant' },
         { name: 'from', type: 'datetime' },
         { name: 'to', type: 'datetime' },

@@ -7,6 +7,7 @@ import { createRuntime } from '../../src/runtime.js';
 import { createServices } from '../../src/services.js';
 import { createAdminJS } from '../index.js';
 import { ensureComponentsBundle, pruneBundles } from './components-bundle.js';
+import { generateSigningKey } from '../../src/modules/audit/audit.signing.js';
 
 export interface BundleReport {
   file: string;
@@ -29,7 +30,7 @@ export async function buildAdminBundle(mode: string): Promise<BundleReport> {
   const placeholder = 'bundling-only-placeholder-secret-0123456789abcdef';
   const runtime = createRuntime({
     config,
-    secrets: { sessionSecret: placeholder, jwtSecret: placeholder, auditCheckpointKey: placeholder },
+    secrets: { sessionSecret: placeholder, jwtSecret: placeholder, auditSigningKey: generateSigningKey().privateKey },
     logger: createLogger('silent'),
     appUrl: config.DATABASE_URL!,
     ownerUrl: config.DATABASE_URL!,

@@ -7,6 +7,7 @@ import { buildServer } from '../../src/http/server.js';
 import { createLogger } from '../../src/lib/logger.js';
 import { createRuntime, type Runtime } from '../../src/runtime.js';
 import { createServices, type Services } from '../../src/services.js';
+import { generateSigningKey } from '../../src/modules/audit/audit.signing.js';
 
 export interface StartedApp {
   /** Base URL, e.g. http://127.0.0.1:40123 */
@@ -55,7 +56,7 @@ export async function startApp(options: StartAppOptions): Promise<StartedApp> {
   const secret = () => randomBytes(32).toString('base64url');
   const runtime = createRuntime({
     config,
-    secrets: { sessionSecret: secret(), jwtSecret: secret(), auditCheckpointKey: secret() },
+    secrets: { sessionSecret: secret(), jwtSecret: secret(), auditSigningKey: generateSigningKey().privateKey },
     logger: createLogger(config.LOG_LEVEL, destination),
     appUrl: options.appUrl,
     ownerUrl: options.ownerUrl ?? options.appUrl,

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { freePort } from './ports.js';
+import { generateSigningKey } from '../../src/modules/audit/audit.signing.js';
 
 export const PROJECT_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -59,7 +60,7 @@ export async function spawnServer(options: SpawnServerOptions): Promise<ServerPr
     EXPORT_DIR: join(dir, 'exports'),
     SESSION_SECRET: secret(),
     JWT_SECRET: secret(),
-    AUDIT_CHECKPOINT_KEY: secret(),
+    AUDIT_SIGNING_KEY: generateSigningKey().privateKey,
     RATE_LIMIT_PER_MINUTE: '100000000',
     AUTH_RATE_LIMIT_PER_MINUTE: '100000000',
     ...options.env,

@@ -9,12 +9,20 @@ import { APP_ROLE, migrate } from './migrate.js';
 export interface Secrets {
   sessionSecret: string;
   jwtSecret: string;
-  auditCheckpointKey: string;
+  /** Ed25519 private key (base64url seed or PEM) that signs audit tree heads. */
+  auditSigningKey: string;
+  /** Legacy HMAC checkpoint key: only verifies checkpoints written before Ed25519 (older ones: AUDIT_CHECKPOINT_RETIRED_KEYS). */
+  auditCheckpointKey?: string | undefined;
 }
 
-interface LocalSecrets extends Secrets {
+interface LocalSecrets {
   postgresPassword: string;
   appPassword: string;
+  sessionSecret: string;
+  jwtSecret: string;
+  auditSigningKey: string;
+  /** Data directories created before Ed25519 checkpoints have one (it verifies their old checkpoints). */
+  auditCheckpointKey?: string;
 }
 
 export interface Database {
@@ -26,6 +34,7 @@ export interface Database {
   stop: () => Promise<void>;
 }
 
+// 32 random bytes, base64url: a session or JWT secret, and also a valid Ed25519 key (any 32 bytes are a seed).
 const secret = () => randomBytes(32).toString('base64url');
 
 /**
@@ -36,13 +45,20 @@ function loadLocalSecrets(dataDir: string): LocalSecrets {
   const dir = resolve(dataDir);
   mkdirSync(dir, { recursive: true });
   const file = join(dir, 'secrets.json');
-  if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8')) as LocalSecrets;
+  if (existsSync(file)) {
+    const stored = JSON.parse(readFileSync(file, 'utf8')) as Partial<LocalSecrets> & Omit<LocalSecrets, 'auditSigningKey'>;
+    if (stored.auditSigningKey) return stored as LocalSecrets;
+    // A data directory from before Ed25519 checkpoints: add its signing key once, keep the rest.
+    const upgraded: LocalSecrets = { ...stored, auditSigningKey: secret() };
+    writeFileSync(file, JSON.stringify(upgraded, null, 2), { mode: 0o600 });
+    return upgraded;
+  }
   const fresh: LocalSecrets = {
     postgresPassword: secret(),
     appPassword: secret(),
     sessionSecret: secret(),
     jwtSecret: secret(),
-    auditCheckpointKey: secret(),
+    auditSigningKey: secret(),
   };
   writeFileSync(file, JSON.stringify(fresh, null, 2), { mode: 0o600 });
   return fresh;
@@ -59,7 +75,8 @@ export function resolveSecrets(config: Env): Secrets {
   return {
     sessionSecret: pick(config.SESSION_SECRET, local?.sessionSecret, 'SESSION_SECRET'),
     jwtSecret: pick(config.JWT_SECRET, local?.jwtSecret, 'JWT_SECRET'),
-    auditCheckpointKey: pick(config.AUDIT_CHECKPOINT_KEY, local?.auditCheckpointKey, 'AUDIT_CHECKPOINT_KEY'),
+    auditSigningKey: pick(config.AUDIT_SIGNING_KEY, local?.auditSigningKey, 'AUDIT_SIGNING_KEY'),
+    auditCheckpointKey: config.AUDIT_CHECKPOINT_KEY ?? local?.auditCheckpointKey,
   };
 }
 

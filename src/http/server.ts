@@ -3,6 +3,7 @@ import type { Runtime } from '../runtime.js';
 import type { Services } from '../services.js';
 import { createApp } from './app.js';
 import { createApiRouter } from './api/router.js';
+import { wellKnownRouter } from './well-known.js';
 import { createAdminRouter } from '../../admin/index.js';
 
 /**
@@ -13,6 +14,7 @@ export async function buildServer(runtime: Runtime, services: Services): Promise
   const admin = await createAdminRouter(runtime, services);
   return createApp(runtime, {
     mounts: [
+      { path: '/', router: wellKnownRouter(services.auditKeys.keySet) },
       { path: '/api', router: createApiRouter(runtime, services) },
       { path: admin.rootPath, router: admin.router },
     ],

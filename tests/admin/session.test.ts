@@ -10,6 +10,7 @@ import {
   STRONG_PASSWORD,
   type AdminHarness,
 } from './session.helpers.js';
+import { TEST_SECRETS } from '../helpers/db.js';
 
 /** Reads a stored session (PostgreSQL store) by the id inside a cookie pair. */
 async function storedSession(h: AdminHarness, cookie: string) {
@@ -354,7 +355,7 @@ describe('admin session cookie in production', () => {
       TRUST_PROXY: 'true',
       SESSION_SECRET: 'production-like-session-secret-0123456789abcdef',
       JWT_SECRET: 'production-like-jwt-secret-0123456789abcdef0123',
-      AUDIT_CHECKPOINT_KEY: 'production-like-audit-key-0123456789abcdef0123',
+      AUDIT_SIGNING_KEY: TEST_SECRETS.auditSigningKey,
       PUBLIC_URL: 'https://backoffice.example.com',
     });
   });

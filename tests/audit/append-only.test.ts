@@ -4,7 +4,7 @@ import { createServices } from '../../src/services.js';
 import { createAuditTrail } from '../../src/modules/audit/audit.service.js';
 import { createTestContext, type TestContext } from '../helpers/db.js';
 import { factories, STRONG_PASSWORD } from '../helpers/factories.js';
-import { appendEvents, asOwner, KEY, verify } from './helpers.js';
+import { appendEvents, asOwner, verify } from './helpers.js';
 
 describe('the audit tables are append-only in the database', () => {
   let t: TestContext;
@@ -124,7 +124,7 @@ describe('fault injection: when the audit insert fails, the domain change rolls 
   });
 
   it('a record() that throws (application-side failure) rolls back the tenant it was recording', async () => {
-    const real = createAuditTrail({ checkpointKey: KEY, checkpointEvery: 10 });
+    const real = createAuditTrail({ signer: t.services.auditKeys.signer, checkpointEvery: 10 });
     const failing = {
       ...real,
       record: async (...args: Parameters<typeof real.record>) => {

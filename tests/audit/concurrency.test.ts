@@ -2,11 +2,10 @@ import { WRITE_TX_OPTIONS, WriteSession } from '../../src/db/session.js';
 import { buildSystemContext } from '../../src/modules/access/context.factory.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cliContext } from '../../src/cli/system-context.js';
-import { checkpointAllChains } from '../../src/modules/audit/audit.checkpoint.js';
 import { actorFields } from '../../src/modules/audit/audit.service.js';
 import { createTestContext, type TestContext } from '../helpers/db.js';
 import { factories } from '../helpers/factories.js';
-import { KEY, verify } from './helpers.js';
+import { checkpointJob, verify } from './helpers.js';
 
 /** Events appended directly, outside any service: a system context. */
 const TEST_CTX = buildSystemContext('test:audit-direct');
@@ -78,7 +77,7 @@ describe(`${WRITERS} concurrent writers across ${TENANTS} tenants for ${SECONDS}
       let jobRuns = 0;
       const job = (async () => {
         while (Date.now() < deadline) {
-          const result = await checkpointAllChains(t.runtime.pool, { checkpointKey: KEY });
+          const result = await checkpointJob(t);
           expect(result.refused).toEqual([]);
           jobRuns += 1;
           await new Promise((r) => setTimeout(r, 1_000));

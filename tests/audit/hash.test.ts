@@ -7,8 +7,11 @@ import {
   checkCheckpointSignature,
   contentDigest,
   GENESIS_HASH,
+  canonicalParsedJson,
+  canonicalStoredContent,
   hashEvent,
   signCheckpoint,
+  storedEventHash,
   storableText,
   type EventContent,
 } from '../../src/modules/audit/audit.hash.js';
@@ -84,5 +87,43 @@ describe('canonical form and chain hash', () => {
     expect(checkCheckpointSignature('key-one-0123456789abcdef0123456789', 'global', 11n, 'a'.repeat(64), sig)).toBe(false);
     expect(checkCheckpointSignature('key-one-0123456789abcdef0123456789', 'tenant:x', 10n, 'a'.repeat(64), sig)).toBe(false);
     expect(checkCheckpointSignature('key-one-0123456789abcdef0123456789', 'global', 10n, 'a'.repeat(64), 'zz')).toBe(false);
+  });
+});
+
+describe("the streaming verifier's fast canonical form (same text as canonicalJson)", () => {
+  it('canonicalParsedJson equals canonicalJson on any JSON value, as PostgreSQL returns it (jsonb reorders keys)', () => {
+    fc.assert(
+      fc.property(fc.jsonValue(), (value) => {
+        const parsed = JSON.parse(JSON.stringify(value)) as unknown;
+        expect(canonicalParsedJson(parsed)).toBe(canonicalJson(parsed));
+        // Keys in another order (what jsonb's text gives): the same canonical text.
+        const reordered = JSON.parse(
+          JSON.stringify(parsed, (_k, v: unknown) =>
+            v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).reverse()) : v,
+          ),
+        ) as unknown;
+        expect(canonicalParsedJson(reordered)).toBe(canonicalJson(parsed));
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('canonicalStoredContent and storedEventHash equal contentDigest / chainHash of the same event', () => {
+    const text = fc.option(fc.string({ unit: 'binary' }), { nil: null });
+    fc.assert(
+      fc.property(
+        text,
+        text,
+        text,
+        fc.option(fc.dictionary(fc.string(), fc.jsonValue()), { nil: null }),
+        (actorId, reason, userAgent, diff) => {
+          const c: EventContent = { ...content, actorId, reason: reason === null ? null : storableText(reason), userAgent, diff };
+          const stored = { ...c, diffText: diff === null ? null : JSON.stringify(diff) };
+          expect(canonicalStoredContent(stored)).toBe(canonicalJson(c));
+          expect(storedEventHash(stored, GENESIS_HASH, '17')).toBe(hashEvent(c, GENESIS_HASH, '17'));
+        },
+      ),
+      { numRuns: 300 },
+    );
   });
 });

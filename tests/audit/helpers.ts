@@ -3,22 +3,29 @@ import { buildSystemContext } from '../../src/modules/access/context.factory.js'
 import pg from 'pg';
 import type { TestContext } from '../helpers/db.js';
 import { TEST_SECRETS } from '../helpers/db.js';
-import { verifyChains, type VerificationResult } from '../../src/modules/audit/audit.verify.js';
+import { checkpointAllChains, type CheckpointAllOptions } from '../../src/modules/audit/audit.checkpoint.js';
+import { verifyChains, type VerificationResult, type VerifyOptions } from '../../src/modules/audit/audit.verify.js';
 import { cliContext } from '../../src/cli/system-context.js';
 import { actorFields } from '../../src/modules/audit/audit.service.js';
 
 /** Events appended directly, outside any service: a system context. */
 const TEST_CTX = buildSystemContext('test:audit-direct');
 
-export const KEY = TEST_SECRETS.auditCheckpointKey;
+/** The legacy HMAC key (checkpoints written before Ed25519). */
+export const HMAC_KEY = TEST_SECRETS.auditCheckpointKey;
 
-/** Verifies with the test context's key and checkpoint interval. */
-export const verify = (t: TestContext, tenantId?: string): Promise<VerificationResult> =>
+/** Verifies with the test context's keys and checkpoint interval. */
+export const verify = (t: TestContext, tenantId?: string, options: Partial<VerifyOptions> = {}): Promise<VerificationResult> =>
   verifyChains(t.runtime.pool, {
     tenantId: tenantId ?? null,
-    checkpointKey: KEY,
+    keys: t.services.auditKeys,
     checkpointEvery: t.config.AUDIT_CHECKPOINT_EVERY,
+    ...options,
   });
+
+/** The periodic checkpoint job with the test context's keys. */
+export const checkpointJob = (t: TestContext, options: Partial<CheckpointAllOptions> = {}) =>
+  checkpointAllChains(t.runtime.pool, { signer: t.services.auditKeys.signer, ring: t.services.auditKeys.ring, ...options });
 
 /** Appends `n` simple events to a tenant's chain (or the global one), one transaction each. */
 export async function appendEvents(t: TestContext, tenantId: string | null, n: number, action = 'test.event'): Promise<void> {

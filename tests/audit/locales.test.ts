@@ -15,7 +15,7 @@ describe('audit locale namespace', () => {
   });
 
   it('explains every verification reason in both languages', () => {
-    const reasons: BreakReason[] = ['edited', 'deleted', 'inserted', 'reordered', 'checkpoint_mismatch'];
+    const reasons: BreakReason[] = ['edited', 'deleted', 'inserted', 'reordered', 'checkpoint_mismatch', 'anchor_mismatch'];
     for (const lng of ['en', 'es'])
       for (const r of reasons) expect(translate(lng, `audit:reasons.${r}`)).not.toBe(`audit:reasons.${r}`);
     expect(translate('es', 'audit:verify.intact', { chains: 2, events: 10, checkpoints: 1 })).toBe(

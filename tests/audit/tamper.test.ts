@@ -6,12 +6,15 @@ import { promisify } from 'node:util';
 import type pg from 'pg';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { runAuditVerify } from '../../src/cli/commands/audit.js';
-import { hashEvent, signCheckpoint } from '../../src/modules/audit/audit.hash.js';
+import { hashEvent } from '../../src/modules/audit/audit.hash.js';
+import { signHead } from '../../src/modules/audit/audit.heads.js';
+import { eventLeafHash, MerkleFrontier } from '../../src/modules/audit/audit.merkle.js';
+import { generateSigningKey, parseSigningKey } from '../../src/modules/audit/audit.signing.js';
 import { SELECT_EVENT_SQL, type AuditEventRow } from '../../src/modules/audit/audit.repository.js';
 import { contentOfRow, type ChainBreak } from '../../src/modules/audit/audit.verify.js';
-import { createTestContext, type TestContext } from '../helpers/db.js';
+import { createTestContext, TEST_SECRETS, type TestContext } from '../helpers/db.js';
 import { factories } from '../helpers/factories.js';
-import { appendEvents, asOwner, chainRows, KEY, verify } from './helpers.js';
+import { appendEvents, asOwner, chainRows, verify } from './helpers.js';
 
 const run = promisify(execFile);
 const ROOT = join(import.meta.dirname, '../..');
@@ -84,12 +87,19 @@ describe('tamper detection (attacker = database superuser with the triggers disa
   });
   afterEach(async () => t.close());
 
-  /** Verification (library and CLI) must report exactly this first break, in chain A only. */
+  /**
+   * Verification (library and CLI) must report exactly this first break, in chain A only; the
+   * per-chain pass alone reports the same as the default (the streaming pass, which hands the
+   * chains it finds anything wrong with to the per-chain pass).
+   */
   async function expectBreak(expected: Omit<ChainBreak, 'chainKey' | 'tenantId' | 'detail'>) {
     const result = await verify(t);
     expect(result.status).toBe('broken');
     expect(result.breaks).toHaveLength(1);
     expect(result.breaks[0]).toMatchObject({ chainKey: chainA, tenantId: tenantA, ...expected });
+    const streamed = await verify(t, undefined, { streaming: false });
+    expect(streamed.breaks).toEqual(result.breaks);
+    expect({ ...streamed, durationMs: 0, startedAt: '' }).toEqual({ ...result, durationMs: 0, startedAt: '' });
 
     const lines: string[] = [];
     const code = await runAuditVerify(t, { record: true }, { out: (l) => lines.push(l), err: (l) => lines.push(l) });
@@ -222,23 +232,42 @@ describe('tamper detection (attacker = database superuser with the triggers disa
     await expectBreak({ seq: '10', eventId: ids.get(10)!, reason: 'checkpoint_mismatch' });
   });
 
-  it('detects a recomputed chain with checkpoints re-signed by a key that is not the configured one', async () => {
+  /** Rewrites chain A from seq 3 and re-signs its heads (10, 20) over the rewritten tree with `key`, naming `keyId`. */
+  async function rewriteAndResign(key: ReturnType<typeof parseSigningKey>, keyId = key.keyId) {
     await tamper(t, async (c) => {
       await c.query(`UPDATE "AuditEvent" SET "action" = 'tenant.forged' WHERE "chainKey" = $1 AND "seq" = 3`, [chainA]);
       await rehashFrom(c, chainA, 1);
       const rows = await eventRows(c, chainA);
-      for (const seq of [10, 20]) {
-        const hash = rows[seq - 1]!.hash;
-        await c.query(`UPDATE "AuditCheckpoint" SET "hash" = $1, "signature" = $2 WHERE "chainKey" = $3 AND "seq" = $4`, [
-          hash,
-          signCheckpoint('attacker-guess-of-the-key-0123456789abcdef', chainA, String(seq), hash),
-          chainA,
-          seq,
-        ]);
+      const frontier = MerkleFrontier.empty();
+      for (const row of rows) {
+        frontier.append(eventLeafHash(row.hash));
+        if (row.seq !== '10' && row.seq !== '20') continue;
+        const head = signHead(key, { chainKey: chainA, frontier, headHash: row.hash });
+        // The attacker may also claim the real key's id: the signature then does not verify with it.
+        await c.query(
+          `UPDATE "AuditCheckpoint" SET "hash" = $1, "rootHash" = $2, "keyId" = $3, "signature" = $4, "signedAt" = $5::timestamptz
+           WHERE "chainKey" = $6 AND "seq" = $7`,
+          [head.hash, head.rootHash, keyId, head.signature, head.signedAt, chainA, row.seq],
+        );
       }
     });
+  }
+
+  it('refuses heads re-signed with another key: a recomputed chain whose signed heads name a key nobody trusts', async () => {
+    await rewriteAndResign(parseSigningKey(generateSigningKey().privateKey));
     const brk = await expectBreak({ seq: '10', eventId: ids.get(10)!, reason: 'checkpoint_mismatch' });
-    expect(brk.detail).toMatch(/valid signature/);
+    expect(brk.detail).toMatch(/not a trusted audit key/);
+  });
+
+  it('refuses heads re-signed with another key that claim the real key id (the signature does not verify)', async () => {
+    await rewriteAndResign(parseSigningKey(generateSigningKey().privateKey), t.services.auditKeys.signer.keyId);
+    const brk = await expectBreak({ seq: '10', eventId: ids.get(10)!, reason: 'checkpoint_mismatch' });
+    expect(brk.detail).toMatch(/does not carry a valid signature/);
+  });
+
+  it('with the real key, a consistent rewrite passes the database alone (what anchors are for: tests/audit/anchors.test.ts)', async () => {
+    await rewriteAndResign(parseSigningKey(TEST_SECRETS.auditSigningKey));
+    expect((await verify(t)).status).toBe('intact');
   });
 
   it('the real `backoffice audit:verify` command: exit 0 and "intact", then non-zero with the first broken event', async () => {
@@ -249,7 +278,7 @@ describe('tamper detection (attacker = database superuser with the triggers disa
       LOG_LEVEL: 'silent',
       DATABASE_URL: t.db.appUrl,
       DATABASE_OWNER_URL: t.db.ownerUrl,
-      AUDIT_CHECKPOINT_KEY: KEY,
+      AUDIT_SIGNING_KEY: TEST_SECRETS.auditSigningKey,
       AUDIT_CHECKPOINT_EVERY: '10',
       DATA_DIR: dataDir,
     };

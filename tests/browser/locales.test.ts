@@ -7,6 +7,7 @@ import { parseConfig } from '../../src/config.js';
 import { createLogger } from '../../src/lib/logger.js';
 import { createRuntime } from '../../src/runtime.js';
 import { createServices } from '../../src/services.js';
+import { TEST_SECRETS } from '../helpers/db.js';
 
 type Tree = Record<string, unknown>;
 const load = (lng: string) =>
@@ -59,7 +60,7 @@ describe('admin translations (locales/en/admin.json, locales/es/admin.json)', ()
     const secret = 'translation-test-placeholder-secret-0123456789';
     const runtime = createRuntime({
       config,
-      secrets: { sessionSecret: secret, jwtSecret: secret, auditCheckpointKey: secret },
+      secrets: { sessionSecret: secret, jwtSecret: secret, auditSigningKey: TEST_SECRETS.auditSigningKey },
       logger: createLogger('silent'),
       appUrl: config.DATABASE_URL!,
       ownerUrl: config.DATABASE_URL!,

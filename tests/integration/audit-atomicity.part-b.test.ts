@@ -8,7 +8,7 @@ import { createAuditTrail } from '../../src/modules/audit/audit.service.js';
 import { markFailed, runExport } from '../../src/modules/exports/export.runner.js';
 import { jobContext } from '../../src/modules/jobs/jobs.context.js';
 import { createServices, type Services } from '../../src/services.js';
-import { TEST_SECRETS, type TestContext } from '../helpers/db.js';
+import { type TestContext } from '../helpers/db.js';
 import { factories } from '../helpers/factories.js';
 import { createJobsTestContext } from '../jobs/helpers.js';
 
@@ -58,7 +58,7 @@ describe('audit atomicity, part B: exports and erasure roll back when their audi
   beforeAll(async () => {
     t = await createJobsTestContext();
     f = factories(t.runtime.prisma, t.services);
-    const real = createAuditTrail({ checkpointKey: TEST_SECRETS.auditCheckpointKey, checkpointEvery: 10 });
+    const real = createAuditTrail({ signer: t.services.auditKeys.signer, checkpointEvery: 10 });
     broken = createServices(t.runtime, {
       ...real,
       record: async (...args: Parameters<typeof real.record>) => {

@@ -6,7 +6,6 @@ import { createAuditTrail } from '../../src/modules/audit/audit.service.js';
 import { jobContext } from '../../src/modules/jobs/jobs.context.js';
 import { createServices } from '../../src/services.js';
 import type { TestContext } from '../helpers/db.js';
-import { TEST_SECRETS } from '../helpers/db.js';
 import { factories } from '../helpers/factories.js';
 import { createJobsTestContext } from './helpers.js';
 
@@ -123,7 +122,7 @@ describe('erasure: bounded to the tenant, files after commit', () => {
   it('a failure after the file step rolls everything back: rows and files stay as they were', async () => {
     const p = t.runtime.prisma;
     const file = await exportWithFile(home.id, 'rollback');
-    const real = createAuditTrail({ checkpointKey: TEST_SECRETS.auditCheckpointKey, checkpointEvery: 10 });
+    const real = createAuditTrail({ signer: t.services.auditKeys.signer, checkpointEvery: 10 });
     const failing = {
       ...real,
       record: async (...args: Parameters<typeof real.record>) => {

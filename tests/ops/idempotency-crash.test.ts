@@ -3,6 +3,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apiClient, type RegisteredUser } from '../../bench/lib/api-client.js';
 import { spawnServer, type ServerProcess } from '../../bench/lib/server-process.js';
+import { createAuditKeys, generateSigningKey } from '../../src/modules/audit/audit.signing.js';
 import { verifyChains } from '../../src/modules/audit/audit.verify.js';
 import { createTestContext, type TestContext } from '../helpers/db.js';
 
@@ -23,7 +24,7 @@ describe('SIGKILL with creating requests in flight', () => {
   const secrets = {
     SESSION_SECRET: randomBytes(32).toString('base64url'),
     JWT_SECRET: randomBytes(32).toString('base64url'),
-    AUDIT_CHECKPOINT_KEY: randomBytes(32).toString('base64url'),
+    AUDIT_SIGNING_KEY: generateSigningKey().privateKey,
   };
   const start = () => spawnServer({ appUrl: t.db.appUrl, ownerUrl: t.db.ownerUrl, env: { ...secrets, RUN_WORKER: 'false' } });
 
@@ -113,7 +114,10 @@ describe('SIGKILL with creating requests in flight', () => {
     const after = await owner.query(`SELECT count(*)::int AS n FROM "Transaction" WHERE "description" LIKE $1`, [`${run} #%`]);
     expect(after.rows[0].n).toBe(REQUESTS);
 
-    const verified = await verifyChains(t.runtime.pool, { checkpointKey: secrets.AUDIT_CHECKPOINT_KEY, checkpointEvery: 100 });
+    const verified = await verifyChains(t.runtime.pool, {
+      keys: createAuditKeys({ signingKey: secrets.AUDIT_SIGNING_KEY }),
+      checkpointEvery: 100,
+    });
     expect(verified.status, JSON.stringify(verified.breaks)).toBe('intact');
   }, 180_000);
 });

@@ -16,7 +16,7 @@ async function surface(db: TestDatabase, nodeEnv: 'production' | 'development'):
     DATABASE_URL: db.appUrl,
     SESSION_SECRET: TEST_SECRETS.sessionSecret,
     JWT_SECRET: TEST_SECRETS.jwtSecret,
-    AUDIT_CHECKPOINT_KEY: TEST_SECRETS.auditCheckpointKey,
+    AUDIT_SIGNING_KEY: TEST_SECRETS.auditSigningKey,
     RUN_WORKER: 'false',
   });
   const runtime = createRuntime({

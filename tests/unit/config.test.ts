@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, parseConfig } from '../../src/config.js';
+import { auditAnchorPath, ConfigError, parseConfig } from '../../src/config.js';
+import { generateSigningKey } from '../../src/modules/audit/audit.signing.js';
 
 describe('configuration', () => {
   it('applies defaults for an empty environment', () => {
@@ -33,12 +34,43 @@ describe('configuration', () => {
         DATABASE_URL: 'postgresql://a:b@db/x',
         SESSION_SECRET: 'x'.repeat(32),
         JWT_SECRET: 'y'.repeat(32),
-        AUDIT_CHECKPOINT_KEY: 'z'.repeat(32),
+        AUDIT_SIGNING_KEY: generateSigningKey().privateKey,
       }),
     ).not.toThrow();
   });
 
   it('rejects short secrets', () => {
     expect(() => parseConfig({ JWT_SECRET: 'short' })).toThrow(/JWT_SECRET/);
+  });
+
+  it('requires an Ed25519 signing key in production, and names a bad one or a bad retired key', () => {
+    const prod = {
+      NODE_ENV: 'production',
+      DATABASE_URL: 'postgresql://a:b@db/x',
+      SESSION_SECRET: 'x'.repeat(32),
+      JWT_SECRET: 'y'.repeat(32),
+    };
+    expect(() => parseConfig(prod)).toThrow(/AUDIT_SIGNING_KEY: required when NODE_ENV=production/);
+    expect(() => parseConfig({ ...prod, AUDIT_SIGNING_KEY: 'not-a-key' })).toThrow(
+      /AUDIT_SIGNING_KEY: must be an Ed25519 private key/,
+    );
+    const retired = generateSigningKey();
+    const c = parseConfig({
+      ...prod,
+      AUDIT_SIGNING_KEY: generateSigningKey().privateKey,
+      AUDIT_SIGNING_RETIRED_KEYS: ` ${retired.publicKey}, `,
+    });
+    expect(c.AUDIT_SIGNING_RETIRED_KEYS).toEqual([retired.publicKey]);
+    expect(() => parseConfig({ AUDIT_SIGNING_RETIRED_KEYS: 'abc' })).toThrow(/AUDIT_SIGNING_RETIRED_KEYS/);
+    // The legacy HMAC key is optional now: it only verifies checkpoints written before Ed25519.
+    expect(parseConfig({ ...prod, AUDIT_SIGNING_KEY: retired.privateKey }).AUDIT_CHECKPOINT_KEY).toBeUndefined();
+  });
+
+  it('anchors signed audit heads under DATA_DIR in development, nowhere by default elsewhere', () => {
+    expect(auditAnchorPath(parseConfig({}))).toBe('.data/audit-anchors/');
+    expect(auditAnchorPath(parseConfig({ NODE_ENV: 'test' }))).toBeUndefined();
+    expect(auditAnchorPath(parseConfig({ NODE_ENV: 'test', AUDIT_ANCHOR_PATH: '/var/log/audit-anchors/' }))).toBe(
+      '/var/log/audit-anchors/',
+    );
   });
 });

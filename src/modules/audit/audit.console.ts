@@ -6,6 +6,10 @@ import { AppError, forbidden, validation } from '../../lib/errors.js';
 import { deny, requireAbility } from '../shared/guard.js';
 import type { CheckpointAllOptions, CheckpointAllResult } from './audit.checkpoint.js';
 import type { ExportQuery, StreamedExport } from './audit.export.js';
+import type { AnchorRecord } from './audit.heads.js';
+import type { BundleSummary, StreamedBundle, StreamBundleOptions } from './audit.bundle.js';
+import type { ConsistencyProof, InclusionProof, ProofOutcome } from './audit.proof.js';
+import type { AuditKeys } from './audit.signing.js';
 import { AuditExportFormat, AuditPage, AuditSearchFilters, VerifyAuditInput } from './audit.schemas.js';
 import type { auditSearchRepository } from './audit.search.repository.js';
 import { actorFields, type AuditTrail } from './audit.service.js';
@@ -20,6 +24,12 @@ export interface AuditChains {
   verify(options: VerifyOptions): Promise<VerificationResult>;
   export(query: ExportQuery, format: AuditExportFormat, out: Writable): Promise<StreamedExport>;
   checkpoint(options: CheckpointAllOptions): Promise<CheckpointAllResult>;
+  /** A bundle (events, signed heads, public keys) of whole chains from one snapshot (audit.bundle.ts). */
+  bundle(options: StreamBundleOptions, out: Writable): Promise<StreamedBundle>;
+  /** Inclusion of one event in the latest signed head of its chain (audit.proof.ts). */
+  proveInclusion(eventId: string, keys: AuditKeys): Promise<ProofOutcome<InclusionProof>>;
+  /** A later signed head of a chain extends an earlier one (audit.proof.ts). */
+  proveConsistency(chainKey: string, from: number, to: number | undefined, keys: AuditKeys): Promise<ProofOutcome<ConsistencyProof>>;
 }
 
 export interface AuditConsoleDeps {
@@ -29,8 +39,8 @@ export interface AuditConsoleDeps {
   /** The tenants whose chains the console names and verifies (tenantRepository). */
   tenants: { findVisible(s: ReadSession, id: string): Promise<{ id: string; slug: string } | null> };
   trail: AuditChains;
-  /** Current key first; retired keys after it still verify old checkpoints. */
-  checkpointKeys: readonly string[];
+  /** The signing key, every key that verifies (active and retired, legacy HMAC), the published key set. */
+  keys: AuditKeys;
   checkpointEvery: number;
 }
 
@@ -78,9 +88,12 @@ export interface LastVerification extends VerificationSummary {
 export interface ExportManifest {
   kind: 'audit-trail';
   format: AuditExportFormat;
+  /** Events written (for a bundle: events covered by signed heads). */
   rows: number;
   bytes: number;
   sha256: string;
+  /** A bundle's chains: the signed size exported and the head at the snapshot. */
+  chains?: BundleSummary['sizes'];
   filters: Record<string, string>;
   requestedBy: { type: string; id: string; role: string };
   correlationId: string;
@@ -129,6 +142,37 @@ function describeFilters(f: ReturnType<typeof AuditSearchFilters.parse>): Record
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(f)) if (v !== undefined) out[k] = v instanceof Date ? v.toISOString() : String(v);
   return out;
+}
+
+/** A bundle holds whole chains (verifiable from their first event): only the tenant filter applies. */
+function requireWholeChains(f: ReturnType<typeof AuditSearchFilters.parse>): void {
+  const partial = (['actorId', 'action', 'outcome', 'from', 'to'] as const).filter((k) => f[k] !== undefined);
+  if (partial.length)
+    throw validation(
+      partial.map((field) => ({
+        field,
+        code: 'not_allowed',
+        message: 'A bundle holds whole chains so that it can be verified; only the tenant filter applies.',
+      })),
+    );
+}
+
+/** The chains a bundle covers: one tenant's, the readable tenants', or all (with the global chain). */
+function bundleChains(tenantId: string | undefined, tenants: 'all' | string[]): string[] | undefined {
+  if (tenantId) return tenants === 'all' || tenants.includes(tenantId) ? [`tenant:${tenantId}`] : [];
+  return tenants === 'all' ? undefined : tenants.map((t) => `tenant:${t}`);
+}
+
+/** How a verification runs (audit:verify's options); all off by default. */
+export interface VerifyRunOptions {
+  /** Record the result as an 'audit.verify' event (default true). */
+  record?: boolean;
+  /** Start each chain from its last verified signed head. */
+  incremental?: boolean;
+  /** Remember the heads verified, for the next incremental run. */
+  saveCursors?: boolean;
+  /** Signed heads kept outside the database, compared with the database's. */
+  anchors?: readonly AnchorRecord[];
 }
 
 /**
@@ -208,7 +252,7 @@ export function createAuditConsoleService(deps: AuditConsoleDeps) {
   async function verify(
     ctx: ServiceContext,
     raw: VerifyAuditInput = {},
-    options: { record?: boolean } = {},
+    options: VerifyRunOptions = {},
   ): Promise<VerificationResult> {
     const input = VerifyAuditInput.parse(raw);
     await requireAbility(deps, ctx, 'verify', 'AuditEvent', { action: 'audit.verify', tenantId: input.tenantId ?? null });
@@ -218,8 +262,11 @@ export function createAuditConsoleService(deps: AuditConsoleDeps) {
     }
     const result = await trail.verify({
       tenantId: input.tenantId ?? null,
-      checkpointKey: deps.checkpointKeys,
+      keys: deps.keys,
       checkpointEvery: deps.checkpointEvery,
+      incremental: options.incremental ?? false,
+      saveCursors: options.saveCursors ?? false,
+      ...(options.anchors ? { anchors: options.anchors } : {}),
     });
     if (options.record !== false) await recordVerification(ctx, result);
     return result;
@@ -255,10 +302,11 @@ export function createAuditConsoleService(deps: AuditConsoleDeps) {
     rawFilters: AuditSearchFilters,
     rawFormat: AuditExportFormat,
     out: Writable,
-    options: { manifestOut?: Writable } = {},
+    options: { manifestOut?: Writable; signHeadsFirst?: boolean } = {},
   ): Promise<ExportManifest> {
     const filters = AuditSearchFilters.parse(rawFilters);
     const format = AuditExportFormat.parse(rawFormat);
+    if (format === 'bundle') requireWholeChains(filters);
     await requireAbility(deps, ctx, 'export', 'AuditEvent', { action: 'audit.export', tenantId: filters.tenantId ?? null });
     const tenants = readableTenants(ctx);
     if (tenants === null)
@@ -269,7 +317,10 @@ export function createAuditConsoleService(deps: AuditConsoleDeps) {
         new AppError({ code: 'AUTH.FORBIDDEN', kind: 'FORBIDDEN' }),
       );
     const query: ExportQuery = { ...filters, allowedTenantIds: tenants === 'all' ? undefined : tenants };
-    const streamed = await trail.export(query, format, out);
+    const streamed: StreamedExport & { chains?: BundleSummary['sizes'] } =
+      format === 'bundle'
+        ? await exportBundle(ctx, bundleChains(filters.tenantId, tenants), out, options.signHeadsFirst ?? false)
+        : await trail.export(query, format, out);
     const described = describeFilters(filters);
     const createdAt = new Date().toISOString();
     const event = await db.write(ctx, (s) =>
@@ -297,6 +348,7 @@ export function createAuditConsoleService(deps: AuditConsoleDeps) {
       correlationId: ctx.correlationId,
       createdAt,
       auditEventId: event.id.toString(),
+      ...(streamed.chains ? { chains: streamed.chains } : {}),
     };
     if (options.manifestOut) options.manifestOut.write(`${JSON.stringify(manifest, null, 2)}\n`);
     return manifest;
@@ -318,11 +370,53 @@ export function createAuditConsoleService(deps: AuditConsoleDeps) {
    */
   async function checkpointChains(
     ctx: ServiceContext,
-    options: Omit<CheckpointAllOptions, 'checkpointKey'> = {},
+    options: Omit<CheckpointAllOptions, 'signer' | 'ring'> = {},
   ): Promise<CheckpointAllResult> {
     if (ctx.actor.type !== 'SYSTEM') throw forbidden('AUTH.FORBIDDEN', 'audit checkpoints are signed by the system');
-    return trail.checkpoint({ ...options, checkpointKey: deps.checkpointKeys });
+    return trail.checkpoint({ ...options, signer: deps.keys.signer, ring: deps.keys.ring });
   }
 
-  return { search, verify, recordVerification, lastVerification, exportTrail, tenantSlugs, checkpointChains };
+  /**
+   * A bundle from one snapshot. With signHeadsFirst (the CLI, system work), the heads of the
+   * chains are signed just before, so the bundle reaches their current end.
+   */
+  async function exportBundle(ctx: ServiceContext, chainKeys: string[] | undefined, out: Writable, signHeadsFirst: boolean) {
+    if (signHeadsFirst) await checkpointChains(ctx, chainKeys ? { chainKeys } : {});
+    const streamed = await trail.bundle({ keySet: deps.keys.keySet, ...(chainKeys ? { chainKeys } : {}) }, out);
+    return { rows: streamed.events, bytes: streamed.bytes, sha256: streamed.sha256, chains: streamed.chains };
+  }
+
+  /**
+   * Inclusion proof of one event against the latest signed head of its chain (audit:prove). The
+   * proof holds the event, so it is for those who may read the whole trail.
+   */
+  async function proveInclusion(ctx: ServiceContext, eventId: string): Promise<ProofOutcome<InclusionProof>> {
+    await requireAbility(deps, ctx, 'verify', 'AuditEvent', { action: 'audit.prove', tenantId: null });
+    if (readableTenants(ctx) !== 'all') throw await deny(deps, ctx, { action: 'audit.prove', resource: 'AuditEvent', recordId: eventId });
+    return trail.proveInclusion(eventId, deps.keys);
+  }
+
+  /** Consistency proof between two signed heads of a chain (audit:prove --consistency). */
+  async function proveConsistency(
+    ctx: ServiceContext,
+    chainKey: string,
+    from: number,
+    to?: number,
+  ): Promise<ProofOutcome<ConsistencyProof>> {
+    const tenantId = chainKey.startsWith('tenant:') ? chainKey.slice(7) : null;
+    await requireAbility(deps, ctx, 'verify', 'AuditEvent', { action: 'audit.prove', tenantId });
+    return trail.proveConsistency(chainKey, from, to, deps.keys);
+  }
+
+  return {
+    search,
+    verify,
+    recordVerification,
+    lastVerification,
+    exportTrail,
+    tenantSlugs,
+    checkpointChains,
+    proveInclusion,
+    proveConsistency,
+  };
 }

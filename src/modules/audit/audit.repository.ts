@@ -1,5 +1,7 @@
 import type { Prisma, PrismaClient } from '@prisma/client';
 import type pg from 'pg';
+import { to as copyTo } from 'pg-copy-streams';
+import { STREAM_COLUMNS_SQL } from './audit.verify-rows.js';
 import { txOf, type WriteSession } from '../../db/session.js';
 import type { EventContent } from './audit.hash.js';
 
@@ -32,12 +34,31 @@ export interface AuditEventRow {
   hash: string;
 }
 
+/** A checkpoint row: an Ed25519 signed tree head, or a legacy HMAC checkpoint (no tree). */
 export interface CheckpointRow {
   id: string;
   chainKey: string;
   seq: string;
   hash: string;
   signature: string;
+  algorithm: 'ed25519' | 'hmac-sha256';
+  keyId: string | null;
+  rootHash: string | null;
+  /** ISO 8601 UTC with milliseconds (what was signed), or null for HMAC checkpoints. */
+  signedAt: string | null;
+  frontier: string | null;
+}
+
+/** A signed tree head about to be stored. */
+export interface NewSignedHead {
+  chainKey: string;
+  seq: string;
+  hash: string;
+  rootHash: string;
+  keyId: string;
+  signedAt: string;
+  signature: string;
+  frontier: string;
 }
 
 export interface HeadRow {
@@ -84,6 +105,31 @@ const APPEND_SQL = `SELECT "id"::text AS "id", "seq"::text AS "seq", "hash" FROM
   $1::text, $2::uuid, $3::timestamptz, $4::"ActorType", $5::text, $6::text, $7::text, $8::text, $9::text,
   $10::"AuditOutcome", $11::text, $12::jsonb, $13::text, $14::text, $15::text, $16::text)`;
 
+/** Checkpoint columns for pg reads (ids and seqs as text, signing time as the exact ISO text signed). */
+const CHECKPOINT_COLUMNS = `c."id"::text AS "id", c."chainKey", c."seq"::text AS "seq", c."hash", c."signature", c."algorithm", c."keyId",
+  c."rootHash", to_char(c."signedAt" AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "signedAt", c."frontier"`;
+
+const INSERT_SIGNED_HEAD_SQL = `INSERT INTO "AuditCheckpoint" ("chainKey", "seq", "hash", "signature", "algorithm", "keyId", "rootHash", "signedAt", "frontier")
+  VALUES ($1, $2::bigint, $3, $4, 'ed25519', $5, $6, $7::timestamptz, $8) RETURNING "id"::text AS "id"`;
+const signedHeadParams = (h: NewSignedHead) => [
+  h.chainKey,
+  h.seq,
+  h.hash,
+  h.signature,
+  h.keyId,
+  h.rootHash,
+  h.signedAt,
+  h.frontier,
+];
+
+/** The latest signed tree head of a chain (Ed25519 only: legacy HMAC checkpoints carry no tree). */
+const LATEST_SIGNED_HEAD_SQL = `SELECT ${CHECKPOINT_COLUMNS} FROM "AuditCheckpoint" c
+  WHERE c."chainKey" = $1 AND c."algorithm" = 'ed25519' ORDER BY c."seq" DESC, c."id" DESC LIMIT 1`;
+
+/** Hashes of a chain's events in (afterSeq, toSeq], in seq order, with their links. */
+const HASHES_BETWEEN_SQL = `SELECT e."seq"::text AS "seq", e."prevHash", e."hash" FROM "AuditEvent" e
+  WHERE e."chainKey" = $1 AND e."seq" > $2::bigint AND e."seq" <= $3::bigint ORDER BY e."seq", e."id"`;
+
 /** The only code that touches audit tables. It can insert and read; nothing else exists here. */
 export const auditRepository = {
   async appendEvent(session: WriteSession, content: EventContent, digest: string): Promise<RecordedEvent> {
@@ -110,19 +156,198 @@ export const auditRepository = {
     return { id: BigInt(row.id), seq: BigInt(row.seq), hash: row.hash };
   },
 
-  insertCheckpoint: (session: WriteSession, data: { chainKey: string; seq: bigint; hash: string; signature: string }) =>
-    txOf(session).auditCheckpoint.create({ data, select: { id: true } }),
-
-  async insertCheckpointWith(
-    client: pg.ClientBase,
-    data: { chainKey: string; seq: string; hash: string; signature: string },
+  /**
+   * Stores a signed tree head in the writer's transaction together with the outbox row that
+   * anchors it (one statement: record() holds the chain head's lock until its commit).
+   */
+  async insertSignedHeadWithOutbox(
+    session: WriteSession,
+    head: NewSignedHead,
+    outbox: { type: string; payload: unknown },
   ): Promise<void> {
-    await client.query(`INSERT INTO "AuditCheckpoint" ("chainKey", "seq", "hash", "signature") VALUES ($1, $2::bigint, $3, $4)`, [
-      data.chainKey,
-      data.seq,
-      data.hash,
-      data.signature,
+    await txOf(session).$executeRawUnsafe(
+      `WITH cp AS (${INSERT_SIGNED_HEAD_SQL})
+       INSERT INTO "OutboxEvent" ("type", "payload") SELECT $9, $10::jsonb FROM cp`,
+      ...signedHeadParams(head),
+      outbox.type,
+      JSON.stringify(outbox.payload),
+    );
+  },
+
+  /**
+   * What continuing a chain's tree needs, in one round trip: its latest signed head and the
+   * hashes of the events after it up to `toSeq` (from the first event when it has none).
+   */
+  async signedHeadAndHashesSince(
+    session: WriteSession,
+    chainKey: string,
+    toSeq: bigint,
+  ): Promise<{ head: CheckpointRow | null; rows: Array<{ seq: string; prevHash: string; hash: string }> }> {
+    const found = await txOf(session).$queryRawUnsafe<
+      Array<CheckpointRow & { since: Array<{ seq: string; prevHash: string; hash: string }> | null }>
+    >(
+      `WITH head AS (${LATEST_SIGNED_HEAD_SQL})
+       SELECT head.*, (
+         SELECT json_agg(json_build_object('seq', e."seq"::text, 'prevHash', e."prevHash", 'hash', e."hash") ORDER BY e."seq", e."id")
+         FROM "AuditEvent" e
+         WHERE e."chainKey" = $1 AND e."seq" > COALESCE((SELECT h."seq"::bigint FROM head h), 0) AND e."seq" <= $2::bigint
+       ) AS "since"
+       FROM (SELECT 1) one LEFT JOIN head ON true`,
+      chainKey,
+      toSeq.toString(),
+    );
+    const { since, ...head } = found[0]!;
+    return { head: head.id ? head : null, rows: since ?? [] };
+  },
+
+  /**
+   * The outbox row that anchors the heads of a checkpoint job run, in the job's transaction (the
+   * OutboxEvent table belongs to the outbox; this is its one writer outside it, like the CTE above).
+   */
+  async insertHeadsOutboxWith(client: pg.ClientBase, outbox: { type: string; payload: unknown }): Promise<void> {
+    await client.query(`INSERT INTO "OutboxEvent" ("type", "payload") VALUES ($1, $2::jsonb)`, [
+      outbox.type,
+      JSON.stringify(outbox.payload),
     ]);
+  },
+
+  async insertSignedHeadWith(client: pg.ClientBase, head: NewSignedHead): Promise<string> {
+    const { rows } = await client.query<{ id: string }>(INSERT_SIGNED_HEAD_SQL, signedHeadParams(head));
+    return rows[0]!.id;
+  },
+
+  async latestSignedHeadWith(client: pg.ClientBase, chainKey: string, atOrBelowSeq?: string): Promise<CheckpointRow | null> {
+    const { rows } = await client.query<CheckpointRow>(
+      atOrBelowSeq === undefined
+        ? LATEST_SIGNED_HEAD_SQL
+        : LATEST_SIGNED_HEAD_SQL.replace('ORDER BY', `AND c."seq" <= $2::bigint ORDER BY`),
+      atOrBelowSeq === undefined ? [chainKey] : [chainKey, atOrBelowSeq],
+    );
+    return rows[0] ?? null;
+  },
+
+  /** The signed head of a chain at exactly this tree size (the latest one signed, if several). */
+  async signedHeadAt(client: pg.ClientBase, chainKey: string, seq: string): Promise<CheckpointRow | null> {
+    const { rows } = await client.query<CheckpointRow>(
+      `SELECT ${CHECKPOINT_COLUMNS} FROM "AuditCheckpoint" c WHERE c."chainKey" = $1 AND c."algorithm" = 'ed25519' AND c."seq" = $2::bigint
+       ORDER BY c."id" DESC LIMIT 1`,
+      [chainKey, seq],
+    );
+    return rows[0] ?? null;
+  },
+
+  async eventHashesBetween(
+    session: WriteSession,
+    chainKey: string,
+    afterSeq: bigint,
+    toSeq: bigint,
+  ): Promise<Array<{ seq: string; prevHash: string; hash: string }>> {
+    return txOf(session).$queryRawUnsafe(HASHES_BETWEEN_SQL, chainKey, afterSeq.toString(), toSeq.toString());
+  },
+
+  /** The leaf data of a chain (event hashes, in seq order) up to a size, in keyset batches. */
+  async eventHashesBetweenWith(
+    client: pg.ClientBase,
+    chainKey: string,
+    afterSeq: string,
+    toSeq: string,
+  ): Promise<Array<{ seq: string; prevHash: string; hash: string }>> {
+    const { rows } = await client.query<{ seq: string; prevHash: string; hash: string }>(HASHES_BETWEEN_SQL, [
+      chainKey,
+      afterSeq,
+      toSeq,
+    ]);
+    return rows;
+  },
+
+  /** One event by id (proofs). */
+  async findEventById(client: pg.ClientBase, id: string): Promise<AuditEventRow | null> {
+    const { rows } = await client.query<AuditEventRow>(
+      `SELECT ${SELECT_EVENT_SQL} FROM "AuditEvent" e WHERE e."id" = $1::bigint`,
+      [id],
+    );
+    return rows[0] ?? null;
+  },
+
+  /**
+   * The checkpoints of each chain beyond its start (every one when all start at 0), in (chain,
+   * seq, id) order, without their frontiers: what the streaming verifier checks.
+   */
+  async checkpointsBeyond(
+    client: pg.ClientBase,
+    starts: ReadonlyArray<{ chainKey: string; seq: number }>,
+  ): Promise<CheckpointRow[]> {
+    const columns = CHECKPOINT_COLUMNS.replace(', c."frontier"', ', NULL AS "frontier"');
+    const { rows } = starts.every((s) => s.seq === 0)
+      ? await client.query<CheckpointRow>(`SELECT ${columns} FROM "AuditCheckpoint" c ORDER BY c."chainKey", c."seq", c."id"`)
+      : await client.query<CheckpointRow>(
+          `SELECT ${columns} FROM unnest($1::text[], $2::bigint[]) AS s(ck, seq)
+           JOIN "AuditCheckpoint" c ON c."chainKey" = s.ck AND c."seq" > s.seq
+           ORDER BY c."chainKey", c."seq", c."id"`,
+          [starts.map((s) => s.chainKey), starts.map((s) => s.seq)],
+        );
+    return rows;
+  },
+
+  async listHeadRows(client: pg.ClientBase): Promise<HeadRow[]> {
+    const { rows } = await client.query<HeadRow>(
+      `SELECT "chainKey", "seq"::text AS "seq", "hash" FROM "AuditChainHead" ORDER BY "chainKey"`,
+    );
+    return rows;
+  },
+
+  /**
+   * The smallest id among the first events to verify of each chain (the event right after its
+   * start), or null when there is none: ids grow with seq within a chain, so everything to
+   * verify has an id at least this one. 0 when every chain starts from its first event.
+   */
+  async firstEventIdToVerify(
+    client: pg.ClientBase,
+    starts: ReadonlyArray<{ chainKey: string; seq: string }>,
+  ): Promise<string | null> {
+    if (starts.every((s) => s.seq === '1')) return '0';
+    const { rows } = await client.query<{ id: string | null }>(
+      `SELECT min(e."id")::text AS "id" FROM unnest($1::text[], $2::bigint[]) AS s(ck, seq)
+       JOIN "AuditEvent" e ON e."chainKey" = s.ck AND e."seq" = s.seq`,
+      [starts.map((s) => s.chainKey), starts.map((s) => s.seq)],
+    );
+    return rows[0]?.id ?? null;
+  },
+
+  /**
+   * The events with an id of at least `lowestId`, in id order, as PostgreSQL's binary COPY stream
+   * (columns STREAM_COLUMNS of audit.verify-rows.ts): what the streaming verifier decodes.
+   */
+  copyEventsFrom(client: pg.ClientBase, lowestId: string): AsyncIterable<Buffer> {
+    return client.query(
+      copyTo(
+        `COPY (SELECT ${STREAM_COLUMNS_SQL} FROM "AuditEvent" WHERE "id" >= ${BigInt(lowestId).toString()} ORDER BY "id") TO STDOUT WITH (FORMAT binary)`,
+      ),
+    );
+  },
+
+  /** Where each chain's last incremental verification stopped, with the checkpoint it stopped at. */
+  async listCursors(client: pg.ClientBase): Promise<Array<{ chainKey: string; checkpoint: CheckpointRow }>> {
+    const { rows } = await client.query<CheckpointRow & { cursorChainKey: string }>(
+      `SELECT v."chainKey" AS "cursorChainKey", ${CHECKPOINT_COLUMNS}
+       FROM "AuditVerificationCursor" v JOIN "AuditCheckpoint" c ON c."id" = v."checkpointId" ORDER BY v."chainKey"`,
+    );
+    return rows.map(({ cursorChainKey, ...checkpoint }) => ({ chainKey: cursorChainKey, checkpoint }));
+  },
+
+  /** Moves the verification cursors (one statement; never backwards). */
+  async saveCursors(
+    client: pg.ClientBase,
+    cursors: ReadonlyArray<{ chainKey: string; checkpointId: string; seq: string }>,
+  ): Promise<void> {
+    if (!cursors.length) return;
+    await client.query(
+      `INSERT INTO "AuditVerificationCursor" ("chainKey", "checkpointId", "seq", "verifiedAt")
+       SELECT * , now() FROM unnest($1::text[], $2::bigint[], $3::bigint[])
+       ON CONFLICT ("chainKey") DO UPDATE SET "checkpointId" = EXCLUDED."checkpointId", "seq" = EXCLUDED."seq", "verifiedAt" = now()
+       WHERE "AuditVerificationCursor"."seq" <= EXCLUDED."seq"`,
+      [cursors.map((c) => c.chainKey), cursors.map((c) => c.checkpointId), cursors.map((c) => c.seq)],
+    );
   },
 
   /** Newest-first keyset page: `(occurredAt, id) < cursor`. */
@@ -159,18 +384,12 @@ export const auditRepository = {
     return rows[0] ?? null;
   },
 
-  async listHeads(
-    client: pg.ClientBase,
-  ): Promise<
-    Array<HeadRow & { checkpointSeq: string | null; checkpointHash: string | null; checkpointSignature: string | null }>
-  > {
+  /** Every chain head with the size of its latest signed tree head (the job signs heads that moved past it). */
+  async listHeads(client: pg.ClientBase): Promise<Array<HeadRow & { signedSeq: string | null }>> {
     const { rows } = await client.query(`
       SELECT h."chainKey", h."seq"::text AS "seq", h."hash",
-             cp."seq"::text AS "checkpointSeq", cp."hash" AS "checkpointHash", cp."signature" AS "checkpointSignature"
+             (SELECT max(c."seq") FROM "AuditCheckpoint" c WHERE c."chainKey" = h."chainKey" AND c."algorithm" = 'ed25519')::text AS "signedSeq"
       FROM "AuditChainHead" h
-      LEFT JOIN LATERAL (
-        SELECT c."seq", c."hash", c."signature" FROM "AuditCheckpoint" c WHERE c."chainKey" = h."chainKey" ORDER BY c."seq" DESC, c."id" DESC LIMIT 1
-      ) cp ON true
       ORDER BY h."chainKey"`);
     return rows;
   },
@@ -204,7 +423,7 @@ export const auditRepository = {
     limit: number,
   ): Promise<CheckpointRow[]> {
     const { rows } = await client.query<CheckpointRow>(
-      `SELECT "id"::text AS "id", "chainKey", "seq"::text AS "seq", "hash", "signature" FROM "AuditCheckpoint" c
+      `SELECT ${CHECKPOINT_COLUMNS} FROM "AuditCheckpoint" c
        WHERE c."chainKey" = $1 AND c."seq" >= $2::bigint AND (c."seq" > $2::bigint OR c."id" > $3::bigint)
        ORDER BY c."seq", c."id" LIMIT $4`,
       [chainKey, afterSeq, afterId, limit],

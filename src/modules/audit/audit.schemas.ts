@@ -60,5 +60,6 @@ export type AuditPage = z.input<typeof AuditPage>;
 export const VerifyAuditInput = z.object({ tenantId: z.uuid().optional() });
 export type VerifyAuditInput = z.input<typeof VerifyAuditInput>;
 
-export const AuditExportFormat = z.enum(['csv', 'ndjson']);
+/** csv, ndjson (the rows), or bundle (whole chains, signed heads and public keys: verifiable offline). */
+export const AuditExportFormat = z.enum(['csv', 'ndjson', 'bundle']);
 export type AuditExportFormat = z.infer<typeof AuditExportFormat>;

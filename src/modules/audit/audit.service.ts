@@ -1,14 +1,17 @@
 import type { WriteSession } from '../../db/session.js';
-import { chainKeyFor, contentDigest, signCheckpoint, storableText, type EventContent } from './audit.hash.js';
+import { signHeadInTransaction } from './audit.checkpoint.js';
+import { chainKeyFor, contentDigest, storableText, type EventContent } from './audit.hash.js';
 import { redactDetails, redactText } from './audit.redact.js';
 import { auditRepository, type RecordedEvent } from './audit.repository.js';
 import { AuditEventInput } from './audit.schemas.js';
+import type { SigningKey } from './audit.signing.js';
 
 export type { RecordedEvent } from './audit.repository.js';
 
 export interface AuditOptions {
-  checkpointKey: string;
-  /** A signed checkpoint of the chain head is written every N events of a chain. */
+  /** Signs the chain's tree head (Ed25519) every `checkpointEvery` events. */
+  signer: SigningKey;
+  /** A signed tree head of the chain is written every N events of a chain. */
   checkpointEvery: number;
   /** Called after each recorded event (metrics); must not throw. */
   onRecorded?: (action: string, outcome: string) => void;
@@ -61,14 +64,7 @@ export function createAuditTrail(options: AuditOptions) {
   async function record(session: WriteSession, input: AuditEventInput): Promise<RecordedEvent> {
     const content = buildEventContent(input, new Date());
     const created = await auditRepository.appendEvent(session, content, contentDigest(content));
-    if (created.seq % every === 0n) {
-      await auditRepository.insertCheckpoint(session, {
-        chainKey: content.chainKey,
-        seq: created.seq,
-        hash: created.hash,
-        signature: signCheckpoint(options.checkpointKey, content.chainKey, created.seq, created.hash),
-      });
-    }
+    if (created.seq % every === 0n) await signHeadInTransaction(session, options.signer, content.chainKey, created);
     options.onRecorded?.(content.action, content.outcome);
     return created;
   }

@@ -1,6 +1,7 @@
 import type { ExportJob, Prisma, StaffUser, User } from '@prisma/client';
 import type pg from 'pg';
 import { to as copyTo, type CopyToStreamQuery } from 'pg-copy-streams';
+import { writeAuditBundle, type BundleSummary, type BundleWriteOptions } from '../audit/audit.bundle.js';
 import { dbOf, poolOf, txOf, type ReadSession, type WriteSession } from '../../db/session.js';
 import type { ServiceContext } from '../../lib/context.js';
 import { AppError } from '../../lib/errors.js';
@@ -52,6 +53,8 @@ export interface ExportRunConnection {
   countRows(plan: ExportPlan): Promise<number[]>;
   /** `COPY (section) TO STDOUT` in the export's format: a stream of CSV or one JSON document per line. */
   copy(section: PlannedSection, format: ExportJob['format'], highWaterMark: number): CopyToStreamQuery;
+  /** The audit trail as a verifiable bundle (format BUNDLE), written from the same snapshot. */
+  auditBundle(write: (text: string) => Promise<void> | void, options: BundleWriteOptions): Promise<BundleSummary>;
   /** Ends the snapshot. */
   commit(): Promise<void>;
   /**
@@ -132,6 +135,7 @@ function runConnection(client: pg.PoolClient, exportJobId: string): ExportRunCon
       return counts;
     },
     copy: (section, format, highWaterMark) => client.query(copyTo(copySql(section, format), { highWaterMark })),
+    auditBundle: (write, options) => writeAuditBundle(client, write, options),
     async commit() {
       await client.query('COMMIT');
     },

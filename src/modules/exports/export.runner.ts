@@ -11,6 +11,7 @@ import type { ServiceContext } from '../../lib/context.js';
 import type { Logger } from '../../lib/logger.js';
 import { buildStaffContext, buildSystemContext, buildUserContext, type GrantReader } from '../access/context.factory.js';
 import { actorFields, type AuditTrail } from '../audit/audit.service.js';
+import type { AuditKeySet } from '../audit/audit.signing.js';
 import { jobContext } from '../jobs/jobs.context.js';
 import { canStartExport } from './export.policy.js';
 import type { ExportRunConnection, exportRepository } from './export.repository.js';
@@ -22,6 +23,8 @@ export interface ExportRunnerDeps {
   exports: typeof exportRepository;
   /** Reads a staff requester's grants as they are when the export runs. */
   grants: GrantReader;
+  /** Public keys written into audit bundles (format BUNDLE). */
+  auditKeySet?: AuditKeySet;
   /** Where export files are written (config.EXPORT_DIR). */
   exportDir: string;
   logger?: Logger | undefined;
@@ -73,7 +76,7 @@ class ExportRefused extends Error {
   }
 }
 
-const EXTENSIONS = { CSV: 'csv', NDJSON: 'ndjson', JSON: 'json' } as const;
+const EXTENSIONS = { CSV: 'csv', NDJSON: 'ndjson', JSON: 'json', BUNDLE: 'bundle.ndjson' } as const;
 const JOB_NAME = 'export-run';
 const DEFAULT_PROGRESS_EVERY = 50_000;
 /** Stream buffers: large enough that COPY data flows in big chunks, small enough to keep memory flat. */
@@ -323,7 +326,18 @@ export async function runExport(
     const rowsBySection: Record<string, number> = {};
     const copies: Array<{ resource: string; stream: CopyToStreamQuery }> = [];
     const asJson = job.format === 'JSON';
-    if (job.resource === BUNDLE) {
+    if (job.format === 'BUNDLE') {
+      // The audit trail as a verifiable bundle, from this snapshot (src/modules/audit/audit.bundle.ts).
+      if (!deps.auditKeySet) throw new Error('audit bundles need the audit key set');
+      const chainKeys = tenants === 'ALL' ? undefined : tenants.map((t) => `tenant:${t}`);
+      const summary = await run.auditBundle((text) => write(digest, text), {
+        keySet: deps.auditKeySet,
+        ...(chainKeys ? { chainKeys } : {}),
+        meta: { exportId: job.id },
+      });
+      rowsBySection.AuditEvent = summary.events;
+      await report(summary.events);
+    } else if (job.resource === BUNDLE) {
       await write(
         digest,
         `{"export":${JSON.stringify({ id: job.id, tenantId: job.tenantId, generatedAt: snapshot.at.toISOString(), format: 'backoffice-tenant-bundle', version: 1 })}`,
@@ -331,7 +345,7 @@ export async function runExport(
     } else if (asJson) {
       await write(digest, '[');
     }
-    for (const section of sections) {
+    for (const section of job.format === 'BUNDLE' ? [] : sections) {
       if (job.resource === BUNDLE) await write(digest, `,${JSON.stringify(section.key)}:${section.single ? '' : '['}`);
       const stream = run.copy(section, job.format, BUFFER_BYTES);
       copies.push({ resource: section.resource, stream });

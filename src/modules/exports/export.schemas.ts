@@ -38,7 +38,7 @@ export const ExportResourceName = z.enum([
 
 export const ExportFormatName = z.preprocess(
   (v) => (typeof v === 'string' ? v.toUpperCase() : v),
-  z.enum(['JSON', 'CSV', 'NDJSON']),
+  z.enum(['JSON', 'CSV', 'NDJSON', 'BUNDLE']),
 );
 
 /** What a staff member (or the CLI) asks for when starting an export. */

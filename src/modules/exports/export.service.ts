@@ -62,8 +62,13 @@ export interface ExportDownload {
   contentType: string;
 }
 
-const CONTENT_TYPES = { CSV: 'text/csv; charset=utf-8', NDJSON: 'application/x-ndjson', JSON: 'application/json' } as const;
-const EXTENSIONS = { CSV: 'csv', NDJSON: 'ndjson', JSON: 'json' } as const;
+const CONTENT_TYPES = {
+  CSV: 'text/csv; charset=utf-8',
+  NDJSON: 'application/x-ndjson',
+  JSON: 'application/json',
+  BUNDLE: 'application/x-ndjson',
+} as const;
+const EXTENSIONS = { CSV: 'csv', NDJSON: 'ndjson', JSON: 'json', BUNDLE: 'bundle.ndjson' } as const;
 const USER_EXPORT_REASON = 'Right of access: the user asked for their own data';
 
 export function createExportService(deps: ExportServiceDeps) {
@@ -81,6 +86,21 @@ export function createExportService(deps: ExportServiceDeps) {
       if (extra.length)
         throw validation(
           extra.map((k) => ({ field: `filters.${k}`, code: 'unknown_field', message: 'A bundle takes no filters' })),
+        );
+    } else if (input.format === 'BUNDLE') {
+      // The audit trail as a verifiable bundle (docs/audit.md, "Bundles"): whole chains only.
+      if (input.resource !== 'AuditEvent')
+        throw validation([
+          { field: 'format', code: 'invalid', message: 'Only the audit trail (AuditEvent) exports as a bundle' },
+        ]);
+      const extra = Object.keys(input.filters).filter((k) => k !== 'tenantId');
+      if (extra.length)
+        throw validation(
+          extra.map((k) => ({
+            field: `filters.${k}`,
+            code: 'not_allowed',
+            message: 'A bundle holds whole chains: only the tenant filter applies',
+          })),
         );
     } else {
       const def = RESOURCES[input.resource];

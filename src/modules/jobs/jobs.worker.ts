@@ -1,3 +1,6 @@
+import { auditAnchorPath } from '../../config.js';
+import { createAnchorConsumer } from '../audit/audit.anchor.js';
+import { HEADS_SIGNED_EVENT } from '../audit/audit.heads.js';
 import PgBoss from 'pg-boss';
 import type { Env } from '../../config.js';
 import type { Logger } from '../../lib/logger.js';
@@ -223,8 +226,14 @@ export async function startWorkers(
     mailer,
     logger: log,
     leaseSeconds: options.outboxLeaseSeconds,
-    consumers: options.consumers,
+    consumers: {
+      // Signed audit heads, anchored outside the database (docs/audit.md, "Anchoring").
+      [HEADS_SIGNED_EVENT]: createAnchorConsumer({ path: auditAnchorPath(config), email: config.AUDIT_ANCHOR_EMAIL, mailer }),
+      ...options.consumers,
+    },
   });
+  if (!auditAnchorPath(config) && !config.AUDIT_ANCHOR_EMAIL)
+    log.warn('no audit anchor sink (AUDIT_ANCHOR_PATH, AUDIT_ANCHOR_EMAIL): signed heads are kept in the database only');
   const outbox = dispatcher.start(options.outboxIntervalMs ?? 1000);
   log.info({ queues: [...wanted] }, 'workers started');
 
