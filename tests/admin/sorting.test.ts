@@ -5,6 +5,7 @@ import { parseConfig } from '../../src/config.js';
 import { createLogger } from '../../src/lib/logger.js';
 import { createRuntime } from '../../src/runtime.js';
 import { createServices } from '../../src/services.js';
+import { TEST_SECRETS } from '../helpers/db.js';
 
 describe('list sorting', () => {
   it('offers a sort link only on columns the server sorts by (none is silently ignored)', async () => {
@@ -12,7 +13,12 @@ describe('list sorting', () => {
     const secret = 'sorting-test-placeholder-secret-0123456789abcdef';
     const runtime = createRuntime({
       config,
-      secrets: { sessionSecret: secret, jwtSecret: secret, auditCheckpointKey: secret },
+      secrets: {
+        sessionSecret: secret,
+        jwtSecret: secret,
+        auditCheckpointKey: secret,
+        auditSigningKey: TEST_SECRETS.auditSigningKey,
+      },
       logger: createLogger('silent'),
       appUrl: config.DATABASE_URL!,
       ownerUrl: config.DATABASE_URL!,

@@ -12,8 +12,6 @@ import { HEADS_SIGNED_EVENT, signHead } from '../../src/modules/audit/audit.head
 import { eventLeafHash, MerkleFrontier } from '../../src/modules/audit/audit.merkle.js';
 import { SELECT_EVENT_SQL, type AuditEventRow } from '../../src/modules/audit/audit.repository.js';
 import { contentOfRow } from '../../src/modules/audit/audit.verify.js';
-import { createMailer } from '../../src/modules/mail/mail.service.js';
-import { createOutboxDispatcher } from '../../src/modules/outbox/outbox.dispatcher.js';
 import { createTestContext, type TestContext } from '../helpers/db.js';
 import { factories } from '../helpers/factories.js';
 import { appendEvents, asOwner, checkpointJob, verify } from './helpers.js';
@@ -77,15 +75,10 @@ describe('anchoring signed heads outside the database', () => {
 
   /** Delivers the outbox (the worker's job) with the anchor sinks: the directory and compliance's mailbox. */
   async function deliverOutbox() {
-    const dispatcher = createOutboxDispatcher({
-      prisma: t.runtime.prisma,
-      consumers: {
-        [HEADS_SIGNED_EVENT]: createAnchorConsumer({
-          path: `${dir}/`,
-          email: COMPLIANCE,
-          mailer: createMailer({ prisma: t.runtime.prisma, config: { MAIL_FROM: 'audit@backoffice.test' } }),
-        }),
-      },
+    const mailer = t.services.mail.createMailer();
+    const dispatcher = t.services.outbox.createDispatcher({
+      mailer,
+      consumers: { [HEADS_SIGNED_EVENT]: createAnchorConsumer({ path: `${dir}/`, email: COMPLIANCE, mailer }) },
     });
     while ((await dispatcher.dispatchOnce()).claimed > 0);
   }

@@ -8,7 +8,7 @@ import { isAppError } from '../../src/lib/errors.js';
 import { createAuditTrail } from '../../src/modules/audit/audit.service.js';
 import { mailRepository } from '../../src/modules/mail/mail.repository.js';
 import { createMailService } from '../../src/modules/mail/mail.service.js';
-import { createTestContext, TEST_SECRETS, type TestContext } from '../helpers/db.js';
+import { createTestContext, type TestContext } from '../helpers/db.js';
 import { factories } from '../helpers/factories.js';
 
 /** The code an awaited call failed with (a ZodError from a service is the API's VALIDATION.FAILED). */
@@ -127,7 +127,7 @@ describe('admin writes through the domain (part A)', () => {
       expect(await failure(t.services.mail.removeMessages(engineer, [message.id]))).toBe('AUTH.FORBIDDEN');
       const smtp = createMailService({
         db: createDatabase(t.runtime.prisma, t.runtime.pool),
-        audit: createAuditTrail({ checkpointKey: TEST_SECRETS.auditCheckpointKey, checkpointEvery: 10 }),
+        audit: createAuditTrail({ signer: t.services.auditKeys.signer, checkpointEvery: 10 }),
         mail: mailRepository,
         config: { ...t.config, SMTP_URL: 'smtp://localhost:2525' },
       });

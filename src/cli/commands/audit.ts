@@ -197,10 +197,7 @@ export async function runAuditProve(
     if (opts.consistency) {
       if (opts.from === undefined) throw new InvalidArgumentError('--consistency needs --from N');
       const chainKey =
-        opts.chain ??
-        (opts.tenant
-          ? `tenant:${(await started.services.tenants.requireBySlug(ctx, opts.tenant)).id}`
-          : 'global');
+        opts.chain ?? (opts.tenant ? `tenant:${(await started.services.tenants.requireBySlug(ctx, opts.tenant)).id}` : 'global');
       outcome = await proofs.proveConsistency(ctx, chainKey, opts.from, opts.to);
     } else {
       if (!opts.event) throw new InvalidArgumentError('give --event ID, or --consistency --from N [--to M]');

@@ -29,7 +29,12 @@ export interface AuditChains {
   /** Inclusion of one event in the latest signed head of its chain (audit.proof.ts). */
   proveInclusion(eventId: string, keys: AuditKeys): Promise<ProofOutcome<InclusionProof>>;
   /** A later signed head of a chain extends an earlier one (audit.proof.ts). */
-  proveConsistency(chainKey: string, from: number, to: number | undefined, keys: AuditKeys): Promise<ProofOutcome<ConsistencyProof>>;
+  proveConsistency(
+    chainKey: string,
+    from: number,
+    to: number | undefined,
+    keys: AuditKeys,
+  ): Promise<ProofOutcome<ConsistencyProof>>;
 }
 
 export interface AuditConsoleDeps {
@@ -392,7 +397,8 @@ export function createAuditConsoleService(deps: AuditConsoleDeps) {
    */
   async function proveInclusion(ctx: ServiceContext, eventId: string): Promise<ProofOutcome<InclusionProof>> {
     await requireAbility(deps, ctx, 'verify', 'AuditEvent', { action: 'audit.prove', tenantId: null });
-    if (readableTenants(ctx) !== 'all') throw await deny(deps, ctx, { action: 'audit.prove', resource: 'AuditEvent', recordId: eventId });
+    if (readableTenants(ctx) !== 'all')
+      throw await deny(deps, ctx, { action: 'audit.prove', resource: 'AuditEvent', recordId: eventId });
     return trail.proveInclusion(eventId, deps.keys);
   }
 
