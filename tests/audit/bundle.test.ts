@@ -95,6 +95,10 @@ describe('audit bundles: exported, then verified with no database and no secret'
     const result = await verifyBundleFile(file);
     expect(result.status).toBe('broken');
     expect(result.breaks).toEqual([expect.objectContaining({ chainKey: chainA, ...expected })]);
+    // The CLI's offline mode (audit:verify --bundle): exit 1 and the first broken event.
+    const cli: string[] = [];
+    expect(await runBundleVerify(file, {}, { out: (l) => cli.push(l), err: (l) => cli.push(l) })).toBe(1);
+    expect(cli.join('\n')).toContain(`chain=${chainA} seq=${expected.seq} `);
     const standalone = await tool(file);
     expect(standalone.code).toBe(1);
     expect(standalone.out).toContain(`chain=${chainA} seq=${toolSeq} `);
