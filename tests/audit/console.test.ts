@@ -2,7 +2,10 @@ import { WriteSession } from '../../src/db/session.js';
 import { buildSystemContext } from '../../src/modules/access/context.factory.js';
 import { createHash } from 'node:crypto';
 import { Writable } from 'node:stream';
+import { AbilityBuilder } from '@casl/ability';
+import { createPrismaAbility } from '@casl/prisma';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AppAbility } from '../../src/modules/access/ability.js';
 import type { ServiceContext } from '../../src/lib/context.js';
 import { hashEvent } from '../../src/modules/audit/audit.hash.js';
 import type { AuditEventRow } from '../../src/modules/audit/audit.repository.js';
@@ -247,5 +250,35 @@ describe('compliance console: search, verify, export', () => {
     expect(result.breaks).toEqual([expect.objectContaining({ chainKey: `tenant:${tenantB}`, seq: '3', reason: 'edited' })]);
     const last = await t.services.auditConsole.lastVerification(compliance);
     expect(last).toMatchObject({ status: 'broken', breaks: [expect.objectContaining({ seq: '3', reason: 'edited' })] });
+  });
+
+  // Last: the denials it records go into tenant A's chain, which the export test counts.
+  describe('proofs (audit:prove)', () => {
+    it('refuses staff without verify on the trail, and an ability limited to some tenants (it carries the event)', async () => {
+      const event = await t.runtime.prisma.auditEvent.findFirstOrThrow({ where: { chainKey: `tenant:${tenantA}` } });
+      await expect(t.services.auditConsole.proveInclusion(support, event.id.toString())).rejects.toMatchObject({
+        code: 'AUTH.FORBIDDEN',
+      });
+      await expect(t.services.auditConsole.proveConsistency(support, `tenant:${tenantA}`, 1)).rejects.toMatchObject({
+        code: 'AUTH.FORBIDDEN',
+      });
+      expect(
+        await t.runtime.prisma.auditEvent.count({
+          where: { action: 'audit.prove', outcome: 'DENIED', actorId: support.actor.id },
+        }),
+      ).toBe(2);
+      // May verify, but read only tenant A's events: an inclusion proof (which holds the event) is refused.
+      const { can, build } = new AbilityBuilder<AppAbility>(createPrismaAbility);
+      can('verify', 'AuditEvent');
+      can('read', 'AuditEvent', { tenantId: { in: [tenantA] } });
+      const limited: ServiceContext = { ...compliance, ability: build() };
+      await expect(t.services.auditConsole.proveInclusion(limited, event.id.toString())).rejects.toMatchObject({
+        kind: 'NOT_FOUND',
+      });
+      // Compliance, who reads the whole trail, gets a proof that verifies.
+      await expect(t.services.auditConsole.proveInclusion(compliance, event.id.toString())).resolves.toMatchObject({
+        verified: true,
+      });
+    });
   });
 });
