@@ -253,6 +253,8 @@ export async function runAuditBench(): Promise<BenchResult[]> {
 }
 
 const SCALE_GOAL_SECONDS = 60;
+/** `--sizes 10000000` (standalone runs): the trail sizes to verify instead of the default ones. */
+let scaleSizes: number[] | undefined;
 
 /**
  * Verification at scale: a trail of N events over 1,000 tenant chains (and the global one),
@@ -261,7 +263,7 @@ const SCALE_GOAL_SECONDS = 60;
  * The heads are brought up to date by the checkpoint job before each run, as in production.
  */
 export async function runVerificationScaleBench(): Promise<BenchResult[]> {
-  const sizes = isQuick() ? [100_000, 1_000_000] : [1_000_000, 10_000_000];
+  const sizes = scaleSizes ?? (isQuick() ? [100_000, 1_000_000] : [1_000_000, 10_000_000]);
   // Loading ten million rows is the slow part: WAL is minimal for the load (COPY FREEZE); the
   // verification itself only reads. Memory settings as a small production server.
   const db = await startBenchPostgres({
@@ -329,6 +331,12 @@ export async function runVerificationScaleBench(): Promise<BenchResult[]> {
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   setQuick(process.argv.includes('--quick'));
+  const sizesAt = process.argv.indexOf('--sizes');
+  if (sizesAt > 0)
+    scaleSizes = (process.argv[sizesAt + 1] ?? '')
+      .split(',')
+      .map(Number)
+      .filter((n) => n >= 100);
   (process.argv.includes('--scale-only') ? runVerificationScaleBench() : runAuditBench())
     .then((rows) => {
       for (const r of rows)
