@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type pg from 'pg';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runAuditVerify } from '../../src/cli/commands/audit.js';
+import { WriteSession } from '../../src/db/session.js';
 import { cliContext } from '../../src/cli/system-context.js';
 import { actorFields } from '../../src/modules/audit/audit.service.js';
 import { createAnchorConsumer, readAnchors } from '../../src/modules/audit/audit.anchor.js';
@@ -121,7 +122,12 @@ describe('anchoring signed heads outside the database', () => {
     await expect(
       t.runtime.prisma.$transaction(async (tx) => {
         for (let i = 0; i < 5; i += 1)
-          await t.services.audit.record(tx, { ...actorFields(ctx), tenantId, action: 'test.rolled_back', resource: 'Tenant' });
+          await t.services.audit.record(new WriteSession(ctx, tx), {
+            ...actorFields(ctx),
+            tenantId,
+            action: 'test.rolled_back',
+            resource: 'Tenant',
+          });
         throw new Error('the change fails after its events (seq 26..30, head 30 signed) were recorded');
       }),
     ).rejects.toThrow(/the change fails/);
