@@ -22,6 +22,8 @@ import { categoryRepository } from './modules/categories/category.repository.js'
 import { createCategoryService } from './modules/categories/category.service.js';
 import { dashboardRepository } from './modules/dashboard/dashboard.repository.js';
 import { createDashboardService } from './modules/dashboard/dashboard.service.js';
+import { customerViewRepository } from './modules/customer-view/customer-view.repository.js';
+import { createCustomerViewService } from './modules/customer-view/customer-view.service.js';
 import { erasureRepository } from './modules/erasure/erasure.repository.js';
 import { createErasureService } from './modules/erasure/erasure.service.js';
 import { exportRepository } from './modules/exports/export.repository.js';
@@ -84,6 +86,8 @@ export function createServices(runtime: Pick<Runtime, 'prisma' | 'config' | 'sec
   const reveal = createRevealService({ ...core, reveals: revealRepository });
   const staff = createStaffService({ ...core, staff: staffRepository, tenants: tenantRepository });
   const { pool, config } = runtime;
+  const adminRecords = createAdminRecordService({ ...core, reveal });
+  const accounts = createAccountService({ ...core, accounts: accountRepository });
   return {
     audit: trail,
     /** The audit trail's keys: the signing key, every key that verifies, the published key set. */
@@ -115,8 +119,9 @@ export function createServices(runtime: Pick<Runtime, 'prisma' | 'config' | 'sec
     }),
     users: createUserService({ ...core, users: userRepository, tenants: tenantRepository, outbox: outboxRepository }),
     reveal,
-    adminRecords: createAdminRecordService({ ...core, reveal }),
-    accounts: createAccountService({ ...core, accounts: accountRepository }),
+    adminRecords,
+    accounts,
+    customerView: createCustomerViewService({ db, views: customerViewRepository, adminRecords, accounts, reveal }),
     transactions: createTransactionService({
       ...core,
       transactions: transactionRepository,

@@ -115,6 +115,8 @@ export function transactionActions(services: Services): Record<string, Action<Ac
         { name: 'description', type: 'text' },
         reasonField(),
       ],
+      // The original, so the correction is written against what was booked.
+      summary: ['occurredAt', 'account', 'amountFormatted', 'currency', 'direction', 'description'],
       isVisible: (admin, record) => roleCan(admin, 'adjust', 'Transaction') && record?.params.kind === 'REGULAR',
       run: async (ctx, { recordId, payload }) => {
         const created = await services.transactions.postAdjustment(ctx, {

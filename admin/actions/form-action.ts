@@ -59,6 +59,8 @@ export interface FormActionSpec {
   showInDrawer?: boolean;
   /** Send the list's current filters (`filters.*` of the URL) as the `listFilters` field (JSON). */
   withListFilters?: boolean;
+  /** Properties of the record shown above the form (e.g. the original amount and currency). */
+  summary?: readonly string[];
 }
 
 const scopedResource = (context: ActionContext): ScopedResource => {
@@ -78,7 +80,7 @@ export function formAction(services: Services, spec: FormActionSpec): Action<Act
     icon: spec.icon,
     variant: spec.variant ?? 'default',
     component: ResourceComponents.ActionForm,
-    custom: { fields: spec.fields, withListFilters: spec.withListFilters === true },
+    custom: { fields: spec.fields, withListFilters: spec.withListFilters === true, summary: spec.summary ?? [] },
     showInDrawer: spec.showInDrawer ?? spec.actionType === 'record',
     isAccessible: true,
     isVisible: ({ currentAdmin, record }) => (spec.isVisible ? spec.isVisible(currentAdmin, record) : true),

@@ -82,13 +82,30 @@ function ReferenceInput({
  */
 const ActionForm: React.FC<ActionProps> = ({ action, resource, record }) => {
   const fields = (action.custom as { fields?: FormField[] } | undefined)?.fields ?? [];
+  const summary = (action.custom as { summary?: string[] } | undefined)?.summary ?? [];
   const [values, setValues] = useState<Record<string, string>>({});
   const [busy, setBusy] = useState(false);
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [result, setResult] = useState<unknown>(undefined);
   const navigate = useNavigate();
-  const { translateAction, translateProperty, translateButton, translateMessage, translateLabel, tm } = useTranslation();
+  const { translateAction, translateProperty, translateButton, translateMessage, translateLabel, tm, i18n } = useTranslation();
   const formId = useId();
+  /** A summary value as the show page reads it: names for references, dates and fixed values per locale. */
+  const summaryValue = (rec: NonNullable<ActionProps['record']>, path: string, resourceId: string): string => {
+    const populated = rec.populated?.[path];
+    if (populated) return populated.title;
+    const raw = rec.params[path] as unknown;
+    if (raw === undefined || raw === null || raw === '') return '—';
+    const text =
+      typeof raw === 'string' ? raw : typeof raw === 'number' || typeof raw === 'boolean' ? String(raw) : JSON.stringify(raw);
+    if (/^\d{4}-\d{2}-\d{2}T/.test(text))
+      return new Intl.DateTimeFormat(i18n.language, { dateStyle: 'medium', timeStyle: 'short' }).format(new Date(text));
+    if (/^[A-Z_]+$/.test(text) && text.length > 3)
+      return translateLabel(`${path}.${text}`, resourceId, {
+        defaultValue: translateLabel(text, resourceId, { defaultValue: text }),
+      });
+    return text;
+  };
 
   const submit = async (event: React.FormEvent) => {
     event.preventDefault();
@@ -140,6 +157,16 @@ const ActionForm: React.FC<ActionProps> = ({ action, resource, record }) => {
     <Box as="form" variant="container" onSubmit={submit} aria-labelledby={`${formId}-title`}>
       <H3 id={`${formId}-title`}>{translateAction(action.label, resource.id)}</H3>
       {record ? <Text mb="lg">{record.title}</Text> : null}
+      {record && summary.length ? (
+        <dl className="bo-facts" data-testid="action-original">
+          {summary.map((path) => (
+            <React.Fragment key={path}>
+              <dt>{translateProperty(path, resource.id)}</dt>
+              <dd>{summaryValue(record, path, resource.id)}</dd>
+            </React.Fragment>
+          ))}
+        </dl>
+      ) : null}
       {fields.map((field) => {
         const id = `${formId}-${field.name}`;
         const value = values[field.name] ?? '';

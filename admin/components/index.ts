@@ -14,4 +14,8 @@ export const ResourceComponents = {
   DownloadLink: componentLoader.add('ResourceDownloadLink', here('./DownloadLink.tsx')),
   ActorValue: componentLoader.add('ResourceActorValue', here('./ActorValue.tsx')),
   ExportJobShow: componentLoader.add('ResourceExportJobShow', here('./ExportJobShow.tsx')),
+  TenantShow: componentLoader.add('ResourceTenantShow', here('./TenantShow.tsx')),
+  AccountShow: componentLoader.add('ResourceAccountShow', here('./AccountShow.tsx')),
+  TransactionShow: componentLoader.add('ResourceTransactionShow', here('./TransactionShow.tsx')),
+  TenantSearch: componentLoader.add('ResourceTenantSearch', here('./TenantSearch.tsx')),
 };

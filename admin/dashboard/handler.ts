@@ -1,5 +1,6 @@
 import type { ActionRequest, ActionResponse, PageContext } from 'adminjs';
 import type { Services } from '../../src/services.js';
+import type { GrantSummary } from '../../src/modules/customer-view/customer-view.service.js';
 import type { DashboardData } from '../../src/modules/dashboard/dashboard.service.js';
 import { serviceContextFor } from '../auth/context.js';
 
@@ -7,12 +8,21 @@ import { serviceContextFor } from '../auth/context.js';
  * AdminJS's dashboard handler (GET /admin/api/dashboard): the signed-in staff member's role
  * dashboard, computed by the dashboard service within their ability.
  */
-export function dashboardHandler(services: Pick<Services, 'staffAuth' | 'dashboard'> & Partial<Pick<Services, 'auditConsole'>>) {
-  const auditConsole = services.auditConsole;
-  return async (_request: ActionRequest, _response: ActionResponse, context: PageContext): Promise<DashboardData> => {
+export function dashboardHandler(
+  services: Pick<Services, 'staffAuth' | 'dashboard'> & Partial<Pick<Services, 'auditConsole' | 'customerView'>>,
+) {
+  const { auditConsole, customerView } = services;
+  return async (
+    _request: ActionRequest,
+    _response: ActionResponse,
+    context: PageContext,
+  ): Promise<DashboardData & { myGrants?: GrantSummary[] }> => {
     const ctx = await serviceContextFor(services, context.currentAdmin);
-    return services.dashboard.forActor(ctx, {
+    const data = await services.dashboard.forActor(ctx, {
       ...(auditConsole ? { lastVerification: (c) => auditConsole.lastVerification(c) } : {}),
     });
+    // A support agent's own grants, by tenant name and expiry (others hold no grants: none).
+    if (customerView && data.grantedTenants !== undefined) return { ...data, myGrants: await customerView.myGrants(ctx) };
+    return data;
   };
 }

@@ -4,6 +4,7 @@ import type { Runtime } from '../../src/runtime.js';
 import type { Services } from '../../src/services.js';
 import { auditActions, exportActions, outboxActions } from '../actions/operations.actions.js';
 import { tenantActions, transactionActions, userActions } from '../actions/customer.actions.js';
+import { accountViewActions, tenantViewActions, transactionViewActions } from '../actions/customer-view.actions.js';
 import { defaultActions } from '../actions/default-actions.js';
 import { grantActions, staffActions } from '../actions/staff.actions.js';
 import { ScopedResource } from '../adapter/scoped-resource.js';
@@ -20,9 +21,10 @@ function mergeActions(stock: Record<string, object>, custom: Record<string, unkn
 /** The custom actions of each resource (the rest have only the stock ones). */
 function customActions(model: AdminModel, services: Services) {
   const byModel: Partial<Record<AdminModel, (s: Services) => Record<string, unknown>>> = {
-    Tenant: tenantActions,
+    Tenant: (s) => ({ ...tenantViewActions(s), ...tenantActions(s) }),
     User: userActions,
-    Transaction: transactionActions,
+    Account: accountViewActions,
+    Transaction: (s) => ({ ...transactionViewActions(s), ...transactionActions(s) }),
     TenantAccessGrant: grantActions,
     StaffUser: staffActions,
     AuditEvent: auditActions,

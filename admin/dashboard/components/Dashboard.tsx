@@ -1,5 +1,6 @@
 /// <reference lib="dom" />
 import React, { useCallback, useEffect, useState } from 'react';
+import { Link as RouterLink } from 'react-router-dom';
 import { ApiClient, useCurrentAdmin, useTranslation } from 'adminjs';
 import { CategoryBars, COLORS, TimeColumns, type ChartDatum, type ChartText } from './charts.tsx';
 
@@ -14,6 +15,12 @@ interface DashboardData {
   tenantsByStatus?: Bucket[];
   signupsByWeek?: Bucket[];
   grantedTenants?: number;
+  myGrants?: Array<{
+    id: string;
+    tenant: { id: string; name: string; slug: string; status: string } | null;
+    reason: string;
+    expiresAt: string;
+  }>;
   auditEventsByDay?: Bucket[];
   auditOutcomes24h?: Bucket[];
   lastVerification?: {
@@ -145,6 +152,55 @@ export default function Dashboard() {
                     {data.grantedTenants !== undefined ? (
                       <Card title={t('grantedTenants', { count: data.grantedTenants })} wide>
                         {data.grantedTenants === 0 ? <p style={{ margin: 0 }}>{t('noGrants')}</p> : null}
+                        {data.myGrants?.length ? (
+                          <table
+                            className="bo-grants"
+                            data-testid="my-grants"
+                            style={{ borderCollapse: 'collapse', width: '100%' }}
+                          >
+                            <caption className="bo-sr-only">{t('myGrants.caption')}</caption>
+                            <thead>
+                              <tr>
+                                <th scope="col" style={{ textAlign: 'left', padding: '4px 8px' }}>
+                                  {t('myGrants.tenant')}
+                                </th>
+                                <th scope="col" style={{ textAlign: 'left', padding: '4px 8px' }}>
+                                  {t('myGrants.reason')}
+                                </th>
+                                <th scope="col" style={{ textAlign: 'left', padding: '4px 8px' }}>
+                                  {t('myGrants.expiresAt')}
+                                </th>
+                              </tr>
+                            </thead>
+                            <tbody>
+                              {data.myGrants.map((g) => (
+                                <tr key={g.id}>
+                                  <td style={{ padding: '4px 8px' }}>
+                                    {g.tenant ? (
+                                      <RouterLink
+                                        className="bo-record-link"
+                                        to={`/admin/resources/Tenant/records/${g.tenant.id}/show`}
+                                      >
+                                        {g.tenant.name}
+                                      </RouterLink>
+                                    ) : (
+                                      '—'
+                                    )}
+                                  </td>
+                                  <td style={{ padding: '4px 8px' }}>{g.reason}</td>
+                                  <td style={{ padding: '4px 8px', whiteSpace: 'nowrap' }}>{dateTime(g.expiresAt)}</td>
+                                </tr>
+                              ))}
+                            </tbody>
+                          </table>
+                        ) : null}
+                        {data.grantedTenants > 0 ? (
+                          <p style={{ margin: '12px 0 0' }}>
+                            <RouterLink className="bo-record-link" to="/admin/resources/Tenant/actions/find">
+                              {t('findTenant')}
+                            </RouterLink>
+                          </p>
+                        ) : null}
                       </Card>
                     ) : null}
                     <Card title={t('charts.tenantsByStatus')}>
