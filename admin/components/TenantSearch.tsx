@@ -31,6 +31,7 @@ export default function TenantSearch({ resource }: ActionProps) {
 
   const submit = async (event: React.FormEvent) => {
     event.preventDefault();
+    if (busy) return;
     setBusy(true);
     setError(null);
     try {
@@ -67,7 +68,7 @@ export default function TenantSearch({ resource }: ActionProps) {
             {t('searchHint')}
           </Text>
         </Box>
-        <Button type="submit" variant="contained" disabled={busy}>
+        <Button type="submit" variant="contained" aria-disabled={busy}>
           {t('searchButton')}
         </Button>
       </form>

@@ -27,7 +27,7 @@ function limiter(n: number) {
   };
 }
 
-describe('every admin page passes axe (WCAG 2.1 A/AA) for every role, in English and Spanish', () => {
+describe('every admin page passes axe (WCAG 2.1 A/AA) for every role, in English and Spanish, and shows no raw UUID', () => {
   let h: BrowserHarness;
   const staff = new Map<string, string>();
   const run = limiter(PARALLEL);
@@ -71,9 +71,11 @@ describe('every admin page passes axe (WCAG 2.1 A/AA) for every role, in English
               expect(await page.getAttribute('html', 'lang')).toBe(locale);
               const failing: PageState[] = [];
               const english: string[] = [];
+              const uuids: string[] = [];
               const count = await crawlAdmin(page, h.baseUrl, (state) => {
                 if (state.violations.length) failing.push(state);
                 if (locale === 'es') for (const phrase of englishLeftIn(state.text)) english.push(`${state.name}: "${phrase}"`);
+                for (const uuid of state.uuids) uuids.push(`${state.name}: ${uuid}`);
               });
               // Every role reaches a good number of pages (a crawl that found nothing proves nothing).
               expect(count).toBeGreaterThan(role === 'ENGINEER' ? 8 : 25);
@@ -83,6 +85,8 @@ describe('every admin page passes axe (WCAG 2.1 A/AA) for every role, in English
               ).toEqual([]);
               // A page in Spanish shows no English text of the admin (its own or AdminJS's).
               expect([...new Set(english)], 'English text on pages rendered in Spanish').toEqual([]);
+              // Names and links, not ids: no raw UUID on screen except as the value of an id field.
+              expect([...new Set(uuids)], 'raw UUIDs on screen outside id fields').toEqual([]);
             } finally {
               await context.close();
             }

@@ -7,7 +7,43 @@ export interface PageState {
   violations: AxeViolation[];
   /** The page's visible text (what a staff member reads). */
   text: string;
+  /** UUIDs shown on the page outside a field that is an id (each as `field: uuid`, or `page: uuid`). */
+  uuids: string[];
 }
+
+/**
+ * Fields whose value is an identifier (or holds them as data: a flag's tenant list, an event's
+ * payload, an export's filters): a UUID there is the value itself. Anywhere else a staff member
+ * should read a name or a link, never a raw UUID.
+ */
+export const ID_FIELDS = new Set(['id', 'correlationId', 'chainKey', 'tenantIds', 'payload', 'filters', 'dedupeKey']);
+
+/** The UUIDs in the page's visible text that are not the value of an id field. */
+export const visibleUuids = (page: Page) =>
+  page.evaluate(
+    (idFields) => {
+      const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi;
+      const found: string[] = [];
+      const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+      for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+        const text = node.textContent ?? '';
+        const matches = text.match(UUID);
+        if (!matches) continue;
+        const el = node.parentElement;
+        if (!el || !el.checkVisibility({ visibilityProperty: true })) continue;
+        if (el.closest('script, style, noscript, [aria-hidden="true"]')) continue;
+        const shown = el.closest('[data-testid^="property-"]');
+        const cell = el.closest('[data-property-name]');
+        const field = shown
+          ? (shown.getAttribute('data-testid') ?? '').replace(/^property-[a-z]+-/, '')
+          : (cell?.getAttribute('data-property-name') ?? null);
+        if (field && idFields.includes(field.split('.')[0]!)) continue;
+        for (const uuid of matches) found.push(`${field ?? 'page'}: ${uuid}`);
+      }
+      return found;
+    },
+    [...ID_FIELDS],
+  );
 
 const pageText = (page: Page) => page.evaluate(() => document.body.innerText);
 
@@ -37,7 +73,13 @@ export async function settled(page: Page): Promise<void> {
 export async function crawlAdmin(page: Page, baseUrl: string, check: (state: PageState) => void): Promise<number> {
   await page.goto(`${baseUrl}/admin`);
   await settled(page);
-  check({ name: 'dashboard', url: page.url(), violations: await axeViolations(page), text: await pageText(page) });
+  check({
+    name: 'dashboard',
+    url: page.url(),
+    violations: await axeViolations(page),
+    text: await pageText(page),
+    uuids: await visibleUuids(page),
+  });
   const resources = (
     await page.evaluate(() => (window as unknown as { REDUX_STATE: { resources: ResourceJSON[] } }).REDUX_STATE.resources)
   ).filter((r) => r.href);
@@ -65,7 +107,7 @@ export async function crawlAdmin(page: Page, baseUrl: string, check: (state: Pag
     await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
     await settled(page);
     if (before) await before();
-    check({ name, url, violations: await axeViolations(page), text: await pageText(page) });
+    check({ name, url, violations: await axeViolations(page), text: await pageText(page), uuids: await visibleUuids(page) });
     if (after) await after();
     count++;
   };
