@@ -63,6 +63,7 @@ const AUDIT_FILTERS_FOR_EXPORT: Record<string, string> = {
   outcome: 'outcome',
   'occurredAt~~from': 'from',
   'occurredAt~~to': 'to',
+  includeReads: 'includeReads',
 };
 
 /**
@@ -88,6 +89,8 @@ export function auditExportFilters(json: string | undefined): Record<string, str
     throw validation(
       unsupported.map((field) => ({ field, code: 'not_permitted', message: `The export cannot apply the ${field} filter` })),
     );
+  // The list leaves page views out unless asked for them: so does the file of its view.
+  out.includeReads = out.includeReads === 'true' ? 'true' : 'false';
   return out;
 }
 

@@ -1,6 +1,6 @@
 import { BaseProperty, type ResourceOptions } from 'adminjs';
 import type { AdminModel } from '../../src/modules/admin-records/admin-records.policy.js';
-import { MODEL_POLICIES, MONEY_COLUMNS } from '../../src/modules/admin-records/admin-records.policy.js';
+import { ADMIN_MODELS, MODEL_POLICIES, MONEY_COLUMNS } from '../../src/modules/admin-records/admin-records.policy.js';
 import type { FormField } from '../actions/form-action.js';
 import { formattedName } from '../adapter/scoped-resource.js';
 import { ResourceComponents } from '../components/index.js';
@@ -26,10 +26,16 @@ export function moneyProperties(model: AdminModel): BaseProperty[] {
 }
 
 const MASKED = new BaseProperty({ path: 'personalDataMasked', type: 'boolean', isSortable: false });
+/** The audit trail's toggle: page views (list/show events) are left out unless it is on. */
+const INCLUDE_READS = new BaseProperty({ path: 'includeReads', type: 'boolean', isSortable: false });
 
 /** Virtual properties filled by the adapter (formatted money, the masked flag). */
 export function virtualProperties(model: AdminModel): BaseProperty[] {
-  return [...moneyProperties(model), ...(model === 'User' || model === 'MailMessage' ? [MASKED] : [])];
+  return [
+    ...moneyProperties(model),
+    ...(model === 'User' || model === 'MailMessage' ? [MASKED] : []),
+    ...(model === 'AuditEvent' ? [INCLUDE_READS] : []),
+  ];
 }
 
 /** Shared property options: money shown formatted, raw amounts only in forms and filters. */
@@ -56,6 +62,8 @@ const base = (model: AdminModel, navigation: { name: string; icon: string }, opt
 });
 
 const TENANT_REF = { reference: 'Tenant', type: 'reference' as const };
+/** A fixed list of values (a dropdown in filters); labels are translated by the admin. */
+const choices = (values: string[]) => values.map((value) => ({ value, label: value }));
 const ACTOR_COMPONENTS = { list: ResourceComponents.ActorValue, show: ResourceComponents.ActorValue };
 
 export const RESOURCE_DEFINITIONS: ResourceDefinition[] = [
@@ -289,6 +297,7 @@ export const RESOURCE_DEFINITIONS: ResourceDefinition[] = [
         'tenantId',
       ],
       filterProperties: [
+        'occurredAt',
         'tenantId',
         'actorType',
         'actorId',
@@ -298,7 +307,7 @@ export const RESOURCE_DEFINITIONS: ResourceDefinition[] = [
         'resource',
         'recordId',
         'correlationId',
-        'occurredAt',
+        'includeReads',
       ],
       showProperties: [
         'id',
@@ -325,8 +334,12 @@ export const RESOURCE_DEFINITIONS: ResourceDefinition[] = [
       properties: {
         tenantId: TENANT_REF,
         diff: { components: { show: ResourceComponents.DiffView } },
-        // Who and what, by name: the actor (staff member, user or system job) and the record acted on.
-        actorId: { components: ACTOR_COMPONENTS, custom: { typePath: 'actorType' } },
+        // Who and what, by name: the actor (staff member, user or system job) and the record acted on;
+        // the actor is chosen from the staff (a reference picker), not typed as an id.
+        actorId: { components: ACTOR_COMPONENTS, custom: { typePath: 'actorType' }, reference: 'StaffUser', type: 'reference' },
+        actorRole: { availableValues: choices(['SUPERADMIN', 'SUPPORT', 'COMPLIANCE', 'ENGINEER', 'OWNER', 'MEMBER']) },
+        resource: { availableValues: choices([...ADMIN_MODELS]) },
+        includeReads: { ...visibleIn(false, false, false, true) },
         recordId: { components: ACTOR_COMPONENTS, custom: { resourcePath: 'resource' } },
       },
     }),

@@ -93,7 +93,17 @@ export default function Dashboard() {
     countHeader: t('colCount'),
     summary: t('showData'),
     description: `${data.map((d) => `${d.label}: ${new Intl.NumberFormat(locale).format(d.count)}`).join('; ')}. ${t('total', { count: total(data) })}`,
+    linksLabel: t('openList', { title: t(`charts.${chart}`) }),
   });
+  /** A list's URL with its filters, as the filter drawer writes them. */
+  const listUrl = (resource: string, filters: Record<string, string>) =>
+    `/admin/resources/${resource}?${new URLSearchParams(Object.entries(filters).map(([k, v]) => [`filters.${k}`, v])).toString()}`;
+  const linked = (items: ChartDatum[], href: (d: ChartDatum) => string | undefined): ChartDatum[] =>
+    items.map((d) => ({ ...d, href: href(d) }));
+  const dayRange = (key: string) => {
+    const from = new Date(key);
+    return { 'occurredAt~~from': from.toISOString(), 'occurredAt~~to': new Date(from.getTime() + 86_400_000 - 1).toISOString() };
+  };
   const categories = (buckets: Bucket[]): ChartDatum[] =>
     buckets.map((b) => ({ key: b.key, label: value(b.key), count: b.count }));
   const series = (buckets: Bucket[]): ChartDatum[] =>
@@ -206,7 +216,7 @@ export default function Dashboard() {
                     <Card title={t('charts.tenantsByStatus')}>
                       <CategoryBars
                         locale={locale}
-                        data={categories(data.tenantsByStatus)}
+                        data={linked(categories(data.tenantsByStatus), (d) => listUrl('Tenant', { status: d.key }))}
                         text={chartText('tenantsByStatus', categories(data.tenantsByStatus))}
                       />
                     </Card>
@@ -224,14 +234,22 @@ export default function Dashboard() {
                     <Card title={t('charts.auditEventsByDay')}>
                       <TimeColumns
                         locale={locale}
-                        data={series(data.auditEventsByDay)}
+                        data={linked(series(data.auditEventsByDay), (d) =>
+                          listUrl('AuditEvent', { ...dayRange(d.key), includeReads: 'true' }),
+                        )}
                         text={chartText('auditEventsByDay', series(data.auditEventsByDay), t('colDay'))}
                       />
                     </Card>
                     <Card title={t('charts.auditOutcomes24h')}>
                       <CategoryBars
                         locale={locale}
-                        data={categories(data.auditOutcomes24h)}
+                        data={linked(categories(data.auditOutcomes24h), (d) =>
+                          listUrl('AuditEvent', {
+                            outcome: d.key,
+                            'occurredAt~~from': new Date(new Date(data.generatedAt).getTime() - 86_400_000).toISOString(),
+                            includeReads: 'true',
+                          }),
+                        )}
                         text={chartText('auditOutcomes24h', categories(data.auditOutcomes24h))}
                       />
                     </Card>

@@ -1,10 +1,35 @@
 /// <reference lib="dom" />
 import React, { useId } from 'react';
+import { Link as RouterLink, useNavigate } from 'react-router-dom';
 
 export interface ChartDatum {
   key: string;
   label: string;
   count: number;
+  /** The filtered list behind this bar: a click on the bar, or its link below the chart, opens it. */
+  href?: string;
+}
+
+/** The bars' own links (the keyboard's and screen reader's way to the filtered list). */
+function ChartLinks({ data, locale, label }: { data: ChartDatum[]; locale: string; label: string }) {
+  const linked = data.filter((d) => d.href && d.count > 0);
+  if (!linked.length) return null;
+  return (
+    <nav aria-label={label}>
+      <ul
+        className="bo-chart-links"
+        style={{ listStyle: 'none', padding: 0, margin: '8px 0 0', display: 'flex', flexWrap: 'wrap', gap: '4px 12px' }}
+      >
+        {linked.map((d) => (
+          <li key={d.key}>
+            <RouterLink className="bo-record-link" to={d.href!}>
+              {d.label}: {formatNumber(d.count, locale)}
+            </RouterLink>
+          </li>
+        ))}
+      </ul>
+    </nav>
+  );
 }
 
 // Colours chosen for contrast on white: text 4.5:1 or more, bars and axes 3:1 or more (WCAG 1.4.3, 1.4.11).
@@ -73,11 +98,14 @@ export interface ChartText {
   summary: string;
   /** Spoken summary of the whole chart (role="img" label). */
   description: string;
+  /** Name of the chart's links to the filtered lists. */
+  linksLabel?: string;
 }
 
 /** Horizontal bars for categories (statuses, roles): each bar carries its label and value as text. */
 export function CategoryBars({ data, text, locale }: { data: ChartDatum[]; text: ChartText; locale: string }) {
   const id = useId();
+  const navigate = useNavigate();
   const max = Math.max(1, ...data.map((d) => d.count));
   const rowHeight = 28;
   const labelWidth = 130;
@@ -99,7 +127,11 @@ export function CategoryBars({ data, text, locale }: { data: ChartDatum[]; text:
           const y = i * rowHeight + 2;
           const w = d.count === 0 ? 0 : Math.max(2, (d.count / max) * barSpace);
           return (
-            <g key={d.key}>
+            <g
+              key={d.key}
+              onClick={d.href ? () => navigate(d.href!) : undefined}
+              style={d.href ? { cursor: 'pointer' } : undefined}
+            >
               <text x={labelWidth - 8} y={y + 17} textAnchor="end" fontSize="13" fill={COLORS.text}>
                 {d.label}
               </text>
@@ -111,6 +143,7 @@ export function CategoryBars({ data, text, locale }: { data: ChartDatum[]; text:
           );
         })}
       </svg>
+      <ChartLinks data={data} locale={locale} label={text.linksLabel ?? text.title} />
       <DataTable
         title={text.title}
         data={data}
@@ -126,6 +159,7 @@ export function CategoryBars({ data, text, locale }: { data: ChartDatum[]; text:
 /** Columns over time (days, weeks), with a baseline, a max gridline and sparse date labels. */
 export function TimeColumns({ data, text, locale }: { data: ChartDatum[]; text: ChartText; locale: string }) {
   const id = useId();
+  const navigate = useNavigate();
   const max = Math.max(1, ...data.map((d) => d.count));
   const width = 480;
   const height = 200;
@@ -159,7 +193,11 @@ export function TimeColumns({ data, text, locale }: { data: ChartDatum[]; text: 
           const h = d.count === 0 ? 0 : Math.max(2, (d.count / max) * plotH);
           const x = left + i * slot + (slot - barW) / 2;
           return (
-            <g key={d.key}>
+            <g
+              key={d.key}
+              onClick={d.href ? () => navigate(d.href!) : undefined}
+              style={d.href ? { cursor: 'pointer' } : undefined}
+            >
               <rect x={x} y={top + plotH - h} width={barW} height={h} rx="2" fill={COLORS.bar} />
               {(data.length - 1 - i) % labelEvery === 0 ? (
                 <text x={x + barW / 2} y={height - 8} textAnchor="middle" fontSize="11" fill={COLORS.muted}>
@@ -171,6 +209,7 @@ export function TimeColumns({ data, text, locale }: { data: ChartDatum[]; text: 
         })}
         <line x1={left} x2={width - 8} y1={top + plotH} y2={top + plotH} stroke={COLORS.axis} />
       </svg>
+      <ChartLinks data={data} locale={locale} label={text.linksLabel ?? text.title} />
       <DataTable
         title={text.title}
         data={data}

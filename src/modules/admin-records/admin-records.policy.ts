@@ -1,3 +1,5 @@
+import { READ_EVENT_SUFFIXES } from '../audit/audit.schemas.js';
+
 /**
  * How the admin lists each resource, beyond the ability: which columns are never read (secrets),
  * the index-backed default order, what may be sorted and filtered, and whether reads are audited.
@@ -43,6 +45,11 @@ export interface ModelPolicy {
    * an index range scan: lists of tenant-scoped staff are then read tenant by tenant and merged.
    */
   tenantIndexed?: boolean;
+  /**
+   * Rows a list leaves out unless its `toggle` filter is true (the audit trail's page views):
+   * `where` is what a shown row must match; the toggle is no column.
+   */
+  hiddenByDefault?: { toggle: string; where: Record<string, unknown> };
 }
 
 const TENANT_OWNED_ORDER = [
@@ -141,6 +148,11 @@ export const MODEL_POLICIES: Readonly<Record<AdminModel, ModelPolicy>> = {
     ],
     sortable: ['occurredAt'],
     exactMatch: ['action', 'actorId', 'actorRole', 'resource', 'recordId', 'correlationId', 'chainKey', 'ip'],
+    // The trail opens on what people did; page views (admin.X.list/show) only when asked for.
+    hiddenByDefault: {
+      toggle: 'includeReads',
+      where: { NOT: READ_EVENT_SUFFIXES.map((suffix) => ({ action: { endsWith: suffix } })) },
+    },
   },
   ExportJob: {
     hidden: ['filePath'], // a server path: nothing for staff to read

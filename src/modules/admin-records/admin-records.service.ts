@@ -99,6 +99,12 @@ export function createAdminRecordService(deps: CoreDeps & { reveal: RevealServic
 
   function filterWhere(ctx: ServiceContext, model: AdminModel, filters: FilterClause[]): Where[] {
     const parts: Where[] = [];
+    const hidden = MODEL_POLICIES[model].hiddenByDefault;
+    if (hidden) {
+      const toggle = filters.find((f) => f.field === hidden.toggle);
+      if (!toggle || !['true', true].includes(toggle.value as string | boolean)) parts.push(hidden.where);
+      filters = filters.filter((f) => f.field !== hidden.toggle);
+    }
     for (const clause of filters) {
       const column = readableColumn(ctx, model, clause.field);
       if (!column || column.type === 'Json')

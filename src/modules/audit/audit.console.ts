@@ -10,7 +10,7 @@ import type { AnchorRecord } from './audit.heads.js';
 import type { BundleSummary, StreamedBundle, StreamBundleOptions } from './audit.bundle.js';
 import type { ConsistencyProof, InclusionProof, ProofOutcome } from './audit.proof.js';
 import type { AuditKeys } from './audit.signing.js';
-import { AuditExportFormat, AuditPage, AuditSearchFilters, VerifyAuditInput } from './audit.schemas.js';
+import { AuditExportFormat, AuditPage, AuditSearchFilters, READ_EVENT_SUFFIXES, VerifyAuditInput } from './audit.schemas.js';
 import type { auditSearchRepository } from './audit.search.repository.js';
 import { actorFields, type AuditTrail } from './audit.service.js';
 import type { ChainBreak, VerificationResult, VerifyOptions } from './audit.verify.js';
@@ -224,6 +224,7 @@ export function createAuditConsoleService(deps: AuditConsoleDeps) {
     if (f.outcome) and.push({ outcome: f.outcome });
     if (f.from) and.push({ occurredAt: { gte: f.from } });
     if (f.to) and.push({ occurredAt: { lte: f.to } });
+    if (f.includeReads === false) and.push({ NOT: READ_EVENT_SUFFIXES.map((suffix) => ({ action: { endsWith: suffix } })) });
     if (page.cursor) {
       const c = decodeCursor(page.cursor);
       and.push({ OR: [{ occurredAt: { lt: c.t } }, { occurredAt: c.t, id: { lt: c.id } }] });

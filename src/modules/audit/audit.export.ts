@@ -3,7 +3,7 @@ import { once } from 'node:events';
 import type { Writable } from 'node:stream';
 import type pg from 'pg';
 import { EVENT_COLUMNS, SELECT_EVENT_SQL, type AuditEventRow } from './audit.repository.js';
-import type { AuditExportFormat } from './audit.schemas.js';
+import { READ_EVENT_SUFFIXES, type AuditExportFormat } from './audit.schemas.js';
 import { neutraliseFormula } from '../../lib/csv.js';
 
 export interface ExportQuery {
@@ -15,6 +15,8 @@ export interface ExportQuery {
   outcome?: string | undefined;
   from?: Date | undefined;
   to?: Date | undefined;
+  /** false: no page views (actions ending in .list or .show). */
+  includeReads?: boolean | undefined;
 }
 
 export interface StreamedExport {
@@ -38,6 +40,11 @@ export function exportWhere(q: ExportQuery): { sql: string; params: unknown[] } 
   if (q.outcome) add((n) => `"outcome" = ${n}::"AuditOutcome"`, q.outcome);
   if (q.from) add((n) => `"occurredAt" >= ${n}::timestamptz`, q.from.toISOString());
   if (q.to) add((n) => `"occurredAt" <= ${n}::timestamptz`, q.to.toISOString());
+  if (q.includeReads === false)
+    add(
+      (n) => `NOT ("action" LIKE ANY(${n}::text[]))`,
+      READ_EVENT_SUFFIXES.map((suffix) => `%${suffix}`),
+    );
   return { sql: clauses.length ? `WHERE ${clauses.join(' AND ')}` : '', params };
 }
 

@@ -38,6 +38,9 @@ export type AuditEventInput = z.input<typeof AuditEventInput>;
 export type ParsedAuditEvent = z.output<typeof AuditEventInput>;
 
 /** Filters of the compliance console's search and export (all optional, combined with AND). */
+/** Audit actions that only record a page view (a list or a show page): read events. */
+export const READ_EVENT_SUFFIXES = ['.list', '.show'] as const;
+
 export const AuditSearchFilters = z
   .object({
     tenantId: z.uuid().optional(),
@@ -46,6 +49,8 @@ export const AuditSearchFilters = z
     outcome: z.enum(['SUCCESS', 'DENIED', 'FAILURE']).optional(),
     from: z.coerce.date().optional(),
     to: z.coerce.date().optional(),
+    /** false: leave out page views (admin.X.list/show), as the admin's trail does by default; unset: all events. */
+    includeReads: z.union([z.boolean(), z.enum(['true', 'false']).transform((v) => v === 'true')]).optional(),
   })
   .refine((f) => !f.from || !f.to || f.from <= f.to, { message: 'from must not be after to', path: ['from'] });
 export type AuditSearchFilters = z.input<typeof AuditSearchFilters>;
