@@ -1,6 +1,6 @@
 import { config as loadConfig, ConfigError, type Env } from './config.js';
 import { openDatabase, resolveSecrets, type Database } from './db/bootstrap.js';
-import { createLogger, type Logger } from './lib/logger.js';
+import { createLogger, wantsPrettyLogs, type Logger } from './lib/logger.js';
 import { createRuntime, type Runtime } from './runtime.js';
 import { createServices, type Services } from './services.js';
 
@@ -29,7 +29,9 @@ export function loadConfigOrExit(): Readonly<Env> {
 /** Opens (and migrates) the database and builds the runtime and services: shared by server and CLI. */
 export async function start(options: { logger?: Logger } = {}): Promise<Started> {
   const config = loadConfigOrExit();
-  const logger = options.logger ?? createLogger(config.LOG_LEVEL);
+  const logger =
+    options.logger ??
+    createLogger(config.LOG_LEVEL, undefined, { pretty: wantsPrettyLogs(config.NODE_ENV, process.stdout.isTTY) });
   const database = await openDatabase(config, {
     log: (line) => logger.debug({ component: 'embedded-postgres' }, line),
   });
