@@ -40,7 +40,15 @@ export function reportAndExit(err: unknown, code = 1): never {
   } else if (err instanceof ZodError) {
     for (const issue of err.issues) process.stderr.write(`Error: ${issue.path.join('.') || 'input'}: ${issue.message}\n`);
   } else {
-    process.stderr.write(`Error: ${err instanceof Error ? err.message : String(err)}\n`);
+    const message =
+      err instanceof Error
+        ? err.message || err.name
+        : err === undefined || err === null
+          ? ''
+          : typeof err === 'string' || typeof err === 'number' || typeof err === 'boolean'
+            ? String(err)
+            : (JSON.stringify(err) ?? '');
+    process.stderr.write(`Error: ${message || 'the command failed without a reason (run with LOG_LEVEL=debug for details)'}\n`);
   }
   process.exit(code);
 }

