@@ -295,7 +295,9 @@ interface Pair {
 }
 
 const REASON = { reason: 'Completeness check of the audit trail' };
-const READS = new Set(['list', 'search', 'show', 'download']);
+// overview (a show page's customer view) and find (the tenant search) only read: the personal data
+// they show is read through the audited admin lists.
+const READS = new Set(['list', 'search', 'show', 'download', 'overview', 'find']);
 const uniq = () => randomUUID().slice(0, 8);
 
 /** Valid input per action (so a refusal is about the actor, not the form); default: a reason. */

@@ -2,6 +2,7 @@ import { minorUnits, SUPPORTED_CURRENCIES } from '../../lib/money.js';
 import type { Subject } from '../access/ability.js';
 import { col, type FieldTypes, type SqlParams, type SqlType } from '../access/scope-sql.js';
 import type { ExportFilters } from './export.schemas.js';
+import { READ_EVENT_SUFFIXES } from '../audit/audit.schemas.js';
 
 /** Models that can be exported one at a time (CSV, NDJSON or a JSON array). */
 export const EXPORTABLE_RESOURCES = [
@@ -270,7 +271,7 @@ export const RESOURCES: Record<ExportableResource, ResourceDef> = {
     orderBy: `${c('occurredAt')} DESC, ${c('id')} DESC`,
     tenantColumn: 'tenantId',
     dateColumn: 'occurredAt',
-    filters: ['tenantId', 'from', 'to', 'actorType', 'actorId', 'action', 'outcome'],
+    filters: ['tenantId', 'from', 'to', 'actorType', 'actorId', 'action', 'outcome', 'includeReads'],
     scopeFields: { id: 'bigint', tenantId: 'uuid', actorId: 'text', action: 'text' },
   },
 };
@@ -311,6 +312,9 @@ export function filtersToSql(def: ResourceDef, resource: ExportableResource, fil
     const type = STATUS_TYPE[resource];
     if (type) parts.push(`${c('status')} = ${params.add(filters.status, type)}`);
   }
+  // Page views (read events) left out: constant patterns, no value of the request in the SQL.
+  if (resource === 'AuditEvent' && filters.includeReads === 'false')
+    parts.push(`NOT (${READ_EVENT_SUFFIXES.map((suffix) => `${c('action')} LIKE '%${suffix}'`).join(' OR ')})`);
   for (const [key, spec] of Object.entries(FILTER_COLUMNS) as Array<[FilterKey, [string, SqlType]]>) {
     const value = filters[key];
     if (value !== undefined && value !== null && key !== 'tenantId') parts.push(`${c(spec[0])} = ${params.add(value, spec[1])}`);

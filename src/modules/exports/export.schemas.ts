@@ -17,6 +17,8 @@ export const ExportFilters = z
     actorId: z.string().trim().min(1).max(200).optional(),
     action: z.string().trim().min(1).max(100).optional(),
     outcome: z.enum(['SUCCESS', 'DENIED', 'FAILURE']).optional(),
+    /** Audit trail: 'false' leaves page views out (actions ending in .list or .show), as the admin's trail does. */
+    includeReads: z.enum(['true', 'false']).optional(),
   })
   .strict();
 export type ExportFilters = z.infer<typeof ExportFilters>;
