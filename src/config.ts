@@ -28,6 +28,19 @@ const EnvSchema = z.object({
   DATABASE_URL: z.url().optional(),
   DATABASE_OWNER_URL: z.url().optional(),
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+  /**
+   * A streaming replica (hot standby) of DATABASE_URL's database, as the application role: staff
+   * reads (admin lists, record pages, dashboards) go there, except a staff member's own reads for
+   * REPLICA_READ_YOUR_WRITES_SECONDS after each of their writes (src/db/session.ts).
+   */
+  DATABASE_REPLICA_URL: z.url().optional(),
+  REPLICA_READ_YOUR_WRITES_SECONDS: z.coerce.number().int().min(0).max(3600).default(15),
+  /**
+   * DATABASE_URL goes through PgBouncer in transaction mode: no named prepared statements (a
+   * statement prepared on one server connection is unknown on the next). Workers need session
+   * state (advisory locks held across transactions): run them against PostgreSQL directly.
+   */
+  DATABASE_PGBOUNCER: bool.default(false),
   DATA_DIR: z.string().min(1).default('.data'),
   EMBEDDED_PG_PORT: port.default(54329),
   REDIS_URL: z.url().optional(),
@@ -95,6 +108,8 @@ export function parseConfig(env: NodeJS.ProcessEnv): Readonly<Env> {
     const missing = (['DATABASE_URL', 'SESSION_SECRET', 'JWT_SECRET', 'AUDIT_SIGNING_KEY'] as const).filter((k) => !config[k]);
     if (missing.length) throw new ConfigError(missing.map((k) => `${k}: required when NODE_ENV=production`));
   }
+  if (config.DATABASE_REPLICA_URL && !config.DATABASE_URL)
+    throw new ConfigError(['DATABASE_REPLICA_URL: needs DATABASE_URL (the primary it replicates)']);
   return Object.freeze(config);
 }
 

@@ -1,6 +1,7 @@
-import pg from 'pg';
+import type pg from 'pg';
 import type { Env } from './config.js';
 import type { Secrets } from './db/bootstrap.js';
+import { createPool } from './db/pool.js';
 import { createPrisma, type PrismaClient } from './db/prisma.js';
 import { createRedis, type Redis } from './db/redis.js';
 import type { Logger } from './lib/logger.js';
@@ -16,6 +17,11 @@ export interface Runtime {
   prisma: PrismaClient;
   /** Raw pg pool for what Prisma cannot do: COPY, streaming cursors, health checks. */
   pool: pg.Pool;
+  /**
+   * Present when DATABASE_REPLICA_URL is set: a streaming replica's client and pool. Only the
+   * database port (src/db/session.ts) decides which reads go there.
+   */
+  replica?: { prisma: PrismaClient; pool: pg.Pool };
   /** Present when REDIS_URL is set: shared sessions and rate limits. Connected lazily. */
   redis?: Redis;
   appUrl: string;
@@ -30,14 +36,22 @@ export function createRuntime(args: {
   appUrl: string;
   ownerUrl: string;
 }): Runtime {
-  const prisma = createPrisma(args.appUrl, args.config.DATABASE_POOL_SIZE);
-  const pool = new pg.Pool({
-    connectionString: args.appUrl,
-    max: Math.max(2, Math.ceil(args.config.DATABASE_POOL_SIZE / 2)),
-    connectionTimeoutMillis: 5_000,
-  });
-  // An idle client losing its connection (database restart) must not crash the process.
-  pool.on('error', (err) => args.logger.warn({ err: err.message }, 'idle database connection lost'));
+  const { config, logger } = args;
+  const prisma = createPrisma(args.appUrl, config.DATABASE_POOL_SIZE);
+  const poolOptions = {
+    max: Math.max(2, Math.ceil(config.DATABASE_POOL_SIZE / 2)),
+    logger,
+    namedStatements: !config.DATABASE_PGBOUNCER,
+  };
+  const pool = createPool({ ...poolOptions, connectionString: args.appUrl });
+  const replicaUrl = config.DATABASE_REPLICA_URL;
+  const replica = replicaUrl
+    ? {
+        prisma: createPrisma(replicaUrl, config.DATABASE_POOL_SIZE),
+        // A replica is reached directly (PgBouncer or not, the flag holds for every URL).
+        pool: createPool({ ...poolOptions, connectionString: replicaUrl }),
+      }
+    : undefined;
   const redis = args.config.REDIS_URL ? createRedis(args.config.REDIS_URL, args.logger) : undefined;
   // Connection happens in the background; until then commands fail fast (see createRedis).
   redis?.connect().catch(() => {});
@@ -45,11 +59,18 @@ export function createRuntime(args: {
     ...args,
     prisma,
     pool,
+    ...(replica ? { replica } : {}),
     redis,
     close: async () => {
       // A Redis that is down (reconnecting) never answers QUIT: drop its socket instead.
       if (redis?.isOpen && !redis.isReady) redis.destroy();
-      await Promise.allSettled([prisma.$disconnect(), pool.end(), redis?.isReady ? redis.quit() : Promise.resolve()]);
+      await Promise.allSettled([
+        prisma.$disconnect(),
+        pool.end(),
+        replica?.prisma.$disconnect(),
+        replica?.pool.end(),
+        redis?.isReady ? redis.quit() : Promise.resolve(),
+      ]);
     },
   };
 }

@@ -66,9 +66,20 @@ import type { Runtime } from './runtime.js';
  * service receives the database port, the audit trail and the repositories it uses — never the
  * ORM. Adapters receive this.
  */
-export function createServices(runtime: Pick<Runtime, 'prisma' | 'config' | 'secrets' | 'pool'>, audit?: AuditTrail) {
+export function createServices(
+  runtime: Pick<Runtime, 'prisma' | 'config' | 'secrets' | 'pool'> & Partial<Pick<Runtime, 'replica' | 'logger'>>,
+  audit?: AuditTrail,
+) {
   const prisma: PrismaClient = runtime.prisma;
-  const db = createDatabase(prisma, runtime.pool);
+  const db = createDatabase(
+    prisma,
+    runtime.pool,
+    runtime.replica && {
+      ...runtime.replica,
+      readYourWritesSeconds: runtime.config.REPLICA_READ_YOUR_WRITES_SECONDS,
+      onFallback: (err) => runtime.logger?.warn({ err: (err as Error).message }, 'replica read failed; served by the primary'),
+    },
+  );
   const auditKeys = createAuditKeys({
     signingKey: runtime.secrets.auditSigningKey,
     retiredPublicKeys: runtime.config.AUDIT_SIGNING_RETIRED_KEYS,

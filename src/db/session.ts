@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import type { ServiceContext } from '../lib/context.js';
+import { isDatabaseUnavailable, isRecoveryConflict } from '../lib/error-mapping.js';
 import type { PrismaClient, Tx } from './prisma.js';
 
 /**
@@ -85,6 +86,11 @@ export interface WriteOptions {
    * joins a caller's transaction.
    */
   timeoutMs?: number | undefined;
+  /**
+   * The write only records that its actor READ something (an audited list or record view): it
+   * changes nothing the actor reads back, so their reads may stay on the replica.
+   */
+  recordsReadOnly?: boolean | undefined;
 }
 
 /** Transaction settings for writes: wait for a connection under load rather than failing fast. */
@@ -105,13 +111,95 @@ export interface Database {
   write<T>(ctx: ServiceContext, work: (session: WriteSession) => Promise<T>, options?: WriteOptions): Promise<T>;
 }
 
-export function createDatabase(prisma: PrismaClient, pool?: pg.Pool): Database {
+/**
+ * Who wrote recently, for read-your-writes: a staff member's reads stay on the primary until the
+ * time noted at their last write. In this process's memory by default; several app nodes share
+ * a store (Redis) so that a write on one node is read back from the primary on the other.
+ */
+export interface RecentWriters {
+  note(key: string, untilMs: number): void | Promise<void>;
+  /** Whether `key` wrote recently. An error counts as yes (the primary is always right). */
+  wroteRecently(key: string): boolean | Promise<boolean>;
+}
+
+/** RecentWriters in this process's memory (one app node, or nodes with sticky sessions). */
+export function memoryRecentWriters(maxKeys = 10_000): RecentWriters {
+  const until = new Map<string, number>();
+  return {
+    note(key, untilMs) {
+      until.delete(key);
+      until.set(key, untilMs);
+      // Oldest notes first: drop them past the bound (they would have expired first anyway).
+      while (until.size > maxKeys) until.delete(until.keys().next().value!);
+    },
+    wroteRecently(key) {
+      const t = until.get(key);
+      if (t === undefined) return false;
+      if (t > Date.now()) return true;
+      until.delete(key);
+      return false;
+    },
+  };
+}
+
+/** Where staff reads go when a streaming replica is configured (DATABASE_REPLICA_URL). */
+export interface ReplicaRouting {
+  prisma: PrismaClient;
+  pool?: pg.Pool | undefined;
+  /** After a staff member's write, their reads stay on the primary this long (read-your-writes). */
+  readYourWritesSeconds: number;
+  recentWriters?: RecentWriters;
+  /** Told when a read fell back to the primary (replica down, or a recovery conflict). */
+  onFallback?: (err: unknown) => void;
+}
+
+/**
+ * Which reads a replica serves: those of staff (admin lists, record pages, dashboards), who can
+ * accept data a fraction of a second old — except their own writes, read back from the primary.
+ * API users' and system reads (jobs, authentication, grants) stay on the primary: they act on
+ * what they read.
+ */
+const replicaKeyOf = (ctx: ServiceContext): string | undefined =>
+  ctx.actor.type === 'STAFF' ? `staff:${ctx.actor.id}` : undefined;
+
+export function createDatabase(prisma: PrismaClient, pool?: pg.Pool, replica?: ReplicaRouting): Database {
   async function runAfterCommit(session: WriteSession): Promise<void> {
     for (const step of session.afterCommit.splice(0)) await step();
   }
+  const recent = replica ? (replica.recentWriters ?? memoryRecentWriters()) : undefined;
+
+  async function onReplica(ctx: ServiceContext): Promise<boolean> {
+    const key = replicaKeyOf(ctx);
+    if (!replica || !recent || !key) return false;
+    try {
+      return !(await recent.wroteRecently(key));
+    } catch {
+      return false;
+    }
+  }
+
+  async function noteWrite(ctx: ServiceContext): Promise<void> {
+    const key = replicaKeyOf(ctx);
+    if (!replica || !recent || !key) return;
+    try {
+      await recent.note(key, Date.now() + replica.readYourWritesSeconds * 1000);
+    } catch {
+      // A store that is down answers "wrote recently" to everybody (onReplica): reads stay right.
+    }
+  }
 
   return {
-    read: (ctx, work) => work(new ReadSession(ctx, prisma, pool)),
+    async read(ctx, work) {
+      if (!replica || !(await onReplica(ctx))) return work(new ReadSession(ctx, prisma, pool));
+      try {
+        return await work(new ReadSession(ctx, replica.prisma, replica.pool));
+      } catch (err) {
+        // The replica is away or cancelled the query to replay WAL: the primary answers instead.
+        if (!isDatabaseUnavailable(err) && !isRecoveryConflict(err)) throw err;
+        replica.onFallback?.(err);
+        return work(new ReadSession(ctx, prisma, pool));
+      }
+    },
     async write(ctx, work, options = {}) {
       if (options.session) return work(options.session.ctx === ctx ? options.session : options.session.as(ctx));
       if (options.unitOfWork) return options.unitOfWork((session) => work(session.ctx === ctx ? session : session.as(ctx)));
@@ -123,6 +211,7 @@ export function createDatabase(prisma: PrismaClient, pool?: pg.Pool): Database {
         },
         { ...WRITE_TX_OPTIONS, ...(options.timeoutMs ? { timeout: options.timeoutMs } : {}) },
       );
+      if (!options.recordsReadOnly) await noteWrite(ctx);
       await runAfterCommit(session!);
       return result;
     },

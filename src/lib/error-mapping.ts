@@ -46,6 +46,25 @@ function findCode(error: unknown, depth = 0): string | undefined {
   return findCode(e.cause, depth + 1) ?? (typeof e.code === 'string' ? e.code : undefined);
 }
 
+/** The database could not be reached, or dropped the connection (restart, failover, network). */
+export const isDatabaseUnavailable = (error: unknown): boolean => {
+  const code = findCode(error);
+  return code !== undefined && CONNECTION_CODES.has(code);
+};
+
+/**
+ * A hot standby cancelled the query to apply WAL that conflicts with it (SQLSTATE 40001 with
+ * "conflict with recovery"): the same read on the primary succeeds.
+ */
+export const isRecoveryConflict = (error: unknown): boolean =>
+  dbCodeOf(error) === '40001' && /conflict with recovery/i.test(messagesOf(error));
+
+function messagesOf(error: unknown, depth = 0): string {
+  if (!error || typeof error !== 'object' || depth > 6) return '';
+  const e = error as { message?: unknown; cause?: unknown };
+  return `${typeof e.message === 'string' ? e.message : ''} ${messagesOf(e.cause, depth + 1)}`;
+}
+
 /** Maps errors thrown by libraries (body parser, pg, Prisma) to an AppError; unknown → 500. */
 export function fromUnknown(error: unknown): AppError {
   if (error instanceof ZodError) return validation(zodIssuesToDetails(error.issues));

@@ -143,15 +143,19 @@ export function createAdminRecordService(deps: CoreDeps & { reveal: RevealServic
 
   async function auditRead(ctx: ServiceContext, model: AdminModel, kind: 'list' | 'show', rows: Row[], filters: string[] = []) {
     const tenants = [...new Set(rows.map((r) => tenantIdOf(model, r)))];
-    await db.write(ctx, (session) =>
-      audit.record(session, {
-        ...actorFields(ctx),
-        tenantId: tenants.length === 1 ? tenants[0] : null,
-        action: `admin.${model}.${kind}`,
-        resource: model,
-        recordId: kind === 'show' && rows[0] ? String(rows[0].id) : null,
-        diff: kind === 'list' ? { viewed: rows.map((r) => String(r.id)), filters } : null,
-      }),
+    await db.write(
+      ctx,
+      (session) =>
+        audit.record(session, {
+          ...actorFields(ctx),
+          tenantId: tenants.length === 1 ? tenants[0] : null,
+          action: `admin.${model}.${kind}`,
+          resource: model,
+          recordId: kind === 'show' && rows[0] ? String(rows[0].id) : null,
+          diff: kind === 'list' ? { viewed: rows.map((r) => String(r.id)), filters } : null,
+        }),
+      // Recording a read is not a change to read back: the actor's reads may stay on the replica.
+      { recordsReadOnly: true },
     );
   }
 

@@ -100,6 +100,12 @@ export async function startWorkers(
   options: WorkerOptions = {},
 ): Promise<Workers> {
   const { config, logger } = runtime;
+  if (config.DATABASE_PGBOUNCER)
+    // An export run holds a session advisory lock across transactions (export.runner.ts), which
+    // transaction pooling cannot keep: workers connect to PostgreSQL itself.
+    throw new Error(
+      'workers need a direct PostgreSQL connection: run them with DATABASE_URL pointing at PostgreSQL (not PgBouncer) and DATABASE_PGBOUNCER=false, and app nodes behind PgBouncer with RUN_WORKER=false',
+    );
   const log = logger.child({ component: 'worker' });
   await ensureJobSchema(runtime.ownerUrl, options.queuePolicies);
 
