@@ -14,11 +14,15 @@ export interface MigrationResult {
 /**
  * Applies the versioned SQL migrations in prisma/migrations with postgrator, as the database
  * owner. When the application connects as its own role, that role's password is set from its URL.
+ * Every app node and worker migrates at start: they take turns under a session advisory lock
+ * (postgrator has none), so nodes starting together never apply a migration twice. The owner's
+ * URL must reach PostgreSQL directly (not PgBouncer in transaction mode) for that lock to hold.
  */
 export async function migrate(ownerUrl: string, appUrl?: string): Promise<MigrationResult> {
-  const client = new pg.Client({ connectionString: ownerUrl });
+  const client = new pg.Client({ connectionString: ownerUrl, application_name: 'backoffice-migrate' });
   await client.connect();
   try {
+    await client.query(`SELECT pg_advisory_lock(hashtextextended('backoffice:migrate', 0))`);
     const postgrator = new Postgrator({
       migrationPattern: join(MIGRATIONS_DIR, '*'),
       driver: 'pg',

@@ -27,10 +27,12 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   } finally {
     await admin.end();
   }
+  // Through PgBouncer (transaction mode) when the run says so; the owner always connects directly.
+  const appPort = inject('pgbouncer')?.port ?? port;
   return {
     name,
     ownerUrl: `postgresql://postgres:${password}@127.0.0.1:${port}/${name}`,
-    appUrl: `postgresql://backoffice_app:${appPassword}@127.0.0.1:${port}/${name}`,
+    appUrl: `postgresql://backoffice_app:${appPassword}@127.0.0.1:${appPort}/${name}`,
     drop: async () => {
       const c = new pg.Client({ connectionString: `postgresql://postgres:${password}@127.0.0.1:${port}/postgres` });
       await c.connect();
@@ -68,6 +70,7 @@ export async function createTestContext(env: Record<string, string> = {}): Promi
     LOG_LEVEL: 'silent',
     DATABASE_URL: db.appUrl,
     AUDIT_CHECKPOINT_EVERY: '10',
+    ...(inject('pgbouncer') ? { DATABASE_PGBOUNCER: 'true' } : {}),
     ...env,
   });
   const runtime = createRuntime({

