@@ -85,6 +85,9 @@ const EnvSchema = z.object({
 
 export type Env = z.infer<typeof EnvSchema>;
 
+/** The name of every setting the process reads (deployment files are checked against it). */
+export const CONFIG_KEYS: readonly string[] = Object.freeze(Object.keys(EnvSchema.shape));
+
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
     super(`Invalid configuration: ${problems.join('; ')}`);
