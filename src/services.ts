@@ -1,4 +1,5 @@
 import type { PrismaClient } from '@prisma/client';
+import { sharedRecentWriters } from './db/recent-writers.js';
 import { createDatabase } from './db/session.js';
 import { recordAuditEvent } from './lib/metrics.js';
 import { createGrantReader } from './modules/access/context.factory.js';
@@ -67,7 +68,7 @@ import type { Runtime } from './runtime.js';
  * ORM. Adapters receive this.
  */
 export function createServices(
-  runtime: Pick<Runtime, 'prisma' | 'config' | 'secrets' | 'pool'> & Partial<Pick<Runtime, 'replica' | 'logger'>>,
+  runtime: Pick<Runtime, 'prisma' | 'config' | 'secrets' | 'pool'> & Partial<Pick<Runtime, 'replica' | 'logger' | 'redis'>>,
   audit?: AuditTrail,
 ) {
   const prisma: PrismaClient = runtime.prisma;
@@ -77,6 +78,8 @@ export function createServices(
     runtime.replica && {
       ...runtime.replica,
       readYourWritesSeconds: runtime.config.REPLICA_READ_YOUR_WRITES_SECONDS,
+      // Several app nodes: a write through one is read back from the primary on all of them.
+      ...(runtime.redis ? { recentWriters: sharedRecentWriters(runtime.redis) } : {}),
       onFallback: (err) => runtime.logger?.warn({ err: (err as Error).message }, 'replica read failed; served by the primary'),
     },
   );

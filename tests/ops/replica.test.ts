@@ -1,3 +1,5 @@
+// The HTTP surface's OpenAPI extension of zod must load before the domain schemas.
+import '../../src/http/api/zod-openapi.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config.js';
 import { createLogger } from '../../src/lib/logger.js';
@@ -6,7 +8,9 @@ import { createRuntime, type Runtime } from '../../src/runtime.js';
 import { createServices, type Services } from '../../src/services.js';
 import { TEST_SECRETS } from '../helpers/db.js';
 import { factories } from '../helpers/factories.js';
+import { startRedis, type TestRedis } from './helpers/redis.js';
 import { startReplicatedCluster, type ReplicatedCluster } from './helpers/replication.js';
+import { waitFor } from './helpers/server.js';
 
 /**
  * A real streaming replica (pg_basebackup of the primary, hot standby): staff reads are served by
@@ -16,8 +20,11 @@ import { startReplicatedCluster, type ReplicatedCluster } from './helpers/replic
  */
 describe('streaming replica (DATABASE_REPLICA_URL)', () => {
   let cluster: ReplicatedCluster;
+  let redis: TestRedis;
   let runtime: Runtime;
   let services: Services;
+  /** A second app node over the same databases and Redis. */
+  let other: { runtime: Runtime; services: Services };
   let f: ReturnType<typeof factories>;
   let alice: ServiceContext;
   let bob: ServiceContext;
@@ -25,21 +32,28 @@ describe('streaming replica (DATABASE_REPLICA_URL)', () => {
 
   beforeAll(async () => {
     cluster = await startReplicatedCluster();
-    const config = parseConfig({
-      NODE_ENV: 'test',
-      LOG_LEVEL: 'silent',
-      DATABASE_URL: cluster.primary.appUrl,
-      DATABASE_REPLICA_URL: cluster.replica.appUrl,
-      REPLICA_READ_YOUR_WRITES_SECONDS: '600',
-    });
-    runtime = createRuntime({
-      config,
-      secrets: TEST_SECRETS,
-      logger: createLogger('silent'),
-      appUrl: cluster.primary.appUrl,
-      ownerUrl: cluster.primary.ownerUrl,
-    });
-    services = createServices(runtime);
+    redis = await startRedis();
+    const node = async () => {
+      const config = parseConfig({
+        NODE_ENV: 'test',
+        LOG_LEVEL: 'silent',
+        DATABASE_URL: cluster.primary.appUrl,
+        DATABASE_REPLICA_URL: cluster.replica.appUrl,
+        REPLICA_READ_YOUR_WRITES_SECONDS: '600',
+        REDIS_URL: redis.url,
+      });
+      const r = createRuntime({
+        config,
+        secrets: TEST_SECRETS,
+        logger: createLogger('silent'),
+        appUrl: cluster.primary.appUrl,
+        ownerUrl: cluster.primary.ownerUrl,
+      });
+      if (!(await waitFor(async () => r.redis!.isReady, 10_000, 20))) throw new Error('redis not ready');
+      return { runtime: r, services: createServices(r) };
+    };
+    ({ runtime, services } = await node());
+    other = await node();
     f = factories(runtime.prisma, services);
     alice = await f.staffCtx(await f.staff('SUPERADMIN'));
     bob = await f.staffCtx(await f.staff('SUPERADMIN'));
@@ -48,6 +62,8 @@ describe('streaming replica (DATABASE_REPLICA_URL)', () => {
   });
   afterAll(async () => {
     await runtime?.close();
+    await other?.runtime.close();
+    await redis?.destroy();
     await cluster?.destroy();
   });
 
@@ -87,6 +103,20 @@ describe('streaming replica (DATABASE_REPLICA_URL)', () => {
     const after = await tenantNames(bob);
     expect(after).toContain('Only on the primary');
     expect(after).toContain('Renamed by Alice');
+  });
+
+  it('a change made through one app node is read back from the primary on the other (Redis)', async () => {
+    const carol = await f.staffCtx(await f.staff('SUPERADMIN'));
+    const target = (await f.tenant({ name: 'Before Carol' })).id;
+    await cluster.caughtUp();
+    await cluster.pauseReplay();
+    await other.services.tenants.update(carol, target, { name: 'Renamed by Carol on the other node' });
+    const names = async (svc: Services, ctx: ServiceContext) =>
+      (await svc.adminRecords.list(ctx, 'Tenant', { take: 50 })).map((r) => String(r.name));
+    expect(await names(services, carol)).toContain('Renamed by Carol on the other node');
+    expect(await names(services, bob)).not.toContain('Renamed by Carol on the other node');
+    await cluster.resumeReplay();
+    await cluster.caughtUp();
   });
 
   it('API users and the system read from the primary; a replica that goes away sends staff reads to the primary', async () => {
