@@ -13,14 +13,22 @@ import type { PrismaClient, Tx } from './prisma.js';
 export class ReadSession {
   readonly #db: Tx | PrismaClient;
   readonly #pool: pg.Pool | undefined;
+  readonly #bulkPool: pg.Pool | undefined;
 
   constructor(
     readonly ctx: ServiceContext,
     db: Tx | PrismaClient,
     pool?: pg.Pool,
+    bulkPool?: pg.Pool,
   ) {
     this.#db = db;
     this.#pool = pool;
+    this.#bulkPool = bulkPool;
+  }
+
+  /** @internal the pool bulk reads stream from: the replica's when there is one (repositories only). */
+  static bulkPoolOf(session: ReadSession): pg.Pool | undefined {
+    return session.#bulkPool ?? session.#pool;
   }
 
   /** @internal the database handle (repositories only: see dbOf). */
@@ -68,6 +76,12 @@ export const dbOf = (session: ReadSession): Tx | PrismaClient => ReadSession.han
 export const txOf = (session: WriteSession): Tx => WriteSession.txOf(session);
 /** The raw pg pool of a read session (hot reads written in SQL), when there is one. Repositories only. */
 export const poolOf = (session: ReadSession): pg.Pool | undefined => ReadSession.poolOf(session);
+
+/**
+ * The raw pool that bulk reads (exports' snapshots and COPY) stream from: the streaming replica's
+ * when one is configured, else the session's own pool. Repositories only.
+ */
+export const bulkPoolOf = (session: ReadSession): pg.Pool | undefined => ReadSession.bulkPoolOf(session);
 
 /** Runs a write inside a transaction somebody else opened (the idempotency service does). */
 export type UnitOfWork = <T>(work: (session: WriteSession) => Promise<T>) => Promise<T>;
@@ -190,7 +204,7 @@ export function createDatabase(prisma: PrismaClient, pool?: pg.Pool, replica?: R
 
   return {
     async read(ctx, work) {
-      if (!replica || !(await onReplica(ctx))) return work(new ReadSession(ctx, prisma, pool));
+      if (!replica || !(await onReplica(ctx))) return work(new ReadSession(ctx, prisma, pool, replica?.pool));
       try {
         return await work(new ReadSession(ctx, replica.prisma, replica.pool));
       } catch (err) {

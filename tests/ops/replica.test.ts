@@ -1,6 +1,10 @@
 // The HTTP surface's OpenAPI extension of zod must load before the domain schemas.
 import '../../src/http/api/zod-openapi.js';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runExport } from '../../src/modules/exports/export.runner.js';
 import { parseConfig } from '../../src/config.js';
 import { createLogger } from '../../src/lib/logger.js';
 import type { ServiceContext } from '../../src/lib/context.js';
@@ -21,6 +25,7 @@ import { waitFor } from './helpers/server.js';
 describe('streaming replica (DATABASE_REPLICA_URL)', () => {
   let cluster: ReplicatedCluster;
   let redis: TestRedis;
+  let exportDir: string;
   let runtime: Runtime;
   let services: Services;
   /** A second app node over the same databases and Redis. */
@@ -33,6 +38,7 @@ describe('streaming replica (DATABASE_REPLICA_URL)', () => {
   beforeAll(async () => {
     cluster = await startReplicatedCluster();
     redis = await startRedis();
+    exportDir = mkdtempSync(join(tmpdir(), 'backoffice-replica-exports-'));
     const node = async () => {
       const config = parseConfig({
         NODE_ENV: 'test',
@@ -41,6 +47,7 @@ describe('streaming replica (DATABASE_REPLICA_URL)', () => {
         DATABASE_REPLICA_URL: cluster.replica.appUrl,
         REPLICA_READ_YOUR_WRITES_SECONDS: '600',
         REDIS_URL: redis.url,
+        EXPORT_DIR: exportDir,
       });
       const r = createRuntime({
         config,
@@ -64,6 +71,7 @@ describe('streaming replica (DATABASE_REPLICA_URL)', () => {
     await runtime?.close();
     await other?.runtime.close();
     await redis?.destroy();
+    if (exportDir) rmSync(exportDir, { recursive: true, force: true });
     await cluster?.destroy();
   });
 
@@ -93,6 +101,15 @@ describe('streaming replica (DATABASE_REPLICA_URL)', () => {
     expect(aliceSees).toContain('Only on the primary');
     const record = await services.adminRecords.findOne(alice, 'Tenant', tenantId);
     expect(record?.name).toBe('Renamed by Alice');
+
+    // An export streams from the replica too (its advisory lock stays on the primary).
+    const dave = await f.staffCtx(await f.staff('SUPERADMIN'));
+    const job = await services.exports.start(dave, { resource: 'Tenant', format: 'csv', reason: 'replica drill' });
+    expect((await runExport(services.exportRunner, job.id)).outcome).toBe('completed');
+    const done = await runtime.prisma.exportJob.findUniqueOrThrow({ where: { id: job.id } });
+    const csv = readFileSync(done.filePath!, 'utf8');
+    expect(csv).toContain('Before the pause');
+    expect(csv).not.toContain('Only on the primary');
 
     // Bob's audited reads (a User list writes admin.User.list) do not pin him to the primary.
     await services.adminRecords.list(bob, 'User', { take: 5 });

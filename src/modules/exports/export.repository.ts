@@ -2,7 +2,7 @@ import type { ExportJob, Prisma, StaffUser, User } from '@prisma/client';
 import type pg from 'pg';
 import { to as copyTo, type CopyToStreamQuery } from 'pg-copy-streams';
 import { writeAuditBundle, type BundleSummary, type BundleWriteOptions } from '../audit/audit.bundle.js';
-import { dbOf, poolOf, txOf, type ReadSession, type WriteSession } from '../../db/session.js';
+import { bulkPoolOf, dbOf, poolOf, txOf, type ReadSession, type WriteSession } from '../../db/session.js';
 import type { ServiceContext } from '../../lib/context.js';
 import { AppError } from '../../lib/errors.js';
 import { col, prismaWhereToSql, sqlAnd, sqlOr, SqlParams } from '../access/scope-sql.js';
@@ -114,7 +114,11 @@ function copySql(section: PlannedSection, format: ExportJob['format']): string {
   return `COPY (SELECT row_to_json(r)::text FROM (${section.select}) r) TO STDOUT WITH (FORMAT csv, DELIMITER E'\\x02', QUOTE E'\\x01')`;
 }
 
-function runConnection(client: pg.PoolClient, exportJobId: string): ExportRunConnection {
+/**
+ * `lock` holds the run's advisory lock on the primary; `client` reads the snapshot (the replica's
+ * connection when there is a replica, else `lock` itself).
+ */
+function runConnection(lock: pg.PoolClient, client: pg.PoolClient, exportJobId: string): ExportRunConnection {
   let released = false;
   return {
     async beginSnapshot(plan) {
@@ -142,12 +146,13 @@ function runConnection(client: pg.PoolClient, exportJobId: string): ExportRunCon
     async release(broken) {
       if (released) return;
       released = true;
-      if (broken) return client.release(broken);
+      if (client !== lock) client.release(broken);
+      if (broken && client === lock) return lock.release(broken);
       try {
-        await client.query('SELECT pg_advisory_unlock(hashtextextended($1, 0))', [runLockKey(exportJobId)]);
-        client.release();
+        await lock.query('SELECT pg_advisory_unlock(hashtextextended($1, 0))', [runLockKey(exportJobId)]);
+        lock.release();
       } catch (err) {
-        client.release(err as Error);
+        lock.release(err as Error);
       }
     },
   };
@@ -286,7 +291,16 @@ export const exportRepository = {
       client.release();
       return null;
     }
-    return runConnection(client, exportJobId);
+    // The rows stream from the streaming replica when there is one (the lock stays on the primary,
+    // where export maintenance looks for it).
+    const bulk = bulkPoolOf(s);
+    if (!bulk || bulk === pool) return runConnection(client, client, exportJobId);
+    try {
+      return runConnection(client, await bulk.connect(), exportJobId);
+    } catch {
+      // The replica is away: the primary serves the export.
+      return runConnection(client, client, exportJobId);
+    }
   },
 
   /** Locks an export the session may update for the rest of the transaction, and returns it. */
