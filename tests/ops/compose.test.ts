@@ -75,6 +75,7 @@ describe('docker-compose.yml: the topology past one machine', () => {
     expect(hostOf(worker.DATABASE_URL!)).toBe('postgres');
     expect(worker.DATABASE_PGBOUNCER).toBe(false);
     expect(worker.RUN_WORKER).toBe(true);
+    expect(worker.DATABASE_REPLICA_URL).toBe(app.DATABASE_REPLICA_URL);
     // One secret set and one export directory for every node.
     for (const key of ['SESSION_SECRET', 'JWT_SECRET', 'AUDIT_CHECKPOINT_KEY', 'EXPORT_DIR', 'REDIS_URL'] as const)
       expect(worker[key], key).toBe(app[key]);
