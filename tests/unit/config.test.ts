@@ -11,6 +11,16 @@ describe('configuration', () => {
     expect(Object.isFrozen(c)).toBe(true);
   });
 
+  it('refuses a replica without the primary it replicates; PgBouncer mode is off by default', () => {
+    expect(() => parseConfig({ DATABASE_REPLICA_URL: 'postgresql://a@replica/db' })).toThrow(
+      /DATABASE_REPLICA_URL: needs DATABASE_URL/,
+    );
+    const c = parseConfig({ DATABASE_URL: 'postgresql://a@primary/db', DATABASE_REPLICA_URL: 'postgresql://a@replica/db' });
+    expect(c.REPLICA_READ_YOUR_WRITES_SECONDS).toBe(15);
+    expect(c.DATABASE_PGBOUNCER).toBe(false);
+    expect(parseConfig({ DATABASE_PGBOUNCER: 'true' }).DATABASE_PGBOUNCER).toBe(true);
+  });
+
   it('names every bad variable', () => {
     try {
       parseConfig({ PORT: 'abc', LOG_LEVEL: 'loud', DATABASE_URL: 'not a url' });
