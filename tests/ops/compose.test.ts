@@ -27,7 +27,9 @@ const services = compose.services;
 
 /** The environment as compose would pass it, with `${VAR:?…}` / `${VAR:-default}` filled in. */
 function envOf(name: string): Record<string, string> {
-  const sample = (v: string) => `sample-${v.toLowerCase()}-0123456789abcdef0123456789abcdef`;
+  // An Ed25519 key is 32 bytes in base64url (43 characters); other secrets are long random text.
+  const sample = (v: string) =>
+    v.endsWith('SIGNING_KEY') ? 'A'.repeat(43) : `sample-${v.toLowerCase()}-0123456789abcdef0123456789abcdef`;
   return Object.fromEntries(
     Object.entries(services[name]!.environment ?? {}).map(([k, v]) => [
       k,
