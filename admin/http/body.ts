@@ -5,7 +5,7 @@ import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import { AppError } from '../../src/lib/errors.js';
+import { AppError, validation } from '../../src/lib/errors.js';
 import { requireWellFormedStrings } from '../../src/lib/unicode.js';
 
 /** An uploaded file of a request that accepts one (see UploadRule); deleted when the response ends. */
@@ -60,6 +60,22 @@ const unreadable = (cause?: unknown) => new AppError({ code: 'HTTP.BAD_REQUEST',
  *   (413 beyond), and that directory is deleted when the response ends, whatever the outcome;
  * - malformed JSON, strings that are not valid Unicode and unreadable multipart are 400s.
  */
+/** Names a form or JSON body may not use: AdminJS's payload handling would reach Object's own. */
+const FORBIDDEN_NAMES = new Set(['__proto__', 'constructor', 'prototype']);
+
+/** Refuses (400) a body whose field names, at any depth or in a dotted path, name an object's internals. */
+function requireSafeFieldNames(value: unknown, depth = 0): void {
+  if (depth > 32 || value === null || typeof value !== 'object') return;
+  for (const key of Object.keys(value)) {
+    if (key.split(/[.[\]]/).some((segment) => FORBIDDEN_NAMES.has(segment)))
+      throw validation(
+        [{ field: key.slice(0, 100), code: 'invalid_field_name', message: 'This field name is not accepted' }],
+        'HTTP.INVALID_FIELD_NAME',
+      );
+    requireSafeFieldNames((value as Record<string, unknown>)[key], depth + 1);
+  }
+}
+
 export function adminBodyParser(options: AdminBodyOptions = {}): RequestHandler {
   const maxBodyBytes = options.maxBodyBytes ?? 1024 * 1024;
   const maxFields = options.maxFields ?? 1000;
@@ -134,6 +150,11 @@ export function adminBodyParser(options: AdminBodyOptions = {}): RequestHandler 
         Promise.all(writes).then(
           () => {
             if (failure) return reject(failure);
+            try {
+              requireSafeFieldNames(fields);
+            } catch (invalid) {
+              return reject(invalid instanceof Error ? invalid : new Error(String(invalid)));
+            }
             req.fields = fields;
             if (rule) req.files = files;
             resolve();
@@ -165,6 +186,7 @@ export function adminBodyParser(options: AdminBodyOptions = {}): RequestHandler 
       if (err) return next(err);
       try {
         requireWellFormedStrings(req.body);
+        requireSafeFieldNames(req.body);
       } catch (invalid) {
         return next(invalid);
       }

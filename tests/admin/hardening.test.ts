@@ -325,6 +325,31 @@ describe('every action of every resource, by every method', () => {
     return { ...rest, audits };
   };
 
+  it("refuses field names that name an object's internals (__proto__, constructor) with a 400, not a 500", async () => {
+    const cookie = await cookieOf(w.staff.superadmin.email);
+    for (const body of [
+      '{"__proto__": 1}',
+      '{"password": true, "__proto__": 864656617}',
+      '{"constructor": "x"}',
+      '{"a": {"prototype": 1}}',
+    ]) {
+      const res = await request(w.h.app)
+        .post('/admin/api/resources/AuditEvent/actions/verify')
+        .set('Cookie', cookie)
+        .set('Sec-Fetch-Site', 'same-origin')
+        .set('Content-Type', 'application/json')
+        .send(body);
+      expect([res.status, res.body.error?.code], body).toEqual([400, 'VALIDATION_ERROR']);
+    }
+    const form = await request(w.h.app)
+      .post('/admin/api/resources/Tenant/actions/search')
+      .set('Cookie', cookie)
+      .set('Sec-Fetch-Site', 'same-origin')
+      .type('form')
+      .send('filters.constructor=1');
+    expect(form.status).toBe(400);
+  });
+
   it('answers an action on a path of another kind (a record action as bulk) with a 404, not a 500', async () => {
     const cookie = await cookieOf(w.staff.superadmin.email);
     const ids = [w.a.budgetId, w.a.budgetId].join(',');
