@@ -5,6 +5,18 @@ import { recordAuditEvent } from './lib/metrics.js';
 import { createGrantReader } from './modules/access/context.factory.js';
 import { accountRepository } from './modules/accounts/account.repository.js';
 import { createAccountService } from './modules/accounts/account.service.js';
+import {
+  adjustmentGuard,
+  erasureCancelGuard,
+  grantGuard,
+  GuardInputs,
+  killSwitchGuard,
+  roleChangeGuard,
+  staffCreateGuard,
+  tenantExportGuard,
+} from './modules/approvals/approval.actions.js';
+import { approvalRepository } from './modules/approvals/approval.repository.js';
+import { createApprovalService } from './modules/approvals/approval.service.js';
 import { createAdminRecordService } from './modules/admin-records/admin-records.service.js';
 import { apiAuthRepository } from './modules/api-auth/api-auth.repository.js';
 import { createApiAuthService } from './modules/api-auth/api-auth.service.js';
@@ -98,10 +110,74 @@ export function createServices(
   const core = { db, audit: trail };
   const grants = createGrantReader(db, staffRepository);
   const reveal = createRevealService({ ...core, reveals: revealRepository });
-  const staff = createStaffService({ ...core, staff: staffRepository, tenants: tenantRepository });
   const { pool, config } = runtime;
   const adminRecords = createAdminRecordService({ ...core, reveal });
   const accounts = createAccountService({ ...core, accounts: accountRepository });
+
+  // Four-eyes approval (ADR 0013): the guarded functions of these services are wrapped here, in the
+  // domain's composition root, so the admin, the API and the CLI all reach them through the guard;
+  // an approved request executes the unwrapped function, the one the unguarded call runs.
+  const approvals = createApprovalService({ ...core, approvals: approvalRepository, outbox: outboxRepository });
+  const staffCore = createStaffService({ ...core, staff: staffRepository, tenants: tenantRepository });
+  const staff = {
+    ...staffCore,
+    create: approvals.guard(
+      staffCreateGuard({ staff: staffRepository, hash: staffCore.hashedStaffInput, run: staffCore.createHashed }),
+      staffCore.create,
+      ([raw]) => GuardInputs.staffCreate(raw),
+    ),
+    update: approvals.guard(roleChangeGuard({ staff: staffRepository, run: staffCore.update }), staffCore.update, ([id, raw]) =>
+      GuardInputs.roleChange(id, raw),
+    ),
+    grantAccess: approvals.guard(
+      grantGuard({ staff: staffRepository, tenants: tenantRepository, run: staffCore.grantAccess }),
+      staffCore.grantAccess,
+      ([raw]) => GuardInputs.grant(raw),
+    ),
+  };
+  const transactionsCore = createTransactionService({
+    ...core,
+    transactions: transactionRepository,
+    accounts: accountRepository,
+    categories: categoryRepository,
+  });
+  const transactions = {
+    ...transactionsCore,
+    postAdjustment: approvals.guard(
+      adjustmentGuard({ transactions: transactionRepository, run: transactionsCore.postAdjustment }),
+      transactionsCore.postAdjustment,
+      ([raw]) => GuardInputs.adjustment(raw),
+    ),
+  };
+  const exportsCore = createExportService({ ...core, exports: exportRepository, jobs: createJobSender() });
+  const exportsGuarded = {
+    ...exportsCore,
+    start: approvals.guard(tenantExportGuard({ tenants: tenantRepository, run: exportsCore.start }), exportsCore.start, ([raw]) =>
+      GuardInputs.tenantExport(raw),
+    ),
+  };
+  const erasureCore = createErasureService({
+    ...core,
+    config: runtime.config,
+    erasure: erasureRepository,
+    users: userRepository,
+    tenants: tenantRepository,
+    exports: exportRepository,
+    outbox: outboxRepository,
+  });
+  const erasure = {
+    ...erasureCore,
+    cancel: approvals.guard(erasureCancelGuard({ users: userRepository, run: erasureCore.cancel }), erasureCore.cancel, ([raw]) =>
+      GuardInputs.erasureCancel(raw),
+    ),
+  };
+  const flagsCore = createFeatureFlagService({ ...core, flags: featureFlagRepository });
+  const featureFlags = {
+    ...flagsCore,
+    update: approvals.guard(killSwitchGuard({ flags: featureFlagRepository, run: flagsCore.update }), flagsCore.update, ([raw]) =>
+      GuardInputs.killSwitch(raw),
+    ),
+  };
   return {
     audit: trail,
     /** The audit trail's keys: the signing key, every key that verifies, the published key set. */
@@ -136,12 +212,8 @@ export function createServices(
     adminRecords,
     accounts,
     customerView: createCustomerViewService({ db, views: customerViewRepository, adminRecords, accounts, reveal }),
-    transactions: createTransactionService({
-      ...core,
-      transactions: transactionRepository,
-      accounts: accountRepository,
-      categories: categoryRepository,
-    }),
+    transactions,
+    approvals,
     ...createHoldingsServices({ ...core, assets: assetRepository, liabilities: liabilityRepository, loans: loanRepository }),
     categories: createCategoryService({ ...core, categories: categoryRepository }),
     budgets: createBudgetService({ ...core, budgets: budgetRepository, categories: categoryRepository }),
@@ -153,7 +225,7 @@ export function createServices(
       jwtSecret: runtime.secrets.jwtSecret,
     }),
     idempotency: createIdempotencyService({ db, keys: idempotencyRepository }),
-    exports: createExportService({ ...core, exports: exportRepository, jobs: createJobSender() }),
+    exports: exportsGuarded,
     /** What runExport() needs (worker, CLI): the database port, the audit trail, the export repository, grants. */
     exportRunner: {
       db,
@@ -165,16 +237,8 @@ export function createServices(
     } satisfies ExportRunnerDeps,
     /** The export runner's steps, for the worker (jobs does not import the exports module's code). */
     exportRuns: { run: runExport, markFailed, releaseForRetry },
-    erasure: createErasureService({
-      ...core,
-      config: runtime.config,
-      erasure: erasureRepository,
-      users: userRepository,
-      tenants: tenantRepository,
-      exports: exportRepository,
-      outbox: outboxRepository,
-    }),
-    featureFlags: createFeatureFlagService({ ...core, flags: featureFlagRepository }),
+    erasure,
+    featureFlags,
     recurring: createRecurringService({
       ...core,
       rules: recurringRepository,

@@ -2,6 +2,8 @@ import { AbilityBuilder } from '@casl/ability';
 import { createPrismaAbility, type PrismaAbility, type Subjects } from '@casl/prisma';
 import type {
   Account,
+  ApprovalPolicy,
+  ApprovalRequest,
   AuditCheckpoint,
   AuditEvent,
   Budget,
@@ -46,6 +48,8 @@ export type Action =
   | 'disable'
   | 'enable'
   | 'reopen'
+  /** Approve or reject another person's approval request (four-eyes). */
+  | 'approve'
   /** Read personal fields in clear (without it they are masked unless revealed with a reason). */
   | 'readUnmasked';
 
@@ -68,7 +72,9 @@ export type Subject =
   | 'ExportJob'
   | 'OutboxEvent'
   | 'MailMessage'
-  | 'FeatureFlag';
+  | 'FeatureFlag'
+  | 'ApprovalRequest'
+  | 'ApprovalPolicy';
 
 type AppSubjects =
   | 'all'
@@ -91,9 +97,14 @@ type AppSubjects =
       OutboxEvent: OutboxEvent;
       MailMessage: MailMessage;
       FeatureFlag: FeatureFlag;
+      ApprovalRequest: ApprovalRequest;
+      ApprovalPolicy: ApprovalPolicy;
     }>;
 
 export type AppAbility = PrismaAbility<[string, AppSubjects]>;
+
+/** The guarded actions an engineer may approve (what an engineer may perform). */
+export const ENGINEER_APPROVABLE = ['export.tenant', 'feature_flag.kill_switch'] as const;
 
 /** Models whose rows belong to one tenant through `tenantId`. */
 export const TENANT_OWNED = [
@@ -156,6 +167,8 @@ export function defineAbilityFor(actor: Actor): AppAbility {
         can(['read', 'create'], subject, own);
       can(['read', 'create', 'adjust'], 'Transaction', own);
       can(['read', 'create', 'download'], 'ExportJob', { requestedById: actor.id, tenantId: actor.tenantId });
+      // Their own held adjustments (the 202 of the API).
+      can('read', 'ApprovalRequest', { makerType: 'USER', makerId: actor.id, tenantId: actor.tenantId });
       break;
     }
     case 'STAFF':
@@ -183,6 +196,9 @@ export function defineAbilityFor(actor: Actor): AppAbility {
           can(['create', 'download'], 'ExportJob', { ...own, tenantId: { in: tenants } });
           can(['create', 'download'], 'ExportJob', { ...own, tenantId: null });
           can('read', 'ExportJob', own);
+          // Four-eyes: requests of granted tenants (to approve them) and their own (to follow or withdraw them).
+          can(['read', 'approve'], 'ApprovalRequest', { tenantId: { in: tenants } });
+          can('read', 'ApprovalRequest', { makerType: 'STAFF', makerId: actor.id });
           break;
         }
         case 'COMPLIANCE':
@@ -198,6 +214,8 @@ export function defineAbilityFor(actor: Actor): AppAbility {
           can('read', ['OutboxEvent', 'MailMessage', 'FeatureFlag']);
           can(['create', 'update', 'delete'], 'FeatureFlag');
           can('read', 'StaffUser', { id: actor.id });
+          can(['read', 'approve'], 'ApprovalRequest', { action: { in: [...ENGINEER_APPROVABLE] } });
+          can('read', 'ApprovalRequest', { makerType: 'STAFF', makerId: actor.id });
           break;
       }
       break;
@@ -206,6 +224,8 @@ export function defineAbilityFor(actor: Actor): AppAbility {
   // Nobody, not even a superadmin or the system, changes history.
   cannot(['update', 'delete'], ['Transaction', 'AuditEvent', 'AuditCheckpoint']);
   cannot('create', ['AuditEvent', 'AuditCheckpoint']);
+  // Approval requests and policies are history too: they change state, they are never deleted.
+  cannot('delete', ['ApprovalRequest', 'ApprovalPolicy']);
   return build();
 }
 

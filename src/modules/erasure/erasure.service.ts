@@ -1,5 +1,5 @@
 import type { Prisma, Tenant, User, UserStatus } from '@prisma/client';
-import type { WriteSession } from '../../db/session.js';
+import type { WriteOptions, WriteSession } from '../../db/session.js';
 import type { ServiceContext } from '../../lib/context.js';
 import { conflict, forbidden, type AppError } from '../../lib/errors.js';
 import { buildSystemContext } from '../access/context.factory.js';
@@ -231,73 +231,82 @@ export function createErasureService(deps: ErasureServiceDeps) {
    * a household that is still closed is refused (cancel the owner's erasure instead). Out of
    * scope: 404 (audited DENIED); refused transitions: 409 (audited DENIED).
    */
-  async function cancel(ctx: ServiceContext, raw: CancelErasureInput, now = new Date()): Promise<ErasureCancelResult> {
+  async function cancel(
+    ctx: ServiceContext,
+    raw: CancelErasureInput,
+    now = new Date(),
+    options: WriteOptions = {},
+  ): Promise<ErasureCancelResult> {
     const input = CancelErasureInput.parse(raw);
     const info = { action: 'user.erasure_cancel', recordId: input.userId, reason: input.reason };
     await requireAbility(deps, ctx, 'reopen', 'User', info);
     let result: ErasureCancelResult | null;
     try {
-      result = await db.write(ctx, async (s) => {
-        const before = await users.lockVisible(s, input.userId, 'reopen');
-        if (!before) return null;
-        const refuse = (code: string) => new Refused(conflict(code), before.tenantId);
-        if (before.status !== 'CLOSED' || before.erasedAt || !before.erasureDueAt || !before.closedAt)
-          throw refuse('ERASURE.NOT_PENDING');
-        if (before.erasureDueAt.getTime() <= now.getTime()) throw refuse('ERASURE.GRACE_PERIOD_OVER');
-        const household = householdSession(s);
-        const tenant = (await tenants.lockVisible(household, before.tenantId, 'update'))!;
-        const closedWithTenant =
-          tenant.status === 'CLOSED' &&
-          tenant.closedAt?.getTime() === before.closedAt.getTime() &&
-          tenant.erasureDueAt?.getTime() === before.erasureDueAt.getTime();
-        if (tenant.status === 'CLOSED' && !(before.role === 'OWNER' && closedWithTenant))
-          throw refuse('ERASURE.HOUSEHOLD_CLOSED');
+      result = await db.write(
+        ctx,
+        async (s) => {
+          const before = await users.lockVisible(s, input.userId, 'reopen');
+          if (!before) return null;
+          const refuse = (code: string) => new Refused(conflict(code), before.tenantId);
+          if (before.status !== 'CLOSED' || before.erasedAt || !before.erasureDueAt || !before.closedAt)
+            throw refuse('ERASURE.NOT_PENDING');
+          if (before.erasureDueAt.getTime() <= now.getTime()) throw refuse('ERASURE.GRACE_PERIOD_OVER');
+          const household = householdSession(s);
+          const tenant = (await tenants.lockVisible(household, before.tenantId, 'update'))!;
+          const closedWithTenant =
+            tenant.status === 'CLOSED' &&
+            tenant.closedAt?.getTime() === before.closedAt.getTime() &&
+            tenant.erasureDueAt?.getTime() === before.erasureDueAt.getTime();
+          if (tenant.status === 'CLOSED' && !(before.role === 'OWNER' && closedWithTenant))
+            throw refuse('ERASURE.HOUSEHOLD_CLOSED');
 
-        const reopen = (u: User) => ({
-          status: reopenedStatus(u.statusBeforeClose),
-          closedAt: null,
-          erasureDueAt: null,
-          statusBeforeClose: null,
-        });
-        const after = (await users.updateVisible(s, before.id, reopen(before), 'reopen'))!;
-        const diff: Record<string, unknown> = diffRecords(before, after);
-        let membersReopened = 0;
-        if (closedWithTenant) {
-          const reopened = await tenants.updateVisible(household, tenant.id, {
-            status: tenant.statusBeforeClose ?? 'ACTIVE',
+          const reopen = (u: User) => ({
+            status: reopenedStatus(u.statusBeforeClose),
             closedAt: null,
             erasureDueAt: null,
             statusBeforeClose: null,
           });
-          diff.tenantStatus = { from: tenant.status, to: reopened!.status };
-          const members = await erasure.listMembersClosedWith(
-            household,
-            tenant.id,
-            before.id,
-            before.closedAt,
-            before.erasureDueAt,
-          );
-          for (const member of members) await users.updateVisible(household, member.id, reopen(member), 'reopen');
-          membersReopened = members.length;
-          if (membersReopened) diff.membersReopened = { from: null, to: membersReopened };
-        }
-        await audit.record(s, {
-          ...actorFields(ctx),
-          tenantId: before.tenantId,
-          action: 'user.erasure_cancel',
-          resource: 'User',
-          recordId: before.id,
-          reason: input.reason,
-          diff,
-        });
-        return {
-          userId: before.id,
-          tenantId: before.tenantId,
-          status: after.status,
-          tenantReopened: closedWithTenant,
-          membersReopened,
-        };
-      });
+          const after = (await users.updateVisible(s, before.id, reopen(before), 'reopen'))!;
+          const diff: Record<string, unknown> = diffRecords(before, after);
+          let membersReopened = 0;
+          if (closedWithTenant) {
+            const reopened = await tenants.updateVisible(household, tenant.id, {
+              status: tenant.statusBeforeClose ?? 'ACTIVE',
+              closedAt: null,
+              erasureDueAt: null,
+              statusBeforeClose: null,
+            });
+            diff.tenantStatus = { from: tenant.status, to: reopened!.status };
+            const members = await erasure.listMembersClosedWith(
+              household,
+              tenant.id,
+              before.id,
+              before.closedAt,
+              before.erasureDueAt,
+            );
+            for (const member of members) await users.updateVisible(household, member.id, reopen(member), 'reopen');
+            membersReopened = members.length;
+            if (membersReopened) diff.membersReopened = { from: null, to: membersReopened };
+          }
+          await audit.record(s, {
+            ...actorFields(ctx),
+            tenantId: before.tenantId,
+            action: 'user.erasure_cancel',
+            resource: 'User',
+            recordId: before.id,
+            reason: input.reason,
+            diff,
+          });
+          return {
+            userId: before.id,
+            tenantId: before.tenantId,
+            status: after.status,
+            tenantReopened: closedWithTenant,
+            membersReopened,
+          };
+        },
+        options,
+      );
     } catch (err) {
       if (err instanceof Refused) throw await deny(deps, ctx, { ...info, resource: 'User', tenantId: err.tenantId }, err.error);
       throw err;

@@ -155,7 +155,11 @@ export function createExportService(deps: ExportServiceDeps) {
    * audited DENIED (403, or 404 for a tenant out of scope). `inline` (the CLI) records the export
    * without queueing it: the caller runs it itself.
    */
-  async function start(ctx: ServiceContext, raw: StartExportInput, options: { inline?: boolean } = {}): Promise<ExportJob> {
+  async function start(
+    ctx: ServiceContext,
+    raw: StartExportInput,
+    options: { inline?: boolean; write?: WriteOptions } = {},
+  ): Promise<ExportJob> {
     const input = StartExportInput.parse(raw);
     const tenantId = checkShape(input);
     if (!canStartExport(ctx, { resource: input.resource, tenantId })) {
@@ -172,13 +176,16 @@ export function createExportService(deps: ExportServiceDeps) {
     if (tenantId && !(await db.read(ctx, (s) => exports.mayExportTenants(s, [tenantId]))))
       throw await deny(deps, ctx, { action: 'export.start', resource: 'Tenant', recordId: tenantId, reason: input.reason });
     const filters = tenantId ? { ...input.filters, tenantId } : input.filters;
-    return db.write(ctx, (s) =>
-      insert(
-        s,
-        ctx,
-        { tenantId, resource: input.resource, format: input.format, filters, reason: input.reason },
-        !options.inline,
-      ),
+    return db.write(
+      ctx,
+      (s) =>
+        insert(
+          s,
+          ctx,
+          { tenantId, resource: input.resource, format: input.format, filters, reason: input.reason },
+          !options.inline,
+        ),
+      options.write,
     );
   }
 

@@ -1,5 +1,5 @@
 import type { FeatureFlag, Prisma } from '@prisma/client';
-import type { ReadSession, WriteSession } from '../../db/session.js';
+import type { ReadSession, WriteOptions, WriteSession } from '../../db/session.js';
 import type { ServiceContext } from '../../lib/context.js';
 import { isUniqueViolation } from '../../lib/error-mapping.js';
 import { conflict, notFound, validation } from '../../lib/errors.js';
@@ -77,26 +77,30 @@ export function createFeatureFlagService(deps: Pick<CoreDeps, 'db' | 'audit'> & 
   }
 
   /** Changes a flag (audited `feature_flag.update` with the diff); out of scope answers NOT_FOUND. */
-  async function update(ctx: ServiceContext, raw: UpdateFeatureFlagInput): Promise<FeatureFlag> {
+  async function update(ctx: ServiceContext, raw: UpdateFeatureFlagInput, options: WriteOptions = {}): Promise<FeatureFlag> {
     const input = UpdateFeatureFlagInput.parse(raw);
     const info = { action: 'feature_flag.update', recordId: input.id, reason: input.reason };
     await requireAbility(deps, ctx, 'update', 'FeatureFlag', info);
     const { id, reason, ...changes } = input;
-    const result = await db.write(ctx, async (s) => {
-      const before = await flags.lockVisible(s, id, 'update');
-      if (!before) return null;
-      const startsAt = changes.startsAt === undefined ? before.startsAt : changes.startsAt;
-      const endsAt = changes.endsAt === undefined ? before.endsAt : changes.endsAt;
-      if (startsAt && endsAt && startsAt >= endsAt)
-        throw validation([{ field: 'endsAt', code: 'invalid', message: 'endsAt must be after startsAt' }]);
-      if (changes.tenantIds) await requireKnownTenants(s, changes.tenantIds);
-      const data: Prisma.FeatureFlagUpdateManyMutationInput = {};
-      for (const [k, v] of Object.entries(changes)) if (v !== undefined) (data as Record<string, unknown>)[k] = v;
-      if (changes.tenantIds) data.tenantIds = [...new Set(changes.tenantIds)];
-      const after = (await flags.updateVisible(s, id, data))!;
-      await record(s, 'feature_flag.update', id, reason, diffRecords(before, after));
-      return after;
-    });
+    const result = await db.write(
+      ctx,
+      async (s) => {
+        const before = await flags.lockVisible(s, id, 'update');
+        if (!before) return null;
+        const startsAt = changes.startsAt === undefined ? before.startsAt : changes.startsAt;
+        const endsAt = changes.endsAt === undefined ? before.endsAt : changes.endsAt;
+        if (startsAt && endsAt && startsAt >= endsAt)
+          throw validation([{ field: 'endsAt', code: 'invalid', message: 'endsAt must be after startsAt' }]);
+        if (changes.tenantIds) await requireKnownTenants(s, changes.tenantIds);
+        const data: Prisma.FeatureFlagUpdateManyMutationInput = {};
+        for (const [k, v] of Object.entries(changes)) if (v !== undefined) (data as Record<string, unknown>)[k] = v;
+        if (changes.tenantIds) data.tenantIds = [...new Set(changes.tenantIds)];
+        const after = (await flags.updateVisible(s, id, data))!;
+        await record(s, 'feature_flag.update', id, reason, diffRecords(before, after));
+        return after;
+      },
+      options,
+    );
     if (!result) throw await deny(deps, ctx, { ...info, resource: 'FeatureFlag' });
     return result;
   }

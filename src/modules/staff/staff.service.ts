@@ -1,5 +1,5 @@
 import type { StaffUser, TenantAccessGrant } from '@prisma/client';
-import type { ReadSession, WriteSession } from '../../db/session.js';
+import type { ReadSession, WriteOptions, WriteSession } from '../../db/session.js';
 import type { ServiceContext } from '../../lib/context.js';
 import { isUniqueViolation } from '../../lib/error-mapping.js';
 import { AppError, conflict, validation } from '../../lib/errors.js';
@@ -19,6 +19,9 @@ import {
 } from './staff.schemas.js';
 
 export type StaffService = ReturnType<typeof createStaffService>;
+
+/** A staff creation whose password has been checked and hashed (what a held creation keeps). */
+export type HashedStaffInput = Omit<CreateStaffInput, 'password'> & { passwordHash: string };
 
 export interface StaffServiceDeps extends Pick<CoreDeps, 'db' | 'audit'> {
   staff: typeof staffRepository;
@@ -63,34 +66,54 @@ export function createStaffService(deps: StaffServiceDeps) {
   }
 
   /** Creates a staff member (password policy applies); SUPPORT may get tenant grants at once. */
-  async function create(ctx: ServiceContext, raw: CreateStaffInput): Promise<StaffUser> {
+  async function create(ctx: ServiceContext, raw: CreateStaffInput, options: WriteOptions = {}): Promise<StaffUser> {
     const input = CreateStaffInput.parse(raw);
     await requireAbility(deps, ctx, 'create', 'StaffUser', { action: 'staff.create' });
-    requireAcceptablePassword(input.password);
+    return createHashed(ctx, await hashedStaffInput(input), options);
+  }
+
+  /**
+   * A creation's input with its password checked against the policy and replaced by its hash: what
+   * a held creation keeps (never the password itself), and what createHashed takes.
+   */
+  async function hashedStaffInput(raw: CreateStaffInput): Promise<HashedStaffInput> {
+    const { password, ...input } = CreateStaffInput.parse(raw);
+    requireAcceptablePassword(password);
+    return { ...input, passwordHash: await hashPassword(password) };
+  }
+
+  /** The creation itself, from a hashed input (create, and the execution of an approved creation). */
+  async function createHashed(ctx: ServiceContext, raw: HashedStaffInput, options: WriteOptions = {}): Promise<StaffUser> {
+    const { passwordHash, ...rest } = raw;
+    const input = CreateStaffInput.omit({ password: true }).parse(rest);
+    await requireAbility(deps, ctx, 'create', 'StaffUser', { action: 'staff.create' });
     if (input.grantTenantIds.length && input.role !== 'SUPPORT')
       throw validation([{ field: 'tenant', code: 'invalid', message: 'Only SUPPORT staff receive tenant grants' }]);
-    const passwordHash = await hashPassword(input.password);
     try {
-      return await db.write(ctx, async (s) => {
-        const created = await staff.create(s, {
-          email: input.email,
-          name: input.name ?? input.email.split('@')[0]!,
-          role: input.role,
-          locale: input.locale,
-          passwordHash,
-        });
-        await audit.record(s, {
-          ...actorFields(ctx),
-          action: 'staff.create',
-          resource: 'StaffUser',
-          recordId: created.id,
-          diff: diffRecords(null, created),
-        });
-        const expiresAt = new Date(Date.now() + input.grantDays * 86_400_000);
-        for (const tenantId of input.grantTenantIds)
-          await insertGrant(s, { staffUserId: created.id, tenantId, reason: input.grantReason, expiresAt });
-        return created;
-      });
+      return await db.write(
+        ctx,
+        async (s) => {
+          const created = await staff.create(s, {
+            email: input.email,
+            name: input.name ?? input.email.split('@')[0]!,
+            role: input.role,
+            locale: input.locale,
+            passwordHash,
+          });
+          await audit.record(s, {
+            ...actorFields(ctx),
+            action: 'staff.create',
+            resource: 'StaffUser',
+            recordId: created.id,
+            diff: diffRecords(null, created),
+          });
+          const expiresAt = new Date(Date.now() + input.grantDays * 86_400_000);
+          for (const tenantId of input.grantTenantIds)
+            await insertGrant(s, { staffUserId: created.id, tenantId, reason: input.grantReason, expiresAt });
+          return created;
+        },
+        options,
+      );
     } catch (err) {
       if (isUniqueViolation(err)) throw conflict('STAFF.EMAIL_TAKEN');
       throw err;
@@ -102,46 +125,50 @@ export function createStaffService(deps: StaffServiceDeps) {
    * role (403, audited); a change of role ends the member's sessions (sessionVersion), so their
    * next request signs in again with the new role. Audited `staff.update` with its diff.
    */
-  async function update(ctx: ServiceContext, id: string, raw: UpdateStaffInput): Promise<StaffUser> {
+  async function update(ctx: ServiceContext, id: string, raw: UpdateStaffInput, options: WriteOptions = {}): Promise<StaffUser> {
     const input = UpdateStaffInput.parse(raw);
     const action = 'staff.update';
     await requireAbility(deps, ctx, 'update', 'StaffUser', { action, recordId: id });
     let result: StaffUser | null;
     try {
-      result = await db.write(ctx, async (s) => {
-        const before = isUuid(id) ? await staff.lockVisible(s, id, 'update') : null;
-        if (!before) return null;
-        const changes: Record<string, unknown> = Object.fromEntries(
-          Object.entries(input).filter(([field, value]) => value !== undefined && value !== before[field as keyof StaffUser]),
-        );
-        const endsSessions = STAFF_SESSION_FIELDS.filter((field) => field in changes);
-        if (endsSessions.length && isSelf(ctx, before.id))
-          throw new Refused(
-            new AppError({
-              code: 'AUTH.FORBIDDEN',
-              kind: 'FORBIDDEN',
-              details: endsSessions.map((field) => ({
-                field,
-                code: 'not_permitted',
-                message: 'Staff cannot change their own role',
-              })),
-            }),
+      result = await db.write(
+        ctx,
+        async (s) => {
+          const before = isUuid(id) ? await staff.lockVisible(s, id, 'update') : null;
+          if (!before) return null;
+          const changes: Record<string, unknown> = Object.fromEntries(
+            Object.entries(input).filter(([field, value]) => value !== undefined && value !== before[field as keyof StaffUser]),
           );
-        const after = Object.keys(changes).length
-          ? (await staff.updateVisible(s, before.id, {
-              ...changes,
-              ...(endsSessions.length ? { sessionVersion: { increment: 1 } } : {}),
-            }))!
-          : before;
-        await audit.record(s, {
-          ...actorFields(ctx),
-          action,
-          resource: 'StaffUser',
-          recordId: before.id,
-          diff: diffRecords(before, after),
-        });
-        return after;
-      });
+          const endsSessions = STAFF_SESSION_FIELDS.filter((field) => field in changes);
+          if (endsSessions.length && isSelf(ctx, before.id))
+            throw new Refused(
+              new AppError({
+                code: 'AUTH.FORBIDDEN',
+                kind: 'FORBIDDEN',
+                details: endsSessions.map((field) => ({
+                  field,
+                  code: 'not_permitted',
+                  message: 'Staff cannot change their own role',
+                })),
+              }),
+            );
+          const after = Object.keys(changes).length
+            ? (await staff.updateVisible(s, before.id, {
+                ...changes,
+                ...(endsSessions.length ? { sessionVersion: { increment: 1 } } : {}),
+              }))!
+            : before;
+          await audit.record(s, {
+            ...actorFields(ctx),
+            action,
+            resource: 'StaffUser',
+            recordId: before.id,
+            diff: diffRecords(before, after),
+          });
+          return after;
+        },
+        options,
+      );
     } catch (err) {
       if (err instanceof Refused) throw await deny(deps, ctx, { action, resource: 'StaffUser', recordId: id }, err.error);
       throw err;
@@ -151,7 +178,7 @@ export function createStaffService(deps: StaffServiceDeps) {
   }
 
   /** Grants a SUPPORT staff member access to a tenant until `expiresAt` (reason required). */
-  async function grantAccess(ctx: ServiceContext, raw: GrantAccessInput): Promise<TenantAccessGrant> {
+  async function grantAccess(ctx: ServiceContext, raw: GrantAccessInput, options: WriteOptions = {}): Promise<TenantAccessGrant> {
     const input = GrantAccessInput.parse(raw);
     await requireAbility(deps, ctx, 'create', 'TenantAccessGrant', {
       action: 'access.grant',
@@ -160,15 +187,19 @@ export function createStaffService(deps: StaffServiceDeps) {
     });
     if (input.expiresAt.getTime() <= Date.now())
       throw validation([{ field: 'expiresAt', code: 'invalid', message: 'The expiry must be in the future' }]);
-    return db.write(ctx, async (s) => {
-      const grantee = await staff.findVisible(s, input.staffUserId);
-      const tenant = await tenants.findVisible(s, input.tenantId);
-      if (!grantee || !tenant)
-        throw validation([{ field: grantee ? 'tenantId' : 'staffUserId', code: 'not_found', message: 'Not found' }]);
-      if (grantee.role !== 'SUPPORT')
-        throw validation([{ field: 'staffUserId', code: 'invalid', message: 'Only SUPPORT staff receive tenant grants' }]);
-      return insertGrant(s, input);
-    });
+    return db.write(
+      ctx,
+      async (s) => {
+        const grantee = await staff.findVisible(s, input.staffUserId);
+        const tenant = await tenants.findVisible(s, input.tenantId);
+        if (!grantee || !tenant)
+          throw validation([{ field: grantee ? 'tenantId' : 'staffUserId', code: 'not_found', message: 'Not found' }]);
+        if (grantee.role !== 'SUPPORT')
+          throw validation([{ field: 'staffUserId', code: 'invalid', message: 'Only SUPPORT staff receive tenant grants' }]);
+        return insertGrant(s, input);
+      },
+      options,
+    );
   }
 
   /** Revokes a grant at once (reason required). */
@@ -259,6 +290,8 @@ export function createStaffService(deps: StaffServiceDeps) {
 
   return {
     create,
+    createHashed,
+    hashedStaffInput,
     update,
     grantAccess,
     revokeAccess,
