@@ -47,6 +47,7 @@ export function adjustmentGuard(deps: {
 }): GuardedAction<ReturnType<typeof PostAdjustmentInput.parse>> {
   return {
     action: 'transaction.adjust',
+    parse: (stored) => PostAdjustmentInput.parse(stored),
     async describe(s: ReadSession, input) {
       const original = isUuid(input.transactionId) ? await deps.transactions.findVisible(s, input.transactionId, 'adjust') : null;
       if (!original) return missing('Transaction', input.transactionId, input.reason);
@@ -94,6 +95,7 @@ export function grantGuard(deps: {
 }): GuardedAction<ReturnType<typeof GrantAccessInput.parse>> {
   return {
     action: 'access.grant',
+    parse: (stored) => GrantAccessInput.parse(stored),
     async describe(s, input) {
       const grantee = await deps.staff.findVisible(s, input.staffUserId);
       const tenant = await deps.tenants.findVisible(s, input.tenantId);
@@ -128,6 +130,11 @@ export function staffCreateGuard(deps: {
 }): GuardedAction<ReturnType<typeof CreateStaffInput.parse>> {
   return {
     action: 'staff.create',
+    // The kept input has the password's hash instead of the password: what describe reads is the rest.
+    parse: (stored) => {
+      const { passwordHash: _hash, ...rest } = stored as Record<string, unknown>;
+      return CreateStaffInput.parse({ ...rest, password: '' });
+    },
     async describe(s, input) {
       const taken = await deps.staff.findVisibleIdByEmail(s, input.email);
       return {
@@ -158,6 +165,10 @@ export function roleChangeGuard(deps: {
 }): GuardedAction<{ id: string; input: ReturnType<typeof UpdateStaffInput.parse> }> {
   return {
     action: 'staff.role_change',
+    parse: (stored) => {
+      const { id, input } = stored as { id: string; input: unknown };
+      return { id, input: UpdateStaffInput.parse(input) };
+    },
     async describe(s, { id, input }) {
       const target = isUuid(id) ? await deps.staff.findVisible(s, id, 'update') : null;
       if (!target) return missing('StaffUser', id, null);
@@ -192,6 +203,7 @@ export function erasureCancelGuard(deps: {
 }): GuardedAction<ReturnType<typeof CancelErasureInput.parse>> {
   return {
     action: 'user.erasure_cancel',
+    parse: (stored) => CancelErasureInput.parse(stored),
     async describe(s, input) {
       const user = isUuid(input.userId) ? await deps.users.findVisible(s, input.userId, 'reopen') : null;
       if (!user) return missing('User', input.userId, input.reason);
@@ -224,8 +236,9 @@ export function tenantExportGuard(deps: {
 }): GuardedAction<ReturnType<typeof StartExportInput.parse>> {
   return {
     action: 'export.tenant',
+    parse: (stored) => StartExportInput.parse(stored),
     async describe(s, input) {
-      const tenantId = input.tenantId ?? (input.filters.tenantId) ?? null;
+      const tenantId = input.tenantId ?? input.filters.tenantId ?? null;
       const tenant = tenantId && isUuid(tenantId) ? await deps.tenants.findVisible(s, tenantId) : null;
       if (!tenant) return missing('Tenant', tenantId, input.reason);
       return {
@@ -250,6 +263,7 @@ export function killSwitchGuard(deps: {
 }): GuardedAction<ReturnType<typeof UpdateFeatureFlagInput.parse>> {
   return {
     action: 'feature_flag.kill_switch',
+    parse: (stored) => UpdateFeatureFlagInput.parse(stored),
     async describe(s, input) {
       const flag = await deps.flags.findVisible(s, { id: input.id }, 'update');
       if (!flag) return missing('FeatureFlag', input.id, input.reason ?? null);

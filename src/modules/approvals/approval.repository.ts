@@ -211,16 +211,11 @@ export const approvalRepository = {
   /** Records one checker's decision; the unique (request, checker) key refuses a second one. */
   addDecision: (
     s: WriteSession,
-    data: {
-      requestId: string;
-      checkerId: string;
-      checkerRole: StaffRole;
-      verdict: ApprovalDecision['verdict'];
-      reason: string | null;
-    },
+    request: ApprovalRequest,
+    data: { checkerId: string; checkerRole: StaffRole; verdict: ApprovalDecision['verdict']; reason: string | null },
   ): Promise<ApprovalDecision> => {
-    requireCreatable(s.ctx, 'ApprovalRequest', { id: data.requestId }, 'read');
-    return txOf(s).approvalDecision.create({ data });
+    requireCreatable(s.ctx, 'ApprovalRequest', request, 'approve');
+    return txOf(s).approvalDecision.create({ data: { ...data, requestId: request.id } });
   },
 
   /** The decisions on a request the session may read, oldest first. */

@@ -38,6 +38,8 @@ export interface DescribedChange {
 export interface GuardedAction<I> {
   /** The policy's action key (ApprovalPolicy.action). */
   action: string;
+  /** The guarded input again from what the request keeps (dates come back as strings). */
+  parse(stored: Prisma.JsonValue): I;
   /** Reads the change's target and state within `s` (the maker's session, later the checker's). */
   describe(s: ReadSession, input: I): Promise<DescribedChange>;
   /** Whether this call needs approval under the policy (e.g. an amount from the threshold). */
@@ -199,7 +201,7 @@ export function createApprovalService(deps: ApprovalServiceDeps) {
       });
       await record(s, request, 'request', {
         reason: request.reason,
-        diff: { ...(change.preview), policyVersion: { from: null, to: policy.version } },
+        diff: { ...change.preview, policyVersion: { from: null, to: policy.version } },
       });
       return toApprovalView(request);
     });
@@ -217,7 +219,7 @@ export function createApprovalService(deps: ApprovalServiceDeps) {
     const decisions = await approvals.listDecisions(s, r.id);
     if (decisions.some((d) => d.checkerId === ctx.actor.id)) throw fail('APPROVAL.ALREADY_DECIDED', 'CONFLICT');
     // A checker must be able to make the change themselves (a support agent within their grants).
-    const current = await def.describe(s, r.input);
+    const current = await def.describe(s, def.parse(r.input));
     if (!def.canPerform(ctx, current)) throw fail('APPROVAL.CHECKER_CANNOT_PERFORM');
     return current;
   }
@@ -249,8 +251,7 @@ export function createApprovalService(deps: ApprovalServiceDeps) {
         target.tenantId = r.tenantId;
         const def = definitionOf(r);
         const current = await requireChecker(s, ctx, r, def);
-        await approvals.addDecision(s, {
-          requestId: r.id,
+        await approvals.addDecision(s, r, {
           checkerId: ctx.actor.id,
           checkerRole: ctx.actor.role as StaffRole,
           verdict: 'APPROVE',
@@ -278,8 +279,10 @@ export function createApprovalService(deps: ApprovalServiceDeps) {
           return { request: failed, drift: true };
         }
         executing = true;
-        const result = (await def.execute(ctx, r.input, { session: s })) as { id?: unknown } | null;
-        const resultId = result && typeof result.id === 'string' ? result.id : null;
+        const result = (await def.execute(ctx, r.input, { session: s })) as { id?: unknown; userId?: unknown } | null;
+        // The record the change made or changed (an erasure's cancellation answers with its user).
+        const made = result?.id ?? result?.userId;
+        const resultId = typeof made === 'string' ? made : null;
         const executed = (await approvals.transition(s, r.id, {
           approvalsGiven: given,
           status: 'EXECUTED',
@@ -336,8 +339,7 @@ export function createApprovalService(deps: ApprovalServiceDeps) {
         const r = isUuid(input.requestId) ? await approvals.lockVisible(s, input.requestId, 'approve') : null;
         if (!r) return null;
         await requireChecker(s, ctx, r, definitionOf(r));
-        await approvals.addDecision(s, {
-          requestId: r.id,
+        await approvals.addDecision(s, r, {
           checkerId: ctx.actor.id,
           checkerRole: ctx.actor.role as StaffRole,
           verdict: 'REJECT',
