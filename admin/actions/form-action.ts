@@ -12,6 +12,7 @@ import type { ServiceContext } from '../../src/lib/context.js';
 import { translate } from '../../src/lib/i18n.js';
 import { ScopedResource } from '../adapter/scoped-resource.js';
 import { callService } from '../adapter/errors.js';
+import { isHeldForApproval } from '../../src/modules/approvals/approval.held.js';
 import { ResourceComponents } from '../components/index.js';
 import type { Services } from '../../src/services.js';
 
@@ -91,7 +92,18 @@ export function formAction(services: Services, spec: FormActionSpec): Action<Act
       const ctx = await resource.serviceContext(context);
       const payload = flat.unflatten(request.payload ?? {}) as Record<string, unknown>;
       const outcome =
-        (await callService(() => spec.run(ctx, { recordId: record ? String(record.id()) : undefined, payload }))) ?? {};
+        (await callService(() => spec.run(ctx, { recordId: record ? String(record.id()) : undefined, payload })).catch(
+          (err: unknown) => {
+            // Four-eyes: the change waits for a second person. Success notice "sent for approval",
+            // and the approval request's page (its link) next.
+            if (!isHeldForApproval(err)) throw err;
+            const held: FormActionResult = {
+              notice: { message: 'sentForApproval', type: 'success', params: { id: err.request.id } },
+              redirectUrl: h.recordActionUrl({ resourceId: 'ApprovalRequest', recordId: err.request.id, actionName: 'show' }),
+            };
+            return held;
+          },
+        )) ?? {};
       const id = outcome.recordId ?? (record ? String(record.id()) : undefined);
       const row = id ? await services.adminRecords.findOne(ctx, resource.modelName, id) : null;
       const shown = row ? resource.recordFromRow(row, ctx) : record;

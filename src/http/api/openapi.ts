@@ -123,6 +123,8 @@ export function buildOpenApiDocument(operations: Operation[]): OpenAPIObject {
           schema: { type: 'string' },
         },
       };
+    if (o.held)
+      responses['202'] = { description: o.held.description, content: { 'application/json': { schema: o.held.schema } } };
     for (const status of [
       ...new Set([...o.errors, ...(o.auth ? [401] : []), ...(o.idempotent ? [400, 409] : []), ...ALWAYS]),
     ].sort())

@@ -54,6 +54,8 @@ export interface Operation {
   params?: z.ZodObject;
   requestExample?: unknown;
   success: { status: number; description: string; schema?: z.ZodType; example?: unknown; mediaType?: string };
+  /** The change may be held for a second person's approval (four-eyes): answered 202 with the request. */
+  held?: { description: string; schema: z.ZodType };
   /** Error statuses this operation can answer (besides 429/500/503, which all can). */
   errors: number[];
   // Handlers are typed loosely here; each route file types its own input through `op()`.

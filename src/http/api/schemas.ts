@@ -245,6 +245,25 @@ export const TransactionSchema = z
   .openapi('Transaction');
 export const TransactionPageSchema = page(TransactionSchema, 'TransactionPage');
 
+/** A change held for a second person's approval (four-eyes, 202): the approval request. */
+export const ApprovalHeldSchema = z
+  .object({
+    approval_request: z.object({
+      id: Uuid,
+      status: z.enum(['PENDING', 'EXECUTED', 'REJECTED', 'WITHDRAWN', 'EXPIRED', 'FAILED']),
+      action: z.string().openapi({ example: 'transaction.adjust' }),
+      tenant_id: Uuid.nullable(),
+      target_type: z.string().nullable().openapi({ example: 'Transaction' }),
+      target_id: z.string().nullable(),
+      reason: z.string(),
+      approvals_required: z.number().int(),
+      approvals_given: z.number().int(),
+      expires_at: OutTime,
+      created_at: OutTime,
+    }),
+  })
+  .openapi('ApprovalHeld');
+
 export const TransactionQuerySchema = z.strictObject({
   ...pageQuery,
   account_id: Uuid.optional().openapi({ example: ACCOUNT_ID }),

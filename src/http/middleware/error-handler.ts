@@ -2,6 +2,24 @@ import type { ErrorRequestHandler, Request, RequestHandler } from 'express';
 import { AppError, isAppError, type ErrorDetail } from '../../lib/errors.js';
 import { translate } from '../../lib/i18n.js';
 import { fromUnknown } from '../../lib/error-mapping.js';
+import { isHeldForApproval, type ApprovalRequestView } from '../../modules/approvals/approval.held.js';
+
+/** A held change as the API answers it (202): the approval request, snake_case. */
+export function approvalRequestJson(r: ApprovalRequestView) {
+  return {
+    id: r.id,
+    status: r.status,
+    action: r.action,
+    tenant_id: r.tenantId,
+    target_type: r.targetType,
+    target_id: r.targetId,
+    reason: r.reason,
+    approvals_required: r.approvalsRequired,
+    approvals_given: r.approvalsGiven,
+    expires_at: r.expiresAt.toISOString(),
+    created_at: r.createdAt.toISOString(),
+  };
+}
 
 export interface ErrorBody {
   error: { code: string; message: string; details: ErrorDetail[]; correlation_id: string };
@@ -29,6 +47,11 @@ export function errorBody(err: AppError, req: Request): ErrorBody {
 /** The single error middleware: every failure leaves in the same shape, never with internals. */
 export const errorHandler: ErrorRequestHandler = (error, req, res, next) => {
   if (res.headersSent) return next(error);
+  // Not a failure: the change waits for a second person (four-eyes, ADR 0013). 202 with the request.
+  if (isHeldForApproval(error)) {
+    res.status(202).json({ approval_request: approvalRequestJson(error.request) });
+    return;
+  }
   const appError = isAppError(error) ? error : fromUnknown(error);
   const log = req.log ?? console;
   if (appError.status >= 500) log.error({ err: error, code: appError.code }, 'request failed');

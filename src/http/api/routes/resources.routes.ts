@@ -3,6 +3,7 @@ import { EXAMPLE_ACCOUNT, EXAMPLE_ADJUSTMENT, EXAMPLE_BUDGET, EXAMPLE_CATEGORY, 
 import { creatingOp, op, type Operation } from '../operation.js';
 import { accountJson, budgetJson, categoryJson, meJson, transactionJson } from '../serializers.js';
 import {
+  ApprovalHeldSchema,
   AccountPageSchema,
   AccountSchema,
   BudgetPageSchema,
@@ -205,6 +206,11 @@ export function resourceOperations(services: Services): Operation[] {
         reason: 'The merchant charged twice; refund confirmed',
       },
       success: { status: 201, description: 'The adjustment', schema: TransactionSchema, example: EXAMPLE_ADJUSTMENT },
+      held: {
+        description:
+          'Above the approval threshold of its currency the adjustment is held for a second person (four-eyes): the approval request',
+        schema: ApprovalHeldSchema,
+      },
       errors: POST_ERRORS,
       creates: async ({ ctx, params, body, write }) =>
         services.transactions.postAdjustment(
