@@ -5,6 +5,7 @@ import type { Services } from '../../src/services.js';
 import { auditActions, exportActions, outboxActions } from '../actions/operations.actions.js';
 import { tenantActions, transactionActions, userActions } from '../actions/customer.actions.js';
 import { accountViewActions, tenantViewActions, transactionViewActions } from '../actions/customer-view.actions.js';
+import { approvalRequestActions } from '../actions/approval.actions.js';
 import { defaultActions } from '../actions/default-actions.js';
 import { grantActions, staffActions } from '../actions/staff.actions.js';
 import { ScopedResource } from '../adapter/scoped-resource.js';
@@ -30,6 +31,7 @@ function customActions(model: AdminModel, services: Services) {
     AuditEvent: auditActions,
     ExportJob: exportActions,
     OutboxEvent: outboxActions,
+    ApprovalRequest: approvalRequestActions,
   };
   return byModel[model]?.(services) ?? {};
 }

@@ -5,4 +5,5 @@ export const NAVIGATION = {
   compliance: { name: 'Compliance', icon: 'Shield' },
   operations: { name: 'Operations', icon: 'Settings' },
   staff: { name: 'Staff', icon: 'UserCheck' },
+  approvals: { name: 'Approvals', icon: 'CheckSquare' },
 } as const;

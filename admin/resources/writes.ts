@@ -19,6 +19,7 @@ import { CreateUserInput, UpdateUserProfileInput } from '../../src/modules/users
 import { CreateRecurringRuleInput, UpdateRecurringRuleInput } from '../../src/modules/recurring/recurring.schemas.js';
 import { CreateStaffInput, UpdateStaffInput } from '../../src/modules/staff/staff.schemas.js';
 import { CreateFeatureFlagInput, UpdateFeatureFlagInput } from '../../src/modules/feature-flags/feature-flag.schemas.js';
+import { UpdateApprovalPolicyInput } from '../../src/modules/approvals/approval.schemas.js';
 import type { Services } from '../../src/services.js';
 import { callService } from '../adapter/errors.js';
 
@@ -193,6 +194,11 @@ export function modelWrites(services: Services): Partial<Record<AdminModel, Mode
       ),
       remove: (ctx, id) => services.featureFlags.remove(ctx, { id }),
       removeMany: (ctx, ids) => services.featureFlags.removeMany(ctx, ids),
+    },
+    ApprovalPolicy: {
+      update: updating('ApprovalPolicy', UpdateApprovalPolicyInput, (ctx, id, input) =>
+        services.approvals.updatePolicy(ctx, id, input),
+      ),
     },
     MailMessage: {
       remove: (ctx, id) => services.mail.removeMessages(ctx, [id]),

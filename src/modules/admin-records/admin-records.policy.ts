@@ -24,6 +24,8 @@ export const ADMIN_MODELS = [
   'OutboxEvent',
   'FeatureFlag',
   'MailMessage',
+  'ApprovalRequest',
+  'ApprovalPolicy',
 ] as const;
 export type AdminModel = (typeof ADMIN_MODELS)[number];
 
@@ -187,6 +189,24 @@ export const MODEL_POLICIES: Readonly<Record<AdminModel, ModelPolicy>> = {
       ['id', 'desc'],
     ],
     sortable: ['createdAt'],
+  },
+  ApprovalRequest: {
+    // The maker's raw input may hold a password's hash (staff creation): the preview is what people read.
+    hidden: ['input', 'fingerprint'],
+    order: [
+      ['createdAt', 'desc'],
+      ['id', 'desc'],
+    ],
+    sortable: ['createdAt', 'status', 'expiresAt'],
+    exactMatch: ['action', 'makerId', 'targetId'],
+  },
+  ApprovalPolicy: {
+    hidden: [],
+    order: [
+      ['action', 'asc'],
+      ['id', 'asc'],
+    ],
+    sortable: ['action', 'updatedAt'],
   },
 };
 

@@ -21,6 +21,8 @@ export const QUEUES = {
   recurringTenant: 'recurring-tenant',
   /** Signs every audit chain head that moved since its last checkpoint (protects chain tails). */
   auditCheckpoint: 'audit-checkpoint',
+  /** Expires approval requests past their life and reminds approvers of pending ones (four-eyes). */
+  approvalSweep: 'approval-sweep',
 } as const;
 
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
@@ -43,6 +45,7 @@ export const QUEUE_POLICIES: Record<QueueName, QueuePolicy> = {
   'recurring-sweep': { retryLimit: 2, retryDelay: 60, retryBackoff: true, expireInSeconds: 10 * 60 },
   'recurring-tenant': { retryLimit: 6, retryDelay: 30, retryBackoff: true, expireInSeconds: 10 * 60 },
   'audit-checkpoint': { retryLimit: 2, retryDelay: 30, retryBackoff: true, expireInSeconds: 10 * 60 },
+  'approval-sweep': { retryLimit: 2, retryDelay: 30, retryBackoff: true, expireInSeconds: 10 * 60 },
 };
 
 /** Cron schedules (UTC) of the periodic jobs. */
@@ -51,6 +54,7 @@ export const SCHEDULES: Array<{ queue: QueueName; cron: string }> = [
   { queue: QUEUES.erasureSweep, cron: '17 * * * *' },
   { queue: QUEUES.recurringSweep, cron: '5 * * * *' },
   { queue: QUEUES.auditCheckpoint, cron: '*/5 * * * *' },
+  { queue: QUEUES.approvalSweep, cron: '*/5 * * * *' },
 ];
 
 export interface JobSender {

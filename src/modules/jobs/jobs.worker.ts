@@ -71,6 +71,8 @@ export interface WorkerServices {
   };
   recurring: Pick<RecurringService, 'dueTenantIds' | 'materialiseTenant'>;
   auditConsole: Pick<AuditConsoleService, 'checkpointChains'>;
+  /** services.approvals (described, not imported): the expiry and reminder sweep. */
+  approvals: { sweep(ctx: ServiceContext): Promise<{ expired: number; reminded: number }> };
   mail: Pick<MailService, 'createMailer'>;
   outbox: Pick<OutboxService, 'createDispatcher'>;
 }
@@ -222,6 +224,8 @@ export async function startWorkers(
     });
     return { chains: result.chains, signed: result.signed.length, refused: result.refused.length };
   });
+
+  await work(QUEUES.approvalSweep, (job) => services.approvals.sweep(jobContext(job.name, job.id)));
 
   if (options.schedule !== false) {
     for (const s of SCHEDULES) if (wanted.has(s.queue)) await boss.schedule(s.queue, s.cron, {}, { tz: 'UTC' });

@@ -27,6 +27,12 @@ export interface ConsumerDeps {
 
 const TenantSuspended = z.object({ tenantId: z.uuid() });
 const PasswordResetRequested = z.object({ userId: z.uuid(), tenantId: z.uuid() });
+const ApprovalReminder = z.object({
+  requestId: z.uuid(),
+  action: z.string(),
+  expiresAt: z.string(),
+  approverIds: z.array(z.uuid()).max(200),
+});
 
 /** The event's tenant must be the payload's: a consumer never acts on another tenant than the event's. */
 function requireSameTenant(event: OutboxEvent, tenantId: string): void {
@@ -86,6 +92,28 @@ export function createOutboxConsumers(deps: ConsumerDeps): Record<string, Outbox
         text: body(link),
         ledgerText: body(translate(user.locale, 'jobs:mail.passwordReset.linkOmitted')),
       });
+    },
+
+    /** Four-eyes: the approvers of a pending request hear about it (written by services.approvals.sweep). */
+    'approval.reminder': async (event) => {
+      const reminder = ApprovalReminder.parse(event.payload);
+      const staff = await db.read(contextOf(event), (s) => recipients.listActiveStaff(s, reminder.approverIds));
+      const link = `${deps.publicUrl.replace(/\/$/, '')}/admin/resources/ApprovalRequest/records/${reminder.requestId}/show`;
+      for (const member of staff)
+        await mailer.send({
+          dedupeKey: `${event.id}:${member.id}`,
+          to: member.email,
+          subject: translate(member.locale, 'jobs:mail.approvalReminder.subject', { action: reminder.action }),
+          text: letter(
+            member.locale,
+            member.name,
+            translate(member.locale, 'jobs:mail.approvalReminder.text', {
+              action: reminder.action,
+              expiresAt: reminder.expiresAt,
+              link,
+            }),
+          ),
+        });
     },
   };
 }

@@ -26,4 +26,11 @@ export const recipientRepository = {
       where: { AND: [scope(s.ctx, 'read', 'User'), { id: userId, tenantId }] },
       select: { id: true, email: true, name: true, locale: true, status: true, erasedAt: true, passwordResetSentAt: true },
     }),
+
+  /** Active staff members among `ids` (approvers to remind), within the session's ability. */
+  listActiveStaff: (s: ReadSession, ids: readonly string[]) =>
+    dbOf(s).staffUser.findMany({
+      where: { AND: [scope(s.ctx, 'read', 'StaffUser'), { id: { in: [...ids] }, status: 'ACTIVE' }] },
+      select: { id: true, email: true, name: true, locale: true },
+    }),
 };
