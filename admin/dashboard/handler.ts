@@ -9,9 +9,9 @@ import { serviceContextFor } from '../auth/context.js';
  * dashboard, computed by the dashboard service within their ability.
  */
 export function dashboardHandler(
-  services: Pick<Services, 'staffAuth' | 'dashboard'> & Partial<Pick<Services, 'auditConsole' | 'customerView'>>,
+  services: Pick<Services, 'staffAuth' | 'dashboard'> & Partial<Pick<Services, 'auditConsole' | 'customerView' | 'approvals'>>,
 ) {
-  const { auditConsole, customerView } = services;
+  const { auditConsole, customerView, approvals } = services;
   return async (
     _request: ActionRequest,
     _response: ActionResponse,
@@ -20,6 +20,18 @@ export function dashboardHandler(
     const ctx = await serviceContextFor(services, context.currentAdmin);
     const data = await services.dashboard.forActor(ctx, {
       ...(auditConsole ? { lastVerification: (c) => auditConsole.lastVerification(c) } : {}),
+      ...(approvals
+        ? {
+            approvalsWaiting: async (c) =>
+              (await approvals.list(c, { view: 'pendingForMe', limit: 10 })).map((r) => ({
+                id: r.id,
+                action: r.action,
+                reason: r.reason,
+                createdAt: r.createdAt.toISOString(),
+                expiresAt: r.expiresAt.toISOString(),
+              })),
+          }
+        : {}),
     });
     // A support agent's own grants, by tenant name and expiry (others hold no grants: none).
     if (customerView && data.grantedTenants !== undefined) return { ...data, myGrants: await customerView.myGrants(ctx) };

@@ -148,6 +148,8 @@ export interface World {
     { id: string; email: string }
   >;
   api: Record<keyof World['staff'], AdminApi>;
+  /** Each staff member's session cookie (for admin routes outside the resources API). */
+  cookies: Record<keyof World['staff'], string>;
   close: () => Promise<void>;
 }
 
@@ -173,8 +175,12 @@ export async function buildWorld(env: Record<string, string> = {}): Promise<Worl
   const engineer = await h.f.staff('ENGINEER');
   const staff = { superadmin, supportA, supportExpired, supportNone, compliance, engineer };
   const api = {} as World['api'];
-  for (const [key, s] of Object.entries(staff)) api[key as keyof World['staff']] = adminApi(h, await loginCookie(h.app, s.email));
-  return { h, a, b, staff, api, close: () => h.close() };
+  const cookies = {} as World['cookies'];
+  for (const [key, s] of Object.entries(staff)) {
+    cookies[key as keyof World['staff']] = await loginCookie(h.app, s.email);
+    api[key as keyof World['staff']] = adminApi(h, cookies[key as keyof World['staff']]);
+  }
+  return { h, a, b, staff, api, cookies, close: () => h.close() };
 }
 
 /** Every tenant-owned resource with the id of the row seeded for it and how to count a tenant's rows. */

@@ -1,3 +1,4 @@
+import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildWorld, type World } from '../admin/resources.helpers.js';
 
@@ -6,7 +7,7 @@ describe('admin: adjustments above the threshold are sent for approval and appro
   let w: World;
   beforeAll(async () => {
     w = await buildWorld();
-    const policies = await w.h.t.services.approvals.listPolicies(await w.h.f.staffCtx(w.staff.superadmin));
+    const policies = await w.h.t.services.approvals.listPolicies(w.h.f.system());
     const adjust = policies.find((p) => p.action === 'transaction.adjust')!;
     const res = await w.api.superadmin.recordPost('ApprovalPolicy', adjust.id, 'edit', { enabled: 'true' });
     expect(res.status).toBe(200);
@@ -34,6 +35,14 @@ describe('admin: adjustments above the threshold are sent for approval and appro
     expect(large.body.redirectUrl).toMatch(/\/admin\/resources\/ApprovalRequest\/records\/[0-9a-f-]{36}\/show$/);
     const requestId = (large.body.redirectUrl as string).split('/').at(-2)!;
     expect(await prisma().transaction.count({ where: { adjustsTransactionId: original, amount: '4000' } })).toBe(0);
+
+    // Waiting on the superadmin's dashboard, not on the maker's.
+    const dashboard = async (who: 'superadmin' | 'supportA') =>
+      (await request(w.h.app).get('/admin/api/dashboard').set('Cookie', w.cookies[who])).body as {
+        approvalsWaiting?: Array<{ id: string }>;
+      };
+    expect((await dashboard('superadmin')).approvalsWaiting?.map((r) => r.id)).toContain(requestId);
+    expect((await dashboard('supportA')).approvalsWaiting?.map((r) => r.id)).not.toContain(requestId);
 
     // The maker sees it, with the diff, and cannot approve it; the superadmin can.
     const shown = await w.api.supportA.record('ApprovalRequest', requestId, 'show');

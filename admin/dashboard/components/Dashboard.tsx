@@ -35,6 +35,7 @@ interface DashboardData {
   outboxByStatus?: Bucket[];
   oldestPendingOutboxSeconds?: number | null;
   staffByRole?: Bucket[];
+  approvalsWaiting?: Array<{ id: string; action: string; reason: string; createdAt: string; expiresAt: string }>;
 }
 
 const api = new ApiClient();
@@ -151,6 +152,29 @@ export default function Dashboard() {
         <p role="status" style={{ color: COLORS.muted }}>
           {t('loading')}
         </p>
+      ) : null}
+      {data?.approvalsWaiting ? (
+        <div style={{ marginBottom: 28 }} data-testid="dashboard-approvals">
+          <h2 style={{ fontSize: 18, fontWeight: 600, margin: '0 0 12px', lineHeight: 1.3 }}>
+            {t('approvals.title', { count: data.approvalsWaiting.length })}
+          </h2>
+          <Card title={t('approvals.subtitle')} wide>
+            {data.approvalsWaiting.length === 0 ? (
+              <p style={{ margin: 0 }}>{t('approvals.none')}</p>
+            ) : (
+              <ul style={{ margin: 0, paddingLeft: 20 }}>
+                {data.approvalsWaiting.map((r) => (
+                  <li key={r.id} style={{ marginBottom: 6 }}>
+                    <a href={`/admin/resources/ApprovalRequest/records/${r.id}/show`} style={{ color: COLORS.bar }}>
+                      {value(r.action)}
+                    </a>{' '}
+                    — {r.reason} · {t('approvals.expires', { time: dateTime(r.expiresAt) })}
+                  </li>
+                ))}
+              </ul>
+            )}
+          </Card>
+        </div>
       ) : null}
       {data
         ? data.sections.map((section) => (

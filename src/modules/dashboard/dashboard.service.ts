@@ -38,6 +38,16 @@ export interface DashboardData {
   outboxByStatus?: Bucket[];
   oldestPendingOutboxSeconds?: number | null;
   staffByRole?: Bucket[];
+  /** Four-eyes: the requests waiting for this staff member's decision (never their own). */
+  approvalsWaiting?: ApprovalWaiting[];
+}
+
+export interface ApprovalWaiting {
+  id: string;
+  action: string;
+  reason: string;
+  createdAt: string;
+  expiresAt: string;
 }
 
 /** The latest recorded audit-chain verification (the audit console records each one). */
@@ -51,6 +61,8 @@ export type VerificationSource = (ctx: ServiceContext) => Promise<{
 
 export interface DashboardSources {
   lastVerification?: VerificationSource;
+  /** The approval requests waiting for the actor (services.approvals, not imported: it guards others). */
+  approvalsWaiting?: (ctx: ServiceContext) => Promise<ApprovalWaiting[]>;
 }
 
 const DAY = 86_400_000;
@@ -203,6 +215,9 @@ export function createDashboardService(deps: DashboardServiceDeps) {
       work.push(outboxHealth(ctx).then((v) => Object.assign(data, v)));
     }
     if (sections.includes('staff')) work.push(staffByRole(ctx).then((v) => (data.staffByRole = v)));
+    // Every role's dashboard shows what waits for it.
+    if (sections.length && sources.approvalsWaiting)
+      work.push(sources.approvalsWaiting(ctx).then((v) => (data.approvalsWaiting = v)));
     await Promise.all(work);
     return data;
   }
