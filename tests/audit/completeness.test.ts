@@ -530,7 +530,27 @@ describe('audit completeness: every admin action of every resource', () => {
     const spare = await p.liability.create({
       data: { tenantId: world.a.tenantId, name: 'Spare', type: 'LOAN', amount: '1000', currency: 'EUR' },
     });
+    // Four-eyes: one pending approval request (an adjustment held by support A) and its policy.
+    const policy = (await world.h.t.services.approvals.listPolicies(world.h.f.system())).find(
+      (x) => x.action === 'transaction.adjust',
+    )!;
+    await world.h.t.services.approvals.updatePolicy(world.h.f.system(), policy.id, { enabled: true });
+    const supportACtx = await world.h.f.staffCtx({ id: world.staff.supportA.id, role: 'SUPPORT', locale: 'en' });
+    const heldId = await world.h.t.services.transactions
+      .postAdjustment(supportACtx, {
+        transactionId: world.a.transactionIds[0]!,
+        amount: '5000.00',
+        direction: 'CREDIT',
+        ...REASON,
+      })
+      .then(
+        () => null,
+        (err: unknown) => (err as { request?: { id: string } }).request?.id ?? null,
+      );
+    await world.h.t.services.approvals.updatePolicy(world.h.f.system(), policy.id, { enabled: false });
     const ids: Record<string, string> = {
+      ApprovalRequest: heldId!,
+      ApprovalPolicy: policy.id,
       Tenant: world.a.tenantId,
       StaffUser: world.staff.engineer.id,
       TenantAccessGrant: grant.id,
@@ -579,6 +599,15 @@ describe('audit completeness: every admin action of every resource', () => {
       return `${label}: rejected input (fix the payload of this case) ${JSON.stringify((res as { body?: unknown }).body).slice(0, 200)}`;
     const read = READS.has(p.action) && !(p.action === 'list' || p.action === 'show' ? auditedReads.has(p.resource) : false);
     if (read && !refused && events.length <= 1) return null;
+    // The last approval of a request is two steps, each its own event: approval.approve, then
+    // approval.execute (or approval.fail on drift) — ADR 0013.
+    if (
+      p.resource === 'ApprovalRequest' &&
+      p.action === 'approve' &&
+      events.length === 2 &&
+      events[0]!.action === 'approval.approve'
+    )
+      return res.status < 300 || res.status === 409 ? null : `${label}: unexpected status`;
     if (events.length !== 1)
       return `${label}: ${events.length} events ${JSON.stringify(events.map((e) => [e.action, e.outcome]))}`;
     const outcome = events[0]!.outcome;

@@ -9,7 +9,7 @@ import { diffRecords, redactDetails } from '../audit/audit.redact.js';
 import { actorFields } from '../audit/audit.service.js';
 import type { outboxRepository } from '../outbox/outbox.repository.js';
 import type { CoreDeps } from '../shared/deps.js';
-import { deny, requireAbility } from '../shared/guard.js';
+import { deny, recordFailure, requireAbility } from '../shared/guard.js';
 import { isUuid } from '../shared/ledger.guard.js';
 import { HeldForApproval, toApprovalView, type ApprovalRequestView } from './approval.held.js';
 import type { approvalRepository } from './approval.repository.js';
@@ -115,7 +115,8 @@ export function createApprovalService(deps: ApprovalServiceDeps) {
     error: AppError,
     reason?: string,
   ) =>
-    deny(
+    // A conflict with the request's state is a failed attempt (FAILURE); anything else a refusal (DENIED).
+    (error.kind === 'CONFLICT' ? recordFailure : deny)(
       deps,
       ctx,
       { action: `approval.${step}`, resource: 'ApprovalRequest', recordId: r.id, tenantId: r.tenantId, reason },

@@ -703,6 +703,34 @@ export interface components {
        */
       description?: string;
     };
+    ApprovalHeld: {
+      approval_request: {
+        /** Format: uuid */
+        id: string;
+        /** @enum {string} */
+        status: 'PENDING' | 'EXECUTED' | 'REJECTED' | 'WITHDRAWN' | 'EXPIRED' | 'FAILED';
+        /** @example transaction.adjust */
+        action: string;
+        /** Format: uuid */
+        tenant_id: string | null;
+        /** @example Transaction */
+        target_type: string | null;
+        target_id: string | null;
+        reason: string;
+        approvals_required: number;
+        approvals_given: number;
+        /**
+         * Format: date-time
+         * @example 2025-03-14T09:30:00.000Z
+         */
+        expires_at: string;
+        /**
+         * Format: date-time
+         * @example 2025-03-14T09:30:00.000Z
+         */
+        created_at: string;
+      };
+    };
     CreateAdjustmentRequest: {
       /**
        * @description A positive decimal as a string ("0" is refused), at most 15 integer digits and at most the currency's decimals (EUR 2, JPY 0, BHD 3).
@@ -3150,6 +3178,15 @@ export interface operations {
            *     }
            */
           'application/json': components['schemas']['Transaction'];
+        };
+      };
+      /** @description Above the approval threshold of its currency the adjustment is held for a second person (four-eyes): the approval request */
+      202: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ApprovalHeld'];
         };
       };
       /** @description The request is not valid (details name each field) */
