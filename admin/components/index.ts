@@ -18,4 +18,5 @@ export const ResourceComponents = {
   AccountShow: componentLoader.add('ResourceAccountShow', here('./AccountShow.tsx')),
   TransactionShow: componentLoader.add('ResourceTransactionShow', here('./TransactionShow.tsx')),
   TenantSearch: componentLoader.add('ResourceTenantSearch', here('./TenantSearch.tsx')),
+  CheckboxGroupEdit: componentLoader.add('ResourceCheckboxGroupEdit', here('./CheckboxGroupEdit.tsx')),
 };

@@ -486,6 +486,13 @@ export const RESOURCE_DEFINITIONS: ResourceDefinition[] = [
         'updatedAt',
       ],
       editProperties: ['description', 'enabled', 'approverRoles', 'approvalsRequired', 'ttlHours', 'thresholds'],
+      properties: {
+        // One named checkbox per role (AdminJS's array editor has icon-only buttons).
+        approverRoles: {
+          availableValues: choices(['SUPERADMIN', 'SUPPORT', 'COMPLIANCE', 'ENGINEER']),
+          components: { edit: ResourceComponents.CheckboxGroupEdit },
+        },
+      },
     }),
   },
 ];
