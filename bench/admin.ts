@@ -148,7 +148,12 @@ export async function runAdminBench(): Promise<BenchResult[]> {
   });
   const runtime = createRuntime({
     config,
-    secrets: { sessionSecret: secret(), jwtSecret: secret(), auditSigningKey: generateSigningKey().privateKey },
+    secrets: {
+      sessionSecret: secret(),
+      jwtSecret: secret(),
+      accountTokenKey: secret(),
+      auditSigningKey: generateSigningKey().privateKey,
+    },
     logger: createLogger('silent'),
     appUrl: pgServer.appUrl,
     ownerUrl: pgServer.ownerUrl(),

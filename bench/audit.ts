@@ -59,7 +59,7 @@ export async function runWriteBench(): Promise<BenchResult[]> {
   });
   const runtime = createRuntime({
     config,
-    secrets: { sessionSecret: key, jwtSecret: key, auditSigningKey: generateSigningKey().privateKey },
+    secrets: { sessionSecret: key, jwtSecret: key, accountTokenKey: key, auditSigningKey: generateSigningKey().privateKey },
     logger: createLogger('silent'),
     appUrl: pg.appUrl,
     ownerUrl: pg.ownerUrl(),

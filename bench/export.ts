@@ -30,7 +30,12 @@ import { generateSigningKey } from '../src/modules/audit/audit.signing.js';
 
 const run = promisify(execFile);
 const PSQL = '/usr/bin/psql';
-const SECRETS = { sessionSecret: 's'.repeat(40), jwtSecret: 'j'.repeat(40), auditSigningKey: generateSigningKey().privateKey };
+const SECRETS = {
+  sessionSecret: 's'.repeat(40),
+  jwtSecret: 'j'.repeat(40),
+  accountTokenKey: 't'.repeat(40),
+  auditSigningKey: generateSigningKey().privateKey,
+};
 const THROUGHPUT_GOAL = 0.5;
 const RSS_GOAL_MB = 50;
 const log = (line: string) => process.stdout.write(`  ${line}\n`);

@@ -48,6 +48,15 @@ const EnvSchema = z.object({
   SESSION_IDLE_MINUTES: duration.default(30),
   SESSION_ABSOLUTE_HOURS: duration.default(12),
   JWT_SECRET: z.string().min(32).optional(),
+  /** Signs password-reset and email-verification links (its own key: never the JWT key). */
+  ACCOUNT_TOKEN_SECRET: z.string().min(32).optional(),
+  /**
+   * Base of the links in account mail (`<base>/reset-password?token=…`, `<base>/verify-email?token=…`):
+   * a separate web app's address; defaults to PUBLIC_URL (this server's own pages).
+   */
+  ACCOUNT_LINK_BASE_URL: z.url().optional(),
+  /** The version of the terms of service a registration accepts (recorded with the time). */
+  TERMS_VERSION: z.string().trim().min(1).max(64).default('2026-01'),
   /** Ed25519 private key that signs audit tree heads (base64url seed or PKCS#8 PEM). */
   AUDIT_SIGNING_KEY: z
     .string()
@@ -108,7 +117,9 @@ export function parseConfig(env: NodeJS.ProcessEnv): Readonly<Env> {
   }
   const config = result.data;
   if (config.NODE_ENV === 'production') {
-    const missing = (['DATABASE_URL', 'SESSION_SECRET', 'JWT_SECRET', 'AUDIT_SIGNING_KEY'] as const).filter((k) => !config[k]);
+    const missing = (
+      ['DATABASE_URL', 'SESSION_SECRET', 'JWT_SECRET', 'ACCOUNT_TOKEN_SECRET', 'AUDIT_SIGNING_KEY'] as const
+    ).filter((k) => !config[k]);
     if (missing.length) throw new ConfigError(missing.map((k) => `${k}: required when NODE_ENV=production`));
   }
   if (config.DATABASE_REPLICA_URL && !config.DATABASE_URL)

@@ -51,6 +51,8 @@ import { createIdempotencyService } from './modules/idempotency/idempotency.serv
 import { createJobSender } from './modules/jobs/jobs.queues.js';
 import { jobsRepository } from './modules/jobs/jobs.repository.js';
 import { createJobsService } from './modules/jobs/jobs.service.js';
+import { lifecycleRepository } from './modules/lifecycle/lifecycle.repository.js';
+import { createLifecycleService } from './modules/lifecycle/lifecycle.service.js';
 import { mailRepository } from './modules/mail/mail.repository.js';
 import { createMailService } from './modules/mail/mail.service.js';
 import { outboxRepository } from './modules/outbox/outbox.repository.js';
@@ -222,7 +224,17 @@ export function createServices(
       credentials: apiAuthRepository,
       users: userRepository,
       tenants: tenantRepository,
+      outbox: outboxRepository,
       jwtSecret: runtime.secrets.jwtSecret,
+      termsVersion: runtime.config.TERMS_VERSION,
+    }),
+    lifecycle: createLifecycleService({
+      ...core,
+      users: userRepository,
+      credentials: apiAuthRepository,
+      lifecycle: lifecycleRepository,
+      outbox: outboxRepository,
+      accountTokenKey: runtime.secrets.accountTokenKey,
     }),
     idempotency: createIdempotencyService({ db, keys: idempotencyRepository }),
     exports: exportsGuarded,
@@ -252,7 +264,8 @@ export function createServices(
       outbox: outboxRepository,
       tenants: tenantRepository,
       recipients: recipientRepository,
-      resetSecret: runtime.secrets.jwtSecret,
+      accountTokenKey: runtime.secrets.accountTokenKey,
+      linkBase: config.ACCOUNT_LINK_BASE_URL ?? config.PUBLIC_URL ?? `http://localhost:${config.PORT}`,
       publicUrl: config.PUBLIC_URL ?? `http://localhost:${config.PORT}`,
     }),
     jobs: createJobsService({ ...core, exportJobs: jobsRepository }),

@@ -30,7 +30,12 @@ export async function buildAdminBundle(mode: string): Promise<BundleReport> {
   const placeholder = 'bundling-only-placeholder-secret-0123456789abcdef';
   const runtime = createRuntime({
     config,
-    secrets: { sessionSecret: placeholder, jwtSecret: placeholder, auditSigningKey: generateSigningKey().privateKey },
+    secrets: {
+      sessionSecret: placeholder,
+      jwtSecret: placeholder,
+      accountTokenKey: placeholder,
+      auditSigningKey: generateSigningKey().privateKey,
+    },
     logger: createLogger('silent'),
     appUrl: config.DATABASE_URL!,
     ownerUrl: config.DATABASE_URL!,

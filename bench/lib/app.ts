@@ -56,7 +56,12 @@ export async function startApp(options: StartAppOptions): Promise<StartedApp> {
   const secret = () => randomBytes(32).toString('base64url');
   const runtime = createRuntime({
     config,
-    secrets: { sessionSecret: secret(), jwtSecret: secret(), auditSigningKey: generateSigningKey().privateKey },
+    secrets: {
+      sessionSecret: secret(),
+      jwtSecret: secret(),
+      accountTokenKey: secret(),
+      auditSigningKey: generateSigningKey().privateKey,
+    },
     logger: createLogger(config.LOG_LEVEL, destination),
     appUrl: options.appUrl,
     ownerUrl: options.ownerUrl ?? options.appUrl,

@@ -9,6 +9,8 @@ import { APP_ROLE, migrate } from './migrate.js';
 export interface Secrets {
   sessionSecret: string;
   jwtSecret: string;
+  /** Signs password-reset and email-verification links. */
+  accountTokenKey: string;
   /** Ed25519 private key (base64url seed or PEM) that signs audit tree heads. */
   auditSigningKey: string;
   /** Legacy HMAC checkpoint key: only verifies checkpoints written before Ed25519 (older ones: AUDIT_CHECKPOINT_RETIRED_KEYS). */
@@ -20,6 +22,7 @@ interface LocalSecrets {
   appPassword: string;
   sessionSecret: string;
   jwtSecret: string;
+  accountTokenKey: string;
   auditSigningKey: string;
   /** Data directories created before Ed25519 checkpoints have one (it verifies their old checkpoints). */
   auditCheckpointKey?: string;
@@ -45,22 +48,20 @@ function loadLocalSecrets(dataDir: string): LocalSecrets {
   const dir = resolve(dataDir);
   mkdirSync(dir, { recursive: true });
   const file = join(dir, 'secrets.json');
-  if (existsSync(file)) {
-    const stored = JSON.parse(readFileSync(file, 'utf8')) as Partial<LocalSecrets> & Omit<LocalSecrets, 'auditSigningKey'>;
-    if (stored.auditSigningKey) return stored as LocalSecrets;
-    // A data directory from before Ed25519 checkpoints: add its signing key once, keep the rest.
-    const upgraded: LocalSecrets = { ...stored, auditSigningKey: secret() };
-    writeFileSync(file, JSON.stringify(upgraded, null, 2), { mode: 0o600 });
-    return upgraded;
-  }
+  const stored = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Partial<LocalSecrets>) : undefined;
+  // A data directory from before a secret existed gets that secret added once, the others kept
+  // (a legacy auditCheckpointKey is kept as it is, never generated).
   const fresh: LocalSecrets = {
-    postgresPassword: secret(),
-    appPassword: secret(),
-    sessionSecret: secret(),
-    jwtSecret: secret(),
-    auditSigningKey: secret(),
+    ...stored,
+    postgresPassword: stored?.postgresPassword ?? secret(),
+    appPassword: stored?.appPassword ?? secret(),
+    sessionSecret: stored?.sessionSecret ?? secret(),
+    jwtSecret: stored?.jwtSecret ?? secret(),
+    accountTokenKey: stored?.accountTokenKey ?? secret(),
+    auditSigningKey: stored?.auditSigningKey ?? secret(),
   };
-  writeFileSync(file, JSON.stringify(fresh, null, 2), { mode: 0o600 });
+  if (!stored || Object.keys(fresh).some((k) => !(k in stored)))
+    writeFileSync(file, JSON.stringify(fresh, null, 2), { mode: 0o600 });
   return fresh;
 }
 
@@ -75,6 +76,7 @@ export function resolveSecrets(config: Env): Secrets {
   return {
     sessionSecret: pick(config.SESSION_SECRET, local?.sessionSecret, 'SESSION_SECRET'),
     jwtSecret: pick(config.JWT_SECRET, local?.jwtSecret, 'JWT_SECRET'),
+    accountTokenKey: pick(config.ACCOUNT_TOKEN_SECRET, local?.accountTokenKey, 'ACCOUNT_TOKEN_SECRET'),
     auditSigningKey: pick(config.AUDIT_SIGNING_KEY, local?.auditSigningKey, 'AUDIT_SIGNING_KEY'),
     auditCheckpointKey: config.AUDIT_CHECKPOINT_KEY ?? local?.auditCheckpointKey,
   };

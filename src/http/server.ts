@@ -4,6 +4,7 @@ import type { Services } from '../services.js';
 import { createApp } from './app.js';
 import { createApiRouter } from './api/router.js';
 import { wellKnownRouter } from './well-known.js';
+import { createAccountPagesRouter } from './account-pages.js';
 import { createAdminRouter } from '../../admin/index.js';
 
 /**
@@ -16,6 +17,8 @@ export async function buildServer(runtime: Runtime, services: Services): Promise
     mounts: [
       { path: '/', router: wellKnownRouter(services.auditKeys.keySet) },
       { path: '/api', router: createApiRouter(runtime, services) },
+      // /reset-password and /verify-email: the pages the links of account mail open.
+      { path: '/', router: createAccountPagesRouter(runtime, services) },
       { path: admin.rootPath, router: admin.router },
     ],
     readinessProbes: admin.readinessProbes,

@@ -16,6 +16,7 @@ describe('list sorting', () => {
       secrets: {
         sessionSecret: secret,
         jwtSecret: secret,
+        accountTokenKey: secret,
         auditCheckpointKey: secret,
         auditSigningKey: TEST_SECRETS.auditSigningKey,
       },

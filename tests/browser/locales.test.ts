@@ -60,7 +60,12 @@ describe('admin translations (locales/en/admin.json, locales/es/admin.json)', ()
     const secret = 'translation-test-placeholder-secret-0123456789';
     const runtime = createRuntime({
       config,
-      secrets: { sessionSecret: secret, jwtSecret: secret, auditSigningKey: TEST_SECRETS.auditSigningKey },
+      secrets: {
+        sessionSecret: secret,
+        jwtSecret: secret,
+        accountTokenKey: secret,
+        auditSigningKey: TEST_SECRETS.auditSigningKey,
+      },
       logger: createLogger('silent'),
       appUrl: config.DATABASE_URL!,
       ownerUrl: config.DATABASE_URL!,

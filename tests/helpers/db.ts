@@ -48,6 +48,7 @@ export async function createTestDatabase(): Promise<TestDatabase> {
 export const TEST_SECRETS = {
   sessionSecret: 'test-session-secret-0123456789abcdef0123456789',
   jwtSecret: 'test-jwt-secret-0123456789abcdef0123456789abcd',
+  accountTokenKey: 'test-account-token-key-0123456789abcdef0123',
   /** The tests' Ed25519 signing key: a fixed seed, derived here so no key literal is committed. */
   auditSigningKey: createHash('sha256').update('backoffice test audit signing key').digest('base64url'),
   /** Legacy HMAC key (verifies checkpoints written the pre-Ed25519 way, see tests/audit/legacy.test.ts). */

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createDatabase } from '../../src/db/session.js';
 import { mailRepository } from '../../src/modules/mail/mail.repository.js';
 import { createMailer } from '../../src/modules/mail/mail.service.js';
-import { verifyPasswordResetToken } from '../../src/modules/mail/password-reset-token.js';
+import { readAccountToken } from '../../src/modules/mail/account-token.js';
 import type { OutboxConsumer } from '../../src/modules/outbox/outbox.dispatcher.js';
 import { startWorkers } from '../../src/modules/jobs/jobs.worker.js';
 import { createTestContext, TEST_SECRETS, type TestContext } from '../helpers/db.js';
@@ -143,11 +143,15 @@ describe('outbox: side effects delivered at least once, effects exactly once', (
     await dispatcher().dispatchOnce();
     const [mail] = await mailTo(owner.email);
     expect(mail?.subject).toBe('Reset your password');
-    const token = decodeURIComponent(/token=([^\s]+)/.exec(mail!.text)![1]!);
+    expect(mail!.text).toMatch(/\/reset-password\?token=[^&\s]+&lang=en/);
+    const token = decodeURIComponent(/token=([^&\s]+)/.exec(mail!.text)![1]!);
     const user = await t.runtime.prisma.user.findUniqueOrThrow({ where: { id: owner.id } });
-    expect(verifyPasswordResetToken(TEST_SECRETS.jwtSecret, token, () => user.passwordResetSentAt)).toBe(owner.id);
-    expect(verifyPasswordResetToken(TEST_SECRETS.jwtSecret, token, () => new Date(0))).toBeNull(); // superseded request
-    expect(verifyPasswordResetToken('another-secret-another-secret-xx', token, () => user.passwordResetSentAt)).toBeNull();
+    const claims = readAccountToken(TEST_SECRETS.accountTokenKey, 'password-reset', token);
+    expect(claims?.userId).toBe(owner.id);
+    expect(claims?.requestedAt).toBe(user.passwordResetSentAt!.getTime()); // bound to the current request
+    // Signed with its own key: neither the JWT key nor another purpose's signature accepts it.
+    expect(readAccountToken(TEST_SECRETS.jwtSecret, 'password-reset', token)).toBeNull();
+    expect(readAccountToken(TEST_SECRETS.accountTokenKey, 'email-verify', token)).toBeNull();
   });
 
   it('consumers re-check the event: a payload for another tenant is refused, a closed owner gets nothing', async () => {

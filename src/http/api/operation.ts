@@ -30,7 +30,7 @@ export interface OperationResult {
  * from the same declaration (schemas, statuses, examples), so they cannot disagree.
  */
 export interface Operation {
-  method: 'get' | 'post' | 'delete';
+  method: 'get' | 'post' | 'put' | 'patch' | 'delete';
   /** OpenAPI path, e.g. `/api/v1/accounts/{id}`. */
   path: string;
   operationId: string;

@@ -138,6 +138,13 @@ export const RegisterBody = z
     tenant_name: text(SafeText(200), 200, 1, 'The García household'),
     base_currency: Currency.optional(),
     locale: z.enum(['en', 'es']).optional(),
+    accepted_terms_version: z
+      .string()
+      .trim()
+      .min(1)
+      .max(64)
+      .optional()
+      .openapi({ example: '2026-01', description: 'The terms version shown; when given it must be the one in force' }),
   })
   .openapi('RegisterRequest');
 
@@ -179,10 +186,117 @@ export const MeSchema = z
     role: z.enum(['OWNER', 'MEMBER']),
     status: z.enum(['ACTIVE', 'LOCKED', 'DISABLED', 'CLOSED']),
     locale: z.string().openapi({ example: 'es' }),
+    phone: z.string().nullable().openapi({ example: null }),
+    email_verified: z.boolean().openapi({ description: 'Whether a link sent to `email` was followed', example: true }),
+    pending_email: z
+      .string()
+      .nullable()
+      .openapi({ description: 'A requested new address, effective once its verification link is followed', example: null }),
+    terms_version: z.string().nullable().openapi({ example: '2026-01', description: 'The terms accepted at registration' }),
+    terms_accepted_at: OutTime.nullable(),
     created_at: OutTime,
     tenant: TenantSummarySchema,
   })
   .openapi('Me');
+
+/** The example user of the document (GET/PATCH /me, register). */
+export const EXAMPLE_ME = {
+  id: USER_ID,
+  email: 'ana@example.com',
+  name: 'Ana García',
+  role: 'OWNER',
+  status: 'ACTIVE',
+  locale: 'es',
+  phone: null,
+  email_verified: true,
+  pending_email: null,
+  terms_version: '2026-01',
+  terms_accepted_at: '2025-03-14T09:30:00.000Z',
+  created_at: '2025-03-14T09:30:00.000Z',
+  tenant: {
+    id: TENANT_ID,
+    name: 'The García household',
+    slug: 'hh-5f1c2a9b0d3e',
+    status: 'ACTIVE',
+    base_currency: 'EUR',
+  },
+};
+
+// ---- customer lifecycle -------------------------------------------------------------------
+
+const AccountToken = z
+  .string()
+  .trim()
+  .min(1)
+  .max(1024)
+  .openapi({ example: 'eyJ1IjoiMWQyYzNiNGEifQ.c2lnbmF0dXJl', description: 'The `token` parameter of the link in the mail' });
+
+export const PasswordResetRequestBody = z
+  .strictObject({ email: z.string().trim().toLowerCase().min(1).max(254).openapi({ example: 'ana@example.com' }) })
+  .openapi('PasswordResetRequest');
+
+export const PasswordResetConfirmBody = z
+  .strictObject({
+    token: AccountToken,
+    password: PolicyPassword.openapi({
+      example: 'new-Correct-horse-43',
+      description: `${MIN_PASSWORD_LENGTH} to ${MAX_PASSWORD_LENGTH} characters, not a common password`,
+    }),
+  })
+  .openapi('PasswordResetConfirm');
+
+export const AcceptedSchema = z
+  .object({
+    status: z.literal('accepted'),
+    message: z.string().openapi({ example: 'If an account uses this address, a link to reset its password is on its way.' }),
+  })
+  .openapi('Accepted');
+
+export const VerifyEmailBody = z.strictObject({ token: AccountToken }).openapi('VerifyEmailRequest');
+
+export const VerifyEmailResultSchema = z
+  .object({
+    email_verified: z.literal(true),
+    email_changed: z.boolean().openapi({ description: 'True when the link confirmed a change of address', example: false }),
+  })
+  .openapi('VerifyEmailResult');
+
+export const RectifyMeBody = z
+  .strictObject({
+    name: text(SafeText(200), 200, 1, 'Ana García López').optional(),
+    phone: text(SafeText(40), 40, 1, '+34 600 000 000').nullable().optional(),
+    locale: z.enum(['en', 'es']).optional(),
+    email: Email.optional().openapi({
+      example: 'ana.garcia@example.com',
+      description: 'A new address takes effect once its verification link (sent to it) is followed; the current address is told',
+    }),
+  })
+  .openapi('RectifyMeRequest');
+
+const ConsentChangeSchema = z
+  .object({
+    purpose: z.enum(['MARKETING', 'NOTIFICATIONS']),
+    granted: z.boolean(),
+    source: z.enum(['REGISTRATION', 'API', 'SUPPORT']),
+    at: OutTime,
+  })
+  .openapi('ConsentChange');
+
+export const ConsentsSchema = z
+  .object({
+    marketing: z.boolean().openapi({ description: 'Marketing email (opt-in)', example: true }),
+    notifications: z.boolean().openapi({ description: 'Notifications (on until turned off)', example: true }),
+    updated_at: OutTime.nullable(),
+    history: z.array(ConsentChangeSchema).openapi({ description: 'The latest changes, newest first' }),
+  })
+  .openapi('Consents');
+
+export const ConsentsBody = z
+  .strictObject({
+    marketing: z.boolean().optional().openapi({ example: true }),
+    notifications: z.boolean().optional().openapi({ example: true }),
+  })
+  .openapi('ConsentsRequest');
 
 // ---- resources ----------------------------------------------------------------------------
 

@@ -75,6 +75,11 @@ export function meJson(u: User & { tenant: Tenant }) {
     role: u.role,
     status: u.status,
     locale: u.locale,
+    phone: u.phone,
+    email_verified: u.emailVerifiedAt !== null,
+    pending_email: u.pendingEmail,
+    terms_version: u.termsVersion,
+    terms_accepted_at: u.termsAcceptedAt ? iso(u.termsAcceptedAt) : null,
     created_at: iso(u.createdAt),
     tenant: {
       id: u.tenant.id,

@@ -121,13 +121,28 @@ export const TENANT_OWNED = [
 
 /** Personal data fields, masked for roles without `readUnmasked` unless revealed. */
 export const PERSONAL_FIELDS: Readonly<Record<string, readonly string[]>> = {
-  User: ['email', 'name', 'phone'],
+  User: ['email', 'name', 'phone', 'pendingEmail'],
   // A household's name is usually its family name.
   Tenant: ['name'],
   StaffUser: [],
   // The development mailbox holds mail to users (their address, and text with their name).
   MailMessage: ['to', 'text'],
 };
+
+/**
+ * Fields users may change on their own profile (PATCH /api/v1/me, PUT /api/v1/me/consents). A new
+ * email is only requested here (pendingEmail); it becomes `email` through its verification link.
+ */
+export const USER_SELF_EDITABLE_FIELDS = [
+  'name',
+  'phone',
+  'locale',
+  'pendingEmail',
+  'emailVerificationSentAt',
+  'marketingConsent',
+  'notificationsConsent',
+  'consentUpdatedAt',
+];
 
 /** Fields support staff may change on a user's profile (the status changes only through transitions). */
 export const SUPPORT_EDITABLE_USER_FIELDS = ['name', 'phone', 'locale'];
@@ -163,6 +178,8 @@ export function defineAbilityFor(actor: Actor): AppAbility {
       can(['read', 'readUnmasked'], 'Tenant', { id: actor.tenantId });
       can(['read', 'readUnmasked'], 'User', { id: actor.id });
       can('close', 'User', { id: actor.id });
+      // Rectification and consent: their own profile, these fields only (never status, role, credentials).
+      can('update', 'User', USER_SELF_EDITABLE_FIELDS, { id: actor.id });
       for (const subject of ['Account', 'Category', 'Budget', 'RecurringRule', 'Asset', 'Liability', 'Loan'] as const)
         can(['read', 'create'], subject, own);
       can(['read', 'create', 'adjust'], 'Transaction', own);

@@ -17,6 +17,8 @@ export const RegisterInput = z.object({
   tenantName: SafeText(200),
   baseCurrency: CurrencyCode.optional(),
   locale: z.enum(['en', 'es']).optional(),
+  /** The terms version the person saw and accepted; when given, it must be the one in force. */
+  acceptedTermsVersion: z.string().trim().min(1).max(64).optional(),
 });
 export type RegisterInput = z.input<typeof RegisterInput>;
 

@@ -3,7 +3,7 @@ import type { Tenant, User } from '@prisma/client';
 import type { WriteOptions, WriteSession } from '../../db/session.js';
 import type { ServiceContext } from '../../lib/context.js';
 import { isUniqueViolation } from '../../lib/error-mapping.js';
-import { AppError, conflict } from '../../lib/errors.js';
+import { AppError, conflict, validation } from '../../lib/errors.js';
 import { buildAnonymousContext, buildSystemContext, buildUserContext, type RequestMeta } from '../access/context.factory.js';
 import {
   decoyHash,
@@ -19,6 +19,7 @@ import type { CoreDeps } from '../shared/deps.js';
 import { isUuid } from '../shared/ledger.guard.js';
 import type { tenantRepository } from '../tenants/tenant.repository.js';
 import type { userRepository } from '../users/user.repository.js';
+import type { outboxRepository } from '../outbox/outbox.repository.js';
 import type { apiAuthRepository } from './api-auth.repository.js';
 import { RefreshInput, RegisterInput, TokenInput } from './api-auth.schemas.js';
 import { randomTenantSlug } from '../tenants/tenant.schemas.js';
@@ -64,7 +65,11 @@ export interface ApiAuthServiceDeps extends Pick<CoreDeps, 'db' | 'audit'> {
   credentials: typeof apiAuthRepository;
   users: typeof userRepository;
   tenants: typeof tenantRepository;
+  /** Registration's verification link goes through the outbox. */
+  outbox: typeof outboxRepository;
   jwtSecret: string;
+  /** The terms of service a registration accepts (config.TERMS_VERSION). */
+  termsVersion: string;
   now?: () => Date;
 }
 
@@ -93,13 +98,28 @@ export function createApiAuthService(deps: ApiAuthServiceDeps) {
     return { accessToken: access.token, refreshToken: refresh.token, tokenType: 'Bearer', expiresIn: access.expiresIn };
   }
 
-  /** Creates a tenant (with default categories) and its OWNER user; one audit event. 409 if the email is taken. */
+  /**
+   * Creates a tenant (with default categories) and its OWNER user; one audit event. 409 if the
+   * email is taken. Records the terms accepted (version and time; a stated version must be the
+   * current one) and sends a link to verify the address.
+   */
   async function register(
     meta: RequestMeta,
     raw: RegisterInput,
     options: WriteOptions = {},
   ): Promise<{ user: User; tenant: Tenant }> {
     const input = RegisterInput.parse(raw);
+    if (input.acceptedTermsVersion !== undefined && input.acceptedTermsVersion !== deps.termsVersion)
+      throw validation(
+        [
+          {
+            field: 'accepted_terms_version',
+            code: 'terms_outdated',
+            message: `The terms in force are version ${deps.termsVersion}`,
+          },
+        ],
+        'AUTH.TERMS_OUTDATED',
+      );
     requireAcceptablePassword(input.password);
     if (await db.read(buildAnonymousContext(meta), (s) => credentials.emailExists(s, input.email)))
       throw conflict('USER.EMAIL_TAKEN');
@@ -123,6 +143,14 @@ export function createApiAuthService(deps: ApiAuthServiceDeps) {
             role: 'OWNER',
             locale: input.locale ?? (meta.locale === 'es' ? 'es' : 'en'),
             passwordHash,
+            termsVersion: deps.termsVersion,
+            termsAcceptedAt: now(),
+            emailVerificationSentAt: now(),
+          });
+          await deps.outbox.enqueue(s, {
+            tenantId: tenant.id,
+            type: 'user.email_verification_requested',
+            payload: { userId: user.id, tenantId: tenant.id },
           });
           const ctx = buildUserContext(user, meta);
           await audit.record(s, {

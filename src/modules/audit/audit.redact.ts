@@ -9,6 +9,9 @@ const REDACTED_FIELDS = new Set(
   [
     'email',
     'emailAddress',
+    'pendingEmail',
+    'newEmail',
+    'oldEmail',
     'name',
     'firstName',
     'lastName',

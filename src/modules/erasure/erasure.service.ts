@@ -397,6 +397,8 @@ export function createErasureService(deps: ErasureServiceDeps) {
             failedLoginCount: 0,
             lockedUntil: null,
             passwordResetSentAt: null,
+            pendingEmail: null,
+            emailVerificationSentAt: null,
             erasedAt: now,
           },
           'update',

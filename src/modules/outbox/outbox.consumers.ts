@@ -4,7 +4,7 @@ import type { Database, ReadSession } from '../../db/session.js';
 import { translate } from '../../lib/i18n.js';
 import { buildSystemContext } from '../access/context.factory.js';
 import type { Mailer } from '../mail/mail.service.js';
-import { createPasswordResetToken } from '../mail/password-reset-token.js';
+import { createAccountToken } from '../mail/account-token.js';
 import type { OutboxConsumer } from './outbox.dispatcher.js';
 import type { recipientRepository } from './recipient.repository.js';
 
@@ -19,14 +19,37 @@ export interface ConsumerDeps {
   tenants: TenantReader;
   recipients: typeof recipientRepository;
   mailer: Mailer;
-  /** Signs password-reset links. */
-  resetSecret: string;
-  /** Base URL of the app for links (config.PUBLIC_URL or the local address). */
+  /** Signs the links of account mail (ACCOUNT_TOKEN_SECRET; never the JWT key). */
+  accountTokenKey: string;
+  /** Base of the links in account mail (ACCOUNT_LINK_BASE_URL, else PUBLIC_URL, else the local address). */
+  linkBase: string;
+  /** Base URL of the back office itself (PUBLIC_URL or the local address): links to admin pages. */
   publicUrl: string;
 }
 
+/** What a mail is, for consent: transactional mail (reset, verification, account notices) needs none. */
+export type MailCategory = 'transactional' | 'marketing';
+
+/** The category of each event type's mail: the outbox sends marketing only to those who consent. */
+export const MAIL_CATEGORY_OF: Readonly<Record<string, MailCategory>> = {
+  'tenant.suspended': 'transactional',
+  'user.password_reset_requested': 'transactional',
+  'user.email_verification_requested': 'transactional',
+  'user.email_change_notice': 'transactional',
+  'user.marketing_message': 'marketing',
+};
+
 const TenantSuspended = z.object({ tenantId: z.uuid() });
-const PasswordResetRequested = z.object({ userId: z.uuid(), tenantId: z.uuid() });
+const PasswordResetRequested = z.object({ userId: z.uuid(), tenantId: z.uuid(), requestedBy: z.string().optional() });
+const AboutUser = z.object({ userId: z.uuid(), tenantId: z.uuid() });
+const MarketingMessage = z.object({ userId: z.uuid(), tenantId: z.uuid(), campaign: z.enum(['product_news']) });
+
+/** An address shown in a notice, half hidden: "an***@example.com". */
+export function maskAddress(email: string): string {
+  const at = email.lastIndexOf('@');
+  if (at < 1) return '***';
+  return `${email.slice(0, Math.min(2, at))}***${email.slice(at)}`;
+}
 const ApprovalReminder = z.object({
   requestId: z.uuid(),
   action: z.string(),
@@ -51,6 +74,8 @@ export function createOutboxConsumers(deps: ConsumerDeps): Record<string, Outbox
   const { db, tenants, recipients, mailer } = deps;
   /** A consumer acts as the system, named after the event type, correlated by the event id. */
   const contextOf = (event: OutboxEvent) => buildSystemContext(`outbox:${event.type}`, { correlationId: `outbox-${event.id}` });
+  const linkTo = (page: 'reset-password' | 'verify-email', token: string, locale: string) =>
+    `${deps.linkBase.replace(/\/$/, '')}/${page}?token=${encodeURIComponent(token)}&lang=${locale === 'es' ? 'es' : 'en'}`;
 
   return {
     /** A suspended tenant's owner is told (written by services.tenants.suspend). */
@@ -77,20 +102,99 @@ export function createOutboxConsumers(deps: ConsumerDeps): Record<string, Outbox
 
     /** A reset link for the user (written by services.users.requestPasswordReset). */
     'user.password_reset_requested': async (event) => {
-      const { userId, tenantId } = PasswordResetRequested.parse(event.payload);
+      const { userId, tenantId, requestedBy } = PasswordResetRequested.parse(event.payload);
       requireSameTenant(event, tenantId);
       const user = await db.read(contextOf(event), (s) => recipients.findResetRecipient(s, userId, tenantId));
       if (!user || user.erasedAt || user.status === 'CLOSED' || user.status === 'DISABLED' || !user.passwordResetSentAt) return;
-      const token = createPasswordResetToken(deps.resetSecret, user.id, user.passwordResetSentAt);
-      const link = `${deps.publicUrl.replace(/\/$/, '')}/reset-password?token=${encodeURIComponent(token)}`;
+      const token = createAccountToken(deps.accountTokenKey, 'password-reset', {
+        userId: user.id,
+        requestedAt: user.passwordResetSentAt,
+      });
+      const link = linkTo('reset-password', token, user.locale);
       const body = (l: string) =>
-        letter(user.locale, user.name, translate(user.locale, 'jobs:mail.passwordReset.text', { link: l }));
+        letter(
+          user.locale,
+          user.name,
+          translate(user.locale, requestedBy === 'STAFF' ? 'jobs:mail.passwordReset.text' : 'jobs:mail.passwordReset.selfText', {
+            link: l,
+          }),
+        );
       await mailer.send({
         dedupeKey: event.id,
         to: user.email,
         subject: translate(user.locale, 'jobs:mail.passwordReset.subject'),
         text: body(link),
         ledgerText: body(translate(user.locale, 'jobs:mail.passwordReset.linkOmitted')),
+      });
+    },
+
+    /**
+     * A verification link to the address to prove: the pending new one (an email change) or the
+     * current one (registration). Skipped when the request was superseded or already completed.
+     */
+    'user.email_verification_requested': async (event) => {
+      const { userId, tenantId } = AboutUser.parse(event.payload);
+      requireSameTenant(event, tenantId);
+      const user = await db.read(contextOf(event), (s) => recipients.findAddressRecipient(s, userId, tenantId));
+      if (!user || user.erasedAt || user.status === 'CLOSED' || user.status === 'DISABLED' || !user.emailVerificationSentAt)
+        return;
+      const target = user.pendingEmail ?? (user.emailVerifiedAt ? null : user.email);
+      if (!target) return;
+      const token = createAccountToken(deps.accountTokenKey, 'email-verify', {
+        userId: user.id,
+        requestedAt: user.emailVerificationSentAt,
+        target,
+      });
+      const body = (l: string) =>
+        letter(
+          user.locale,
+          user.name,
+          translate(user.locale, user.pendingEmail ? 'jobs:mail.verifyEmail.changeText' : 'jobs:mail.verifyEmail.text', {
+            link: l,
+          }),
+        );
+      await mailer.send({
+        dedupeKey: event.id,
+        to: target,
+        subject: translate(user.locale, 'jobs:mail.verifyEmail.subject'),
+        text: body(linkTo('verify-email', token, user.locale)),
+        ledgerText: body(translate(user.locale, 'jobs:mail.passwordReset.linkOmitted')),
+      });
+    },
+
+    /** The current (old) address is told that a change to another address was asked for. */
+    'user.email_change_notice': async (event) => {
+      const { userId, tenantId } = AboutUser.parse(event.payload);
+      requireSameTenant(event, tenantId);
+      const user = await db.read(contextOf(event), (s) => recipients.findAddressRecipient(s, userId, tenantId));
+      if (!user || user.erasedAt || user.status === 'CLOSED' || !user.pendingEmail) return;
+      await mailer.send({
+        dedupeKey: event.id,
+        to: user.email,
+        subject: translate(user.locale, 'jobs:mail.emailChangeNotice.subject'),
+        text: letter(
+          user.locale,
+          user.name,
+          translate(user.locale, 'jobs:mail.emailChangeNotice.text', { address: maskAddress(user.pendingEmail) }),
+        ),
+      });
+    },
+
+    /** Marketing mail: only to a user who consents at the moment of delivery (the query says so). */
+    'user.marketing_message': async (event) => {
+      const { userId, tenantId, campaign } = MarketingMessage.parse(event.payload);
+      requireSameTenant(event, tenantId);
+      const user = await db.read(contextOf(event), (s) => recipients.findMarketingRecipient(s, userId, tenantId));
+      if (!user) return;
+      await mailer.send({
+        dedupeKey: event.id,
+        to: user.email,
+        subject: translate(user.locale, `jobs:mail.marketing.${campaign}.subject`),
+        text: letter(
+          user.locale,
+          user.name,
+          `${translate(user.locale, `jobs:mail.marketing.${campaign}.text`)}\n\n${translate(user.locale, 'jobs:mail.marketing.unsubscribe')}`,
+        ),
       });
     },
 

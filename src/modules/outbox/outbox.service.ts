@@ -20,9 +20,11 @@ export interface OutboxServiceDeps extends Pick<CoreDeps, 'db' | 'audit'> {
   outbox: typeof outboxRepository;
   tenants: TenantReader;
   recipients: typeof recipientRepository;
-  /** Signs password-reset links. */
-  resetSecret: string;
-  /** Base URL of the app for links. */
+  /** Signs the links of account mail. */
+  accountTokenKey: string;
+  /** Base of the links in account mail. */
+  linkBase: string;
+  /** Base URL of the back office (admin links in staff mail). */
   publicUrl: string;
 }
 
@@ -47,7 +49,8 @@ export function createOutboxService(deps: OutboxServiceDeps) {
       tenants: deps.tenants,
       recipients: deps.recipients,
       mailer,
-      resetSecret: deps.resetSecret,
+      accountTokenKey: deps.accountTokenKey,
+      linkBase: deps.linkBase,
       publicUrl: deps.publicUrl,
     });
 

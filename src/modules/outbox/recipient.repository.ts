@@ -33,4 +33,37 @@ export const recipientRepository = {
       where: { AND: [scope(s.ctx, 'read', 'StaffUser'), { id: { in: [...ids] }, status: 'ACTIVE' }] },
       select: { id: true, email: true, name: true, locale: true },
     }),
+
+  /** The user of an email verification or change, within the event's tenant. */
+  findAddressRecipient: (s: ReadSession, userId: string, tenantId: string) =>
+    dbOf(s).user.findFirst({
+      where: { AND: [scope(s.ctx, 'read', 'User'), { id: userId, tenantId }] },
+      select: {
+        id: true,
+        email: true,
+        pendingEmail: true,
+        name: true,
+        locale: true,
+        status: true,
+        erasedAt: true,
+        emailVerifiedAt: true,
+        emailVerificationSentAt: true,
+      },
+    }),
+
+  /**
+   * The user of a marketing message, only while they consent to marketing (and their address is
+   * verified and their account open): the consent is part of the query, re-read at delivery, so a
+   * withdrawal between the event and its delivery is honoured.
+   */
+  findMarketingRecipient: (s: ReadSession, userId: string, tenantId: string) =>
+    dbOf(s).user.findFirst({
+      where: {
+        AND: [
+          scope(s.ctx, 'read', 'User'),
+          { id: userId, tenantId, marketingConsent: true, emailVerifiedAt: { not: null }, status: 'ACTIVE', erasedAt: null },
+        ],
+      },
+      select: { id: true, email: true, name: true, locale: true },
+    }),
 };

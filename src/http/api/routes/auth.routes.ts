@@ -1,7 +1,20 @@
 import type { Services } from '../../../services.js';
 import { creatingOp, op, type Operation } from '../operation.js';
 import { meJson, tokenPairJson } from '../serializers.js';
-import { MeSchema, RefreshBody, RegisterBody, TokenBody, TokenPairSchema } from '../schemas.js';
+import {
+  AcceptedSchema,
+  EXAMPLE_ME,
+  MeSchema,
+  PasswordResetConfirmBody,
+  PasswordResetRequestBody,
+  RefreshBody,
+  RegisterBody,
+  TokenBody,
+  TokenPairSchema,
+  VerifyEmailBody,
+  VerifyEmailResultSchema,
+} from '../schemas.js';
+import { translate } from '../../../lib/i18n.js';
 
 const EXAMPLE_PAIR = {
   access_token: 'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIuLi4ifQ.sig',
@@ -18,7 +31,8 @@ export function authOperations(services: Services): Operation[] {
       path: '/api/v1/auth/register',
       operationId: 'register',
       summary: 'Create a household (tenant) and its owner',
-      description: 'The password must have at least 12 characters and not be a common one. Requires Idempotency-Key.',
+      description:
+        'The password must have at least 12 characters and not be a common one. Registering accepts the terms of service in force (their version and the time are recorded; `accepted_terms_version`, when sent, must be that version). A link to verify the address is mailed. Requires Idempotency-Key.',
       tag: 'Auth',
       auth: false,
       authRoute: true,
@@ -33,22 +47,7 @@ export function authOperations(services: Services): Operation[] {
         status: 201,
         description: 'The new owner and their tenant',
         schema: MeSchema,
-        example: {
-          id: '1d2c3b4a-5e6f-4a1b-8c2d-3e4f5a6b7c8d',
-          email: 'ana@example.com',
-          name: 'Ana García',
-          role: 'OWNER',
-          status: 'ACTIVE',
-          locale: 'es',
-          created_at: '2025-03-14T09:30:00.000Z',
-          tenant: {
-            id: '7a8b9c0d-1e2f-4a3b-8c4d-5e6f7a8b9c0d',
-            name: 'The García household',
-            slug: 'hh-5f1c2a9b0d3e',
-            status: 'ACTIVE',
-            base_currency: 'EUR',
-          },
-        },
+        example: EXAMPLE_ME,
       },
       errors: [400, 409, 413],
       creates: async ({ body, meta, write }) =>
@@ -61,6 +60,7 @@ export function authOperations(services: Services): Operation[] {
             tenantName: body.tenant_name,
             baseCurrency: body.base_currency,
             locale: body.locale,
+            acceptedTermsVersion: body.accepted_terms_version,
           },
           write,
         ),
@@ -117,6 +117,76 @@ export function authOperations(services: Services): Operation[] {
       handler: async ({ body, meta }) => {
         await services.apiAuth.logout(meta, { refreshToken: body.refresh_token });
         return { status: 204 };
+      },
+    }),
+    op({
+      method: 'post',
+      path: '/api/v1/auth/password-reset',
+      operationId: 'requestPasswordReset',
+      summary: 'Ask for a password-reset link by email',
+      description:
+        'Always 202 with the same body, whether or not an account uses the address (and in about the same time). A known, open account is mailed a link valid for one hour; a newer request invalidates older links; at most one mail a minute. Rate-limited like every /auth route.',
+      tag: 'Auth',
+      auth: false,
+      authRoute: true,
+      body: PasswordResetRequestBody,
+      requestExample: { email: 'ana@example.com' },
+      success: {
+        status: 202,
+        description: 'Accepted (the same answer for every address)',
+        schema: AcceptedSchema,
+        example: { status: 'accepted', message: 'If an account uses this address, a link to reset its password is on its way.' },
+      },
+      errors: [400, 413],
+      handler: async ({ body, meta }) => {
+        await services.lifecycle.requestPasswordReset(meta, { email: body.email });
+        return {
+          status: 202,
+          body: { status: 'accepted', message: translate(meta.locale ?? 'en', 'common:passwordResetAccepted') },
+        };
+      },
+    }),
+    op({
+      method: 'post',
+      path: '/api/v1/auth/password-reset/confirm',
+      operationId: 'confirmPasswordReset',
+      summary: 'Choose a new password with the token of a reset link',
+      description:
+        'The token works once, for one hour, and only if no newer reset was requested. The password policy applies. Every session of the user ends (all refresh tokens are revoked) and a lockout is cleared. An unusable token answers 400 with code VALIDATION_ERROR (AUTH.INVALID_RESET_TOKEN).',
+      tag: 'Auth',
+      auth: false,
+      authRoute: true,
+      body: PasswordResetConfirmBody,
+      requestExample: { token: 'eyJ1IjoiMWQyYzNiNGEifQ.c2lnbmF0dXJl', password: 'new-Correct-horse-43' },
+      success: { status: 204, description: 'The password is changed; log in with it' },
+      errors: [400, 413],
+      handler: async ({ body, meta }) => {
+        await services.lifecycle.confirmPasswordReset(meta, { token: body.token, password: body.password });
+        return { status: 204 };
+      },
+    }),
+    op({
+      method: 'post',
+      path: '/api/v1/auth/verify-email',
+      operationId: 'verifyEmail',
+      summary: 'Confirm an email address with the token of a verification link',
+      description:
+        'Sent at registration (to the address registered) and on a change of address (to the new one). The token works once, for two days, and only for the latest request. For a change of address, this is when the new address becomes the account email. 409 when the new address was taken meanwhile.',
+      tag: 'Auth',
+      auth: false,
+      authRoute: true,
+      body: VerifyEmailBody,
+      requestExample: { token: 'eyJ1IjoiMWQyYzNiNGEifQ.c2lnbmF0dXJl' },
+      success: {
+        status: 200,
+        description: 'The address is verified',
+        schema: VerifyEmailResultSchema,
+        example: { email_verified: true, email_changed: false },
+      },
+      errors: [400, 409, 413],
+      handler: async ({ body, meta }) => {
+        const result = await services.lifecycle.verifyEmail(meta, { token: body.token });
+        return { status: 200, body: { email_verified: true, email_changed: result.emailChanged } };
       },
     }),
   ];

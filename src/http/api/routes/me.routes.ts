@@ -1,7 +1,35 @@
 import type { ExportJob } from '@prisma/client';
 import type { Services } from '../../../services.js';
 import { creatingOp, op, type Operation } from '../operation.js';
-import { DeleteMeBody, ErasureSchema, ExportJobSchema, IdParams } from '../schemas.js';
+import type { ConsentState } from '../../../modules/lifecycle/lifecycle.service.js';
+import { meJson } from '../serializers.js';
+import {
+  ConsentsBody,
+  ConsentsSchema,
+  DeleteMeBody,
+  ErasureSchema,
+  EXAMPLE_ME,
+  ExportJobSchema,
+  IdParams,
+  MeSchema,
+  RectifyMeBody,
+} from '../schemas.js';
+
+const EXAMPLE_CONSENTS = {
+  marketing: true,
+  notifications: true,
+  updated_at: '2025-03-14T09:30:00.000Z',
+  history: [{ purpose: 'MARKETING', granted: true, source: 'API', at: '2025-03-14T09:30:00.000Z' }],
+};
+
+export function consentsJson(c: ConsentState) {
+  return {
+    marketing: c.marketing,
+    notifications: c.notifications,
+    updated_at: c.updatedAt?.toISOString() ?? null,
+    history: c.history.map((h) => ({ purpose: h.purpose, granted: h.granted, source: h.source, at: h.createdAt.toISOString() })),
+  };
+}
 
 const EXAMPLE_EXPORT = {
   id: '5d1e2f3a-4b5c-4d6e-8f7a-9b0c1d2e3f4a',
@@ -35,9 +63,79 @@ export function exportJson(job: ExportJob) {
   };
 }
 
-/** The user's data rights: their own export (right of access) and closing their account (erasure). */
+/**
+ * The user's data rights: rectification, consent, their own export (right of access) and closing
+ * their account (erasure).
+ */
 export function meOperations(services: Services): Operation[] {
   return [
+    op({
+      method: 'patch',
+      path: '/api/v1/me',
+      operationId: 'rectifyMe',
+      summary: 'Correct my personal data (rectification)',
+      description:
+        'Changes name, phone and locale at once. A new email only becomes the account email once the link sent to it is followed (POST /api/v1/auth/verify-email); until then it is `pending_email`, and the current address is told. Sending the current email again cancels a pending change. 409 when the address belongs to another account.',
+      tag: 'Data rights',
+      auth: true,
+      body: RectifyMeBody,
+      requestExample: { name: 'Ana García López', email: 'ana.garcia@example.com' },
+      success: {
+        status: 200,
+        description: 'The user after the change',
+        schema: MeSchema,
+        example: { ...EXAMPLE_ME, name: 'Ana García López', pending_email: 'ana.garcia@example.com' },
+      },
+      errors: [400, 401, 403, 404, 409, 413],
+      handler: async ({ ctx, body }) => {
+        await services.lifecycle.rectify(ctx, body);
+        return { status: 200, body: meJson(await services.apiAuth.getProfile(ctx)) };
+      },
+    }),
+    op({
+      method: 'post',
+      path: '/api/v1/me/email-verification',
+      operationId: 'resendEmailVerification',
+      summary: 'Send a new verification link',
+      description:
+        'For the address waiting to be verified (a pending new one, or the unverified current one). Earlier links stop working. 409 when there is nothing to verify.',
+      tag: 'Data rights',
+      auth: true,
+      success: { status: 202, description: 'A new link is on its way' },
+      errors: [401, 403, 404, 409],
+      handler: async ({ ctx }) => {
+        await services.lifecycle.resendVerification(ctx);
+        return { status: 202 };
+      },
+    }),
+    op({
+      method: 'get',
+      path: '/api/v1/me/consents',
+      operationId: 'getMyConsents',
+      summary: 'My consents and their history',
+      description:
+        'Marketing email is opt-in; notifications are on until turned off. Each change is recorded with its time and source.',
+      tag: 'Data rights',
+      auth: true,
+      success: { status: 200, description: 'The consents', schema: ConsentsSchema, example: EXAMPLE_CONSENTS },
+      errors: [401, 403, 404],
+      handler: async ({ ctx }) => ({ status: 200, body: consentsJson(await services.lifecycle.getConsents(ctx)) }),
+    }),
+    op({
+      method: 'put',
+      path: '/api/v1/me/consents',
+      operationId: 'setMyConsents',
+      summary: 'Give or withdraw consents',
+      description:
+        'A consent left out is kept as it is. Each change is recorded (time, source API) and audited. Without marketing consent no marketing mail is sent: the outbox checks it again when it delivers, so a withdrawal takes effect at once.',
+      tag: 'Data rights',
+      auth: true,
+      body: ConsentsBody,
+      requestExample: { marketing: true },
+      success: { status: 200, description: 'The consents after the change', schema: ConsentsSchema, example: EXAMPLE_CONSENTS },
+      errors: [400, 401, 403, 404, 413],
+      handler: async ({ ctx, body }) => ({ status: 200, body: consentsJson(await services.lifecycle.setConsents(ctx, body)) }),
+    }),
     creatingOp({
       method: 'post',
       path: '/api/v1/me/exports',

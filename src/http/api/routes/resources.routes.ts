@@ -21,6 +21,7 @@ import {
   TransactionPageSchema,
   TransactionQuerySchema,
   TransactionSchema,
+  EXAMPLE_ME,
 } from '../schemas.js';
 
 const GET_ERRORS = [400, 401, 403];
@@ -40,22 +41,7 @@ export function resourceOperations(services: Services): Operation[] {
         status: 200,
         description: 'The user',
         schema: MeSchema,
-        example: {
-          id: '1d2c3b4a-5e6f-4a1b-8c2d-3e4f5a6b7c8d',
-          email: 'ana@example.com',
-          name: 'Ana García',
-          role: 'OWNER',
-          status: 'ACTIVE',
-          locale: 'es',
-          created_at: '2025-03-14T09:30:00.000Z',
-          tenant: {
-            id: '7a8b9c0d-1e2f-4a3b-8c4d-5e6f7a8b9c0d',
-            name: 'The García household',
-            slug: 'hh-5f1c2a9b0d3e',
-            status: 'ACTIVE',
-            base_currency: 'EUR',
-          },
-        },
+        example: EXAMPLE_ME,
       },
       errors: [401, 403],
       handler: async ({ ctx }) => ({ status: 200, body: meJson(await services.apiAuth.getProfile(ctx)) }),
