@@ -180,6 +180,14 @@ export function createServices(
       GuardInputs.killSwitch(raw),
     ),
   };
+  const lifecycle = createLifecycleService({
+    ...core,
+    users: userRepository,
+    credentials: apiAuthRepository,
+    lifecycle: lifecycleRepository,
+    outbox: outboxRepository,
+    accountTokenKey: runtime.secrets.accountTokenKey,
+  });
   return {
     audit: trail,
     /** The audit trail's keys: the signing key, every key that verifies, the published key set. */
@@ -228,14 +236,7 @@ export function createServices(
       jwtSecret: runtime.secrets.jwtSecret,
       termsVersion: runtime.config.TERMS_VERSION,
     }),
-    lifecycle: createLifecycleService({
-      ...core,
-      users: userRepository,
-      credentials: apiAuthRepository,
-      lifecycle: lifecycleRepository,
-      outbox: outboxRepository,
-      accountTokenKey: runtime.secrets.accountTokenKey,
-    }),
+    lifecycle,
     idempotency: createIdempotencyService({ db, keys: idempotencyRepository }),
     exports: exportsGuarded,
     /** What runExport() needs (worker, CLI): the database port, the audit trail, the export repository, grants. */
@@ -267,6 +268,7 @@ export function createServices(
       accountTokenKey: runtime.secrets.accountTokenKey,
       linkBase: config.ACCOUNT_LINK_BASE_URL ?? config.PUBLIC_URL ?? `http://localhost:${config.PORT}`,
       publicUrl: config.PUBLIC_URL ?? `http://localhost:${config.PORT}`,
+      consumers: lifecycle.outboxConsumers,
     }),
     jobs: createJobsService({ ...core, exportJobs: jobsRepository }),
     seed: createDemoSeedService({ ...core, seed: seedRepository, staff }),

@@ -11,7 +11,7 @@ export const lifecycleRepository = {
   /** Appends one consent change of a user the session may update. */
   recordConsentChange: (
     s: WriteSession,
-    data: { tenantId: string; userId: string; purpose: ConsentPurpose; granted: boolean; source: ConsentSource },
+    data: { tenantId: string; userId: string; purpose: ConsentPurpose; granted: boolean; source: ConsentSource; createdAt: Date },
   ) => {
     requireCreatable(s.ctx, 'User', { id: data.userId, tenantId: data.tenantId }, 'update');
     return txOf(s).consentChange.create({ data, select: { id: true } });
@@ -35,9 +35,14 @@ export const lifecycleRepository = {
       })
     ).count,
 
-  /** Whether an address is some user's current email (among users the session may read). */
-  emailInUse: async (s: ReadSession, email: string): Promise<boolean> =>
-    (await dbOf(s).user.count({ where: { AND: [scope(s.ctx, 'read', 'User'), { email }] } })) > 0,
+  /**
+   * Whether an address is any user's current email, in any tenant. Ignores the session's ability
+   * on purpose: a login address is unique across the whole product, and a user asking to move
+   * to an address must learn that it is taken (as registration does), though they cannot read
+   * the account that holds it. Answers a yes or no, nothing else.
+   */
+  unsafeEmailInUse: async (s: ReadSession, email: string): Promise<boolean> =>
+    (await dbOf(s).user.count({ where: { email } })) > 0,
 
   /** The users of a tenant who may receive marketing mail now (consent given, address verified, account open). */
   listMarketingAudience: (s: ReadSession, tenantId: string) =>

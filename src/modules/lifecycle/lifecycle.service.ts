@@ -1,9 +1,10 @@
-import type { ConsentSource, User } from '@prisma/client';
+import type { ConsentSource, OutboxEvent, User } from '@prisma/client';
+import { z } from 'zod';
 import type { WriteSession } from '../../db/session.js';
 import type { ServiceContext } from '../../lib/context.js';
 import { isUniqueViolation } from '../../lib/error-mapping.js';
 import { AppError, conflict } from '../../lib/errors.js';
-import { buildAnonymousContext, type RequestMeta } from '../access/context.factory.js';
+import { buildAnonymousContext, buildSystemContext, type RequestMeta } from '../access/context.factory.js';
 import { hashPassword, requireAcceptablePassword } from '../access/password.js';
 import type { apiAuthRepository } from '../api-auth/api-auth.repository.js';
 import { diffRecords } from '../audit/audit.redact.js';
@@ -26,6 +27,15 @@ import {
 
 /** A user may ask for a reset link once a minute; more requests answer alike and send nothing. */
 export const RESET_REQUEST_INTERVAL_MS = 60_000;
+
+/** The outbox event of a reset request by address, before anybody knows whose address it is. */
+export const PASSWORD_RESET_LOOKUP = 'auth.password_reset_requested';
+const PasswordResetLookup = z.object({
+  email: z.string().min(1),
+  ip: z.string().nullable(),
+  userAgent: z.string().nullable(),
+  correlationId: z.string().nullable(),
+});
 
 export interface LifecycleServiceDeps extends Pick<CoreDeps, 'db' | 'audit'> {
   users: typeof userRepository;
@@ -78,15 +88,39 @@ export function createLifecycleService(deps: LifecycleServiceDeps) {
   const now = deps.now ?? (() => new Date());
 
   /**
-   * "I forgot my password". The answer is the same whether or not the address belongs to an
-   * account (the caller answers 202 either way), and both paths do the same work: one read and
-   * one write transaction with one audit event. A known, open account gets a new link (the
-   * previous one stops working); a second request within a minute sends nothing.
+   * "I forgot my password". The request itself only queues the address (one insert, whatever
+   * the address): the caller answers 202 with the same body, and known and unknown addresses
+   * take the same time because the lookup happens later, in the outbox consumer below.
    */
   async function requestPasswordReset(meta: RequestMeta, raw: PasswordResetRequestInput): Promise<void> {
     const input = PasswordResetRequestInput.parse(raw);
-    await db.write(buildAnonymousContext(meta), async (s) => {
-      const user = await credentials.findUserByEmail(s, input.email);
+    await db.write(buildAnonymousContext(meta), (s) =>
+      outbox.enqueue(s, {
+        type: PASSWORD_RESET_LOOKUP,
+        payload: {
+          email: input.email,
+          ip: meta.ip ?? null,
+          userAgent: meta.userAgent ?? null,
+          correlationId: meta.correlationId ?? null,
+        },
+      }),
+    );
+  }
+
+  /**
+   * The outbox consumer of a queued reset request: a known, open account gets a new link (the
+   * previous one stops working; at most one a minute), and every request is audited with the
+   * request's ip and correlation id. The address the event carried is then removed from it, in
+   * the same transaction (a redelivery finds nothing to do).
+   */
+  async function handlePasswordResetLookup(event: OutboxEvent): Promise<void> {
+    const parsed = PasswordResetLookup.safeParse(event.payload);
+    if (!parsed.success) return; // already handled (the address removed)
+    const { email, ip, userAgent, correlationId } = parsed.data;
+    const meta: RequestMeta = { ...(ip && { ip }), ...(userAgent && { userAgent }), ...(correlationId && { correlationId }) };
+    const ctx = buildSystemContext(`outbox:${PASSWORD_RESET_LOOKUP}`, { correlationId: correlationId ?? `outbox-${event.id}` });
+    await db.write(ctx, async (s) => {
+      const user = await credentials.findUserByEmail(s, email);
       const at = now();
       let reason: string | null = null;
       if (!user) reason = 'unknown_account';
@@ -110,6 +144,7 @@ export function createLifecycleService(deps: LifecycleServiceDeps) {
         outcome: reason === null ? 'SUCCESS' : 'FAILURE',
         reason,
       });
+      await outbox.replacePayload(s, event.id, { handled: true });
     });
   }
 
@@ -271,7 +306,7 @@ export function createLifecycleService(deps: LifecycleServiceDeps) {
         if (input.email === before.email) {
           if (before.pendingEmail !== null) Object.assign(changes, { pendingEmail: null, emailVerificationSentAt: null });
         } else if (input.email !== before.pendingEmail) {
-          if (await lifecycle.emailInUse(s, input.email)) throw conflict('USER.EMAIL_TAKEN');
+          if (await lifecycle.unsafeEmailInUse(s, input.email)) throw conflict('USER.EMAIL_TAKEN');
           Object.assign(changes, { pendingEmail: input.email, emailVerificationSentAt: now() });
           requested = true;
         }
@@ -358,6 +393,7 @@ export function createLifecycleService(deps: LifecycleServiceDeps) {
         purpose: 'MARKETING',
         granted: changes.marketingConsent,
         source,
+        createdAt: at,
       });
     if (changes.notificationsConsent !== undefined)
       await lifecycle.recordConsentChange(s, {
@@ -366,6 +402,7 @@ export function createLifecycleService(deps: LifecycleServiceDeps) {
         purpose: 'NOTIFICATIONS',
         granted: changes.notificationsConsent,
         source,
+        createdAt: at,
       });
     await audit.record(s, {
       ...actorFields(ctx),
@@ -429,5 +466,10 @@ export function createLifecycleService(deps: LifecycleServiceDeps) {
     applyConsents,
     enqueueVerification,
     queueMarketingMail,
+    /** The lifecycle's outbox consumers, by event type (the outbox service adds them to its own). */
+    outboxConsumers: { [PASSWORD_RESET_LOOKUP]: handlePasswordResetLookup } as Record<
+      string,
+      (event: OutboxEvent) => Promise<void>
+    >,
   };
 }

@@ -27,18 +27,6 @@ export interface ConsumerDeps {
   publicUrl: string;
 }
 
-/** What a mail is, for consent: transactional mail (reset, verification, account notices) needs none. */
-export type MailCategory = 'transactional' | 'marketing';
-
-/** The category of each event type's mail: the outbox sends marketing only to those who consent. */
-export const MAIL_CATEGORY_OF: Readonly<Record<string, MailCategory>> = {
-  'tenant.suspended': 'transactional',
-  'user.password_reset_requested': 'transactional',
-  'user.email_verification_requested': 'transactional',
-  'user.email_change_notice': 'transactional',
-  'user.marketing_message': 'marketing',
-};
-
 const TenantSuspended = z.object({ tenantId: z.uuid() });
 const PasswordResetRequested = z.object({ userId: z.uuid(), tenantId: z.uuid(), requestedBy: z.string().optional() });
 const AboutUser = z.object({ userId: z.uuid(), tenantId: z.uuid() });

@@ -49,6 +49,11 @@ export const outboxRepository = {
       })
     ).count === 1,
 
+  /** Replaces the payload of one event the session may update (a consumed request drops the address it carried). */
+  replacePayload: async (s: WriteSession, id: string, payload: Prisma.InputJsonValue) =>
+    (await txOf(s).outboxEvent.updateMany({ where: { AND: [scope(s.ctx, 'update', 'OutboxEvent'), { id }] }, data: { payload } }))
+      .count === 1,
+
   /**
    * Claims up to `batchSize` due PENDING events the session may update: FOR UPDATE SKIP LOCKED
    * (concurrent dispatchers never take the same event), counted as an attempt and leased by

@@ -26,6 +26,8 @@ export interface OutboxServiceDeps extends Pick<CoreDeps, 'db' | 'audit'> {
   linkBase: string;
   /** Base URL of the back office (admin links in staff mail). */
   publicUrl: string;
+  /** Consumers other modules own (the lifecycle's), by event type. */
+  consumers?: Record<string, OutboxConsumer>;
 }
 
 export interface DispatcherOptions extends Pick<OutboxDispatcherOptions, 'batchSize' | 'leaseSeconds' | 'maxAttempts'> {
@@ -43,8 +45,9 @@ export function createOutboxService(deps: OutboxServiceDeps) {
   const { db, audit, outbox } = deps;
 
   /** The product's consumers, by event type, sending through `mailer`. */
-  const consumers = (mailer: Mailer): Record<string, OutboxConsumer> =>
-    createOutboxConsumers({
+  const consumers = (mailer: Mailer): Record<string, OutboxConsumer> => ({
+    ...deps.consumers,
+    ...createOutboxConsumers({
       db,
       tenants: deps.tenants,
       recipients: deps.recipients,
@@ -52,7 +55,8 @@ export function createOutboxService(deps: OutboxServiceDeps) {
       accountTokenKey: deps.accountTokenKey,
       linkBase: deps.linkBase,
       publicUrl: deps.publicUrl,
-    });
+    }),
+  });
 
   /** A dispatcher of this process's outbox (start it, or run `dispatchOnce`). */
   const createDispatcher = (options: DispatcherOptions) =>

@@ -13,7 +13,7 @@ export interface paths {
     put?: never;
     /**
      * Create a household (tenant) and its owner
-     * @description The password must have at least 12 characters and not be a common one. Requires Idempotency-Key.
+     * @description The password must have at least 12 characters and not be a common one. Registering accepts the terms of service in force (their version and the time are recorded; `accepted_terms_version`, when sent, must be that version). A link to verify the address is mailed. Requires Idempotency-Key.
      */
     post: operations['register'];
     delete?: never;
@@ -82,6 +82,66 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/auth/password-reset': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Ask for a password-reset link by email
+     * @description Always 202 with the same body, whether or not an account uses the address (and in about the same time). A known, open account is mailed a link valid for one hour; a newer request invalidates older links; at most one mail a minute. Rate-limited like every /auth route.
+     */
+    post: operations['requestPasswordReset'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/auth/password-reset/confirm': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Choose a new password with the token of a reset link
+     * @description The token works once, for one hour, and only if no newer reset was requested. The password policy applies. Every session of the user ends (all refresh tokens are revoked) and a lockout is cleared. An unusable token answers 400 with code VALIDATION_ERROR (AUTH.INVALID_RESET_TOKEN).
+     */
+    post: operations['confirmPasswordReset'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/auth/verify-email': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Confirm an email address with the token of a verification link
+     * @description Sent at registration (to the address registered) and on a change of address (to the new one). The token works once, for two days, and only for the latest request. For a change of address, this is when the new address becomes the account email. 409 when the new address was taken meanwhile.
+     */
+    post: operations['verifyEmail'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/me': {
     parameters: {
       query?: never;
@@ -103,7 +163,11 @@ export interface paths {
     delete: operations['deleteMe'];
     options?: never;
     head?: never;
-    patch?: never;
+    /**
+     * Correct my personal data (rectification)
+     * @description Changes name, phone and locale at once. A new email only becomes the account email once the link sent to it is followed (POST /api/v1/auth/verify-email); until then it is `pending_email`, and the current address is told. Sending the current email again cancels a pending change. 409 when the address belongs to another account.
+     */
+    patch: operations['rectifyMe'];
     trace?: never;
   };
   '/api/v1/accounts': {
@@ -242,6 +306,50 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/me/email-verification': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Send a new verification link
+     * @description For the address waiting to be verified (a pending new one, or the unverified current one). Earlier links stop working. 409 when there is nothing to verify.
+     */
+    post: operations['resendEmailVerification'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/me/consents': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * My consents and their history
+     * @description Marketing email is opt-in; notifications are on until turned off. Each change is recorded with its time and source.
+     */
+    get: operations['getMyConsents'];
+    /**
+     * Give or withdraw consents
+     * @description A consent left out is kept as it is. Each change is recorded (time, source API) and audited. Without marketing consent no marketing mail is sent: the outbox checks it again when it delivers, so a withdrawal takes effect at once.
+     */
+    put: operations['setMyConsents'];
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/me/exports': {
     parameters: {
       query?: never;
@@ -322,6 +430,28 @@ export interface components {
       status: 'ACTIVE' | 'LOCKED' | 'DISABLED' | 'CLOSED';
       /** @example es */
       locale: string;
+      /** @example null */
+      phone: string | null;
+      /**
+       * @description Whether a link sent to `email` was followed
+       * @example true
+       */
+      email_verified: boolean;
+      /**
+       * @description A requested new address, effective once its verification link is followed
+       * @example null
+       */
+      pending_email: string | null;
+      /**
+       * @description The terms accepted at registration
+       * @example 2026-01
+       */
+      terms_version: string | null;
+      /**
+       * Format: date-time
+       * @example 2025-03-14T09:30:00.000Z
+       */
+      terms_accepted_at: string | null;
       /**
        * Format: date-time
        * @example 2025-03-14T09:30:00.000Z
@@ -451,6 +581,11 @@ export interface components {
         | 'ZAR';
       /** @enum {string} */
       locale?: 'en' | 'es';
+      /**
+       * @description The terms version shown; when given it must be the one in force
+       * @example 2026-01
+       */
+      accepted_terms_version?: string;
     };
     TokenPair: {
       /** @example eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIuLi4ifQ.sig */
@@ -474,6 +609,44 @@ export interface components {
     RefreshRequest: {
       /** @example rt_Qm9vb2tlZXBlci1leGFtcGxlLXRva2Vu */
       refresh_token: string;
+    };
+    Accepted: {
+      /** @enum {string} */
+      status: 'accepted';
+      /** @example If an account uses this address, a link to reset its password is on its way. */
+      message: string;
+    };
+    PasswordResetRequest: {
+      /** @example ana@example.com */
+      email: string;
+    };
+    PasswordResetConfirm: {
+      /**
+       * @description The `token` parameter of the link in the mail
+       * @example eyJ1IjoiMWQyYzNiNGEifQ.c2lnbmF0dXJl
+       */
+      token: string;
+      /**
+       * @description 12 to 256 characters, not a common password
+       * @example new-Correct-horse-43
+       */
+      password: string;
+    };
+    VerifyEmailResult: {
+      /** @enum {boolean} */
+      email_verified: true;
+      /**
+       * @description True when the link confirmed a change of address
+       * @example false
+       */
+      email_changed: boolean;
+    };
+    VerifyEmailRequest: {
+      /**
+       * @description The `token` parameter of the link in the mail
+       * @example eyJ1IjoiMWQyYzNiNGEifQ.c2lnbmF0dXJl
+       */
+      token: string;
     };
     AccountPage: {
       data: components['schemas']['Account'][];
@@ -938,6 +1111,63 @@ export interface components {
        */
       ends_on?: string | null;
     };
+    RectifyMeRequest: {
+      /**
+       * @description Leading and trailing white space is removed first; 1 to 200 characters after that. NUL (U+0000) is refused.
+       * @example Ana García López
+       */
+      name?: string;
+      /**
+       * @description Leading and trailing white space is removed first; 1 to 40 characters after that. NUL (U+0000) is refused.
+       * @example +34 600 000 000
+       */
+      phone?: string;
+      /** @enum {string} */
+      locale?: 'en' | 'es';
+      /**
+       * Format: email
+       * @description A new address takes effect once its verification link (sent to it) is followed; the current address is told
+       * @example ana.garcia@example.com
+       */
+      email?: string;
+    };
+    Consents: {
+      /**
+       * @description Marketing email (opt-in)
+       * @example true
+       */
+      marketing: boolean;
+      /**
+       * @description Notifications (on until turned off)
+       * @example true
+       */
+      notifications: boolean;
+      /**
+       * Format: date-time
+       * @example 2025-03-14T09:30:00.000Z
+       */
+      updated_at: string | null;
+      /** @description The latest changes, newest first */
+      history: components['schemas']['ConsentChange'][];
+    };
+    ConsentChange: {
+      /** @enum {string} */
+      purpose: 'MARKETING' | 'NOTIFICATIONS';
+      granted: boolean;
+      /** @enum {string} */
+      source: 'REGISTRATION' | 'API' | 'SUPPORT';
+      /**
+       * Format: date-time
+       * @example 2025-03-14T09:30:00.000Z
+       */
+      at: string;
+    };
+    ConsentsRequest: {
+      /** @example true */
+      marketing?: boolean;
+      /** @example true */
+      notifications?: boolean;
+    };
     ExportJob: {
       /**
        * Format: uuid
@@ -1057,6 +1287,11 @@ export interface operations {
            *       "role": "OWNER",
            *       "status": "ACTIVE",
            *       "locale": "es",
+           *       "phone": null,
+           *       "email_verified": true,
+           *       "pending_email": null,
+           *       "terms_version": "2026-01",
+           *       "terms_accepted_at": "2025-03-14T09:30:00.000Z",
            *       "created_at": "2025-03-14T09:30:00.000Z",
            *       "tenant": {
            *         "id": "7a8b9c0d-1e2f-4a3b-8c4d-5e6f7a8b9c0d",
@@ -1710,6 +1945,440 @@ export interface operations {
       };
     };
   };
+  requestPasswordReset: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        /**
+         * @example {
+         *       "email": "ana@example.com"
+         *     }
+         */
+        'application/json': components['schemas']['PasswordResetRequest'];
+      };
+    };
+    responses: {
+      /** @description Accepted (the same answer for every address) */
+      202: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "status": "accepted",
+           *       "message": "If an account uses this address, a link to reset its password is on its way."
+           *     }
+           */
+          'application/json': components['schemas']['Accepted'];
+        };
+      };
+      /** @description The request is not valid (details name each field) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": {
+           *         "code": "VALIDATION_ERROR",
+           *         "message": "The request is not valid.",
+           *         "details": [
+           *           {
+           *             "field": "amount",
+           *             "code": "too_many_decimals",
+           *             "message": "Too many decimal places for this currency."
+           *           }
+           *         ],
+           *         "correlation_id": "5b0c3f0e-2d0a-4b8e-9f61-2c1d9e6a7b30"
+           *       }
+           *     }
+           */
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description The body is larger than 64 kB */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": {
+           *         "code": "PAYLOAD_TOO_LARGE",
+           *         "message": "The request body is too large.",
+           *         "details": [],
+           *         "correlation_id": "5b0c3f0e-2d0a-4b8e-9f61-2c1d9e6a7b30"
+           *       }
+           *     }
+           */
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Rate limited; retry after Retry-After seconds */
+      429: {
+        headers: {
+          /** @description Seconds to wait before retrying */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": {
+           *         "code": "RATE_LIMITED",
+           *         "message": "Too many requests. Please wait and try again.",
+           *         "details": [],
+           *         "correlation_id": "5b0c3f0e-2d0a-4b8e-9f61-2c1d9e6a7b30"
+           *       }
+           *     }
+           */
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Unexpected error (quote the correlation id) */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": {
+           *         "code": "INTERNAL_ERROR",
+           *         "message": "Something went wrong on our side. Quote the correlation id when contacting support.",
+           *         "details": [],
+           *         "correlation_id": "5b0c3f0e-2d0a-4b8e-9f61-2c1d9e6a7b30"
+           *       }
+           *     }
+           */
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Temporarily unavailable; retry */
+      503: {
+        headers: {
+          /** @description Seconds to wait before retrying */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": {
+           *         "code": "SERVICE_UNAVAILABLE",
+           *         "message": "The service is temporarily unavailable. Please retry shortly.",
+           *         "details": [],
+           *         "correlation_id": "5b0c3f0e-2d0a-4b8e-9f61-2c1d9e6a7b30"
+           *       }
+           *     }
+           */
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  confirmPasswordReset: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        /**
+         * @example {
+         *       "token": "eyJ1IjoiMWQyYzNiNGEifQ.c2lnbmF0dXJl",
+         *       "password": "new-Correct-horse-43"
+         *     }
+         */
+        'application/json': components['schemas']['PasswordResetConfirm'];
+      };
+    };
+    responses: {
+      /** @description The password is changed; log in with it */
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description The request is not valid (details name each field) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": {
+           *         "code": "VALIDATION_ERROR",
+           *         "message": "The request is not valid.",
+           *         "details": [
+           *           {
+           *             "field": "amount",
+           *             "code": "too_many_decimals",
+           *             "message": "Too many decimal places for this currency."
+           *           }
+           *         ],
+           *         "correlation_id": "5b0c3f0e-2d0a-4b8e-9f61-2c1d9e6a7b30"
+           *       }
+           *     }
+           */
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description The body is larger than 64 kB */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": {
+           *         "code": "PAYLOAD_TOO_LARGE",
+           *         "message": "The request body is too large.",
+           *         "details": [],
+           *         "correlation_id": "5b0c3f0e-2d0a-4b8e-9f61-2c1d9e6a7b30"
+           *       }
+           *     }
+           */
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Rate limited; retry after Retry-After seconds */
+      429: {
+        headers: {
+          /** @description Seconds to wait before retrying */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": {
+           *         "code": "RATE_LIMITED",
+           *         "message": "Too many requests. Please wait and try again.",
+           *         "details": [],
+           *         "correlation_id": "5b0c3f0e-2d0a-4b8e-9f61-2c1d9e6a7b30"
+           *       }
+           *     }
+           */
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Unexpected error (quote the correlation id) */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": {
+           *         "code": "INTERNAL_ERROR",
+           *         "message": "Something went wrong on our side. Quote the correlation id when contacting support.",
+           *         "details": [],
+           *         "correlation_id": "5b0c3f0e-2d0a-4b8e-9f61-2c1d9e6a7b30"
+           *       }
+           *     }
+           */
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Temporarily unavailable; retry */
+      503: {
+        headers: {
+          /** @description Seconds to wait before retrying */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": {
+           *         "code": "SERVICE_UNAVAILABLE",
+           *         "message": "The service is temporarily unavailable. Please retry shortly.",
+           *         "details": [],
+           *         "correlation_id": "5b0c3f0e-2d0a-4b8e-9f61-2c1d9e6a7b30"
+           *       }
+           *     }
+           */
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  verifyEmail: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        /**
+         * @example {
+         *       "token": "eyJ1IjoiMWQyYzNiNGEifQ.c2lnbmF0dXJl"
+         *     }
+         */
+        'application/json': components['schemas']['VerifyEmailRequest'];
+      };
+    };
+    responses: {
+      /** @description The address is verified */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "email_verified": true,
+           *       "email_changed": false
+           *     }
+           */
+          'application/json': components['schemas']['VerifyEmailResult'];
+        };
+      };
+      /** @description The request is not valid (details name each field) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": {
+           *         "code": "VALIDATION_ERROR",
+           *         "message": "The request is not valid.",
+           *         "details": [
+           *           {
+           *             "field": "amount",
+           *             "code": "too_many_decimals",
+           *             "message": "Too many decimal places for this currency."
+           *           }
+           *         ],
+           *         "correlation_id": "5b0c3f0e-2d0a-4b8e-9f61-2c1d9e6a7b30"
+           *       }
+           *     }
+           */
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Conflict: duplicate, or Idempotency-Key reused with a different request */
+      409: {
+        headers: {
+          /** @description Present when an earlier request with this Idempotency-Key is still being processed: retry after it */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": {
+           *         "code": "CONFLICT",
+           *         "message": "This Idempotency-Key was already used with a different request.",
+           *         "details": [],
+           *         "correlation_id": "5b0c3f0e-2d0a-4b8e-9f61-2c1d9e6a7b30"
+           *       }
+           *     }
+           */
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description The body is larger than 64 kB */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": {
+           *         "code": "PAYLOAD_TOO_LARGE",
+           *         "message": "The request body is too large.",
+           *         "details": [],
+           *         "correlation_id": "5b0c3f0e-2d0a-4b8e-9f61-2c1d9e6a7b30"
+           *       }
+           *     }
+           */
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Rate limited; retry after Retry-After seconds */
+      429: {
+        headers: {
+          /** @description Seconds to wait before retrying */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": {
+           *         "code": "RATE_LIMITED",
+           *         "message": "Too many requests. Please wait and try again.",
+           *         "details": [],
+           *         "correlation_id": "5b0c3f0e-2d0a-4b8e-9f61-2c1d9e6a7b30"
+           *       }
+           *     }
+           */
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Unexpected error (quote the correlation id) */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": {
+           *         "code": "INTERNAL_ERROR",
+           *         "message": "Something went wrong on our side. Quote the correlation id when contacting support.",
+           *         "details": [],
+           *         "correlation_id": "5b0c3f0e-2d0a-4b8e-9f61-2c1d9e6a7b30"
+           *       }
+           *     }
+           */
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Temporarily unavailable; retry */
+      503: {
+        headers: {
+          /** @description Seconds to wait before retrying */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": {
+           *         "code": "SERVICE_UNAVAILABLE",
+           *         "message": "The service is temporarily unavailable. Please retry shortly.",
+           *         "details": [],
+           *         "correlation_id": "5b0c3f0e-2d0a-4b8e-9f61-2c1d9e6a7b30"
+           *       }
+           *     }
+           */
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
   getMe: {
     parameters: {
       query?: never;
@@ -1733,6 +2402,11 @@ export interface operations {
            *       "role": "OWNER",
            *       "status": "ACTIVE",
            *       "locale": "es",
+           *       "phone": null,
+           *       "email_verified": true,
+           *       "pending_email": null,
+           *       "terms_version": "2026-01",
+           *       "terms_accepted_at": "2025-03-14T09:30:00.000Z",
            *       "created_at": "2025-03-14T09:30:00.000Z",
            *       "tenant": {
            *         "id": "7a8b9c0d-1e2f-4a3b-8c4d-5e6f7a8b9c0d",
@@ -2001,6 +2675,242 @@ export interface operations {
            *       "error": {
            *         "code": "NOT_FOUND",
            *         "message": "Not found.",
+           *         "details": [],
+           *         "correlation_id": "5b0c3f0e-2d0a-4b8e-9f61-2c1d9e6a7b30"
+           *       }
+           *     }
+           */
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description The body is larger than 64 kB */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": {
+           *         "code": "PAYLOAD_TOO_LARGE",
+           *         "message": "The request body is too large.",
+           *         "details": [],
+           *         "correlation_id": "5b0c3f0e-2d0a-4b8e-9f61-2c1d9e6a7b30"
+           *       }
+           *     }
+           */
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Rate limited; retry after Retry-After seconds */
+      429: {
+        headers: {
+          /** @description Seconds to wait before retrying */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": {
+           *         "code": "RATE_LIMITED",
+           *         "message": "Too many requests. Please wait and try again.",
+           *         "details": [],
+           *         "correlation_id": "5b0c3f0e-2d0a-4b8e-9f61-2c1d9e6a7b30"
+           *       }
+           *     }
+           */
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Unexpected error (quote the correlation id) */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": {
+           *         "code": "INTERNAL_ERROR",
+           *         "message": "Something went wrong on our side. Quote the correlation id when contacting support.",
+           *         "details": [],
+           *         "correlation_id": "5b0c3f0e-2d0a-4b8e-9f61-2c1d9e6a7b30"
+           *       }
+           *     }
+           */
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Temporarily unavailable; retry */
+      503: {
+        headers: {
+          /** @description Seconds to wait before retrying */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": {
+           *         "code": "SERVICE_UNAVAILABLE",
+           *         "message": "The service is temporarily unavailable. Please retry shortly.",
+           *         "details": [],
+           *         "correlation_id": "5b0c3f0e-2d0a-4b8e-9f61-2c1d9e6a7b30"
+           *       }
+           *     }
+           */
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  rectifyMe: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        /**
+         * @example {
+         *       "name": "Ana García López",
+         *       "email": "ana.garcia@example.com"
+         *     }
+         */
+        'application/json': components['schemas']['RectifyMeRequest'];
+      };
+    };
+    responses: {
+      /** @description The user after the change */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "id": "1d2c3b4a-5e6f-4a1b-8c2d-3e4f5a6b7c8d",
+           *       "email": "ana@example.com",
+           *       "name": "Ana García López",
+           *       "role": "OWNER",
+           *       "status": "ACTIVE",
+           *       "locale": "es",
+           *       "phone": null,
+           *       "email_verified": true,
+           *       "pending_email": "ana.garcia@example.com",
+           *       "terms_version": "2026-01",
+           *       "terms_accepted_at": "2025-03-14T09:30:00.000Z",
+           *       "created_at": "2025-03-14T09:30:00.000Z",
+           *       "tenant": {
+           *         "id": "7a8b9c0d-1e2f-4a3b-8c4d-5e6f7a8b9c0d",
+           *         "name": "The García household",
+           *         "slug": "hh-5f1c2a9b0d3e",
+           *         "status": "ACTIVE",
+           *         "base_currency": "EUR"
+           *       }
+           *     }
+           */
+          'application/json': components['schemas']['Me'];
+        };
+      };
+      /** @description The request is not valid (details name each field) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": {
+           *         "code": "VALIDATION_ERROR",
+           *         "message": "The request is not valid.",
+           *         "details": [
+           *           {
+           *             "field": "amount",
+           *             "code": "too_many_decimals",
+           *             "message": "Too many decimal places for this currency."
+           *           }
+           *         ],
+           *         "correlation_id": "5b0c3f0e-2d0a-4b8e-9f61-2c1d9e6a7b30"
+           *       }
+           *     }
+           */
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Missing, invalid or expired credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": {
+           *         "code": "UNAUTHENTICATED",
+           *         "message": "Authentication is required.",
+           *         "details": [],
+           *         "correlation_id": "5b0c3f0e-2d0a-4b8e-9f61-2c1d9e6a7b30"
+           *       }
+           *     }
+           */
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not allowed (e.g. the tenant is suspended) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": {
+           *         "code": "FORBIDDEN",
+           *         "message": "This account is suspended.",
+           *         "details": [],
+           *         "correlation_id": "5b0c3f0e-2d0a-4b8e-9f61-2c1d9e6a7b30"
+           *       }
+           *     }
+           */
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not found (also for other tenants' records) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": {
+           *         "code": "NOT_FOUND",
+           *         "message": "Not found.",
+           *         "details": [],
+           *         "correlation_id": "5b0c3f0e-2d0a-4b8e-9f61-2c1d9e6a7b30"
+           *       }
+           *     }
+           */
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Conflict: duplicate, or Idempotency-Key reused with a different request */
+      409: {
+        headers: {
+          /** @description Present when an earlier request with this Idempotency-Key is still being processed: retry after it */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": {
+           *         "code": "CONFLICT",
+           *         "message": "This Idempotency-Key was already used with a different request.",
            *         "details": [],
            *         "correlation_id": "5b0c3f0e-2d0a-4b8e-9f61-2c1d9e6a7b30"
            *       }
@@ -4120,6 +5030,610 @@ export interface operations {
            *       "error": {
            *         "code": "CONFLICT",
            *         "message": "This Idempotency-Key was already used with a different request.",
+           *         "details": [],
+           *         "correlation_id": "5b0c3f0e-2d0a-4b8e-9f61-2c1d9e6a7b30"
+           *       }
+           *     }
+           */
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description The body is larger than 64 kB */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": {
+           *         "code": "PAYLOAD_TOO_LARGE",
+           *         "message": "The request body is too large.",
+           *         "details": [],
+           *         "correlation_id": "5b0c3f0e-2d0a-4b8e-9f61-2c1d9e6a7b30"
+           *       }
+           *     }
+           */
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Rate limited; retry after Retry-After seconds */
+      429: {
+        headers: {
+          /** @description Seconds to wait before retrying */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": {
+           *         "code": "RATE_LIMITED",
+           *         "message": "Too many requests. Please wait and try again.",
+           *         "details": [],
+           *         "correlation_id": "5b0c3f0e-2d0a-4b8e-9f61-2c1d9e6a7b30"
+           *       }
+           *     }
+           */
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Unexpected error (quote the correlation id) */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": {
+           *         "code": "INTERNAL_ERROR",
+           *         "message": "Something went wrong on our side. Quote the correlation id when contacting support.",
+           *         "details": [],
+           *         "correlation_id": "5b0c3f0e-2d0a-4b8e-9f61-2c1d9e6a7b30"
+           *       }
+           *     }
+           */
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Temporarily unavailable; retry */
+      503: {
+        headers: {
+          /** @description Seconds to wait before retrying */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": {
+           *         "code": "SERVICE_UNAVAILABLE",
+           *         "message": "The service is temporarily unavailable. Please retry shortly.",
+           *         "details": [],
+           *         "correlation_id": "5b0c3f0e-2d0a-4b8e-9f61-2c1d9e6a7b30"
+           *       }
+           *     }
+           */
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  resendEmailVerification: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description A new link is on its way */
+      202: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description The request is not valid (details name each field) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": {
+           *         "code": "VALIDATION_ERROR",
+           *         "message": "The request is not valid.",
+           *         "details": [
+           *           {
+           *             "field": "amount",
+           *             "code": "too_many_decimals",
+           *             "message": "Too many decimal places for this currency."
+           *           }
+           *         ],
+           *         "correlation_id": "5b0c3f0e-2d0a-4b8e-9f61-2c1d9e6a7b30"
+           *       }
+           *     }
+           */
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Missing, invalid or expired credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": {
+           *         "code": "UNAUTHENTICATED",
+           *         "message": "Authentication is required.",
+           *         "details": [],
+           *         "correlation_id": "5b0c3f0e-2d0a-4b8e-9f61-2c1d9e6a7b30"
+           *       }
+           *     }
+           */
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not allowed (e.g. the tenant is suspended) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": {
+           *         "code": "FORBIDDEN",
+           *         "message": "This account is suspended.",
+           *         "details": [],
+           *         "correlation_id": "5b0c3f0e-2d0a-4b8e-9f61-2c1d9e6a7b30"
+           *       }
+           *     }
+           */
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not found (also for other tenants' records) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": {
+           *         "code": "NOT_FOUND",
+           *         "message": "Not found.",
+           *         "details": [],
+           *         "correlation_id": "5b0c3f0e-2d0a-4b8e-9f61-2c1d9e6a7b30"
+           *       }
+           *     }
+           */
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Conflict: duplicate, or Idempotency-Key reused with a different request */
+      409: {
+        headers: {
+          /** @description Present when an earlier request with this Idempotency-Key is still being processed: retry after it */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": {
+           *         "code": "CONFLICT",
+           *         "message": "This Idempotency-Key was already used with a different request.",
+           *         "details": [],
+           *         "correlation_id": "5b0c3f0e-2d0a-4b8e-9f61-2c1d9e6a7b30"
+           *       }
+           *     }
+           */
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description The body is larger than 64 kB */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": {
+           *         "code": "PAYLOAD_TOO_LARGE",
+           *         "message": "The request body is too large.",
+           *         "details": [],
+           *         "correlation_id": "5b0c3f0e-2d0a-4b8e-9f61-2c1d9e6a7b30"
+           *       }
+           *     }
+           */
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Rate limited; retry after Retry-After seconds */
+      429: {
+        headers: {
+          /** @description Seconds to wait before retrying */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": {
+           *         "code": "RATE_LIMITED",
+           *         "message": "Too many requests. Please wait and try again.",
+           *         "details": [],
+           *         "correlation_id": "5b0c3f0e-2d0a-4b8e-9f61-2c1d9e6a7b30"
+           *       }
+           *     }
+           */
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Unexpected error (quote the correlation id) */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": {
+           *         "code": "INTERNAL_ERROR",
+           *         "message": "Something went wrong on our side. Quote the correlation id when contacting support.",
+           *         "details": [],
+           *         "correlation_id": "5b0c3f0e-2d0a-4b8e-9f61-2c1d9e6a7b30"
+           *       }
+           *     }
+           */
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Temporarily unavailable; retry */
+      503: {
+        headers: {
+          /** @description Seconds to wait before retrying */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": {
+           *         "code": "SERVICE_UNAVAILABLE",
+           *         "message": "The service is temporarily unavailable. Please retry shortly.",
+           *         "details": [],
+           *         "correlation_id": "5b0c3f0e-2d0a-4b8e-9f61-2c1d9e6a7b30"
+           *       }
+           *     }
+           */
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  getMyConsents: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The consents */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "marketing": true,
+           *       "notifications": true,
+           *       "updated_at": "2025-03-14T09:30:00.000Z",
+           *       "history": [
+           *         {
+           *           "purpose": "MARKETING",
+           *           "granted": true,
+           *           "source": "API",
+           *           "at": "2025-03-14T09:30:00.000Z"
+           *         }
+           *       ]
+           *     }
+           */
+          'application/json': components['schemas']['Consents'];
+        };
+      };
+      /** @description The request is not valid (details name each field) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": {
+           *         "code": "VALIDATION_ERROR",
+           *         "message": "The request is not valid.",
+           *         "details": [
+           *           {
+           *             "field": "amount",
+           *             "code": "too_many_decimals",
+           *             "message": "Too many decimal places for this currency."
+           *           }
+           *         ],
+           *         "correlation_id": "5b0c3f0e-2d0a-4b8e-9f61-2c1d9e6a7b30"
+           *       }
+           *     }
+           */
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Missing, invalid or expired credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": {
+           *         "code": "UNAUTHENTICATED",
+           *         "message": "Authentication is required.",
+           *         "details": [],
+           *         "correlation_id": "5b0c3f0e-2d0a-4b8e-9f61-2c1d9e6a7b30"
+           *       }
+           *     }
+           */
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not allowed (e.g. the tenant is suspended) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": {
+           *         "code": "FORBIDDEN",
+           *         "message": "This account is suspended.",
+           *         "details": [],
+           *         "correlation_id": "5b0c3f0e-2d0a-4b8e-9f61-2c1d9e6a7b30"
+           *       }
+           *     }
+           */
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not found (also for other tenants' records) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": {
+           *         "code": "NOT_FOUND",
+           *         "message": "Not found.",
+           *         "details": [],
+           *         "correlation_id": "5b0c3f0e-2d0a-4b8e-9f61-2c1d9e6a7b30"
+           *       }
+           *     }
+           */
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description The body is larger than 64 kB */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": {
+           *         "code": "PAYLOAD_TOO_LARGE",
+           *         "message": "The request body is too large.",
+           *         "details": [],
+           *         "correlation_id": "5b0c3f0e-2d0a-4b8e-9f61-2c1d9e6a7b30"
+           *       }
+           *     }
+           */
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Rate limited; retry after Retry-After seconds */
+      429: {
+        headers: {
+          /** @description Seconds to wait before retrying */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": {
+           *         "code": "RATE_LIMITED",
+           *         "message": "Too many requests. Please wait and try again.",
+           *         "details": [],
+           *         "correlation_id": "5b0c3f0e-2d0a-4b8e-9f61-2c1d9e6a7b30"
+           *       }
+           *     }
+           */
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Unexpected error (quote the correlation id) */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": {
+           *         "code": "INTERNAL_ERROR",
+           *         "message": "Something went wrong on our side. Quote the correlation id when contacting support.",
+           *         "details": [],
+           *         "correlation_id": "5b0c3f0e-2d0a-4b8e-9f61-2c1d9e6a7b30"
+           *       }
+           *     }
+           */
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Temporarily unavailable; retry */
+      503: {
+        headers: {
+          /** @description Seconds to wait before retrying */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": {
+           *         "code": "SERVICE_UNAVAILABLE",
+           *         "message": "The service is temporarily unavailable. Please retry shortly.",
+           *         "details": [],
+           *         "correlation_id": "5b0c3f0e-2d0a-4b8e-9f61-2c1d9e6a7b30"
+           *       }
+           *     }
+           */
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  setMyConsents: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        /**
+         * @example {
+         *       "marketing": true
+         *     }
+         */
+        'application/json': components['schemas']['ConsentsRequest'];
+      };
+    };
+    responses: {
+      /** @description The consents after the change */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "marketing": true,
+           *       "notifications": true,
+           *       "updated_at": "2025-03-14T09:30:00.000Z",
+           *       "history": [
+           *         {
+           *           "purpose": "MARKETING",
+           *           "granted": true,
+           *           "source": "API",
+           *           "at": "2025-03-14T09:30:00.000Z"
+           *         }
+           *       ]
+           *     }
+           */
+          'application/json': components['schemas']['Consents'];
+        };
+      };
+      /** @description The request is not valid (details name each field) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": {
+           *         "code": "VALIDATION_ERROR",
+           *         "message": "The request is not valid.",
+           *         "details": [
+           *           {
+           *             "field": "amount",
+           *             "code": "too_many_decimals",
+           *             "message": "Too many decimal places for this currency."
+           *           }
+           *         ],
+           *         "correlation_id": "5b0c3f0e-2d0a-4b8e-9f61-2c1d9e6a7b30"
+           *       }
+           *     }
+           */
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Missing, invalid or expired credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": {
+           *         "code": "UNAUTHENTICATED",
+           *         "message": "Authentication is required.",
+           *         "details": [],
+           *         "correlation_id": "5b0c3f0e-2d0a-4b8e-9f61-2c1d9e6a7b30"
+           *       }
+           *     }
+           */
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not allowed (e.g. the tenant is suspended) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": {
+           *         "code": "FORBIDDEN",
+           *         "message": "This account is suspended.",
+           *         "details": [],
+           *         "correlation_id": "5b0c3f0e-2d0a-4b8e-9f61-2c1d9e6a7b30"
+           *       }
+           *     }
+           */
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not found (also for other tenants' records) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": {
+           *         "code": "NOT_FOUND",
+           *         "message": "Not found.",
            *         "details": [],
            *         "correlation_id": "5b0c3f0e-2d0a-4b8e-9f61-2c1d9e6a7b30"
            *       }
