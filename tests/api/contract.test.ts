@@ -59,6 +59,13 @@ describe('the OpenAPI contract', () => {
       'POST /api/v1/me/exports',
       'GET /api/v1/me/exports/{id}',
       'DELETE /api/v1/me',
+      'PATCH /api/v1/me',
+      'GET /api/v1/me/consents',
+      'PUT /api/v1/me/consents',
+      'POST /api/v1/auth/password-reset',
+      'POST /api/v1/auth/password-reset/confirm',
+      'POST /api/v1/auth/verify-email',
+      'POST /api/v1/me/email-verification',
     ])
       expect(keys).toContain(expected);
     for (const { key, op } of operations) {

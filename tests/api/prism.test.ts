@@ -86,6 +86,22 @@ describe('the API through Stoplight Prism (validating proxy)', () => {
     c(await http().post('/api/v1/auth/token').send({ email: u.email, password: 'wrong-password-1234' }));
     c(await http().post('/api/v1/auth/refresh').send({ refresh_token: 'rt_unknown' }));
     c(await http().post('/api/v1/auth/register').set('Idempotency-Key', newKey()).send({ email: 'x', password: 'short' }));
+    // The customer lifecycle (issue 14).
+    c(
+      await http()
+        .patch('/api/v1/me')
+        .set(u.auth)
+        .send({ name: 'Prism Person', email: `moved-${newKey()}@example.test` }),
+    );
+    c(await http().patch('/api/v1/me').set(u.auth).send({ role: 'OWNER' }));
+    c(await http().post('/api/v1/me/email-verification').set(u.auth));
+    c(await http().get('/api/v1/me/consents').set(u.auth));
+    c(await http().put('/api/v1/me/consents').set(u.auth).send({ marketing: true }));
+    c(await http().put('/api/v1/me/consents').set(u.auth).send({ marketing: 'yes' }));
+    c(await http().post('/api/v1/auth/password-reset').send({ email: u.email }));
+    c(await http().post('/api/v1/auth/password-reset').send({ email: 'nobody@example.test' }));
+    c(await http().post('/api/v1/auth/password-reset/confirm').send({ token: 'forged.token', password: 'new-Correct-horse-43' }));
+    c(await http().post('/api/v1/auth/verify-email').send({ token: 'forged.token' }));
     c(await http().post('/api/v1/auth/logout').send({ refresh_token: u.refreshToken }));
     c(await http().delete('/api/v1/me').set(u.auth));
 
