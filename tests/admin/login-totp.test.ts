@@ -89,6 +89,57 @@ describe('staff login with a TOTP second factor', () => {
     ]);
   });
 
+  it('takes a recovery code in place of the TOTP code, each once; codes are stored hashed and audited', async () => {
+    const staff = await h.f.staff('SUPPORT');
+    const { recoveryCodes } = await h.t.services.staffAuth.enrollTotp(cliContext('test'), { staffUserId: staff.id });
+    expect(recoveryCodes).toHaveLength(10);
+    expect(new Set(recoveryCodes).size).toBe(10);
+    const stored = await h.t.runtime.prisma.staffRecoveryCode.findMany({ where: { staffUserId: staff.id } });
+    expect(stored).toHaveLength(10);
+    for (const code of recoveryCodes) expect(JSON.stringify(stored)).not.toContain(code.replace('-', ''));
+    const [code] = recoveryCodes;
+    const loginWith = async (typed: string) => {
+      const pending = sessionCookiePair(await postLogin(h.app, staff.email, STRONG_PASSWORD))!;
+      return request(h.app).post('/admin/login').type('form').set('Cookie', pending).send({ code: typed });
+    };
+    const used = await loginWith(code!.toUpperCase());
+    expect(used.status).toBe(302);
+    expect((await request(h.app).get('/admin/api/dashboard').set('Cookie', sessionCookiePair(used)!)).status).toBe(200);
+    // Once only.
+    const again = await loginWith(code!);
+    expect(again.status).toBe(401);
+    expect(again.text).toContain('invalidCode');
+    // Another account's code does not open this one.
+    const other = await h.f.staff('SUPPORT');
+    const { recoveryCodes: others } = await h.t.services.staffAuth.enrollTotp(cliContext('test'), { staffUserId: other.id });
+    expect((await loginWith(others[0]!)).status).toBe(401);
+    // New codes replace the old ones.
+    const fresh = await h.t.services.staffAuth.regenerateRecoveryCodes(cliContext('test'), { staffUserId: staff.id });
+    expect((await loginWith(recoveryCodes[1]!)).status).toBe(401);
+    expect((await loginWith(fresh[0]!)).status).toBe(302);
+
+    const events = await h.t.runtime.prisma.auditEvent.findMany({
+      where: { recordId: staff.id, action: { in: ['staff.login', 'staff.totp.enable', 'staff.totp.recovery_codes'] } },
+      orderBy: { id: 'asc' },
+    });
+    expect(events.map((e) => [e.action, e.outcome, e.reason])).toEqual([
+      ['staff.totp.enable', 'SUCCESS', '10 recovery codes generated'],
+      ['staff.login', 'SUCCESS', 'recovery_code (9 left)'],
+      ['staff.login', 'FAILURE', 'invalid_recovery_code'],
+      ['staff.login', 'FAILURE', 'invalid_recovery_code'],
+      ['staff.totp.recovery_codes', 'SUCCESS', '10 recovery codes generated; earlier ones revoked'],
+      ['staff.login', 'FAILURE', 'invalid_recovery_code'],
+      ['staff.login', 'SUCCESS', 'recovery_code (9 left)'],
+    ]);
+    const trail = JSON.stringify(events, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v));
+    for (const c of [...recoveryCodes, ...fresh]) expect(trail).not.toContain(c);
+    // Without TOTP there is nothing to recover.
+    const plain = await h.f.staff('SUPPORT');
+    await expect(
+      h.t.services.staffAuth.regenerateRecoveryCodes(cliContext('test'), { staffUserId: plain.id }),
+    ).rejects.toMatchObject({ code: 'STAFF.TOTP_NOT_ENABLED' });
+  });
+
   it('refuses a code without a password step, or after the step has expired', async () => {
     const { staff, secret } = await enrolled();
     const orphan = await request(h.app)

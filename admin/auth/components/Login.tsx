@@ -116,9 +116,11 @@ export default function Login() {
                   id="login-code"
                   name="code"
                   type="text"
-                  inputMode="numeric"
-                  pattern="[0-9]{6}"
-                  maxLength={6}
+                  // The 6-digit TOTP code, or a recovery code (xxxxx-xxxxx) in its place.
+                  pattern="[0-9]{6}|[A-Za-z2-9]{5}-?[A-Za-z2-9]{5}"
+                  maxLength={11}
+                  autoCapitalize="none"
+                  spellCheck={false}
                   autoComplete="one-time-code"
                   required
                   autoFocus

@@ -132,4 +132,40 @@ export const staffAuthRepository = {
     s.ctx.actor.type === 'STAFF'
       ? dbOf(s).staffUser.findUnique({ where: { id: s.ctx.actor.id }, select: sessionFields })
       : Promise.resolve(null),
+
+  /**
+   * Replaces the account's recovery codes by these hashes (all at once: generating again
+   * invalidates the old ones); an empty list removes them. Own account or one the session may update.
+   */
+  async replaceRecoveryCodes(s: WriteSession, staffUserId: string, codeHashes: string[]): Promise<void> {
+    const tx = txOf(s);
+    await tx.staffRecoveryCode.deleteMany({ where: { AND: [{ staffUserId }, { staffUser: selfOrScope(s, 'update') }] } });
+    if (codeHashes.length)
+      await tx.staffRecoveryCode.createMany({ data: codeHashes.map((codeHash) => ({ staffUserId, codeHash })) });
+  },
+
+  /**
+   * Spends one unused recovery code of the account (the login of that account): false when no
+   * unused code has this hash. Under the account's login lock, so a code is good once even when
+   * two logins race with it.
+   */
+  async spendRecoveryCode(s: WriteSession, staffUserId: string, codeHash: string, at: Date): Promise<boolean> {
+    const spent = await txOf(s).staffRecoveryCode.updateMany({
+      where: { AND: [{ staffUserId, codeHash, usedAt: null }, { staffUser: scope(s.ctx, 'update', 'StaffUser') }] },
+      data: { usedAt: at },
+    });
+    return spent.count === 1;
+  },
+
+  /** Whether the account has an unused recovery code with this hash (the login's credential check). */
+  hasUnusedRecoveryCode: async (s: ReadSession, staffUserId: string, codeHash: string): Promise<boolean> =>
+    (await dbOf(s).staffRecoveryCode.count({
+      where: { AND: [{ staffUserId, codeHash, usedAt: null }, { staffUser: scope(s.ctx, 'read', 'StaffUser') }] },
+    })) === 1,
+
+  /** How many unused recovery codes the account has left. */
+  countUnusedRecoveryCodes: (s: ReadSession, staffUserId: string): Promise<number> =>
+    dbOf(s).staffRecoveryCode.count({
+      where: { AND: [{ staffUserId, usedAt: null }, { staffUser: scope(s.ctx, 'read', 'StaffUser') }] },
+    }),
 };

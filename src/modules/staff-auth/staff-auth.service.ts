@@ -20,6 +20,7 @@ import {
   type LoginOutcome,
   type StaffSessionUser,
 } from './staff-auth.schemas.js';
+import { generateRecoveryCodes, hashRecoveryCode, isRecoveryCode } from './recovery-codes.js';
 import { generateTotpSecret, matchTotp, otpauthUri } from './totp.js';
 
 export type StaffAuthService = ReturnType<typeof createStaffAuthService>;
@@ -93,7 +94,7 @@ export function createStaffAuthService(deps: StaffAuthServiceDeps) {
     staffId: string,
     event: LoginEvent,
     credentialOk: boolean,
-    failureReason: 'invalid_password' | 'invalid_totp',
+    failureReason: 'invalid_password' | 'invalid_totp' | 'invalid_recovery_code',
     meta: LoginMeta,
     onSuccess: (s: WriteSession, now: Date) => Promise<void>,
   ): Promise<LoginRefusal | null> {
@@ -203,6 +204,21 @@ export function createStaffAuthService(deps: StaffAuthServiceDeps) {
     const staff = await db.read(loginContext(meta), (s) => repo.findForSecondFactor(s, input.staffUserId));
     if (!staff?.totpSecret) throw new StaffLoginError('unknown_account');
     const event = loginEvent(staff, meta);
+    if (isRecoveryCode(input.code)) {
+      // A recovery code in place of the TOTP code (a lost phone): each is good once, and a wrong
+      // one counts towards the same lockout.
+      const codeHash = hashRecoveryCode(staff.id, input.code);
+      const known = await db.read(loginContext(meta), (s) => repo.hasUnusedRecoveryCode(s, staff.id, codeHash));
+      const refusal = await attempt(staff.id, event, known, 'invalid_recovery_code', meta, async (s, now) => {
+        // Under the account's row lock: of two concurrent logins with one code, one wins.
+        if (!(await repo.spendRecoveryCode(s, staff.id, codeHash, now))) throw new StaffLoginError('invalid_second_factor');
+        await repo.updateLoginState(s, staff.id, { failedLoginCount: 0, lockedUntil: null, lastLoginAt: now });
+        const left = await repo.countUnusedRecoveryCodes(s, staff.id);
+        await audit.record(s, { ...event, outcome: 'SUCCESS', reason: `recovery_code (${left} left)` });
+      });
+      if (refusal) throw new StaffLoginError(refusal);
+      return toSessionUser(staff);
+    }
     // A code is good once: its time step must be later than the last one used (no replay of a
     // code seen over a shoulder or in a proxy log while it is still valid).
     const step = matchTotp(staff.totpSecret, input.code);
@@ -232,27 +248,72 @@ export function createStaffAuthService(deps: StaffAuthServiceDeps) {
 
   /**
    * Turns TOTP on for a staff account (their own, or by a superadmin or an operator's CLI) and
-   * returns the new secret and otpauth URI, shown once. From the next login the code is required.
+   * returns the new secret and otpauth URI and a set of recovery codes, all shown once. From the
+   * next login the code is required; a recovery code can stand in for it, once each.
    */
-  async function enrollTotp(ctx: ServiceContext, raw: TotpEnrollInput): Promise<{ secret: string; uri: string }> {
+  async function enrollTotp(
+    ctx: ServiceContext,
+    raw: TotpEnrollInput,
+  ): Promise<{ secret: string; uri: string; recoveryCodes: string[] }> {
     const input = TotpEnrollInput.parse(raw);
     await requireTotpChange(ctx, input.staffUserId, 'staff.totp.enable');
     const secret = generateTotpSecret();
+    const recoveryCodes = generateRecoveryCodes();
     const email = await db.write(ctx, async (s) => {
       const before = await repo.lockSelfOrVisible(s, input.staffUserId);
       if (!before) return null;
       await repo.setTotpSecret(s, before.id, secret);
+      await repo.replaceRecoveryCodes(
+        s,
+        before.id,
+        recoveryCodes.map((c) => hashRecoveryCode(before.id, c)),
+      );
       await audit.record(s, {
         ...actorFields(ctx),
         action: 'staff.totp.enable',
         resource: 'StaffUser',
         recordId: before.id,
-        diff: { totpSecret: { from: null, to: '[redacted]' } },
+        reason: `${recoveryCodes.length} recovery codes generated`,
+        diff: { totpSecret: { from: null, to: '[redacted]' }, recoveryCodes: { from: null, to: '[redacted]' } },
       });
       return before.email;
     });
     if (!email) throw await deny(deps, ctx, { action: 'staff.totp.enable', resource: 'StaffUser', recordId: input.staffUserId });
-    return { secret, uri: otpauthUri(secret, email) };
+    return { secret, uri: otpauthUri(secret, email), recoveryCodes };
+  }
+
+  /**
+   * New recovery codes for an account with TOTP (its own, or by a staff admin or the CLI): the
+   * old ones stop working. Returned once; only their hashes are kept. Audited
+   * `staff.totp.recovery_codes` (never the codes). 409 STAFF.TOTP_NOT_ENABLED without TOTP.
+   */
+  async function regenerateRecoveryCodes(ctx: ServiceContext, raw: TotpEnrollInput): Promise<string[]> {
+    const input = TotpEnrollInput.parse(raw);
+    const action = 'staff.totp.recovery_codes';
+    await requireTotpChange(ctx, input.staffUserId, action);
+    const codes = generateRecoveryCodes();
+    const outcome = await db.write(ctx, async (s) => {
+      const before = await repo.lockSelfOrVisible(s, input.staffUserId);
+      if (!before) return 'denied' as const;
+      const factor = await repo.findForSecondFactor(s, before.id);
+      if (!factor?.totpSecret) throw new AppError({ code: 'STAFF.TOTP_NOT_ENABLED', kind: 'CONFLICT' });
+      await repo.replaceRecoveryCodes(
+        s,
+        before.id,
+        codes.map((c) => hashRecoveryCode(before.id, c)),
+      );
+      await audit.record(s, {
+        ...actorFields(ctx),
+        action,
+        resource: 'StaffUser',
+        recordId: before.id,
+        reason: `${codes.length} recovery codes generated; earlier ones revoked`,
+        diff: { recoveryCodes: { from: '[redacted]', to: '[redacted]' } },
+      });
+      return 'done' as const;
+    });
+    if (outcome === 'denied') throw await deny(deps, ctx, { action, resource: 'StaffUser', recordId: input.staffUserId });
+    return codes;
   }
 
   /** Turns TOTP off for a staff account (reason required): the password alone opens it again. */
@@ -263,6 +324,7 @@ export function createStaffAuthService(deps: StaffAuthServiceDeps) {
       const before = await repo.lockSelfOrVisible(s, input.staffUserId);
       if (!before) return false;
       await repo.setTotpSecret(s, before.id, null);
+      await repo.replaceRecoveryCodes(s, before.id, []);
       await audit.record(s, {
         ...actorFields(ctx),
         action: 'staff.totp.disable',
@@ -349,6 +411,7 @@ export function createStaffAuthService(deps: StaffAuthServiceDeps) {
     login,
     completeSecondFactor,
     enrollTotp,
+    regenerateRecoveryCodes,
     disableTotp,
     requireStaffIdByEmail,
     logout,
