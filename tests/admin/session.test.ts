@@ -355,6 +355,7 @@ describe('admin session cookie in production', () => {
       TRUST_PROXY: 'true',
       SESSION_SECRET: 'production-like-session-secret-0123456789abcdef',
       JWT_SECRET: 'production-like-jwt-secret-0123456789abcdef0123',
+      ACCOUNT_TOKEN_SECRET: 'production-like-account-token-key-0123456789ab',
       AUDIT_SIGNING_KEY: TEST_SECRETS.auditSigningKey,
       PUBLIC_URL: 'https://backoffice.example.com',
     });

@@ -16,6 +16,7 @@ async function surface(db: TestDatabase, nodeEnv: 'production' | 'development'):
     DATABASE_URL: db.appUrl,
     SESSION_SECRET: TEST_SECRETS.sessionSecret,
     JWT_SECRET: TEST_SECRETS.jwtSecret,
+    ACCOUNT_TOKEN_SECRET: TEST_SECRETS.accountTokenKey,
     AUDIT_SIGNING_KEY: TEST_SECRETS.auditSigningKey,
     RUN_WORKER: 'false',
   });

@@ -46,6 +46,16 @@ describe('configuration', () => {
         JWT_SECRET: 'y'.repeat(32),
         AUDIT_SIGNING_KEY: generateSigningKey().privateKey,
       }),
+    ).toThrow(/ACCOUNT_TOKEN_SECRET: required when NODE_ENV=production/);
+    expect(() =>
+      parseConfig({
+        NODE_ENV: 'production',
+        DATABASE_URL: 'postgresql://a:b@db/x',
+        SESSION_SECRET: 'x'.repeat(32),
+        JWT_SECRET: 'y'.repeat(32),
+        ACCOUNT_TOKEN_SECRET: 't'.repeat(32),
+        AUDIT_CHECKPOINT_KEY: 'z'.repeat(32),
+      }),
     ).not.toThrow();
   });
 
