@@ -120,7 +120,7 @@ describe('the customer lifecycle on the API', () => {
     });
 
     it('answers an unknown address exactly like a known one: status, body, and time within a bound', async () => {
-      const known = await Promise.all(Array.from({ length: 12 }, (_, i) => signUp(h, `timing${i}`)));
+      const known = await Promise.all(Array.from({ length: 16 }, (_, i) => signUp(h, `timing${i}`)));
       const a = checked(await requestReset(known[0]!.email));
       const b = checked(await requestReset(`nobody-${newKey()}@example.test`));
       expect(b.status).toBe(a.status);
@@ -143,15 +143,26 @@ describe('the customer lifecycle on the API', () => {
         unknownMs.push(await timed(`nobody-${newKey()}@example.test`));
       }
       const median = (xs: number[]) => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)]!;
-      const gap = Math.abs(median(knownMs) - median(unknownMs));
+      // Paired differences (each known request against the unknown one right after it) cancel the
+      // machine's load, which drifts over the run; their median is the systematic gap.
+      const gap = Math.abs(median(knownMs.map((k, i) => k - unknownMs[i]!)));
       console.info(
-        `password-reset request timing: known median ${median(knownMs).toFixed(2)} ms, unknown median ${median(unknownMs).toFixed(2)} ms, gap ${gap.toFixed(2)} ms`,
+        `password-reset request timing: known median ${median(knownMs).toFixed(2)} ms, unknown median ${median(unknownMs).toFixed(2)} ms, median paired gap ${gap.toFixed(2)} ms`,
       );
-      // Both paths are one read and one audited write transaction: the medians stay close.
-      expect(gap).toBeLessThan(Math.max(10, 0.5 * median(unknownMs)));
+      // Both paths are the same single insert: the gap stays within noise. (When the lookup ran in
+      // the request, the gap measured 35 ms against medians of 73 and 38 ms: this bound caught it.)
+      expect(gap).toBeLessThan(Math.max(15, 0.5 * median(unknownMs)));
       // And the known ones really were handled: each gets its link.
       await dispatch();
       for (const u of known) expect((await mailTo(u.email)).some((m) => m.subject === 'Reset your password')).toBe(true);
+      // The unknown ones are audited too (FAILURE, unknown_account), with no address in the trail.
+      const unknownEvents = await h.t.runtime.prisma.auditEvent.findMany({
+        where: { action: 'api.auth.password_reset_request', reason: 'unknown_account' },
+      });
+      expect(unknownEvents.length).toBeGreaterThanOrEqual(16);
+      expect(JSON.stringify(unknownEvents, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v))).not.toContain(
+        'nobody-',
+      );
     }, 120_000);
 
     it('sends at most one link a minute per account (same answer, no second mail)', async () => {

@@ -7,6 +7,8 @@ import { buildAdminResources } from '../../admin/resources/index.js';
 import { MODEL_POLICIES } from '../../src/modules/admin-records/admin-records.policy.js';
 import { buildWorld, TENANT_OWNED, type AdminApi, type World as AdminTestWorld } from '../admin/resources.helpers.js';
 import { verify } from './helpers.js';
+import { createAccountToken } from '../../src/modules/mail/account-token.js';
+import { TEST_SECRETS } from '../helpers/db.js';
 
 /**
  * Completeness of the audit trail over the public API: every write endpoint has a case here, and
@@ -67,7 +69,93 @@ function replayOf(path: string, body: (w: World) => unknown): (w: World) => Prom
   };
 }
 
+/** Any request of another method (PATCH, PUT) with its own request id. */
+async function send(w: World, method: 'patch' | 'put', path: string, body: unknown, who: SignedInUser): Promise<Call> {
+  const id = rid();
+  const res = await w.h
+    .http()
+    [method](path)
+    .set('X-Request-Id', id)
+    .set('Authorization', `Bearer ${who.accessToken}`)
+    .send(body as object);
+  return { status: res.status, rid: id };
+}
+
+/** Runs the outbox until it is empty (a reset request is looked up, and audited, by its consumer). */
+async function drainOutbox(w: World): Promise<void> {
+  const dispatcher = w.h.t.services.outbox.createDispatcher({ mailer: w.h.t.services.mail.createMailer() });
+  while ((await dispatcher.dispatchOnce()).claimed > 0);
+}
+
+/** A valid link token for a fresh user's current request (reset or verification). */
+async function linkTokenFor(w: World, purpose: 'password-reset' | 'email-verify'): Promise<string> {
+  const u = await signUp(w.h, `link-${purpose}`);
+  const at = new Date();
+  const row = await w.h.t.runtime.prisma.user.update({
+    where: { id: u.userId },
+    data: purpose === 'password-reset' ? { passwordResetSentAt: at } : { emailVerificationSentAt: at },
+  });
+  return createAccountToken(TEST_SECRETS.accountTokenKey, purpose, {
+    userId: u.userId,
+    requestedAt: at,
+    ...(purpose === 'email-verify' ? { target: row.email } : {}),
+  });
+}
+
 const CASES: Record<string, ApiCase> = {
+  'POST /api/v1/auth/password-reset': {
+    // Audited by the outbox consumer that looks the address up, with the request's correlation id.
+    action: 'api.auth.password_reset_request',
+    ok: async (w) => {
+      const call = await post(w, '/api/v1/auth/password-reset', { email: w.other.email }, { auth: null });
+      await drainOutbox(w);
+      return call;
+    },
+    // No refused case: an unknown address answers 202 like a known one, by design (its FAILURE
+    // event is checked in tests/api/lifecycle.test.ts).
+  },
+  'POST /api/v1/auth/password-reset/confirm': {
+    action: 'api.auth.password_reset',
+    ok: async (w) =>
+      post(
+        w,
+        '/api/v1/auth/password-reset/confirm',
+        { token: await linkTokenFor(w, 'password-reset'), password: 'fresh-Lantern-harbour-31' },
+        { auth: null },
+      ),
+    refused: {
+      action: 'api.auth.password_reset',
+      outcome: 'FAILURE',
+      call: (w) =>
+        post(
+          w,
+          '/api/v1/auth/password-reset/confirm',
+          { token: 'forged.token', password: 'fresh-Lantern-harbour-31' },
+          { auth: null },
+        ),
+    },
+  },
+  'POST /api/v1/auth/verify-email': {
+    action: 'api.auth.email_verify',
+    ok: async (w) => post(w, '/api/v1/auth/verify-email', { token: await linkTokenFor(w, 'email-verify') }, { auth: null }),
+    refused: {
+      action: 'api.auth.email_verify',
+      outcome: 'FAILURE',
+      call: (w) => post(w, '/api/v1/auth/verify-email', { token: 'forged.token' }, { auth: null }),
+    },
+  },
+  'PATCH /api/v1/me': {
+    action: 'user.rectify',
+    ok: (w) => send(w, 'patch', '/api/v1/me', { name: `Renamed ${randomUUID().slice(0, 8)}` }, w.me),
+  },
+  'POST /api/v1/me/email-verification': {
+    action: 'user.email_verification_request',
+    ok: async (w) => post(w, '/api/v1/me/email-verification', {}, { auth: await signUp(w.h, 'resend') }),
+  },
+  'PUT /api/v1/me/consents': {
+    action: 'user.consent_update',
+    ok: async (w) => send(w, 'put', '/api/v1/me/consents', { marketing: true }, await signUp(w.h, 'consent')),
+  },
   'POST /api/v1/auth/register': {
     action: 'user.register',
     ok: (w) =>
