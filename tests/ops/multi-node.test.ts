@@ -45,6 +45,7 @@ describe('two app nodes and a worker against one PostgreSQL and Redis', () => {
       REDIS_URL: redis.url,
       SESSION_SECRET: secret(),
       JWT_SECRET: secret(),
+      ACCOUNT_TOKEN_SECRET: secret(),
       AUDIT_CHECKPOINT_KEY: secret(),
       EXPORT_DIR: exportDir,
       TRUST_PROXY: 'true',

@@ -54,7 +54,7 @@ describe('configuration', () => {
         SESSION_SECRET: 'x'.repeat(32),
         JWT_SECRET: 'y'.repeat(32),
         ACCOUNT_TOKEN_SECRET: 't'.repeat(32),
-        AUDIT_CHECKPOINT_KEY: 'z'.repeat(32),
+        AUDIT_SIGNING_KEY: generateSigningKey().privateKey,
       }),
     ).not.toThrow();
   });
@@ -69,6 +69,7 @@ describe('configuration', () => {
       DATABASE_URL: 'postgresql://a:b@db/x',
       SESSION_SECRET: 'x'.repeat(32),
       JWT_SECRET: 'y'.repeat(32),
+      ACCOUNT_TOKEN_SECRET: 't'.repeat(32),
     };
     expect(() => parseConfig(prod)).toThrow(/AUDIT_SIGNING_KEY: required when NODE_ENV=production/);
     expect(() => parseConfig({ ...prod, AUDIT_SIGNING_KEY: 'not-a-key' })).toThrow(
