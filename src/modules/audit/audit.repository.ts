@@ -1,7 +1,7 @@
 import type { Prisma, PrismaClient } from '@prisma/client';
 import type pg from 'pg';
 import { to as copyTo } from 'pg-copy-streams';
-import { STREAM_COLUMNS_SQL } from './audit.verify-rows.js';
+import { STREAM_COLUMNS, STREAM_COLUMNS_SQL } from './audit.verify-rows.js';
 import { txOf, type WriteSession } from '../../db/session.js';
 import type { EventContent } from './audit.hash.js';
 
@@ -67,28 +67,8 @@ export interface HeadRow {
   hash: string;
 }
 
-/** Columns of AuditEvent in a stable order (exports and verification). */
-export const EVENT_COLUMNS = [
-  'id',
-  'chainKey',
-  'seq',
-  'tenantId',
-  'occurredAt',
-  'actorType',
-  'actorId',
-  'actorRole',
-  'action',
-  'resource',
-  'recordId',
-  'outcome',
-  'reason',
-  'diff',
-  'ip',
-  'userAgent',
-  'correlationId',
-  'prevHash',
-  'hash',
-] as const;
+/** Columns of AuditEvent in a stable order (exports and verification): the verifier's COPY columns. */
+export const EVENT_COLUMNS = STREAM_COLUMNS;
 /** The event columns for pg reads: bigints as text, so no precision is lost. */
 export const SELECT_EVENT_SQL = EVENT_COLUMNS.map((c) => (c === 'id' || c === 'seq' ? `"${c}"::text AS "${c}"` : `"${c}"`)).join(
   ', ',
