@@ -2,20 +2,8 @@
 import React from 'react';
 import { Box, DrawerContent } from '@adminjs/design-system';
 import { BasePropertyComponent, type ActionProps } from 'adminjs';
-import {
-  MovementsTable,
-  OverviewState,
-  Section,
-  useCustomerViewText,
-  useOverview,
-  type Movement,
-} from './customer-view.parts.js';
-
-interface AccountOverview {
-  account: { id: string; name: string; currency: string; tenantId: string };
-  balance: string;
-  transactions: Movement[];
-}
+import { MovementsTable, OverviewState, Section, useCustomerViewText, useOverview } from './customer-view.parts.js';
+import type { AccountOverview } from '../../src/modules/customer-view/customer-view.service.js';
 
 /** An account: its fields, its balance (computed from the ledger) and its newest transactions. */
 export default function AccountShow(props: ActionProps) {

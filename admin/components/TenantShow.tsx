@@ -10,26 +10,8 @@ import {
   Section,
   useCustomerViewText,
   useOverview,
-  type Movement,
 } from './customer-view.parts.js';
-
-interface TenantOverview {
-  tenant: { id: string; name: string; slug: string; status: string };
-  users: Array<{ id: string; email: string; name: string | null; role: string; status: string; lastLoginAt: string | null }>;
-  usersTotal: number;
-  usersMore: boolean;
-  accounts: Array<{ id: string; name: string; type: string; currency: string; balance: string; archived: boolean }>;
-  transactions: Movement[];
-  grants: Array<{ id: string; staff: string | null; reason: string; expiresAt: string }>;
-  history: Array<{
-    id: string;
-    occurredAt: string;
-    action: string;
-    actorType: string;
-    actorRole: string | null;
-    reason: string | null;
-  }>;
-}
+import type { TenantOverview } from '../../src/modules/customer-view/customer-view.service.js';
 
 const Th = ({ children, right }: { children: React.ReactNode; right?: boolean }) => (
   <TableCell as="th" scope="col" style={right ? cellRight : undefined}>

@@ -2,20 +2,8 @@
 import React from 'react';
 import { Box, DrawerContent } from '@adminjs/design-system';
 import { BasePropertyComponent, type ActionProps } from 'adminjs';
-import {
-  MovementsTable,
-  OverviewState,
-  Section,
-  useCustomerViewText,
-  useOverview,
-  type Movement,
-} from './customer-view.parts.js';
-
-interface TransactionOverview {
-  transaction: Movement & { currency: string };
-  adjustments: Movement[];
-  net: string;
-}
+import { MovementsTable, OverviewState, Section, useCustomerViewText, useOverview } from './customer-view.parts.js';
+import type { TransactionOverview } from '../../src/modules/customer-view/customer-view.service.js';
 
 /** A transaction: its fields, then the corrections posted on it and the net effect. */
 export default function TransactionShow(props: ActionProps) {

@@ -3,20 +3,12 @@ import React, { useEffect, useState } from 'react';
 import { Link as RouterLink } from 'react-router-dom';
 import { Box, H4, Table, TableBody, TableCell, TableHead, TableRow, Text } from '@adminjs/design-system';
 import { ApiClient, useTranslation } from 'adminjs';
+import type { MovementView } from '../../src/modules/customer-view/customer-view.service.js';
 
 const api = new ApiClient();
 
 /** A money movement as the customer-view service returns it (already formatted in the staff member's locale). */
-export interface Movement {
-  id: string;
-  occurredAt: string;
-  account: { id: string; name: string } | null;
-  category: { id: string; name: string } | null;
-  amount: string;
-  direction: 'CREDIT' | 'DEBIT';
-  kind: string;
-  description: string | null;
-}
+export type Movement = MovementView;
 
 /** Loads a record's overview through its hidden, scoped `overview` action (null while loading). */
 export function useOverview<T>(resourceId: string, recordId: string | undefined): { data: T | null; failed: boolean } {

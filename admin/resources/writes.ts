@@ -130,6 +130,28 @@ function updating<S extends z.ZodType>(
   };
 }
 
+/** A service whose records are created, changed and deleted (one or many) the same way. */
+interface RecordService<C, U> {
+  create(ctx: ServiceContext, input: C): Promise<unknown>;
+  update(ctx: ServiceContext, id: string, input: U): Promise<unknown>;
+  remove(ctx: ServiceContext, id: string): Promise<unknown>;
+  removeMany(ctx: ServiceContext, ids: string[]): Promise<unknown>;
+}
+
+/** The four writes of a model whose service has the usual create/update/remove/removeMany. */
+function recordWrites<C extends z.ZodType, U extends z.ZodType>(
+  model: AdminModel,
+  service: RecordService<z.input<C>, z.input<U>>,
+  schemas: { create: C; update: U },
+): ModelWrites {
+  return {
+    create: creating(model, schemas.create, (ctx, input) => service.create(ctx, input)),
+    update: updating(model, schemas.update, (ctx, id, input) => service.update(ctx, id, input)),
+    remove: (ctx, id) => service.remove(ctx, id),
+    removeMany: (ctx, ids) => service.removeMany(ctx, ids),
+  };
+}
+
 /** A row as the admin shows it: secrets never leave the service layer. */
 export const withoutSecrets = (row: unknown): Row => {
   const { passwordHash: _p, totpSecret: _t, ...rest } = row as Record<string, unknown>;
@@ -147,42 +169,15 @@ export function modelWrites(services: Services): Partial<Record<AdminModel, Mode
       create: creating('User', CreateUserInput, (ctx, input) => services.users.create(ctx, input)),
       update: updating('User', UpdateUserProfileInput, (ctx, id, input) => services.users.updateProfile(ctx, id, input)),
     },
-    Account: {
-      create: creating('Account', CreateAccountInput, (ctx, input) => services.accounts.create(ctx, input)),
-      update: updating('Account', UpdateAccountInput, (ctx, id, input) => services.accounts.update(ctx, id, input)),
-      remove: (ctx, id) => services.accounts.remove(ctx, id),
-      removeMany: (ctx, ids) => services.accounts.removeMany(ctx, ids),
-    },
-    Category: {
-      create: creating('Category', CreateCategoryInput, (ctx, input) => services.categories.create(ctx, input)),
-      update: updating('Category', UpdateCategoryInput, (ctx, id, input) => services.categories.update(ctx, id, input)),
-      remove: (ctx, id) => services.categories.remove(ctx, id),
-      removeMany: (ctx, ids) => services.categories.removeMany(ctx, ids),
-    },
-    Budget: {
-      create: creating('Budget', CreateBudgetInput, (ctx, input) => services.budgets.create(ctx, input)),
-      update: updating('Budget', UpdateBudgetInput, (ctx, id, input) => services.budgets.update(ctx, id, input)),
-      remove: (ctx, id) => services.budgets.remove(ctx, id),
-      removeMany: (ctx, ids) => services.budgets.removeMany(ctx, ids),
-    },
-    Asset: {
-      create: creating('Asset', CreateAssetInput, (ctx, input) => services.assets.create(ctx, input)),
-      update: updating('Asset', UpdateAssetInput, (ctx, id, input) => services.assets.update(ctx, id, input)),
-      remove: (ctx, id) => services.assets.remove(ctx, id),
-      removeMany: (ctx, ids) => services.assets.removeMany(ctx, ids),
-    },
-    Liability: {
-      create: creating('Liability', CreateLiabilityInput, (ctx, input) => services.liabilities.create(ctx, input)),
-      update: updating('Liability', UpdateLiabilityInput, (ctx, id, input) => services.liabilities.update(ctx, id, input)),
-      remove: (ctx, id) => services.liabilities.remove(ctx, id),
-      removeMany: (ctx, ids) => services.liabilities.removeMany(ctx, ids),
-    },
-    RecurringRule: {
-      create: creating('RecurringRule', CreateRecurringRuleInput, (ctx, input) => services.recurring.create(ctx, input)),
-      update: updating('RecurringRule', UpdateRecurringRuleInput, (ctx, id, input) => services.recurring.update(ctx, id, input)),
-      remove: (ctx, id) => services.recurring.remove(ctx, id),
-      removeMany: (ctx, ids) => services.recurring.removeMany(ctx, ids),
-    },
+    Account: recordWrites('Account', services.accounts, { create: CreateAccountInput, update: UpdateAccountInput }),
+    Category: recordWrites('Category', services.categories, { create: CreateCategoryInput, update: UpdateCategoryInput }),
+    Budget: recordWrites('Budget', services.budgets, { create: CreateBudgetInput, update: UpdateBudgetInput }),
+    Asset: recordWrites('Asset', services.assets, { create: CreateAssetInput, update: UpdateAssetInput }),
+    Liability: recordWrites('Liability', services.liabilities, { create: CreateLiabilityInput, update: UpdateLiabilityInput }),
+    RecurringRule: recordWrites('RecurringRule', services.recurring, {
+      create: CreateRecurringRuleInput,
+      update: UpdateRecurringRuleInput,
+    }),
     StaffUser: {
       create: creating('StaffUser', CreateStaffInput, (ctx, input) => services.staff.create(ctx, input)),
       update: updating('StaffUser', UpdateStaffInput, (ctx, id, input) => services.staff.update(ctx, id, input)),
@@ -204,11 +199,6 @@ export function modelWrites(services: Services): Partial<Record<AdminModel, Mode
       remove: (ctx, id) => services.mail.removeMessages(ctx, [id]),
       removeMany: (ctx, ids) => services.mail.removeMessages(ctx, ids),
     },
-    Loan: {
-      create: creating('Loan', CreateLoanInput, (ctx, input) => services.loans.create(ctx, input)),
-      update: updating('Loan', UpdateLoanInput, (ctx, id, input) => services.loans.update(ctx, id, input)),
-      remove: (ctx, id) => services.loans.remove(ctx, id),
-      removeMany: (ctx, ids) => services.loans.removeMany(ctx, ids),
-    },
+    Loan: recordWrites('Loan', services.loans, { create: CreateLoanInput, update: UpdateLoanInput }),
   };
 }

@@ -97,6 +97,41 @@ function resetForm(locale: Locale, token: string, error?: string): string {
 </form>`;
 }
 
+function verifyForm(locale: Locale, token: string): string {
+  const t = (key: string) => translate(locale, `pages:${key}`);
+  // Confirming takes a click (a POST): mail scanners that open links must not confirm for the user.
+  return `<p>${escapeHtml(t('verify.intro'))}</p>
+<form method="post" action="/verify-email">
+<input type="hidden" name="token" value="${escapeHtml(token)}">
+<input type="hidden" name="lang" value="${locale}">
+<button type="submit">${escapeHtml(t('verify.submit'))}</button>
+</form>`;
+}
+
+/** The two flows: their path, their keys in the `pages` namespace and their form. */
+interface Flow {
+  key: 'reset' | 'verify';
+  path: string;
+  form: (locale: Locale, token: string, error?: string) => string;
+}
+const RESET: Flow = { key: 'reset', path: '/reset-password', form: resetForm };
+const VERIFY: Flow = { key: 'verify', path: '/verify-email', form: verifyForm };
+
+/** A page of a flow: its title (or its "done" title) around `body`. */
+function flowPage(
+  res: Response,
+  locale: Locale,
+  flow: Flow,
+  view: { status?: number; done?: boolean; body: string; token?: string | undefined },
+): void {
+  const title = translate(locale, `pages:${flow.key}.${view.done ? 'doneTitle' : 'title'}`);
+  page(res, locale, { status: view.status, title, path: flow.path, token: view.token, body: view.body });
+}
+
+/** The page of a link that is missing, malformed, used or expired. */
+const invalidLink = (res: Response, locale: Locale, flow: Flow, status = 400, key = 'invalid'): void =>
+  flowPage(res, locale, flow, { status, body: message('error', translate(locale, `pages:${flow.key}.${key}`)) });
+
 /** Whether the two typed passwords agree, compared in constant time. */
 const sameText = (a: string, b: string) =>
   timingSafeEqual(createHash('sha256').update(a).digest(), createHash('sha256').update(b).digest());
@@ -117,21 +152,14 @@ export function createAccountPagesRouter(runtime: Runtime, services: Services): 
       handler(req, res).catch(next);
     };
 
-  router.get('/reset-password', limits.perIp, (req, res) => {
-    const locale = localeOf(req);
-    const token = field(req, 'token');
-    const t = (key: string) => translate(locale, `pages:${key}`);
-    if (!token) {
-      page(res, locale, {
-        status: 400,
-        title: t('reset.title'),
-        path: '/reset-password',
-        body: message('error', t('reset.invalid')),
-      });
-      return;
-    }
-    page(res, locale, { title: t('reset.title'), path: '/reset-password', token, body: resetForm(locale, token) });
-  });
+  // Opening a link shows its form (nothing is confirmed by a GET); without a token, says so.
+  for (const flow of [RESET, VERIFY])
+    router.get(flow.path, limits.perIp, (req, res) => {
+      const locale = localeOf(req);
+      const token = field(req, 'token');
+      if (!token) return invalidLink(res, locale, flow);
+      flowPage(res, locale, flow, { token, body: flow.form(locale, token) });
+    });
 
   router.post(
     '/reset-password',
@@ -142,14 +170,8 @@ export function createAccountPagesRouter(runtime: Runtime, services: Services): 
       const t = (key: string) => translate(locale, `pages:${key}`);
       const token = field(req, 'token');
       const password = field(req, 'password');
-      const again = (error: string, status = 400) =>
-        page(res, locale, {
-          status,
-          title: t('reset.title'),
-          path: '/reset-password',
-          token,
-          body: resetForm(locale, token, error),
-        });
+      const again = (error: string) =>
+        flowPage(res, locale, RESET, { status: 400, token, body: resetForm(locale, token, error) });
       if (!password) return again(t('errors.password_required'));
       if (!sameText(password, field(req, 'confirm'))) return again(t('errors.password_mismatch'));
       try {
@@ -159,47 +181,13 @@ export function createAccountPagesRouter(runtime: Runtime, services: Services): 
           const code = err.details[0]?.code ?? 'password_too_short';
           return again(t(`errors.${code}`));
         }
-        if ((isAppError(err) && err.code === 'AUTH.INVALID_RESET_TOKEN') || (err instanceof Error && err.name === 'ZodError')) {
-          page(res, locale, {
-            status: 400,
-            title: t('reset.title'),
-            path: '/reset-password',
-            body: message('error', t('reset.invalid')),
-          });
-          return;
-        }
+        if ((isAppError(err) && err.code === 'AUTH.INVALID_RESET_TOKEN') || (err instanceof Error && err.name === 'ZodError'))
+          return invalidLink(res, locale, RESET);
         throw err;
       }
-      page(res, locale, { title: t('reset.doneTitle'), path: '/reset-password', body: message('ok', t('reset.done')) });
+      flowPage(res, locale, RESET, { done: true, body: message('ok', t('reset.done')) });
     }),
   );
-
-  router.get('/verify-email', limits.perIp, (req, res) => {
-    const locale = localeOf(req);
-    const token = field(req, 'token');
-    const t = (key: string) => translate(locale, `pages:${key}`);
-    if (!token) {
-      page(res, locale, {
-        status: 400,
-        title: t('verify.title'),
-        path: '/verify-email',
-        body: message('error', t('verify.invalid')),
-      });
-      return;
-    }
-    // Confirming takes a click (a POST): mail scanners that open links must not confirm for the user.
-    page(res, locale, {
-      title: t('verify.title'),
-      path: '/verify-email',
-      token,
-      body: `<p>${escapeHtml(t('verify.intro'))}</p>
-<form method="post" action="/verify-email">
-<input type="hidden" name="token" value="${escapeHtml(token)}">
-<input type="hidden" name="lang" value="${locale}">
-<button type="submit">${escapeHtml(t('verify.submit'))}</button>
-</form>`,
-    });
-  });
 
   router.post(
     '/verify-email',
@@ -210,23 +198,14 @@ export function createAccountPagesRouter(runtime: Runtime, services: Services): 
       const t = (key: string) => translate(locale, `pages:${key}`);
       try {
         const { emailChanged } = await services.lifecycle.verifyEmail(requestMeta(req), { token: field(req, 'token') });
-        page(res, locale, {
-          title: t('verify.doneTitle'),
-          path: '/verify-email',
-          body: message('ok', t(emailChanged ? 'verify.changed' : 'verify.done')),
-        });
+        flowPage(res, locale, VERIFY, { done: true, body: message('ok', t(emailChanged ? 'verify.changed' : 'verify.done')) });
       } catch (err) {
         const known =
           (isAppError(err) && ['AUTH.INVALID_VERIFICATION_TOKEN', 'USER.EMAIL_TAKEN'].includes(err.code)) ||
           (err instanceof Error && err.name === 'ZodError');
         if (!known) throw err;
         const taken = isAppError(err) && err.code === 'USER.EMAIL_TAKEN';
-        page(res, locale, {
-          status: taken ? 409 : 400,
-          title: t('verify.title'),
-          path: '/verify-email',
-          body: message('error', t(taken ? 'verify.taken' : 'verify.invalid')),
-        });
+        invalidLink(res, locale, VERIFY, taken ? 409 : 400, taken ? 'taken' : 'invalid');
       }
     }),
   );

@@ -3,6 +3,7 @@ import type { Subject } from '../access/ability.js';
 import { col, type FieldTypes, type SqlParams, type SqlType } from '../access/scope-sql.js';
 import type { ExportFilters } from './export.schemas.js';
 import { READ_EVENT_SUFFIXES } from '../audit/audit.schemas.js';
+import { STREAM_COLUMNS } from '../audit/audit.verify-rows.js';
 
 /** Models that can be exported one at a time (CSV, NDJSON or a JSON array). */
 export const EXPORTABLE_RESOURCES = [
@@ -244,30 +245,12 @@ export const RESOURCES: Record<ExportableResource, ResourceDef> = {
   AuditEvent: {
     model: 'AuditEvent',
     table: 'AuditEvent',
-    // Everything, hashes included: an auditor can re-verify the chain from the export alone.
-    columns: [
-      ['id', `${c('id')}::text`],
-      ...plain('chainKey'),
-      ['seq', `${c('seq')}::text`],
-      ...plain(
-        'tenantId',
-        'occurredAt',
-        'actorType',
-        'actorId',
-        'actorRole',
-        'action',
-        'resource',
-        'recordId',
-        'outcome',
-        'reason',
-        'diff',
-        'ip',
-        'userAgent',
-        'correlationId',
-        'prevHash',
-        'hash',
-      ),
-    ],
+    // Everything, hashes included: an auditor can re-verify the chain from the export alone. The
+    // columns are the verifier's own list, in its order; bigints as text (JSON has no int64).
+    columns: STREAM_COLUMNS.map((name): [string, string] => [
+      name,
+      name === 'id' || name === 'seq' ? `${c(name)}::text` : c(name),
+    ]),
     orderBy: `${c('occurredAt')} DESC, ${c('id')} DESC`,
     tenantColumn: 'tenantId',
     dateColumn: 'occurredAt',
