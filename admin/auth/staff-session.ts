@@ -58,6 +58,17 @@ const storeUnavailable = (cause: unknown) =>
     internal: 'session store unavailable',
   });
 
+/**
+ * Whether two plain records hold the same values, whatever their key order (a session read back
+ * from a jsonb column has its keys reordered: comparing JSON texts saw a change on every request).
+ */
+function sameFields(a: object, b: object): boolean {
+  const x = a as Record<string, unknown>;
+  const y = b as Record<string, unknown>;
+  const keys = Object.keys(x);
+  return keys.length === Object.keys(y).length && keys.every((k) => Object.is(x[k], y[k]));
+}
+
 /** A session operation as a promise; a store failure becomes SERVICE_UNAVAILABLE. */
 const promisify = (fn: (cb: (err?: unknown) => void) => void) =>
   new Promise<void>((resolve, reject) => fn((err) => (err ? reject(storeUnavailable(err)) : resolve())));
@@ -67,9 +78,13 @@ const promisify = (fn: (cb: (err?: unknown) => void) => void) =>
  * across login and has no timeouts; this layer replaces it):
  * - the session id is regenerated at login (no fixation), the cookie is HttpOnly, SameSite=Lax
  *   and Secure in production;
- * - idle timeout (SESSION_IDLE_MINUTES, rolling: the cookie and the store entry expire after
- *   that much inactivity, and the server checks the last request time too) and absolute timeout
- *   (SESSION_ABSOLUTE_HOURS after login, whatever the activity);
+ * - idle timeout (SESSION_IDLE_MINUTES: the cookie and the store entry expire after that much
+ *   inactivity, and the server checks the idle clock too) and absolute timeout
+ *   (SESSION_ABSOLUTE_HOURS after login, whatever the activity). The idle clock (lastSeenAt), the
+ *   store entry's expiry and the cookie are extended together, by one session save, only when the
+ *   clock is older than a tenth of the idle timeout (at most one minute) — not on every click,
+ *   which cost a durable write per admin request (issue 17). A session therefore ends between
+ *   idle − touchEveryMs and idle after its last request;
  * - every request re-reads the staff member: disabled, or sessionVersion bumped, ends the session
  *   at once;
  * - state-changing requests from another origin are refused; logins are rate limited per IP;
@@ -81,6 +96,8 @@ export function createStaffSessionLayer({ admin, runtime, services, store }: Sta
   const rootPath = admin.options.rootPath;
   const loginPath = admin.options.loginPath;
   const idleMs = config.SESSION_IDLE_MINUTES * 60_000;
+  /** How stale the idle clock may get before a request extends the session (one store write). */
+  const touchEveryMs = Math.min(60_000, Math.floor(idleMs / 10));
   const absoluteMs = config.SESSION_ABSOLUTE_HOURS * 3_600_000;
   const cookie: session.CookieOptions = {
     httpOnly: true,
@@ -95,7 +112,8 @@ export function createStaffSessionLayer({ admin, runtime, services, store }: Sta
     secret: runtime.secrets.sessionSecret,
     store: store.store,
     cookie,
-    rolling: true,
+    // Not rolling: the cookie is sent again only when the session is saved (see touchEveryMs).
+    rolling: false,
     resave: false,
     saveUninitialized: false,
     unset: 'destroy',
@@ -247,8 +265,9 @@ export function createStaffSessionLayer({ admin, runtime, services, store }: Sta
       const check = await services.staffAuth.checkSession(user);
       if (!check.ok) return endSession(req, res, user, check.reason);
       // Name, role or language changed since login: the session follows the account.
-      if (JSON.stringify(check.user) !== JSON.stringify(user)) req.session.adminUser = check.user;
-      req.session.lastSeenAt = now;
+      if (!sameFields(check.user, user)) req.session.adminUser = check.user;
+      // Modifying the session saves it (store expiry and cookie pushed forward): only when due.
+      if (!req.session.lastSeenAt || now - req.session.lastSeenAt >= touchEveryMs) req.session.lastSeenAt = now;
       attachRequestMeta(req.session.adminUser!, requestMeta(req));
       // Errors of admin requests speak the staff member's language, not the browser's.
       res.locals.locale = req.session.adminUser?.locale;

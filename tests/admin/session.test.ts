@@ -179,6 +179,23 @@ describe('admin sessions (PostgreSQL store)', () => {
     expect((row!.expire.getTime() - Date.now()) / 60_000).toBeGreaterThan(28);
   });
 
+  it('does not write the session store on every click: a fresh idle clock is left alone (issue 17)', async () => {
+    const staff = await h.f.staff('SUPPORT');
+    const cookie = await loginCookie(h.app, staff.email);
+    const before = await storedSession(h, cookie);
+    // A marker the app never writes: any save of the session (a durable write) would drop it.
+    await patchSession(h, cookie, { untouchedMarker: true });
+    for (let i = 0; i < 3; i++) {
+      const res = await request(h.app).get('/admin').set('Cookie', cookie);
+      expect(res.status).toBe(200);
+      expect(sessionCookieLine(res)).toBeUndefined();
+    }
+    const after = await storedSession(h, cookie);
+    expect(after!.sess.untouchedMarker).toBe(true);
+    expect(after!.sess.lastSeenAt).toBe(before!.sess.lastSeenAt);
+    expect(after!.expire.getTime()).toBe(before!.expire.getTime());
+  });
+
   it('ends a session older than SESSION_ABSOLUTE_HOURS however active it is', async () => {
     const staff = await h.f.staff('COMPLIANCE');
     const cookie = await loginCookie(h.app, staff.email);
