@@ -1,3 +1,4 @@
+import pg from 'pg';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loginCookie, startAdmin, type AdminHarness } from './session.helpers.js';
@@ -85,6 +86,51 @@ describe("role dashboards (GET /admin/api/dashboard), counted within the staff m
     const after = await dashboard('compliance');
     expect(after.lastVerification).toMatchObject({ status: 'intact', firstBreak: null });
     expect((after.lastVerification as { events: number }).events).toBeGreaterThan(5);
+  });
+
+  it('counts audit activity from the hourly summary kept in the audit transaction, not by counting events (issue 17)', async () => {
+    const owner = h.t.runtime.pool;
+    // The summary agrees with the trail, hour by hour, tenant by tenant, outcome by outcome.
+    const { rows: drift } = await h.t.runtime.pool.query(
+      `SELECT * FROM (
+         SELECT date_trunc('hour', "occurredAt" AT TIME ZONE 'UTC') AS hour, coalesce("tenantId"::text, '-') AS tenant,
+                "outcome"::text, count(*)::bigint AS n
+           FROM "AuditEvent" GROUP BY 1, 2, 3) e
+       FULL JOIN (SELECT "hour", coalesce("tenantId"::text, '-') AS tenant, "outcome"::text, "count" AS n FROM "AuditEventCount") c
+         USING ("hour", "tenant", "outcome")
+       WHERE e.n IS DISTINCT FROM c.n`,
+    );
+    expect(drift, JSON.stringify(drift)).toEqual([]);
+    // The application role cannot write the summary (only the audit trigger does).
+    await expect(owner.query(`UPDATE "AuditEventCount" SET "count" = "count" + 1`)).rejects.toThrow(/permission denied/);
+
+    const before = await dashboard('compliance');
+    // A staff login is one more audited event: the figures move by exactly one, through the summary.
+    const compliance = await h.t.runtime.prisma.staffUser.findFirstOrThrow({ where: { role: 'COMPLIANCE' } });
+    await h.t.services.auditConsole.verify(await h.f.staffCtx(compliance));
+    const after = await dashboard('compliance');
+    expect((after.auditEventsByDay as Bucket[]).at(-1)!.count).toBe((before.auditEventsByDay as Bucket[]).at(-1)!.count + 1);
+    expect(countOf(after.auditOutcomes24h as Bucket[], 'SUCCESS')).toBe(
+      countOf(before.auditOutcomes24h as Bucket[], 'SUCCESS')! + 1,
+    );
+
+    // And the dashboard reads the summary, not AuditEvent: a summary row no event backs shows up.
+    const ownerClient = new pg.Client({ connectionString: h.t.db.ownerUrl });
+    await ownerClient.connect();
+    try {
+      await ownerClient.query(
+        `INSERT INTO "AuditEventCount" ("hour", "tenantId", "outcome", "count")
+         VALUES (date_trunc('hour', now() AT TIME ZONE 'UTC'), $1, 'DENIED', 1000)`,
+        [granted.id],
+      );
+      const forged = await dashboard('compliance');
+      expect(countOf(forged.auditOutcomes24h as Bucket[], 'DENIED')).toBe(
+        countOf(after.auditOutcomes24h as Bucket[], 'DENIED')! + 1000,
+      );
+    } finally {
+      await ownerClient.query(`DELETE FROM "AuditEventCount" WHERE "count" = 1000 AND "outcome" = 'DENIED'`);
+      await ownerClient.end();
+    }
   });
 
   it('shows engineers export jobs and queue health, not customer figures', async () => {
