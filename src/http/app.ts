@@ -15,6 +15,9 @@ function tenantOf(res: unknown): { tenant_id: string } | undefined {
   return actor?.type === 'USER' && actor.tenantId ? { tenant_id: actor.tenantId } : undefined;
 }
 
+/** Paths whose responses are never HTML (JSON probes, the Prometheus text format). */
+const NEVER_HTML = new Set(['/health', '/health/ready', '/metrics']);
+
 export interface AppOptions {
   /** Extra routers mounted before the 404 handler (admin, API), each with its mount path. */
   mounts?: Array<{ path: string; router: Router | Express }>;
@@ -46,20 +49,14 @@ export function createApp(runtime: Runtime, options: AppOptions = {}): Express {
       autoLogging: { ignore: (req) => req.url === '/health' || req.url === '/metrics' },
     }),
   );
-  // A fresh nonce per response: the admin's pages mark their inline scripts with it
-  // (admin/layout.ts), so scripts need no 'unsafe-inline'.
-  app.use((_req, res, next) => {
-    res.locals.cspNonce = randomBytes(18).toString('base64');
-    next();
-  });
   const nonce = (_req: unknown, res: ServerResponse) =>
     `'nonce-${String((res as unknown as { locals: { cspNonce: string } }).locals.cspNonce)}'`;
-  app.use(
+  const headers = (scriptSrc: Array<string | typeof nonce>) =>
     helmet({
       contentSecurityPolicy: {
         useDefaults: true,
         directives: {
-          'script-src': ["'self'", nonce],
+          'script-src': scriptSrc,
           // AdminJS's components (styled-components) write <style> elements and style attributes
           // at run time, without a nonce: styles keep 'unsafe-inline' (see docs/security.md).
           'style-src': ["'self'", "'unsafe-inline'"],
@@ -69,8 +66,18 @@ export function createApp(runtime: Runtime, options: AppOptions = {}): Express {
         },
       },
       strictTransportSecurity: runtime.config.NODE_ENV === 'production',
-    }),
-  );
+    });
+  // A fresh nonce per response: the admin's pages mark their inline scripts with it
+  // (admin/layout.ts), so scripts need no 'unsafe-inline'. The probes and the metrics scrape are
+  // never HTML: they get the same policy with no nonce at all, built once (they are the most
+  // frequent requests, from load balancers and Prometheus).
+  const withNonce = headers(["'self'", nonce]);
+  const withoutScripts = headers(["'self'"]);
+  app.use((req, res, next) => {
+    if (NEVER_HTML.has(req.path)) return withoutScripts(req, res, next);
+    res.locals.cspNonce = randomBytes(18).toString('base64');
+    withNonce(req, res, next);
+  });
   app.use(metricsRouter(runtime.config.METRICS_TOKEN));
   app.use(healthRouter(runtime, options.readinessProbes));
   for (const mount of options.mounts ?? []) app.use(mount.path, mount.router);
