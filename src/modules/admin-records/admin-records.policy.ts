@@ -219,6 +219,8 @@ export const MODEL_POLICIES: Readonly<Record<AdminModel, ModelPolicy>> = {
       ['id', 'desc'],
     ],
     sortable: ['createdAt', 'status', 'expiresAt'],
+    // Requests for a person's second look: hundreds a day at most; expired ones are kept.
+    fewRows: true,
     exactMatch: ['action', 'makerId', 'targetId'],
   },
   ApprovalPolicy: {
@@ -228,6 +230,8 @@ export const MODEL_POLICIES: Readonly<Record<AdminModel, ModelPolicy>> = {
       ['id', 'asc'],
     ],
     sortable: ['action', 'updatedAt'],
+    // One row per guarded action.
+    fewRows: true,
   },
 };
 
