@@ -7,7 +7,7 @@ import { UUID } from '../overrides/titles.js';
 
 type Change = { from?: unknown; to?: unknown };
 
-const MONEY_FIELDS = new Set(['amount', 'value', 'principal', 'paymentAmount', 'limit']);
+const MONEY_FIELDS = new Set(['amount', 'originalAmount', 'value', 'principal', 'paymentAmount', 'limit']);
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/;
 /** A reference field's resource: `tenantId` → Tenant, `adjustsTransactionId` → Transaction. */
 const REFERENCES: Record<string, string> = {

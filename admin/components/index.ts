@@ -19,4 +19,6 @@ export const ResourceComponents = {
   TransactionShow: componentLoader.add('ResourceTransactionShow', here('./TransactionShow.tsx')),
   TenantSearch: componentLoader.add('ResourceTenantSearch', here('./TenantSearch.tsx')),
   CheckboxGroupEdit: componentLoader.add('ResourceCheckboxGroupEdit', here('./CheckboxGroupEdit.tsx')),
+  ThresholdsEdit: componentLoader.add('ResourceThresholdsEdit', here('./ThresholdsEdit.tsx')),
+  ThresholdsShow: componentLoader.add('ResourceThresholdsShow', here('./ThresholdsShow.tsx')),
 };

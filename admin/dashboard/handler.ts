@@ -30,6 +30,17 @@ export function dashboardHandler(
                 createdAt: r.createdAt.toISOString(),
                 expiresAt: r.expiresAt.toISOString(),
               })),
+            approvalsMine: async (c) =>
+              (await approvals.list(c, { view: 'madeByMe', limit: 10 })).map((r) => ({
+                id: r.id,
+                action: r.action,
+                reason: r.reason,
+                status: r.status,
+                approvalsGiven: r.approvalsGiven,
+                approvalsRequired: r.approvalsRequired,
+                createdAt: r.createdAt.toISOString(),
+                expiresAt: r.expiresAt.toISOString(),
+              })),
           }
         : {}),
     });

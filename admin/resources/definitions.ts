@@ -499,6 +499,8 @@ export const RESOURCE_DEFINITIONS: ResourceDefinition[] = [
           availableValues: choices(['SUPERADMIN', 'SUPPORT', 'COMPLIANCE', 'ENGINEER']),
           components: { edit: ResourceComponents.CheckboxGroupEdit },
         },
+        // Amount per currency: named fields per row (AdminJS shows a JSON column as an empty section).
+        thresholds: { components: { edit: ResourceComponents.ThresholdsEdit, show: ResourceComponents.ThresholdsShow } },
       },
     }),
   },

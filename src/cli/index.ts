@@ -2,6 +2,7 @@
 import '../http/api/zod-openapi.js';
 import { Command } from 'commander';
 import { registerAccountCommands } from './commands/accounts.js';
+import { registerApprovalCommands } from './commands/approvals.js';
 import { registerAuditCommands } from './commands/audit.js';
 import { registerExportCommand } from './commands/export.js';
 import { registerMigrate } from './commands/migrate.js';
@@ -19,6 +20,7 @@ export function buildCli(): Command {
   registerStaffTotpCommand(program);
   registerAuditCommands(program);
   registerExportCommand(program);
+  registerApprovalCommands(program);
   registerWorkerCommand(program);
   return program;
 }

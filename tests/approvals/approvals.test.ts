@@ -45,6 +45,18 @@ describe('four-eyes approval of sensitive changes', () => {
     const policy = (await t.services.approvals.listPolicies(ctx.super1!)).find((p) => p.action === action)!;
     return t.services.approvals.updatePolicy(ctx.super1!, policy.id, change);
   };
+  /**
+   * Fixtures the system makes (the factories act as the system actor): while a policy is on the
+   * system is refused what it guards (ADR 0013), so the fixture is made with that policy off.
+   */
+  const fixture = async <T>(action: string, make: () => Promise<T>): Promise<T> => {
+    await setPolicy(action, { enabled: false, reason: 'fixture made by the system' });
+    try {
+      return await make();
+    } finally {
+      await setPolicy(action, { enabled: true, reason: 'four-eyes on again' });
+    }
+  };
   const requestRow = (id: string): Promise<ApprovalRequest> =>
     t.runtime.prisma.approvalRequest.findUniqueOrThrow({ where: { id } });
 
@@ -135,7 +147,7 @@ describe('four-eyes approval of sensitive changes', () => {
       maker: 'super1',
       checkers: ['super2', 'super3'],
       setup: async () => {
-        const agent = await f.staff('SUPPORT');
+        const agent = await fixture('staff.create', () => f.staff('SUPPORT'));
         const p = t.runtime.prisma;
         return {
           attempt: () =>
@@ -163,7 +175,7 @@ describe('four-eyes approval of sensitive changes', () => {
           attempt: () => t.services.staff.create(ctx.super1!, { email, role: 'ENGINEER', password: STRONG_PASSWORD }),
           effect: () => p.staffUser.count({ where: { email, role: 'ENGINEER' } }),
           drift: async () => {
-            await f.staff('COMPLIANCE', { email });
+            await fixture('staff.create', () => f.staff('COMPLIANCE', { email }));
           },
         };
       },
@@ -173,7 +185,7 @@ describe('four-eyes approval of sensitive changes', () => {
       maker: 'super1',
       checkers: ['super2', 'super3'],
       setup: async () => {
-        const member = await f.staff('ENGINEER');
+        const member = await fixture('staff.create', () => f.staff('ENGINEER'));
         const p = t.runtime.prisma;
         return {
           attempt: () => t.services.staff.update(ctx.super1!, member.id, { role: 'SUPERADMIN' }),
@@ -190,13 +202,15 @@ describe('four-eyes approval of sensitive changes', () => {
       checkers: ['supportB', 'supportC'],
       setup: async () => {
         const home = await f.tenant({ name: 'Closing household' });
-        for (const agent of ['supportA', 'supportB', 'supportC'])
-          await t.services.staff.grantAccess(f.system(), {
-            staffUserId: ctx[agent]!.actor.id,
-            tenantId: home.id,
-            reason: 'erasure case',
-            expiresAt: new Date(Date.now() + 86_400_000),
-          });
+        await fixture('access.grant', async () => {
+          for (const agent of ['supportA', 'supportB', 'supportC'])
+            await t.services.staff.grantAccess(f.system(), {
+              staffUserId: ctx[agent]!.actor.id,
+              tenantId: home.id,
+              reason: 'erasure case',
+              expiresAt: new Date(Date.now() + 86_400_000),
+            });
+        });
         for (const agent of ['supportA', 'supportB', 'supportC'])
           ctx[agent] = await t.services.staffAuth.contextFor({ ...ctx[agent]!.actor, locale: 'en' } as never);
         const member = await f.user(home.id);
@@ -439,7 +453,7 @@ describe('four-eyes approval of sensitive changes', () => {
 
   it('a request nobody else could approve is refused', async () => {
     const lonely = await f.tenant({ name: 'One agent household' });
-    const agent = await f.staffCtx(await f.staff('SUPPORT', { grantTenantIds: [lonely.id] }));
+    const agent = await f.staffCtx(await fixture('staff.create', () => f.staff('SUPPORT', { grantTenantIds: [lonely.id] })));
     await setPolicy('transaction.adjust', { approverRoles: ['SUPPORT'] });
     try {
       const account = await f.account(lonely.id);
@@ -497,5 +511,28 @@ describe('four-eyes approval of sensitive changes', () => {
     const mineForA = await t.services.approvals.list(ctx.supportA!, { view: 'pendingForMe' });
     expect(mineForA.map((r) => r.id)).not.toContain(request.id);
     expect((await t.services.approvals.list(ctx.supportA!, { view: 'madeByMe' })).map((r) => r.id)).toContain(request.id);
+  });
+
+  it('the system actor (a CLI command without --as, a job, the seed) is refused a change a policy guards', async () => {
+    const account = await f.account(tenantId);
+    const original = await f.transaction(account);
+    const large = { transactionId: original.id, amount: '5000.00', direction: 'CREDIT' as const, reason: 'Nobody named' };
+    const denied = () =>
+      t.runtime.prisma.auditEvent.count({
+        where: { action: 'approval.request', outcome: 'DENIED', actorType: 'SYSTEM', recordId: original.id },
+      });
+    for (const system of [f.system(), jobContext('recurring', 'test')]) {
+      const err = await refusal(t.services.transactions.postAdjustment(system, large));
+      expect(err.code).toBe('APPROVAL.PERSON_REQUIRED');
+    }
+    expect(await denied()).toBe(2);
+    expect(await t.runtime.prisma.transaction.count({ where: { adjustsTransactionId: original.id } })).toBe(0);
+    expect(await t.runtime.prisma.approvalRequest.count({ where: { targetId: original.id } })).toBe(0);
+    // What the policy does not guard stays system work: a small adjustment applies at once.
+    const small = await t.services.transactions.postAdjustment(f.system(), { ...large, amount: '10.00' });
+    expect(small.kind).toBe('ADJUSTMENT');
+    // The demo seed creates staff: with staff.create on it is refused, not a way to make one.
+    expect((await refusal(t.services.seed.demo({ tenants: 0, transactions: 0 }))).code).toBe('APPROVAL.PERSON_REQUIRED');
+    expect(await t.runtime.prisma.staffUser.count({ where: { email: { endsWith: 'demo.backoffice.local' } } })).toBe(0);
   });
 });

@@ -12,10 +12,13 @@ const notice = (page: Page, type: 'success' | 'error') => page.locator(`[data-te
 describe('four-eyes approval in the browser', () => {
   let h: BrowserHarness;
   let f: ReturnType<typeof factories>;
-  let maker: { email: string };
-  let checker: { email: string };
-  let compliance: { email: string };
+  type Staff = Awaited<ReturnType<ReturnType<typeof factories>['staff']>>;
+  let maker: Staff;
+  let checker: Staff;
+  let compliance: Staff;
+  let superadmin: Staff;
   let originalId: string;
+  let requestId: string;
 
   beforeAll(async () => {
     h = await startBrowserHarness();
@@ -26,6 +29,7 @@ describe('four-eyes approval in the browser', () => {
     maker = await f.staff('SUPPORT', { grantTenantIds: [tenant.id] });
     checker = await f.staff('SUPPORT', { grantTenantIds: [tenant.id] });
     compliance = await f.staff('COMPLIANCE');
+    superadmin = await f.staff('SUPERADMIN');
     const policy = (await h.t.services.approvals.listPolicies(f.system())).find((p) => p.action === 'transaction.adjust')!;
     await h.t.services.approvals.updatePolicy(f.system(), policy.id, { enabled: true, reason: 'four-eyes on' });
   });
@@ -45,7 +49,10 @@ describe('four-eyes approval in the browser', () => {
       makerPage.getByRole('button', { name: 'Confirm' }).click(),
     ]);
     await expect.poll(() => notice(makerPage, 'success').textContent()).toMatch(/^Sent for approval/);
-    const requestId = makerPage.url().split('/records/')[1]!.split('/')[0]!;
+    requestId = makerPage.url().split('/records/')[1]!.split('/')[0]!;
+    // The preview diff shows the amount as money in the staff member's locale (not the stored "4000.00").
+    const amountRow = makerPage.locator('table.bo-diff tr', { has: makerPage.getByRole('rowheader', { name: 'Amount', exact: true }) });
+    await expect.poll(() => amountRow.locator('td.after').textContent()).toBe('€4,000.00');
     const adjustments = () =>
       h.t.runtime.prisma.transaction.count({ where: { adjustsTransactionId: originalId, amount: '4000' } });
     expect(await adjustments()).toBe(0);
@@ -77,5 +84,67 @@ describe('four-eyes approval in the browser', () => {
     await audit.goto(`${h.baseUrl}/admin/resources/AuditEvent/actions/verify`);
     await audit.getByRole('button', { name: 'Confirm' }).click();
     await expect.poll(() => notice(audit, 'success').textContent()).toMatch(/^The audit trail is intact/);
+  });
+
+  it("the maker's dashboard lists what they asked for, next to what waits for them, and opens the list of them", async () => {
+    const { page } = await h.newPage();
+    await signIn(page, h.baseUrl, maker.email, STRONG_PASSWORD);
+    await page.goto(`${h.baseUrl}/admin`);
+    const mine = page.locator('[data-testid="dashboard-approvals-mine"]');
+    await mine.waitFor();
+    await page.locator('[data-testid="dashboard-approvals"]').waitFor();
+    await expect.poll(() => mine.locator('li').first().textContent()).toMatch(/^Adjustment — Executed \(1\/1\)/);
+    await Promise.all([
+      page.waitForURL((url) => url.pathname.endsWith('/ApprovalRequest') && url.search.includes('makerId')),
+      mine.getByRole('link', { name: 'All the requests I made' }).click(),
+    ]);
+    await page.locator(`[data-id="${requestId}"]`).waitFor();
+  });
+
+  it('a superadmin edits the thresholds per currency: versioned, audited, and an adjustment between old and new applies at once', async () => {
+    const p = h.t.runtime.prisma;
+    const policy = await p.approvalPolicy.findUniqueOrThrow({ where: { action: 'transaction.adjust' } });
+    expect((policy.thresholds as Record<string, string>).EUR).toBe('1000');
+    const attemptInput = {
+      transactionId: originalId,
+      amount: '3000.00',
+      direction: 'CREDIT' as const,
+      reason: 'Between the old and the new threshold',
+    };
+    // Under the old threshold (1000 EUR) 3000 waits.
+    await expect(f.staffCtx(maker).then((ctx) => h.t.services.transactions.postAdjustment(ctx, attemptInput))).rejects.toThrow(
+      /held for approval/,
+    );
+
+    const { page } = await h.newPage();
+    await signIn(page, h.baseUrl, superadmin.email, STRONG_PASSWORD);
+    await page.goto(`${h.baseUrl}/admin/resources/ApprovalPolicy/records/${policy.id}/edit`);
+    const eur = page.getByLabel('Amount in EUR', { exact: true });
+    await expect.poll(() => eur.inputValue()).toBe('1000');
+    await eur.fill('5000');
+    await page.getByRole('button', { name: 'Remove BHD' }).click();
+    await page.getByRole('button', { name: 'Save' }).click();
+    await expect.poll(() => notice(page, 'success').textContent()).toMatch(/./);
+
+    const after = await p.approvalPolicy.findUniqueOrThrow({ where: { id: policy.id } });
+    expect(after.version).toBe(policy.version + 1);
+    expect(after.thresholds).toEqual({ EUR: '5000', USD: '1000', GBP: '1000', CHF: '1000', JPY: '150000', '*': '1000' });
+    const version = await p.approvalPolicyVersion.findUniqueOrThrow({
+      where: { policyId_version: { policyId: policy.id, version: after.version } },
+    });
+    expect((version.snapshot as { thresholds: Record<string, string> }).thresholds.EUR).toBe('5000');
+    const audited = await p.auditEvent.findFirstOrThrow({
+      where: { action: 'approval_policy.update', recordId: policy.id, outcome: 'SUCCESS' },
+      orderBy: { occurredAt: 'desc' },
+    });
+    expect(audited.actorId).toBe(superadmin.id);
+    expect(JSON.stringify(audited.diff)).toContain('5000');
+    // The policy's page shows the new amounts as money.
+    await page.goto(`${h.baseUrl}/admin/resources/ApprovalPolicy/records/${policy.id}/show`);
+    await page.locator('[data-testid="thresholds-show"]').getByText('€5,000.00').waitFor();
+
+    // It takes effect: the same 3000 EUR adjustment now applies at once.
+    const made = await f.staffCtx(maker).then((ctx) => h.t.services.transactions.postAdjustment(ctx, attemptInput));
+    expect(made.kind).toBe('ADJUSTMENT');
   });
 });

@@ -36,6 +36,16 @@ interface DashboardData {
   oldestPendingOutboxSeconds?: number | null;
   staffByRole?: Bucket[];
   approvalsWaiting?: Array<{ id: string; action: string; reason: string; createdAt: string; expiresAt: string }>;
+  approvalsMine?: Array<{
+    id: string;
+    action: string;
+    reason: string;
+    status: string;
+    approvalsGiven: number;
+    approvalsRequired: number;
+    createdAt: string;
+    expiresAt: string;
+  }>;
 }
 
 const api = new ApiClient();
@@ -173,6 +183,38 @@ export default function Dashboard() {
                 ))}
               </ul>
             )}
+          </Card>
+        </div>
+      ) : null}
+      {data?.approvalsMine ? (
+        <div style={{ marginBottom: 28 }} data-testid="dashboard-approvals-mine">
+          <h2 style={{ fontSize: 18, fontWeight: 600, margin: '0 0 12px', lineHeight: 1.3 }}>
+            {t('approvalsMine.title', { count: data.approvalsMine.length })}
+          </h2>
+          <Card title={t('approvalsMine.subtitle')} wide>
+            {data.approvalsMine.length === 0 ? (
+              <p style={{ margin: 0 }}>{t('approvalsMine.none')}</p>
+            ) : (
+              <ul style={{ margin: '0 0 12px', paddingLeft: 20 }}>
+                {data.approvalsMine.map((r) => (
+                  <li key={r.id} style={{ marginBottom: 6 }}>
+                    <a href={`/admin/resources/ApprovalRequest/records/${r.id}/show`} style={{ color: COLORS.bar }}>
+                      {value(r.action)}
+                    </a>{' '}
+                    — {value(r.status)} ({r.approvalsGiven}/{r.approvalsRequired}) · {r.reason} ·{' '}
+                    {t('approvalsMine.made', { time: dateTime(r.createdAt) })}
+                  </li>
+                ))}
+              </ul>
+            )}
+            {currentAdmin && (currentAdmin as { id?: string }).id ? (
+              <a
+                href={listUrl('ApprovalRequest', { makerType: 'STAFF', makerId: String((currentAdmin as { id?: string }).id) })}
+                style={{ color: COLORS.bar }}
+              >
+                {t('approvalsMine.all')}
+              </a>
+            ) : null}
           </Card>
         </div>
       ) : null}

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { cliContext } from '../system-context.js';
-import { collect, positiveInt, readStdin, withServices } from '../shared.js';
+import { operatorContext } from '../operator.js';
+import { AS_OPTION, collect, positiveInt, readStdin, withServices } from '../shared.js';
 
 /** tenant:create, staff:create and user:create (SPEC §5). */
 export function registerAccountCommands(program: Command): void {
@@ -30,10 +31,12 @@ export function registerAccountCommands(program: Command): void {
     .option('--name <name>', 'display name')
     .option('--grant-days <days>', 'days until the grants expire', positiveInt, 30)
     .requiredOption('--password-stdin', 'read the password from standard input')
-    .action(async (opts: { email: string; role: string; tenant: string[]; name?: string; grantDays: number }) => {
+    .option(...AS_OPTION)
+    .action(async (opts: { email: string; role: string; tenant: string[]; name?: string; grantDays: number; as?: string }) => {
       const password = await readStdin();
       await withServices(async ({ services }) => {
-        const ctx = cliContext('staff:create');
+        // Four-eyes (ADR 0013): with the staff.create policy on, only a named maker (--as) may ask.
+        const ctx = await operatorContext(services, 'staff:create', opts.as);
         const tenantIds: string[] = [];
         for (const slug of opts.tenant) tenantIds.push((await services.tenants.requireBySlug(ctx, slug)).id);
         const staff = await services.staff.create(ctx, {

@@ -4,8 +4,8 @@ import cliProgress from 'cli-progress';
 import { translate } from '../../lib/i18n.js';
 import { runExport } from '../../modules/exports/export.runner.js';
 import { BUNDLE, EXPORTABLE_RESOURCES, type ExportResource } from '../../modules/exports/export.resources.js';
-import { cliContext } from '../system-context.js';
-import { withServices } from '../shared.js';
+import { operatorContext } from '../operator.js';
+import { AS_OPTION, withServices } from '../shared.js';
 import { InvalidArgumentError } from 'commander';
 
 /** Accepts a resource name in any case, singular or plural ("transactions" -> Transaction). */
@@ -47,6 +47,7 @@ export function registerExportCommand(program: Command): void {
     .option('--from <iso-date>', 'only rows on or after this date')
     .option('--to <iso-date>', 'only rows before this date')
     .option('--reason <text>', 'why (recorded in the audit trail)', 'Operator export from the command line')
+    .option(...AS_OPTION)
     .action(
       async (opts: {
         tenant: string;
@@ -56,9 +57,12 @@ export function registerExportCommand(program: Command): void {
         from?: string;
         to?: string;
         reason: string;
+        as?: string;
       }) => {
         await withServices(async ({ runtime, services, config }) => {
-          const ctx = cliContext('export');
+          // Four-eyes (ADR 0013): with the export.tenant policy on, a whole-tenant bundle needs a
+          // named maker (--as); it is then held, and runs as a background job once approved.
+          const ctx = await operatorContext(services, 'export', opts.as);
           const tenant = await services.tenants.requireBySlug(ctx, opts.tenant);
           const resource = opts.resource ?? BUNDLE;
           const filters: Record<string, string> = {};

@@ -63,6 +63,22 @@ export const fingerprintOf = (state: unknown): string =>
     .update(canonicalJson(JSON.parse(JSON.stringify(state ?? null)) as unknown))
     .digest('hex');
 
+/**
+ * The payload of an approval notice (`approval.requested`, `approval.reminder`): who may decide,
+ * as they were when it was written. The mail consumer re-checks each of them (still active, still
+ * an approver role, a support agent still granted the tenant) when it delivers.
+ */
+const noticeOf = (
+  r: Pick<ApprovalRequest, 'id' | 'action' | 'expiresAt' | 'approverRoles' | 'makerType' | 'makerId'>,
+  approvers: ReadonlyArray<{ id: string }>,
+) => ({
+  requestId: r.id,
+  action: r.action,
+  expiresAt: r.expiresAt.toISOString(),
+  approverRoles: [...r.approverRoles],
+  approverIds: approvers.filter((a) => !(r.makerType === 'STAFF' && a.id === r.makerId)).map((a) => a.id),
+});
+
 /** Thrown inside a transaction to roll it back; turned into an audited refusal outside. */
 class Refused extends Error {
   constructor(
@@ -138,7 +154,6 @@ export function createApprovalService(deps: ApprovalServiceDeps) {
   ): (ctx: ServiceContext, ...args: A) => Promise<R> {
     registry.set(def.action, def);
     return async (ctx, ...args) => {
-      if (!isPerson(ctx)) return run(ctx, ...args);
       const policy = await db.read(ctx, (s) => approvals.unsafeFindPolicy(s, def.action));
       if (!policy?.enabled) return run(ctx, ...args);
       let input: I;
@@ -150,6 +165,22 @@ export function createApprovalService(deps: ApprovalServiceDeps) {
       }
       const change = await db.read(ctx, (s) => def.describe(s, input));
       if (!def.needsApproval(input, change, policy)) return run(ctx, ...args);
+      // The system actor (a CLI command run without --as, a job, the seed) names nobody a checker
+      // could hold to account and nobody the maker rule could exclude: a change the enabled
+      // policy guards needs a named person, so the system is refused here, not let through.
+      if (!isPerson(ctx))
+        throw await deny(
+          deps,
+          ctx,
+          {
+            action: 'approval.request',
+            resource: 'ApprovalRequest',
+            recordId: change.targetId,
+            tenantId: change.tenantId,
+            reason: change.reason,
+          },
+          refusal('APPROVAL.PERSON_REQUIRED'),
+        );
       throw new HeldForApproval(await hold(ctx, def, policy, input, change));
     };
   }
@@ -203,6 +234,12 @@ export function createApprovalService(deps: ApprovalServiceDeps) {
       await record(s, request, 'request', {
         reason: request.reason,
         diff: { ...change.preview, policyVersion: { from: null, to: policy.version } },
+      });
+      // The approvers hear about it now (mail through the outbox), not only at half-life.
+      await outbox.enqueue(s, {
+        tenantId: request.tenantId,
+        type: 'approval.requested',
+        payload: noticeOf(request, others),
       });
       return toApprovalView(request);
     });
@@ -421,16 +458,7 @@ export function createApprovalService(deps: ApprovalServiceDeps) {
           excludeId: r.makerType === 'STAFF' ? r.makerId : null,
           now,
         });
-        await outbox.enqueue(s, {
-          tenantId: r.tenantId,
-          type: 'approval.reminder',
-          payload: {
-            requestId: r.id,
-            action: r.action,
-            expiresAt: r.expiresAt.toISOString(),
-            approverIds: approvers.map((a) => a.id),
-          },
-        });
+        await outbox.enqueue(s, { tenantId: r.tenantId, type: 'approval.reminder', payload: noticeOf(r, approvers) });
         await approvals.transition(s, r.id, { remindedAt: now });
         await record(s, r, 'remind', {
           diff: { remindedAt: { from: null, to: now.toISOString() }, approvers: { from: null, to: approvers.length } },

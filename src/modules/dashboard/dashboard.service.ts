@@ -40,6 +40,14 @@ export interface DashboardData {
   staffByRole?: Bucket[];
   /** Four-eyes: the requests waiting for this staff member's decision (never their own). */
   approvalsWaiting?: ApprovalWaiting[];
+  /** Four-eyes: the requests this staff member made, newest first, whatever became of them. */
+  approvalsMine?: ApprovalMine[];
+}
+
+export interface ApprovalMine extends ApprovalWaiting {
+  status: string;
+  approvalsGiven: number;
+  approvalsRequired: number;
 }
 
 export interface ApprovalWaiting {
@@ -63,6 +71,8 @@ export interface DashboardSources {
   lastVerification?: VerificationSource;
   /** The approval requests waiting for the actor (services.approvals, not imported: it guards others). */
   approvalsWaiting?: (ctx: ServiceContext) => Promise<ApprovalWaiting[]>;
+  /** The approval requests the actor made (services.approvals, the "made by me" view). */
+  approvalsMine?: (ctx: ServiceContext) => Promise<ApprovalMine[]>;
 }
 
 const DAY = 86_400_000;
@@ -219,6 +229,8 @@ export function createDashboardService(deps: DashboardServiceDeps) {
     // Every role's dashboard shows what waits for it.
     if (sections.length && sources.approvalsWaiting)
       work.push(sources.approvalsWaiting(ctx).then((v) => (data.approvalsWaiting = v)));
+    // …and, next to it, what it asked others for.
+    if (sections.length && sources.approvalsMine) work.push(sources.approvalsMine(ctx).then((v) => (data.approvalsMine = v)));
     await Promise.all(work);
     return data;
   }

@@ -38,10 +38,12 @@ export function maskAddress(email: string): string {
   if (at < 1) return '***';
   return `${email.slice(0, Math.min(2, at))}***${email.slice(at)}`;
 }
-const ApprovalReminder = z.object({
+const ApprovalNotice = z.object({
   requestId: z.uuid(),
   action: z.string(),
   expiresAt: z.string(),
+  /** Absent in reminders written before the roles were carried: then the ids alone decide. */
+  approverRoles: z.array(z.enum(['SUPERADMIN', 'SUPPORT', 'COMPLIANCE', 'ENGINEER'])).max(4).optional(),
   approverIds: z.array(z.uuid()).max(200),
 });
 
@@ -64,6 +66,32 @@ export function createOutboxConsumers(deps: ConsumerDeps): Record<string, Outbox
   const contextOf = (event: OutboxEvent) => buildSystemContext(`outbox:${event.type}`, { correlationId: `outbox-${event.id}` });
   const linkTo = (page: 'reset-password' | 'verify-email', token: string, locale: string) =>
     `${deps.linkBase.replace(/\/$/, '')}/${page}?token=${encodeURIComponent(token)}&lang=${locale === 'es' ? 'es' : 'en'}`;
+
+  /**
+   * One mail per approver who may still decide (re-read now: active, an approver role, a support
+   * agent still granted the request's tenant), in the staff member's own language — staff are not
+   * of a tenant, so never the tenant's — keyed by event and person, so a redelivery sends nothing.
+   */
+  async function approvalNotice(event: OutboxEvent, template: 'approvalRequested' | 'approvalReminder'): Promise<void> {
+    const notice = ApprovalNotice.parse(event.payload);
+    const staff = await db.read(contextOf(event), (s) =>
+      notice.approverRoles
+        ? recipients.listCurrentApprovers(s, notice.approverIds, { roles: notice.approverRoles, tenantId: event.tenantId })
+        : recipients.listActiveStaff(s, notice.approverIds),
+    );
+    const link = `${deps.publicUrl.replace(/\/$/, '')}/admin/resources/ApprovalRequest/records/${notice.requestId}/show`;
+    for (const member of staff)
+      await mailer.send({
+        dedupeKey: `${event.id}:${member.id}`,
+        to: member.email,
+        subject: translate(member.locale, `jobs:mail.${template}.subject`, { action: notice.action }),
+        text: letter(
+          member.locale,
+          member.name,
+          translate(member.locale, `jobs:mail.${template}.text`, { action: notice.action, expiresAt: notice.expiresAt, link }),
+        ),
+      });
+  }
 
   return {
     /** A suspended tenant's owner is told (written by services.tenants.suspend). */
@@ -186,26 +214,10 @@ export function createOutboxConsumers(deps: ConsumerDeps): Record<string, Outbox
       });
     },
 
-    /** Four-eyes: the approvers of a pending request hear about it (written by services.approvals.sweep). */
-    'approval.reminder': async (event) => {
-      const reminder = ApprovalReminder.parse(event.payload);
-      const staff = await db.read(contextOf(event), (s) => recipients.listActiveStaff(s, reminder.approverIds));
-      const link = `${deps.publicUrl.replace(/\/$/, '')}/admin/resources/ApprovalRequest/records/${reminder.requestId}/show`;
-      for (const member of staff)
-        await mailer.send({
-          dedupeKey: `${event.id}:${member.id}`,
-          to: member.email,
-          subject: translate(member.locale, 'jobs:mail.approvalReminder.subject', { action: reminder.action }),
-          text: letter(
-            member.locale,
-            member.name,
-            translate(member.locale, 'jobs:mail.approvalReminder.text', {
-              action: reminder.action,
-              expiresAt: reminder.expiresAt,
-              link,
-            }),
-          ),
-        });
-    },
+    /** Four-eyes: a new request's approvers hear about it (written by services.approvals when it is held). */
+    'approval.requested': (event) => approvalNotice(event, 'approvalRequested'),
+
+    /** Four-eyes: the approvers of a pending request half-way through its life (services.approvals.sweep). */
+    'approval.reminder': (event) => approvalNotice(event, 'approvalReminder'),
   };
 }

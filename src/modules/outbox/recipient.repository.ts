@@ -1,3 +1,4 @@
+import type { StaffRole } from '@prisma/client';
 import { dbOf, type ReadSession } from '../../db/session.js';
 import { scope } from '../shared/guard.js';
 
@@ -25,6 +26,37 @@ export const recipientRepository = {
     dbOf(s).user.findFirst({
       where: { AND: [scope(s.ctx, 'read', 'User'), { id: userId, tenantId }] },
       select: { id: true, email: true, name: true, locale: true, status: true, erasedAt: true, passwordResetSentAt: true },
+    }),
+
+  /**
+   * The approvers among `ids` who may still decide now: active, of one of `roles`, and a support
+   * agent only with an active grant on the request's tenant (none for a change without one),
+   * within the session's ability. The notice was written earlier; people change meanwhile.
+   */
+  listCurrentApprovers: (
+    s: ReadSession,
+    ids: readonly string[],
+    by: { roles: readonly StaffRole[]; tenantId: string | null; now?: Date },
+  ) =>
+    dbOf(s).staffUser.findMany({
+      where: {
+        AND: [
+          scope(s.ctx, 'read', 'StaffUser'),
+          {
+            id: { in: [...ids] },
+            status: 'ACTIVE',
+            role: { in: [...by.roles] },
+            OR: [
+              { role: { not: 'SUPPORT' } },
+              by.tenantId
+                ? { accessGrants: { some: { tenantId: by.tenantId, revokedAt: null, expiresAt: { gt: by.now ?? new Date() } } } }
+                : { id: { in: [] } },
+            ],
+          },
+        ],
+      },
+      select: { id: true, email: true, name: true, locale: true },
+      orderBy: { createdAt: 'asc' },
     }),
 
   /** Active staff members among `ids` (approvers to remind), within the session's ability. */
