@@ -121,13 +121,27 @@ export function createServices(
   // an approved request executes the unwrapped function, the one the unguarded call runs.
   const approvals = createApprovalService({ ...core, approvals: approvalRepository, outbox: outboxRepository });
   const staffCore = createStaffService({ ...core, staff: staffRepository, tenants: tenantRepository });
+  const createStaff = approvals.guard(
+    staffCreateGuard({ staff: staffRepository, hash: staffCore.hashedStaffInput, run: staffCore.createHashed }),
+    staffCore.create,
+    ([raw]) => GuardInputs.staffCreate(raw),
+  );
+  // The unguarded creation stays inside (an approved request executes it): not a door of its own.
+  const { createHashed: _createHashed, ...staffDoors } = staffCore;
   const staff = {
-    ...staffCore,
-    create: approvals.guard(
-      staffCreateGuard({ staff: staffRepository, hash: staffCore.hashedStaffInput, run: staffCore.createHashed }),
-      staffCore.create,
-      ([raw]) => GuardInputs.staffCreate(raw),
-    ),
+    ...staffDoors,
+    create: async (...args: Parameters<typeof createStaff>) => {
+      // Grants made with a creation would sidestep the access.grant policy: while it is on, a new
+      // staff member gets none (each grant is asked for afterwards, and held like any other).
+      if (GuardInputs.grantsOf(args[1]).length)
+        await approvals.refuseWhileGuarded(
+          args[0],
+          'access.grant',
+          { action: 'staff.create', resource: 'StaffUser' },
+          'APPROVAL.GRANT_SEPARATELY',
+        );
+      return createStaff(...args);
+    },
     update: approvals.guard(roleChangeGuard({ staff: staffRepository, run: staffCore.update }), staffCore.update, ([id, raw]) =>
       GuardInputs.roleChange(id, raw),
     ),

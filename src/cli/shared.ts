@@ -64,7 +64,7 @@ export function describeRequest(r: ApprovalRequestView): string[] {
 
 /** Why an approval refusal happened and what the operator can do, beyond the error's own message. */
 const HINTS: Record<string, string> = {
-  'APPROVAL.PERSON_REQUIRED': `The approval policy for this change is on: it needs a named maker. Run the command again with --as <your staff email> (password in ${OPERATOR_PASSWORD_ENV}); the change is then held until another approver decides (backoffice approval:approve).`,
+  'APPROVAL.PERSON_REQUIRED': `The approval policy for this change is on, and the system (a command without --as, the seed, a job) cannot be its maker. Run the command again with --as <your staff email> (password in ${OPERATOR_PASSWORD_ENV}): the change is then held until another approver decides (backoffice approval:approve). The seed creates no staff while the staff.create policy is on.`,
   'APPROVAL.NO_APPROVER':
     'The policy names approver roles, and no other active staff member has one (a support agent also needs an active grant on the tenant): a maker never approves their own request. On a fresh install with a single superadmin, create the second approver first (with the policy off), or turn the policy off under Admin → Approvals → Approval policies.',
 };

@@ -49,12 +49,13 @@ describe('four-eyes approval of sensitive changes', () => {
    * Fixtures the system makes (the factories act as the system actor): while a policy is on the
    * system is refused what it guards (ADR 0013), so the fixture is made with that policy off.
    */
-  const fixture = async <T>(action: string, make: () => Promise<T>): Promise<T> => {
-    await setPolicy(action, { enabled: false, reason: 'fixture made by the system' });
+  const fixture = async <T>(actions: string | string[], make: () => Promise<T>): Promise<T> => {
+    const off = Array.isArray(actions) ? actions : [actions];
+    for (const action of off) await setPolicy(action, { enabled: false, reason: 'fixture made by the system' });
     try {
       return await make();
     } finally {
-      await setPolicy(action, { enabled: true, reason: 'four-eyes on again' });
+      for (const action of off) await setPolicy(action, { enabled: true, reason: 'four-eyes on again' });
     }
   };
   const requestRow = (id: string): Promise<ApprovalRequest> =>
@@ -453,7 +454,7 @@ describe('four-eyes approval of sensitive changes', () => {
 
   it('a request nobody else could approve is refused', async () => {
     const lonely = await f.tenant({ name: 'One agent household' });
-    const agent = await f.staffCtx(await fixture('staff.create', () => f.staff('SUPPORT', { grantTenantIds: [lonely.id] })));
+    const agent = await f.staffCtx(await fixture(['staff.create', 'access.grant'], () => f.staff('SUPPORT', { grantTenantIds: [lonely.id] })));
     await setPolicy('transaction.adjust', { approverRoles: ['SUPPORT'] });
     try {
       const account = await f.account(lonely.id);
@@ -534,5 +535,33 @@ describe('four-eyes approval of sensitive changes', () => {
     // The demo seed creates staff: with staff.create on it is refused, not a way to make one.
     expect((await refusal(t.services.seed.demo({ tenants: 0, transactions: 0 }))).code).toBe('APPROVAL.PERSON_REQUIRED');
     expect(await t.runtime.prisma.staffUser.count({ where: { email: { endsWith: 'demo.backoffice.local' } } })).toBe(0);
+  });
+
+  it('creating a support agent with tenant grants is no way around the access.grant policy', async () => {
+    const email = `${uniq('granted')}@staff.test`;
+    const p = t.runtime.prisma;
+    await setPolicy('staff.create', { enabled: false, reason: 'only the grant policy on' });
+    try {
+      for (const who of [ctx.super1!, f.system()]) {
+        const err = await refusal(
+          t.services.staff.create(who, { email, role: 'SUPPORT', password: STRONG_PASSWORD, grantTenantIds: [tenantId] }),
+        );
+        expect(err.code).toBe('APPROVAL.GRANT_SEPARATELY');
+      }
+      expect(await p.staffUser.count({ where: { email } })).toBe(0);
+      // Without grants it is made at once; each grant then waits for approval like any other.
+      const agent = await t.services.staff.create(ctx.super1!, { email, role: 'SUPPORT', password: STRONG_PASSWORD });
+      await held(
+        t.services.staff.grantAccess(ctx.super1!, {
+          staffUserId: agent.id,
+          tenantId,
+          reason: 'Ticket 12',
+          expiresAt: new Date(Date.now() + 86_400_000),
+        }),
+      );
+      expect(await p.tenantAccessGrant.count({ where: { staffUserId: agent.id } })).toBe(0);
+    } finally {
+      await setPolicy('staff.create', { enabled: true, reason: 'four-eyes on again' });
+    }
   });
 });

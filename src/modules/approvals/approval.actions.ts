@@ -302,6 +302,11 @@ export const GuardInputs = {
   adjustment: (raw: unknown) => PostAdjustmentInput.parse(raw),
   grant: (raw: unknown) => GrantAccessInput.parse(raw),
   staffCreate: (raw: unknown) => CreateStaffInput.parse(raw),
+  /** The tenant grants a staff creation asks for (none when the input has none or is not an object). */
+  grantsOf: (raw: unknown): unknown[] => {
+    const grants = raw && typeof raw === 'object' ? (raw as { grantTenantIds?: unknown }).grantTenantIds : undefined;
+    return Array.isArray(grants) ? grants : [];
+  },
   roleChange: (id: string, raw: unknown) => ({ id, input: UpdateStaffInput.parse(raw) }),
   erasureCancel: (raw: unknown) => CancelErasureInput.parse(raw),
   tenantExport: (raw: unknown) => StartExportInput.parse(raw),

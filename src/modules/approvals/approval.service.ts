@@ -185,6 +185,21 @@ export function createApprovalService(deps: ApprovalServiceDeps) {
     };
   }
 
+  /**
+   * Refuses the call while the policy of `action` is on: for a path that would make that guarded
+   * change inside another one (a staff member created with tenant grants would get grants without
+   * the access.grant request). Audited DENIED as `info.action`; 409 `code`.
+   */
+  async function refuseWhileGuarded(
+    ctx: ServiceContext,
+    action: string,
+    info: { action: string; resource: string; reason?: string | null },
+    code: string,
+  ): Promise<void> {
+    const policy = await db.read(ctx, (s) => approvals.unsafeFindPolicy(s, action));
+    if (policy?.enabled) throw await deny(deps, ctx, { ...info, tenantId: null }, refusal(code, 'CONFLICT'));
+  }
+
   async function hold<I>(
     ctx: ServiceContext,
     def: GuardedAction<I>,
@@ -565,6 +580,7 @@ export function createApprovalService(deps: ApprovalServiceDeps) {
 
   return {
     guard,
+    refuseWhileGuarded,
     approve,
     reject,
     withdraw,
