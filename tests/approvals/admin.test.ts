@@ -40,9 +40,13 @@ describe('admin: adjustments above the threshold are sent for approval and appro
     const dashboard = async (who: 'superadmin' | 'supportA') =>
       (await request(w.h.app).get('/admin/api/dashboard').set('Cookie', w.cookies[who])).body as {
         approvalsWaiting?: Array<{ id: string }>;
+        approvalsMine?: Array<{ id: string; status: string }>;
       };
     expect((await dashboard('superadmin')).approvalsWaiting?.map((r) => r.id)).toContain(requestId);
     expect((await dashboard('supportA')).approvalsWaiting?.map((r) => r.id)).not.toContain(requestId);
+    // "Made by me": on the maker's dashboard, not on anybody else's.
+    expect((await dashboard('supportA')).approvalsMine).toContainEqual(expect.objectContaining({ id: requestId, status: 'PENDING' }));
+    expect((await dashboard('superadmin')).approvalsMine?.map((r) => r.id)).not.toContain(requestId);
 
     // The maker sees it, with the diff, and cannot approve it; the superadmin can.
     const shown = await w.api.supportA.record('ApprovalRequest', requestId, 'show');

@@ -209,7 +209,7 @@ export default function Dashboard() {
             )}
             {currentAdmin && (currentAdmin as { id?: string }).id ? (
               <a
-                href={listUrl('ApprovalRequest', { makerType: 'STAFF', makerId: String((currentAdmin as { id?: string }).id) })}
+                href={listUrl('ApprovalRequest', { makerId: String((currentAdmin as { id?: string }).id) })}
                 style={{ color: COLORS.bar }}
               >
                 {t('approvalsMine.all')}
