@@ -8,7 +8,10 @@ type Row = { currency: string; amount: string };
 /** The rows of a `{ currency: amount }` object, in the order they are stored. */
 const rowsOf = (value: unknown): Row[] =>
   value && typeof value === 'object' && !Array.isArray(value)
-    ? Object.entries(value as Record<string, unknown>).map(([currency, amount]) => ({ currency, amount: String(amount ?? '') }))
+    ? Object.entries(value as Record<string, unknown>).map(([currency, amount]) => ({
+        currency,
+        amount: typeof amount === 'string' || typeof amount === 'number' ? String(amount) : '',
+      }))
     : [];
 
 /**
@@ -41,8 +44,12 @@ export default function ThresholdsEdit({ property, record, onChange, resource }:
         <legend>
           <Label as="span">{legend}</Label>
         </legend>
-        <p style={{ margin: '0 0 8px', fontSize: 13 }}>{label('thresholdHint', 'Above this amount an adjustment waits for approval; * stands for any other currency.')}</p>
-        {rows.length === 0 ? <p style={{ margin: '0 0 8px' }}>{label('thresholdNone', 'No threshold: every adjustment applies at once.')}</p> : null}
+        <p style={{ margin: '0 0 8px', fontSize: 13 }}>
+          {label('thresholdHint', 'Above this amount an adjustment waits for approval; * stands for any other currency.')}
+        </p>
+        {rows.length === 0 ? (
+          <p style={{ margin: '0 0 8px' }}>{label('thresholdNone', 'No threshold: every adjustment applies at once.')}</p>
+        ) : null}
         {rows.map((row, i) => {
           const currencyId = `${path}-${i}-currency`;
           const amountId = `${path}-${i}-amount`;

@@ -38,7 +38,9 @@ export default function ThresholdsShow({ property, record, resource }: ShowPrope
           <tbody>
             {entries.map(([currency, amount]) => (
               <tr key={currency}>
-                <th scope="row">{currency === '*' ? translateLabel('thresholdOther', resource.id, { defaultValue: 'Any other' }) : currency}</th>
+                <th scope="row">
+                  {currency === '*' ? translateLabel('thresholdOther', resource.id, { defaultValue: 'Any other' }) : currency}
+                </th>
                 <td>{currency === '*' ? String(amount) : money(currency, amount)}</td>
               </tr>
             ))}

@@ -45,7 +45,9 @@ describe('admin: adjustments above the threshold are sent for approval and appro
     expect((await dashboard('superadmin')).approvalsWaiting?.map((r) => r.id)).toContain(requestId);
     expect((await dashboard('supportA')).approvalsWaiting?.map((r) => r.id)).not.toContain(requestId);
     // "Made by me": on the maker's dashboard, not on anybody else's.
-    expect((await dashboard('supportA')).approvalsMine).toContainEqual(expect.objectContaining({ id: requestId, status: 'PENDING' }));
+    expect((await dashboard('supportA')).approvalsMine).toContainEqual(
+      expect.objectContaining({ id: requestId, status: 'PENDING' }),
+    );
     expect((await dashboard('superadmin')).approvalsMine?.map((r) => r.id)).not.toContain(requestId);
 
     // The maker sees it, with the diff, and cannot approve it; the superadmin can.

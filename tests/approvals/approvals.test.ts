@@ -454,7 +454,9 @@ describe('four-eyes approval of sensitive changes', () => {
 
   it('a request nobody else could approve is refused', async () => {
     const lonely = await f.tenant({ name: 'One agent household' });
-    const agent = await f.staffCtx(await fixture(['staff.create', 'access.grant'], () => f.staff('SUPPORT', { grantTenantIds: [lonely.id] })));
+    const agent = await f.staffCtx(
+      await fixture(['staff.create', 'access.grant'], () => f.staff('SUPPORT', { grantTenantIds: [lonely.id] })),
+    );
     await setPolicy('transaction.adjust', { approverRoles: ['SUPPORT'] });
     try {
       const account = await f.account(lonely.id);

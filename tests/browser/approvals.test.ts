@@ -51,7 +51,9 @@ describe('four-eyes approval in the browser', () => {
     await expect.poll(() => notice(makerPage, 'success').textContent()).toMatch(/^Sent for approval/);
     requestId = makerPage.url().split('/records/')[1]!.split('/')[0]!;
     // The preview diff shows the amount as money in the staff member's locale (not the stored "4000.00").
-    const amountRow = makerPage.locator('table.bo-diff tr', { has: makerPage.getByRole('rowheader', { name: 'Amount', exact: true }) });
+    const amountRow = makerPage.locator('table.bo-diff tr', {
+      has: makerPage.getByRole('rowheader', { name: 'Amount', exact: true }),
+    });
     await expect.poll(() => amountRow.locator('td.after').textContent()).toBe('€4,000.00');
     const adjustments = () =>
       h.t.runtime.prisma.transaction.count({ where: { adjustsTransactionId: originalId, amount: '4000' } });

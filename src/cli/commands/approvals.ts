@@ -2,7 +2,10 @@ import type { Command } from 'commander';
 import { operatorContext } from '../operator.js';
 import { describeRequest, positiveInt, withServices } from '../shared.js';
 
-const AS_REQUIRED = ['--as <email>', 'the staff member deciding, signed in with BACKOFFICE_AS_PASSWORD (and BACKOFFICE_AS_TOTP)'] as const;
+const AS_REQUIRED = [
+  '--as <email>',
+  'the staff member deciding, signed in with BACKOFFICE_AS_PASSWORD (and BACKOFFICE_AS_TOTP)',
+] as const;
 
 /**
  * Four-eyes approval on the command line (ADR 0013): list, show, approve, reject and withdraw
@@ -30,7 +33,9 @@ export function registerApprovalCommands(program: Command): void {
         }
         for (const r of rows)
           console.log(
-            [r.id, r.status, r.action, `${r.approvalsGiven}/${r.approvalsRequired}`, r.expiresAt.toISOString(), r.reason].join('\t'),
+            [r.id, r.status, r.action, `${r.approvalsGiven}/${r.approvalsRequired}`, r.expiresAt.toISOString(), r.reason].join(
+              '\t',
+            ),
           );
       });
     });
@@ -57,7 +62,9 @@ export function registerApprovalCommands(program: Command): void {
         }
         console.log(`  decisions: ${decisions.length ? '' : 'none'}`);
         for (const d of decisions)
-          console.log(`    ${d.createdAt.toISOString()} ${d.verdict} by ${d.checkerRole} ${d.checkerId}${d.reason ? `: ${d.reason}` : ''}`);
+          console.log(
+            `    ${d.createdAt.toISOString()} ${d.verdict} by ${d.checkerRole} ${d.checkerId}${d.reason ? `: ${d.reason}` : ''}`,
+          );
       });
     });
 

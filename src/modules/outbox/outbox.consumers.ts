@@ -43,7 +43,10 @@ const ApprovalNotice = z.object({
   action: z.string(),
   expiresAt: z.string(),
   /** Absent in reminders written before the roles were carried: then the ids alone decide. */
-  approverRoles: z.array(z.enum(['SUPERADMIN', 'SUPPORT', 'COMPLIANCE', 'ENGINEER'])).max(4).optional(),
+  approverRoles: z
+    .array(z.enum(['SUPERADMIN', 'SUPPORT', 'COMPLIANCE', 'ENGINEER']))
+    .max(4)
+    .optional(),
   approverIds: z.array(z.uuid()).max(200),
 });
 

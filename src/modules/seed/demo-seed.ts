@@ -27,7 +27,10 @@ export type DemoSeedService = ReturnType<typeof createDemoSeedService>;
 
 /** The demo data of development and benchmarks, loaded as the system actor `seed`. */
 export function createDemoSeedService(
-  deps: Pick<CoreDeps, 'db' | 'audit'> & { seed: typeof seedRepository; staff: StaffService },
+  deps: Pick<CoreDeps, 'db' | 'audit'> & {
+    seed: typeof seedRepository;
+    staff: Pick<StaffService, 'create' | 'findIdByEmail' | 'grantAccess' | 'countGrants'>;
+  },
 ) {
   const { db, audit, seed, staff } = deps;
   const seedContext = () => buildSystemContext('seed', { correlationId: `seed-${Date.now()}` });
