@@ -59,6 +59,11 @@ describe('approval notices: mail to the approvers, on request and as a reminder'
         (err: unknown) => (err instanceof HeldForApproval ? err.request : null),
       );
     requestId = held!.id;
+    // One agent's grant ends between the request and the delivery of its notice: they may not decide now.
+    await t.runtime.prisma.tenantAccessGrant.updateMany({
+      where: { staffUserId: revoked.id, tenantId },
+      data: { revokedAt: new Date() },
+    });
   });
   afterAll(async () => t?.close());
 
@@ -68,11 +73,6 @@ describe('approval notices: mail to the approvers, on request and as a reminder'
     const ids = (event.payload as { approverIds: string[] }).approverIds;
     expect(ids).toEqual(expect.arrayContaining([spanish.id, superadmin.id, revoked.id]));
     expect(ids).not.toContain(maker.id);
-    // The revoked agent's grant ends between the request and the delivery: they may not decide now.
-    await t.runtime.prisma.tenantAccessGrant.updateMany({
-      where: { staffUserId: revoked.id, tenantId },
-      data: { revokedAt: new Date() },
-    });
     await dispatch();
     const mails = await mailOf(event.id);
     expect(mails.map((m) => m.to).sort()).toEqual([spanish.email, superadmin.email].sort());
