@@ -2,6 +2,7 @@
 import React, { useState } from 'react';
 import { DatePicker, FormGroup, Input, Label, Select, SelectAsync } from '@adminjs/design-system';
 import { ApiClient, PropertyLabel, useTranslation, type PropertyJSON } from 'adminjs';
+import { auditActionLabel, isAuditActionProperty } from './audit-action-label.js';
 
 interface FilterProps {
   property: PropertyJSON;
@@ -18,14 +19,18 @@ const valueOf = (filter: Record<string, unknown>, key: string): string => {
 
 /** Text and enum filters, with the input (or the react-select input) labelled by the property's name. */
 export function DefaultFilter({ property, filter, onChange }: FilterProps) {
-  const { tl } = useTranslation();
+  const { tl, translateComponent, translateLabel } = useTranslation();
   const value = valueOf(filter, property.path);
   let input: React.ReactNode;
   if (property.availableValues) {
+    // A choice list; react-select filters it as one types (type-ahead), by the translated label.
     const options = property.availableValues.map((v) => ({
       ...v,
-      label: tl(`${property.path}.${v.value}`, property.resourceId, { defaultValue: v.label ?? v.value }),
+      label: isAuditActionProperty(property)
+        ? auditActionLabel(v.value, { translateComponent, translateLabel })
+        : tl(`${property.path}.${v.value}`, property.resourceId, { defaultValue: v.label ?? v.value }),
     }));
+    if (isAuditActionProperty(property)) options.sort((a, b) => a.label.localeCompare(b.label));
     input = (
       <Select
         variant="filter"

@@ -1,6 +1,7 @@
 /// <reference lib="dom" />
 import React from 'react';
 import { useTranslation, type PropertyJSON, type RecordJSON, type ResourceJSON } from 'adminjs';
+import { auditActionLabel, isAuditActionProperty } from './audit-action-label.js';
 
 /** Colour of a status, by meaning (a badge's text also says it: colour is never the only cue). */
 const TONES: Record<string, 'success' | 'warning' | 'danger' | 'info'> = {
@@ -35,9 +36,12 @@ export default function PropertyValue({
   record?: RecordJSON;
   resource: ResourceJSON;
 }) {
-  const { tl } = useTranslation();
+  const { tl, translateComponent, translateLabel } = useTranslation();
   const rawValue = record?.params[property.path] as unknown;
   if (rawValue === undefined) return null;
+  // An audit action: its label in the staff member's language, the code as its title.
+  if (isAuditActionProperty(property) && typeof rawValue === 'string')
+    return <span title={rawValue}>{auditActionLabel(rawValue, { translateComponent, translateLabel })}</span>;
   const raw =
     typeof rawValue === 'string' || typeof rawValue === 'number' || typeof rawValue === 'boolean'
       ? String(rawValue)

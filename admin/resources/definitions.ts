@@ -1,6 +1,7 @@
 import { BaseProperty, type ResourceOptions } from 'adminjs';
 import type { AdminModel } from '../../src/modules/admin-records/admin-records.policy.js';
 import { ADMIN_MODELS, MODEL_POLICIES, MONEY_COLUMNS } from '../../src/modules/admin-records/admin-records.policy.js';
+import { auditActionChoices } from '../../src/modules/audit/audit.actions.js';
 import type { FormField } from '../actions/form-action.js';
 import { formattedName } from '../adapter/scoped-resource.js';
 import { ResourceComponents } from '../components/index.js';
@@ -346,6 +347,8 @@ export const RESOURCE_DEFINITIONS: ResourceDefinition[] = [
         actorId: { components: ACTOR_COMPONENTS, custom: { typePath: 'actorType' }, reference: 'StaffUser', type: 'reference' },
         actorRole: { availableValues: choices(['SUPERADMIN', 'SUPPORT', 'COMPLIANCE', 'ENGINEER', 'OWNER', 'MEMBER']) },
         resource: { availableValues: choices([...ADMIN_MODELS]) },
+        // The catalogue of action codes (audit.actions.ts), labelled in the staff member's language.
+        action: { availableValues: choices(auditActionChoices(ADMIN_MODELS)), custom: { values: 'auditAction' } },
         includeReads: { ...visibleIn(false, false, false, true) },
         recordId: { components: ACTOR_COMPONENTS, custom: { resourcePath: 'resource' } },
       },

@@ -125,7 +125,7 @@ describe('anchoring signed heads outside the database', () => {
           await t.services.audit.record(new WriteSession(ctx, tx), {
             ...actorFields(ctx),
             tenantId,
-            action: 'test.rolled_back',
+            action: 'tenant.suspend',
             resource: 'Tenant',
           });
         throw new Error('the change fails after its events (seq 26..30, head 30 signed) were recorded');

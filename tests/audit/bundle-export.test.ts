@@ -48,7 +48,7 @@ describe('the compliance console exports the same verifiable bundle (service and
 
   it('a bundle holds whole chains: filters other than the tenant are refused (400), after the right to export', async () => {
     await expect(
-      t.services.auditConsole.exportTrail(compliance, { action: 'test.event' }, 'bundle', sink().out),
+      t.services.auditConsole.exportTrail(compliance, { action: 'tenant.update' }, 'bundle', sink().out),
     ).rejects.toMatchObject({
       code: 'VALIDATION.FAILED',
       details: [expect.objectContaining({ field: 'action', code: 'not_allowed' })],
@@ -102,7 +102,7 @@ describe('the compliance console exports the same verifiable bundle (service and
       t.services.exports.start(compliance, {
         resource: 'AuditEvent',
         format: 'BUNDLE',
-        filters: { action: 'test.event' },
+        filters: { action: 'tenant.update' },
         reason: 'only some events',
       }),
     ).rejects.toMatchObject({ code: 'VALIDATION.FAILED', details: [expect.objectContaining({ field: 'filters.action' })] });

@@ -38,7 +38,7 @@ describe('audit CLI commands', () => {
     dir = mkdtempSync(join(tmpdir(), 'audit-cli-'));
     const tenant = await factories(t.runtime.prisma, t.services).tenant();
     slug = tenant.slug;
-    await appendEvents(t, tenant.id, 14, 'cli.event');
+    await appendEvents(t, tenant.id, 14, 'recurring.materialise');
   });
   afterAll(async () => {
     rmSync(dir, { recursive: true, force: true });
@@ -79,7 +79,7 @@ describe('audit CLI commands', () => {
     expect(ok.stdout).toMatch(/^intact: 1 chain\(s\), 15 event\(s\), 2 checkpoint\(s\) verified/);
     expect(ok.stdout).toContain('keys: the trusted key set (--keys)');
     const tampered = join(dir, 'tampered.bundle.ndjson');
-    writeFileSync(tampered, readFileSync(out, 'utf8').replace('"action":"cli.event"', '"action":"cli.forged"'));
+    writeFileSync(tampered, readFileSync(out, 'utf8').replace('"action":"recurring.materialise"', '"action":"cli.forged"'));
     const failed = await offline('audit:verify', '--bundle', tampered).then(
       () => null,
       (err: { code: number; stdout: string }) => err,
@@ -90,7 +90,7 @@ describe('audit CLI commands', () => {
   }, 120_000);
 
   it('audit:prove --event prints an inclusion proof that audit:verify --proof checks offline', async () => {
-    const event = await t.runtime.prisma.auditEvent.findFirstOrThrow({ where: { action: 'cli.event' }, orderBy: { seq: 'asc' } });
+    const event = await t.runtime.prisma.auditEvent.findFirstOrThrow({ where: { action: 'recurring.materialise' }, orderBy: { seq: 'asc' } });
     const proofFile = join(dir, 'proof.json');
     const res = await cli('audit:prove', '--event', event.id.toString(), '--out', proofFile);
     expect(res.stderr).toMatch(/^verified: event \d+ \(seq 2 of tenant:[0-9a-f-]+\) is in the tree of 15 events signed by key /m);
@@ -119,7 +119,7 @@ describe('audit CLI commands', () => {
 
   it('audit:export writes the filtered trail and a manifest whose SHA-256 matches the file', async () => {
     const out = join(dir, 'trail.csv');
-    const res = await cli('audit:export', '--tenant', slug, '--action', 'cli.event', '--format', 'csv', '--out', out);
+    const res = await cli('audit:export', '--tenant', slug, '--action', 'recurring.materialise', '--format', 'csv', '--out', out);
     expect(res.stdout).toMatch(/^Exported 14 event\(s\)/);
     const file = readFileSync(out);
     const manifest = JSON.parse(readFileSync(`${out}.manifest.json`, 'utf8')) as {
@@ -130,7 +130,7 @@ describe('audit CLI commands', () => {
     };
     expect(manifest.rows).toBe(14);
     expect(manifest.sha256).toBe(createHash('sha256').update(file).digest('hex'));
-    expect(manifest.filters).toMatchObject({ action: 'cli.event' });
+    expect(manifest.filters).toMatchObject({ action: 'recurring.materialise' });
     expect(file.toString('utf8').split('\r\n').filter(Boolean)).toHaveLength(15); // header + 14
     const event = await t.runtime.prisma.auditEvent.findUniqueOrThrow({ where: { id: BigInt(manifest.auditEventId) } });
     expect(event).toMatchObject({ action: 'audit.export', actorType: 'SYSTEM', actorId: 'cli:audit:export' });

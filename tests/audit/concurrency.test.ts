@@ -57,7 +57,7 @@ describe(`${WRITERS} concurrent writers across ${TENANTS} tenants for ${SECONDS}
                 await t.services.audit.record(new WriteSession(TEST_CTX, tx), {
                   ...actorFields(ctx),
                   tenantId,
-                  action: 'stress.write',
+                  action: 'tenant.update',
                   resource: 'Tenant',
                   recordId: tenantId,
                   diff: { i: { from: i - 1, to: i } },

@@ -45,8 +45,8 @@ describe('compliance console: search, verify, export', () => {
     const f = factories(t.runtime.prisma, t.services);
     tenantA = (await f.tenant()).id;
     tenantB = (await f.tenant()).id;
-    await appendEvents(t, tenantA, 2_100, 'bulk.event'); // more than one export batch (1,000)
-    await appendEvents(t, tenantB, 5, 'other.event');
+    await appendEvents(t, tenantA, 2_100, 'tenant.update'); // more than one export batch (1,000)
+    await appendEvents(t, tenantB, 5, 'user.update');
     compliance = await f.staffCtx(await f.staff('COMPLIANCE'));
     support = await f.staffCtx(await f.staff('SUPPORT', { grantTenantIds: [tenantA] }));
     engineer = await f.staffCtx(await f.staff('ENGINEER'));
@@ -61,17 +61,17 @@ describe('compliance console: search, verify, export', () => {
       do {
         const page = await t.services.auditConsole.search(
           compliance,
-          { tenantId: tenantB, action: 'other.event', outcome: 'SUCCESS' },
+          { tenantId: tenantB, action: 'user.update', outcome: 'SUCCESS' },
           { limit: 2, cursor },
         );
         seen.push(...page.items.map((e) => e.id));
-        for (const e of page.items) expect(e).toMatchObject({ tenantId: tenantB, action: 'other.event', outcome: 'SUCCESS' });
+        for (const e of page.items) expect(e).toMatchObject({ tenantId: tenantB, action: 'user.update', outcome: 'SUCCESS' });
         cursor = page.nextCursor ?? undefined;
         pages += 1;
       } while (cursor);
       expect(pages).toBe(3);
       const expected = await t.runtime.prisma.auditEvent.findMany({
-        where: { tenantId: tenantB, action: 'other.event' },
+        where: { tenantId: tenantB, action: 'user.update' },
         orderBy: [{ occurredAt: 'desc' }, { id: 'desc' }],
       });
       expect(seen).toEqual(expected.map((e) => e.id.toString()));
@@ -190,13 +190,13 @@ describe('compliance console: search, verify, export', () => {
           actorId: ctx.actor.id,
           actorRole: 'COMPLIANCE',
           tenantId: tenantB,
-          action: 'csv.check',
+          action: 'staff.locale.update',
           reason: '=HYPERLINK("http://evil.example","click"), and "quotes"',
           correlationId: 'c-1',
         }),
       );
       const { sink, text } = slowSink();
-      const manifest = await t.services.auditConsole.exportTrail(ctx, { tenantId: tenantB, action: 'csv.check' }, 'csv', sink);
+      const manifest = await t.services.auditConsole.exportTrail(ctx, { tenantId: tenantB, action: 'staff.locale.update' }, 'csv', sink);
       const [header, line, rest] = text().split('\r\n');
       expect(header).toBe(
         'id,chainKey,seq,tenantId,occurredAt,actorType,actorId,actorRole,action,resource,recordId,outcome,reason,diff,ip,userAgent,correlationId,prevHash,hash',

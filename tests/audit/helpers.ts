@@ -28,7 +28,7 @@ export const checkpointJob = (t: TestContext, options: Partial<CheckpointAllOpti
   checkpointAllChains(t.runtime.pool, { signer: t.services.auditKeys.signer, ring: t.services.auditKeys.ring, ...options });
 
 /** Appends `n` simple events to a tenant's chain (or the global one), one transaction each. */
-export async function appendEvents(t: TestContext, tenantId: string | null, n: number, action = 'test.event'): Promise<void> {
+export async function appendEvents(t: TestContext, tenantId: string | null, n: number, action = 'tenant.update'): Promise<void> {
   const ctx = cliContext('test');
   for (let i = 0; i < n; i += 1) {
     await t.runtime.prisma.$transaction((tx) =>

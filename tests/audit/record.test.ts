@@ -59,7 +59,7 @@ describe('audit.record: the chain as written', () => {
         ...actorFields(ctx),
         userAgent: 'agent\u0000with nul and lone \uD800 surrogate ✓',
         tenantId,
-        action: 'test.awkward',
+        action: 'user.rectify',
         reason: 'naïve café 日本 \uDC00',
         diff: {
           amount: { from: '12.30', to: '1e21' },
@@ -70,7 +70,7 @@ describe('audit.record: the chain as written', () => {
     );
     const result = await verify(t, tenantId);
     expect(result.status).toBe('intact');
-    const stored = await t.runtime.prisma.auditEvent.findFirstOrThrow({ where: { action: 'test.awkward' } });
+    const stored = await t.runtime.prisma.auditEvent.findFirstOrThrow({ where: { action: 'user.rectify' } });
     expect(stored.userAgent).toBe('agentwith nul and lone \uFFFD surrogate ✓');
   });
 
@@ -80,13 +80,13 @@ describe('audit.record: the chain as written', () => {
       t.services.audit.record(new WriteSession(TEST_CTX, tx), {
         ...actorFields(ctx),
         tenantId,
-        action: 'test.personal',
+        action: 'user.consent_update',
         recordId: 'jane.doe@example.com',
         reason: 'customer jane.doe@example.com called',
         diff: { email: { from: 'a@b.example', to: 'c@d.example' }, status: { from: 'ACTIVE', to: 'SUSPENDED' } },
       }),
     );
-    const stored = await t.runtime.prisma.auditEvent.findFirstOrThrow({ where: { action: 'test.personal' } });
+    const stored = await t.runtime.prisma.auditEvent.findFirstOrThrow({ where: { action: 'user.consent_update' } });
     const text = JSON.stringify(stored, (_k, v) => (typeof v === 'bigint' ? v.toString() : v));
     expect(text).not.toMatch(/@example/);
     expect(stored.diff).toEqual({ email: { from: '[redacted]', to: '[redacted]' }, status: { from: 'ACTIVE', to: 'SUSPENDED' } });

@@ -144,13 +144,18 @@ describe('keyboard-only journeys of compliance and engineering', () => {
     await page.keyboard.press('Enter');
     await page.getByRole('dialog').waitFor();
     expect((await focused(page)).name).toBe('Filters');
+    // The action is a choice list over the catalogue of codes, by label, with type-ahead.
     await tabTo(page, /^Action/);
-    await page.keyboard.type('tenant.suspend');
+    await page.keyboard.type('Tenant susp');
+    await page.keyboard.press('Enter');
+    expect(await page.getByRole('dialog').getByText('Tenant suspended', { exact: true }).count()).toBe(1);
     await tabTo(page, 'Apply changes');
     await Promise.all([page.waitForURL(/filters\.action=tenant\.suspend/), page.keyboard.press('Enter')]);
     await page.keyboard.press('Escape');
     await page.getByRole('dialog').waitFor({ state: 'detached' });
     expect((await focused(page)).name).toMatch(/^Filter/);
+    // The row names its action by label, in the staff member's language.
+    await expect.poll(() => page.locator('tbody').getByText('Tenant suspended', { exact: true }).count()).toBe(1);
 
     await tabTo(page, 'Export this view');
     await page.keyboard.press('Enter');

@@ -129,6 +129,7 @@ export function CategoryBars({ data, text, locale }: { data: ChartDatum[]; text:
           return (
             <g
               key={d.key}
+              data-bar={d.key}
               onClick={d.href ? () => navigate(d.href!) : undefined}
               style={d.href ? { cursor: 'pointer' } : undefined}
             >
@@ -195,6 +196,7 @@ export function TimeColumns({ data, text, locale }: { data: ChartDatum[]; text: 
           return (
             <g
               key={d.key}
+              data-bar={d.key}
               onClick={d.href ? () => navigate(d.href!) : undefined}
               style={d.href ? { cursor: 'pointer' } : undefined}
             >

@@ -137,6 +137,20 @@ export const auditRepository = {
   },
 
   /**
+   * Locks a chain's head for the caller's transaction (creating it at genesis) and returns the
+   * time of its latest event, or null for an empty chain: what seeded history checks its time
+   * against (audit.service.ts, recordHistory), held until the caller's commit.
+   */
+  async lockHeadLatestOccurredAt(session: WriteSession, chainKey: string): Promise<Date | null> {
+    const rows = await txOf(session).$queryRawUnsafe<Array<{ at: Date | null }>>(
+      `SELECT (SELECT e."occurredAt" FROM "AuditEvent" e WHERE e."chainKey" = $1 AND e."seq" = l."seq" ORDER BY e."id" DESC LIMIT 1) AS "at"
+       FROM backoffice_audit_lock_head($1) l`,
+      chainKey,
+    );
+    return rows[0]?.at ?? null;
+  },
+
+  /**
    * Stores a signed tree head in the writer's transaction together with the outbox row that
    * anchors it (one statement: record() holds the chain head's lock until its commit).
    */

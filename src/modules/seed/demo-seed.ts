@@ -1,7 +1,9 @@
+import type { ServiceContext } from '../../lib/context.js';
 import type { CoreDeps } from '../shared/deps.js';
 import { buildSystemContext } from '../access/context.factory.js';
 import { hashPassword } from '../access/password.js';
-import { actorFields } from '../audit/audit.service.js';
+import { diffRecords } from '../audit/audit.redact.js';
+import { actorFields, SEED_ACTOR_ID, type HistoryEventInput } from '../audit/audit.service.js';
 import type { StaffService } from '../staff/staff.service.js';
 import { DEMO_STAFF, DEMO_USER_PASSWORD } from './demo-data.js';
 import type { seedRepository } from './seed.repository.js';
@@ -25,6 +27,10 @@ export interface SeedResult {
 
 export type DemoSeedService = ReturnType<typeof createDemoSeedService>;
 
+const DAY = 86_400_000;
+/** Salary payments per tenant whose creation the demo's audit history tells (the latest ones). */
+const SALARY_EVENTS_PER_TENANT = 12;
+
 /** The demo data of development and benchmarks, loaded as the system actor `seed`. */
 export function createDemoSeedService(
   deps: Pick<CoreDeps, 'db' | 'audit'> & {
@@ -33,7 +39,7 @@ export function createDemoSeedService(
   },
 ) {
   const { db, audit, seed, staff } = deps;
-  const seedContext = () => buildSystemContext('seed', { correlationId: `seed-${Date.now()}` });
+  const seedContext = () => buildSystemContext(SEED_ACTOR_ID, { correlationId: `seed-${Date.now()}` });
 
   /**
    * Bulk demo data: set-based SQL, so two million transactions load in well under three
@@ -60,6 +66,7 @@ export function createDemoSeedService(
         userHash,
       }),
     );
+    const history = await writeHistory(ctx, counts.tenantIds);
     await db.write(ctx, (s) =>
       audit.record(s, {
         ...actorFields(ctx),
@@ -70,6 +77,7 @@ export function createDemoSeedService(
           users: counts.users,
           accounts: counts.accounts,
           transactions: counts.transactions,
+          historyEvents: history,
         },
       }),
     );
@@ -81,6 +89,67 @@ export function createDemoSeedService(
       staffCreated,
       seconds: (performance.now() - started) / 1000,
     };
+  }
+
+  /**
+   * The demo's audit history: each new tenant's chain tells, at the times they happened, its
+   * creation, its users, accounts and budgets, its latest salary payments, and for some a
+   * suspension (lifted two days ago, or still running: that tenant is left suspended). Written
+   * through the audit trail's seed entry point (recordHistory: verifiable chains, times in
+   * order), one transaction per tenant. Returns the number of events written.
+   */
+  async function writeHistory(ctx: ServiceContext, tenantIds: string[]): Promise<number> {
+    const rows = await db.read(ctx, (s) => seed.demoHistoryRows(s, tenantIds, SALARY_EVENTS_PER_TENANT));
+    const now = Date.now();
+    const ago = (days: number, hours = 10) => new Date(now - days * DAY - (now % DAY) + hours * 3_600_000);
+    let written = 0;
+    for (const [i, tenant] of rows.tenants.entries()) {
+      const t0 = tenant.createdAt.getTime();
+      const at = (minutes: number) => new Date(t0 + minutes * 60_000);
+      const events: Array<{ at: Date; event: HistoryEventInput; suspendSince?: Date }> = [];
+      const add = (when: Date, event: Omit<HistoryEventInput, 'tenantId'>, suspendSince?: Date) =>
+        events.push({ at: when, event: { ...event, tenantId: tenant.id } as HistoryEventInput, suspendSince });
+      add(at(0), { action: 'tenant.create', resource: 'Tenant', recordId: tenant.id, diff: diffRecords(null, tenant) });
+      for (const [k, user] of rows.users.filter((u) => u.tenantId === tenant.id).entries())
+        add(at(5 + k * 240), {
+          action: 'user.create',
+          resource: 'User',
+          recordId: user.id,
+          diff: diffRecords(null, { email: user.email, name: user.name, role: user.role, locale: user.locale }),
+        });
+      for (const account of rows.accounts.filter((a) => a.tenantId === tenant.id))
+        add(at(12), { action: 'account.create', resource: 'Account', recordId: account.id, diff: diffRecords(null, account) });
+      for (const budget of rows.budgets.filter((b) => b.tenantId === tenant.id))
+        add(at(30), { action: 'budget.create', resource: 'Budget', recordId: budget.id, diff: diffRecords(null, budget) });
+      for (const payment of rows.payments.filter((p) => p.tenantId === tenant.id))
+        add(payment.occurredAt, { action: 'transaction.create', resource: 'Transaction', recordId: payment.id, diff: diffRecords(null, payment) });
+      // A suspension: lifted two days ago (every third tenant), or still running (the sixth ones).
+      const status = (action: 'tenant.suspend' | 'tenant.reactivate', when: Date, reason: string, stays = false) =>
+        add(
+          when,
+          {
+            action,
+            resource: 'Tenant',
+            recordId: tenant.id,
+            reason,
+            diff: action === 'tenant.suspend' ? { status: { from: 'ACTIVE', to: 'SUSPENDED' } } : { status: { from: 'SUSPENDED', to: 'ACTIVE' } },
+          },
+          stays ? when : undefined,
+        );
+      if (i % 3 === 1) {
+        status('tenant.suspend', ago(9), 'Demo: chargeback under review');
+        status('tenant.reactivate', ago(2, 15), 'Demo: chargeback resolved');
+      } else if (i % 6 === 5) status('tenant.suspend', ago(4), 'Demo: identity documents requested', true);
+      events.sort((a, b) => a.at.getTime() - b.at.getTime());
+      await db.write(ctx, async (s) => {
+        for (const e of events) {
+          await audit.recordHistory(s, e.event, e.at);
+          if (e.suspendSince) await seed.suspendDemoTenant(s, tenant.id, e.suspendSince);
+        }
+      });
+      written += events.length;
+    }
+    return written;
   }
 
   /** Grants the demo support user access to a few tenants, so scoping is visible at once. */

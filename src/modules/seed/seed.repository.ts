@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { dbOf, poolOf, type ReadSession } from '../../db/session.js';
+import { dbOf, poolOf, txOf, type ReadSession, type WriteSession } from '../../db/session.js';
 import { requireCreatable, scope } from '../shared/guard.js';
 import { DEFAULT_CATEGORIES } from '../tenants/tenant.repository.js';
 import { GIVEN_NAMES, MERCHANTS, SURNAMES } from './demo-data.js';
@@ -52,7 +52,8 @@ export const seedRepository = {
          SELECT lower(($1::text[])[1 + (g % array_length($1::text[], 1))]) || '-' || ($3 + g) || CASE WHEN $3 > 0 THEN '-' || $4 ELSE '' END,
                 'The ' || ($1::text[])[1 + (g % array_length($1::text[], 1))] || ' household',
                 (ARRAY['EUR','EUR','EUR','USD','GBP','JPY'])[1 + (g % 6)],
-                now() - ((g % 365) || ' days')::interval - (random() * interval '1 day')
+                -- Spread over the last months (30 to 330 days ago), so the demo has a history.
+                now() - interval '30 days' - (((g * 53) % 300) || ' days')::interval - (random() * interval '1 day')
          FROM generate_series(1, $2::int) g
          RETURNING "id", ("createdAt" IS NOT NULL)::int AS n`,
         [SURNAMES, options.tenants, offset, run],
@@ -131,7 +132,7 @@ export const seedRepository = {
       // (0 = Other income, 1 = Salary): one row in 40 is a salary, the rest are spending.
       await client.query(
         `CREATE TEMP TABLE seed_accounts ON COMMIT DROP AS
-         SELECT (row_number() OVER (ORDER BY id) - 1)::int AS n, id, "tenantId", currency FROM "Account" WHERE "tenantId" = ANY($1::uuid[])`,
+         SELECT (row_number() OVER (ORDER BY id) - 1)::int AS n, id, "tenantId", currency, "createdAt" FROM "Account" WHERE "tenantId" = ANY($1::uuid[])`,
         [tenantIds],
       );
       await client.query(
@@ -156,7 +157,7 @@ export const seedRepository = {
                   round(((CASE WHEN c.kind = 'INCOME' THEN 900 + random() * 2600 ELSE 1.5 + random() * random() * 240 END) * ${CURRENCY_FACTOR_SQL})::numeric, ${CURRENCY_SCALE_SQL}),
                   a.currency,
                   (CASE WHEN c.kind = 'INCOME' THEN 'CREDIT' ELSE 'DEBIT' END)::"Direction",
-                  date_trunc('milliseconds', now() - random() * interval '180 days'),
+                  date_trunc('milliseconds', a."createdAt" + random() * (now() - a."createdAt")),
                   CASE WHEN c.kind = 'INCOME' THEN 'Salary payment' ELSE ($4::text[])[1 + (g % array_length($4::text[], 1))] END
            FROM generate_series($1::bigint, $2::bigint) g
            JOIN seed_accounts a ON a.n = ((g * 2654435761) % $3::bigint)::int
@@ -177,7 +178,43 @@ export const seedRepository = {
     }
   },
 
-  /** The first `count` tenants (by slug) the session may read. */
+  /**
+   * What the demo's audit history tells of these tenants: each with its users, accounts,
+   * budgets and its latest `salaries` salary payments (the full rows, for the events' diffs).
+   */
+  async demoHistoryRows(s: ReadSession, tenantIds: string[], salaries: number) {
+    const db = dbOf(s);
+    const inTenants = { tenantId: { in: tenantIds } };
+    const [tenants, users, accounts, budgets, payments] = await Promise.all([
+      db.tenant.findMany({ where: { AND: [scope(s.ctx, 'read', 'Tenant'), { id: { in: tenantIds } }] }, orderBy: { createdAt: 'asc' } }),
+      db.user.findMany({ where: { AND: [scope(s.ctx, 'read', 'User'), inTenants] }, orderBy: { email: 'asc' } }),
+      db.account.findMany({ where: { AND: [scope(s.ctx, 'read', 'Account'), inTenants] }, orderBy: { id: 'asc' } }),
+      db.budget.findMany({ where: { AND: [scope(s.ctx, 'read', 'Budget'), inTenants] }, orderBy: { id: 'asc' } }),
+      db.transaction.findMany({
+        where: { AND: [scope(s.ctx, 'read', 'Transaction'), inTenants, { description: 'Salary payment' }] },
+        orderBy: { occurredAt: 'desc' },
+      }),
+    ]);
+    const perTenant = new Map<string, number>();
+    const latestPayments = payments.filter((p) => {
+      const n = perTenant.get(p.tenantId) ?? 0;
+      perTenant.set(p.tenantId, n + 1);
+      return n < salaries;
+    });
+    return { tenants, users, accounts, budgets, payments: latestPayments };
+  },
+
+  /**
+   * Leaves a demo tenant suspended since `since` (how its seeded history ends), in the
+   * transaction of that history. Only where the session may suspend it (the system seeding).
+   */
+  async suspendDemoTenant(s: WriteSession, tenantId: string, since: Date): Promise<void> {
+    await txOf(s).tenant.updateMany({
+      where: { AND: [scope(s.ctx, 'suspend', 'Tenant'), { id: tenantId, status: 'ACTIVE' }] },
+      data: { status: 'SUSPENDED', suspendedAt: since },
+    });
+  },
+
   /** Whether any staff member exists (none: the first start of a fresh database). */
   hasStaff: async (s: ReadSession): Promise<boolean> =>
     (await dbOf(s).staffUser.findFirst({ where: scope(s.ctx, 'read', 'StaffUser'), select: { id: true } })) !== null,
