@@ -15,6 +15,7 @@ import {
   type RecordJSON,
   type ResourceJSON,
 } from 'adminjs';
+import { auditActionLabel, isAuditActionProperty } from './audit-action-label.js';
 
 interface Props {
   resource: ResourceJSON;
@@ -35,7 +36,7 @@ interface Props {
 export default function ActionHeader(props: Props) {
   const { resource, record, action, tag, omitActions, toggleFilter: showFilter, actionPerformed } = props;
   const translateFunctions = useTranslation();
-  const { translateButton, translateAction, translateLabel } = translateFunctions;
+  const { translateButton, translateAction, translateLabel, translateComponent } = translateFunctions;
   const navigate = useNavigate();
   const location = useLocation();
   const actionResponseHandler = useActionResponseHandler(actionPerformed);
@@ -80,7 +81,9 @@ export default function ActionHeader(props: Props) {
     action.name === 'list'
       ? resourceName
       : record && action.name === 'show'
-        ? record.title || resourceName
+        ? (resource.titleProperty && isAuditActionProperty(resource.titleProperty) && record.title
+            ? auditActionLabel(record.title, { translateComponent, translateLabel })
+            : record.title) || resourceName
         : translateAction(action.label, resourceId);
   const Heading = action.showInDrawer ? H3 : H2;
   const brand = (window as unknown as { REDUX_STATE?: { branding?: { companyName?: string } } }).REDUX_STATE?.branding

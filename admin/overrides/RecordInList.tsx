@@ -15,6 +15,7 @@ import {
   type ResourceJSON,
 } from 'adminjs';
 import MenuButton from './MenuButton.js';
+import { auditActionLabel, isAuditActionProperty } from './audit-action-label.js';
 
 interface Props {
   resource: ResourceJSON;
@@ -36,7 +37,7 @@ export default function RecordInList(props: Props) {
   const navigate = useNavigate();
   const location = useLocation();
   const translateFunctions = useTranslation();
-  const { translateLabel, translateAction } = translateFunctions;
+  const { translateLabel, translateAction, translateComponent } = translateFunctions;
   const modalFunctions = useModal();
 
   const handleActionCallback = useCallback(
@@ -60,7 +61,11 @@ export default function RecordInList(props: Props) {
   const linkColumn =
     resource.listProperties.find((p) => p.propertyPath === resource.titleProperty?.propertyPath) ??
     resource.listProperties.find((p) => p.type !== 'reference');
-  const title = record.title || record.id;
+  // An audit event is named by its action's label (the code is no name for a screen reader).
+  const title =
+    (resource.titleProperty && isAuditActionProperty(resource.titleProperty) && record.title
+      ? auditActionLabel(record.title, { translateComponent, translateLabel })
+      : record.title) || record.id;
 
   const onRowClick = (event: React.MouseEvent) => {
     const target = event.target as HTMLElement;

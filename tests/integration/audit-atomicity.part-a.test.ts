@@ -62,6 +62,7 @@ describe('audit atomicity (part A): a failed audit write rolls the change back',
         attempted.push({ action: input.action, outcome: input.outcome ?? 'SUCCESS' });
         return Promise.reject(new Error('audit store unavailable'));
       },
+      recordHistory: () => Promise.reject(new Error('audit store unavailable')),
     };
     broken = createServices(t.runtime, failing);
     superadmin = await f.staff('SUPERADMIN');
