@@ -27,7 +27,7 @@ export function DefaultFilter({ property, filter, onChange }: FilterProps) {
     const options = property.availableValues.map((v) => ({
       ...v,
       label: isAuditActionProperty(property)
-        ? auditActionLabel(v.value, { translateComponent, translateLabel })
+        ? auditActionLabel(String(v.value), { translateComponent, translateLabel })
         : tl(`${property.path}.${v.value}`, property.resourceId, { defaultValue: v.label ?? v.value }),
     }));
     if (isAuditActionProperty(property)) options.sort((a, b) => a.label.localeCompare(b.label));
