@@ -24,4 +24,5 @@ export function auditActionLabel(
 }
 
 /** Whether a property's values are audit action codes (set by the AuditEvent resource definition). */
-export const isAuditActionProperty = (property: { custom?: Record<string, unknown> }) => property.custom?.values === 'auditAction';
+export const isAuditActionProperty = (property: { custom?: Record<string, unknown> }) =>
+  property.custom?.values === 'auditAction';

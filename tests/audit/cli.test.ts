@@ -90,7 +90,10 @@ describe('audit CLI commands', () => {
   }, 120_000);
 
   it('audit:prove --event prints an inclusion proof that audit:verify --proof checks offline', async () => {
-    const event = await t.runtime.prisma.auditEvent.findFirstOrThrow({ where: { action: 'recurring.materialise' }, orderBy: { seq: 'asc' } });
+    const event = await t.runtime.prisma.auditEvent.findFirstOrThrow({
+      where: { action: 'recurring.materialise' },
+      orderBy: { seq: 'asc' },
+    });
     const proofFile = join(dir, 'proof.json');
     const res = await cli('audit:prove', '--event', event.id.toString(), '--out', proofFile);
     expect(res.stderr).toMatch(/^verified: event \d+ \(seq 2 of tenant:[0-9a-f-]+\) is in the tree of 15 events signed by key /m);

@@ -196,7 +196,12 @@ describe('compliance console: search, verify, export', () => {
         }),
       );
       const { sink, text } = slowSink();
-      const manifest = await t.services.auditConsole.exportTrail(ctx, { tenantId: tenantB, action: 'staff.locale.update' }, 'csv', sink);
+      const manifest = await t.services.auditConsole.exportTrail(
+        ctx,
+        { tenantId: tenantB, action: 'staff.locale.update' },
+        'csv',
+        sink,
+      );
       const [header, line, rest] = text().split('\r\n');
       expect(header).toBe(
         'id,chainKey,seq,tenantId,occurredAt,actorType,actorId,actorRole,action,resource,recordId,outcome,reason,diff,ip,userAgent,correlationId,prevHash,hash',

@@ -100,13 +100,17 @@ describe('verification that scales: the streaming pass and incremental runs', ()
       expect(caught.breaks).toEqual([expect.objectContaining({ chainKey: a, seq: '38', reason: 'edited' })]);
     }
     // ... and an old one (before the cursor) only by a full run, which therefore still runs daily.
-    await asOwner(t, (c) => c.query(`UPDATE "AuditEvent" SET "action" = 'tenant.update' WHERE "chainKey" = $1 AND "seq" = 38`, [a]));
+    await asOwner(t, (c) =>
+      c.query(`UPDATE "AuditEvent" SET "action" = 'tenant.update' WHERE "chainKey" = $1 AND "seq" = 38`, [a]),
+    );
     await asOwner(t, (c) =>
       c.query(`UPDATE "AuditEvent" SET "action" = 'tenant.forged' WHERE "chainKey" = $1 AND "seq" = 5`, [a]),
     );
     expect((await verify(t, undefined, { incremental: true })).status).toBe('intact');
     expect((await verify(t)).breaks).toEqual([expect.objectContaining({ chainKey: a, seq: '5', reason: 'edited' })]);
-    await asOwner(t, (c) => c.query(`UPDATE "AuditEvent" SET "action" = 'tenant.update' WHERE "chainKey" = $1 AND "seq" = 5`, [a]));
+    await asOwner(t, (c) =>
+      c.query(`UPDATE "AuditEvent" SET "action" = 'tenant.update' WHERE "chainKey" = $1 AND "seq" = 5`, [a]),
+    );
   });
 
   it('a cursor is not trusted blindly: one naming a head that does not verify makes that chain start from its first event', async () => {

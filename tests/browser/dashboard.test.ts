@@ -33,7 +33,8 @@ describe('dashboard bars and links open the filtered list they count', () => {
   afterAll(async () => h?.close());
 
   const en = {
-    day: (key: string) => new Intl.DateTimeFormat('en', { day: 'numeric', month: 'short', timeZone: 'UTC' }).format(new Date(key)),
+    day: (key: string) =>
+      new Intl.DateTimeFormat('en', { day: 'numeric', month: 'short', timeZone: 'UTC' }).format(new Date(key)),
     n: (n: number) => new Intl.NumberFormat('en').format(n),
   };
 

@@ -79,7 +79,11 @@ describe('demo data spread over months, with its audit history (what `npm start`
   describe('the seed-only entry point for history (recordHistory)', () => {
     const history = (name: string, at: Date, tenantId: string) =>
       t.runtime.prisma.$transaction((tx) =>
-        t.services.audit.recordHistory(new WriteSession(buildSystemContext(name), tx), { tenantId, action: 'tenant.update', resource: 'Tenant', recordId: tenantId }, at),
+        t.services.audit.recordHistory(
+          new WriteSession(buildSystemContext(name), tx),
+          { tenantId, action: 'tenant.update', resource: 'Tenant', recordId: tenantId },
+          at,
+        ),
       );
     const count = (tenantId: string) => t.runtime.prisma.auditEvent.count({ where: { tenantId } });
 

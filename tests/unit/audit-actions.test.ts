@@ -15,8 +15,11 @@ import { RESOURCE_DEFINITIONS } from '../../admin/resources/definitions.js';
 
 const root = join(import.meta.dirname, '..', '..');
 const labels = (lng: string) =>
-  (JSON.parse(readFileSync(join(root, 'locales', lng, 'admin.json'), 'utf8')) as { components: { AuditAction: Record<string, unknown> } })
-    .components.AuditAction;
+  (
+    JSON.parse(readFileSync(join(root, 'locales', lng, 'admin.json'), 'utf8')) as {
+      components: { AuditAction: Record<string, unknown> };
+    }
+  ).components.AuditAction;
 
 describe('the catalogue of audit actions (src/modules/audit/audit.actions.ts)', () => {
   it('names every action code once', () => {
@@ -28,7 +31,9 @@ describe('the catalogue of audit actions (src/modules/audit/audit.actions.ts)', 
   it('has a label for every code in English and in Spanish', () => {
     for (const lng of ['en', 'es']) {
       const tree = labels(lng);
-      const missing = AUDIT_ACTIONS.filter((code) => !(typeof tree[auditActionLabelKey(code)] === 'string' && tree[auditActionLabelKey(code)]));
+      const missing = AUDIT_ACTIONS.filter(
+        (code) => !(typeof tree[auditActionLabelKey(code)] === 'string' && tree[auditActionLabelKey(code)]),
+      );
       expect(missing, `${lng}: codes without a label`).toEqual([]);
       const admin = tree.admin as Record<string, string>;
       for (const op of [...ADMIN_EVENT_OPERATIONS, 'other']) expect(admin[op], `${lng}: admin.${op}`).toMatch(/\{\{resource\}\}/);
@@ -60,7 +65,10 @@ describe('the catalogue of audit actions (src/modules/audit/audit.actions.ts)', 
   it('holds every action code written by name in src/ and admin/', () => {
     // `action: 'x.y'` and `const action = 'x.y'` (the ways the services name what they audit).
     const grep = (pattern: string) =>
-      execFileSync('grep', ['-rhoE', pattern, 'src', 'admin', '--include=*.ts', '--include=*.tsx'], { cwd: root, encoding: 'utf8' })
+      execFileSync('grep', ['-rhoE', pattern, 'src', 'admin', '--include=*.ts', '--include=*.tsx'], {
+        cwd: root,
+        encoding: 'utf8',
+      })
         .split('\n')
         .filter(Boolean);
     const written = new Set(

@@ -102,7 +102,7 @@ export function createAuditTrail(options: AuditOptions) {
     const { actor } = session.ctx;
     if (actor.type !== 'SYSTEM' || actor.id !== SEED_ACTOR_ID) throw new Error(HISTORY_ONLY_FOR_THE_SEED);
     if (!(occurredAt.getTime() <= Date.now())) throw new Error('a seeded history event cannot happen in the future');
-    const content = buildEventContent({ ...input, ...actorFields(session.ctx) } as AuditEventInput, occurredAt);
+    const content = buildEventContent({ ...input, ...actorFields(session.ctx) }, occurredAt);
     const latest = await auditRepository.lockHeadLatestOccurredAt(session, content.chainKey);
     if (latest && latest.getTime() > occurredAt.getTime())
       throw new Error(

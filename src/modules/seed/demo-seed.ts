@@ -108,7 +108,7 @@ export function createDemoSeedService(
       const at = (minutes: number) => new Date(t0 + minutes * 60_000);
       const events: Array<{ at: Date; event: HistoryEventInput; suspendSince?: Date }> = [];
       const add = (when: Date, event: Omit<HistoryEventInput, 'tenantId'>, suspendSince?: Date) =>
-        events.push({ at: when, event: { ...event, tenantId: tenant.id } as HistoryEventInput, suspendSince });
+        events.push({ at: when, event: { ...event, tenantId: tenant.id }, suspendSince });
       add(at(0), { action: 'tenant.create', resource: 'Tenant', recordId: tenant.id, diff: diffRecords(null, tenant) });
       for (const [k, user] of rows.users.filter((u) => u.tenantId === tenant.id).entries())
         add(at(5 + k * 240), {
@@ -122,7 +122,12 @@ export function createDemoSeedService(
       for (const budget of rows.budgets.filter((b) => b.tenantId === tenant.id))
         add(at(30), { action: 'budget.create', resource: 'Budget', recordId: budget.id, diff: diffRecords(null, budget) });
       for (const payment of rows.payments.filter((p) => p.tenantId === tenant.id))
-        add(payment.occurredAt, { action: 'transaction.create', resource: 'Transaction', recordId: payment.id, diff: diffRecords(null, payment) });
+        add(payment.occurredAt, {
+          action: 'transaction.create',
+          resource: 'Transaction',
+          recordId: payment.id,
+          diff: diffRecords(null, payment),
+        });
       // A suspension: lifted two days ago (every third tenant), or still running (the sixth ones).
       const status = (action: 'tenant.suspend' | 'tenant.reactivate', when: Date, reason: string, stays = false) =>
         add(
@@ -132,7 +137,10 @@ export function createDemoSeedService(
             resource: 'Tenant',
             recordId: tenant.id,
             reason,
-            diff: action === 'tenant.suspend' ? { status: { from: 'ACTIVE', to: 'SUSPENDED' } } : { status: { from: 'SUSPENDED', to: 'ACTIVE' } },
+            diff:
+              action === 'tenant.suspend'
+                ? { status: { from: 'ACTIVE', to: 'SUSPENDED' } }
+                : { status: { from: 'SUSPENDED', to: 'ACTIVE' } },
           },
           stays ? when : undefined,
         );

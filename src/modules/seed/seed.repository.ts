@@ -186,7 +186,10 @@ export const seedRepository = {
     const db = dbOf(s);
     const inTenants = { tenantId: { in: tenantIds } };
     const [tenants, users, accounts, budgets, payments] = await Promise.all([
-      db.tenant.findMany({ where: { AND: [scope(s.ctx, 'read', 'Tenant'), { id: { in: tenantIds } }] }, orderBy: { createdAt: 'asc' } }),
+      db.tenant.findMany({
+        where: { AND: [scope(s.ctx, 'read', 'Tenant'), { id: { in: tenantIds } }] },
+        orderBy: { createdAt: 'asc' },
+      }),
       db.user.findMany({ where: { AND: [scope(s.ctx, 'read', 'User'), inTenants] }, orderBy: { email: 'asc' } }),
       db.account.findMany({ where: { AND: [scope(s.ctx, 'read', 'Account'), inTenants] }, orderBy: { id: 'asc' } }),
       db.budget.findMany({ where: { AND: [scope(s.ctx, 'read', 'Budget'), inTenants] }, orderBy: { id: 'asc' } }),
