@@ -111,10 +111,15 @@ describe('dashboard bars and links open the filtered list they count', () => {
     ]);
     const denied = filtersOf(page);
     expect(denied).toMatchObject({ outcome: 'DENIED', includeReads: 'true' });
+    // From the start of the hour 24 hours ago: the hours the chart counts.
     const since = new Date(denied['occurredAt~~from']!);
-    expect(Math.abs(Date.now() - DAY - since.getTime())).toBeLessThan(10 * 60_000);
+    expect(since.getTime() % 3_600_000).toBe(0);
+    expect(Date.now() - DAY - since.getTime()).toBeGreaterThanOrEqual(0);
+    expect(Date.now() - DAY - since.getTime()).toBeLessThan(3_600_000 + 10 * 60_000);
+    const bar = (await h.t.services.dashboard.auditOutcomes24h(await f.staffCtx(compliance))).find((b) => b.key === 'DENIED')!;
     const expected = await firstEvents({ outcome: 'DENIED', occurredAt: { gte: since } });
     expect(expected.length).toBeGreaterThan(0);
+    expect(expected.length).toBe(Math.min(PER_PAGE, bar.count));
     await expect.poll(async () => sorted(await rowIds(page)), { timeout: 15_000 }).toEqual(sorted(expected));
 
     await openDashboard(page, 'compliance');

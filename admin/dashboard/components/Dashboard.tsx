@@ -312,7 +312,10 @@ export default function Dashboard() {
                         data={linked(categories(data.auditOutcomes24h), (d) =>
                           listUrl('AuditEvent', {
                             outcome: d.key,
-                            'occurredAt~~from': new Date(new Date(data.generatedAt).getTime() - 86_400_000).toISOString(),
+                            // From the start of the hour 24 h ago: the hours the chart counts (hourly summary).
+                            'occurredAt~~from': new Date(
+                              Math.floor((new Date(data.generatedAt).getTime() - 86_400_000) / 3_600_000) * 3_600_000,
+                            ).toISOString(),
                             includeReads: 'true',
                           }),
                         )}
