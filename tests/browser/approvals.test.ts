@@ -81,7 +81,8 @@ describe('four-eyes approval in the browser', () => {
     const { page: audit } = await h.newPage();
     await signIn(audit, h.baseUrl, compliance.email, STRONG_PASSWORD);
     await audit.goto(`${h.baseUrl}/admin/resources/AuditEvent?filters.recordId=${requestId}`);
-    for (const step of ['approval.request', 'approval.approve', 'approval.execute'])
+    // Each step named by its label (the audit action catalogue's, in the staff member's language).
+    for (const step of ['Approval requested', 'Approval given', 'Approved change carried out'])
       await audit.getByText(step, { exact: true }).first().waitFor();
     await audit.goto(`${h.baseUrl}/admin/resources/AuditEvent/actions/verify`);
     await audit.getByRole('button', { name: 'Confirm' }).click();

@@ -78,5 +78,10 @@ describe('the catalogue of audit actions (src/modules/audit/audit.actions.ts)', 
     );
     expect(written.size).toBeGreaterThan(40);
     expect([...written].filter((code) => !isAuditAction(code))).toEqual([]);
+    // The steps of an approval request, audited as `approval.<step>` (approval.service.ts).
+    const approvals = readFileSync(join(root, 'src/modules/approvals/approval.service.ts'), 'utf8');
+    const steps = [...approvals.matchAll(/(?:record\(s, \w+|refuse\(ctx), '([a-z_]+)'/g)].map((m) => `approval.${m[1]}`);
+    expect(steps).toEqual(expect.arrayContaining(['approval.request', 'approval.remind']));
+    expect(steps.filter((code) => !isAuditAction(code))).toEqual([]);
   });
 });

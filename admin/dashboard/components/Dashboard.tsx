@@ -3,6 +3,7 @@ import React, { useCallback, useEffect, useState } from 'react';
 import { Link as RouterLink } from 'react-router-dom';
 import { ApiClient, useCurrentAdmin, useTranslation } from 'adminjs';
 import { CategoryBars, COLORS, TimeColumns, type ChartDatum, type ChartText } from './charts.tsx';
+import { recordTitle } from '../../overrides/titles.js';
 
 interface Bucket {
   key: string;
@@ -92,6 +93,17 @@ export default function Dashboard() {
   }, []);
   useEffect(load, [load]);
 
+  // Chains are named by their tenant (its title as the staff member may see it), never by its id.
+  const [chainTitles, setChainTitles] = useState<Record<string, string | null>>({});
+  useEffect(() => {
+    const keys = [data?.lastVerification?.checkpoint?.chainKey, data?.lastVerification?.firstBreak?.chainKey];
+    for (const key of keys)
+      if (key?.startsWith('tenant:'))
+        void recordTitle('Tenant', key.slice('tenant:'.length)).then((title) =>
+          setChainTitles((known) => ({ ...known, [key]: title })),
+        );
+  }, [data]);
+
   const dateLabel = (iso: string) =>
     new Intl.DateTimeFormat(locale, { day: 'numeric', month: 'short', timeZone: 'UTC' }).format(new Date(iso));
   const dateTime = (iso: string) =>
@@ -125,6 +137,11 @@ export default function Dashboard() {
       : seconds < 7200
         ? t('duration.minutes', { count: Math.round(seconds / 60) })
         : t('duration.hours', { count: Math.round(seconds / 3600) });
+
+  const chainName = (key: string) =>
+    key === 'global'
+      ? t('verification.globalChain')
+      : t('verification.tenantChain', { tenant: chainTitles[key] ?? t('verification.aTenant') });
 
   const name = (currentAdmin as { name?: string } | null)?.name ?? '';
   const role = (currentAdmin as { role?: string } | null)?.role ?? data?.role ?? '';
@@ -343,7 +360,9 @@ export default function Dashboard() {
                                 time: dateTime(data.lastVerification.at!),
                                 events: new Intl.NumberFormat(locale).format(data.lastVerification.events ?? 0),
                                 chains: data.lastVerification.chains ?? 0,
-                                chain: data.lastVerification.firstBreak?.chainKey ?? '',
+                                chain: data.lastVerification.firstBreak
+                                  ? chainName(data.lastVerification.firstBreak.chainKey)
+                                  : '',
                                 seq: data.lastVerification.firstBreak?.seq ?? '',
                                 reason: data.lastVerification.firstBreak
                                   ? t(`verification.reasons.${data.lastVerification.firstBreak.reason}`)
@@ -353,7 +372,7 @@ export default function Dashboard() {
                         <p style={{ margin: 0, color: COLORS.muted, fontSize: 14 }}>
                           {data.lastVerification.checkpoint
                             ? t('verification.checkpoint', {
-                                chain: data.lastVerification.checkpoint.chainKey,
+                                chain: chainName(data.lastVerification.checkpoint.chainKey),
                                 seq: data.lastVerification.checkpoint.seq,
                                 time: dateTime(data.lastVerification.checkpoint.at),
                               })

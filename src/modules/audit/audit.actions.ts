@@ -11,7 +11,7 @@ const TENANT_RECORD_RESOURCES = ['account', 'category', 'budget', 'recurring_rul
 const TENANT_RECORD_VERBS = ['read', 'create', 'update', 'delete', 'bulk_delete'] as const;
 
 /** Steps of a four-eyes approval request (`approval.<step>`). */
-const APPROVAL_STEPS = ['request', 'approve', 'reject', 'withdraw', 'expire', 'execute', 'fail'] as const;
+const APPROVAL_STEPS = ['request', 'approve', 'reject', 'withdraw', 'expire', 'remind', 'execute', 'fail'] as const;
 
 /** The codes written by name (everything but the admin's generic page events). */
 export const AUDIT_ACTIONS = [
