@@ -21,6 +21,21 @@ export type GrantReader = (staffUserId: string) => Promise<readonly string[]>;
  * The one place service contexts are made: actor + ability + request metadata. Staff, users and
  * the system each get theirs here, and nowhere else.
  */
+/**
+ * Audit fields of a user's request made before anybody is signed in (a login, a password reset),
+ * naming the user once known.
+ */
+export function anonymousUserActor(meta: RequestMeta, user?: Pick<User, 'id' | 'role'> | null) {
+  return {
+    actorType: 'USER' as const,
+    actorId: user?.id ?? null,
+    actorRole: user?.role ?? null,
+    ip: meta.ip ?? null,
+    userAgent: meta.userAgent ?? null,
+    correlationId: meta.correlationId ?? null,
+  };
+}
+
 function contextOf(actor: Actor, meta: RequestMeta, locale: string): ServiceContext {
   return {
     actor,

@@ -4,7 +4,13 @@ import type { WriteOptions, WriteSession } from '../../db/session.js';
 import type { ServiceContext } from '../../lib/context.js';
 import { isUniqueViolation } from '../../lib/error-mapping.js';
 import { AppError, conflict, validation } from '../../lib/errors.js';
-import { buildAnonymousContext, buildSystemContext, buildUserContext, type RequestMeta } from '../access/context.factory.js';
+import {
+  anonymousUserActor,
+  buildAnonymousContext,
+  buildSystemContext,
+  buildUserContext,
+  type RequestMeta,
+} from '../access/context.factory.js';
 import {
   decoyHash,
   hashPassword,
@@ -43,18 +49,6 @@ export type ApiAuthService = ReturnType<typeof createApiAuthService>;
 
 const invalidCredentials = () => new AppError({ code: 'AUTH.INVALID_CREDENTIALS', kind: 'UNAUTHENTICATED' });
 const tenantSuspended = () => new AppError({ code: 'TENANT.SUSPENDED', kind: 'FORBIDDEN' });
-
-/** Audit fields of an auth event whose actor may not be known (failed login). */
-function authActor(meta: RequestMeta, user?: Pick<User, 'id' | 'role'> | null) {
-  return {
-    actorType: 'USER' as const,
-    actorId: user?.id ?? null,
-    actorRole: user?.role ?? null,
-    ip: meta.ip ?? null,
-    userAgent: meta.userAgent ?? null,
-    correlationId: meta.correlationId ?? null,
-  };
-}
 
 /**
  * Authentication of tenants' users on the public API: registration, password login with
@@ -174,7 +168,7 @@ export function createApiAuthService(deps: ApiAuthServiceDeps) {
   async function recordLoginFailure(meta: RequestMeta, user: (User & { tenant: { id: string } }) | null, reason: string) {
     await db.write(buildAnonymousContext(meta), (s) =>
       audit.record(s, {
-        ...authActor(meta, user),
+        ...anonymousUserActor(meta, user),
         tenantId: user?.tenantId ?? null,
         action: 'api.auth.login',
         resource: 'User',
@@ -219,7 +213,7 @@ export function createApiAuthService(deps: ApiAuthServiceDeps) {
           });
         }
         await audit.record(s, {
-          ...authActor(meta, user),
+          ...anonymousUserActor(meta, user),
           tenantId: user.tenantId,
           action: 'api.auth.login',
           resource: 'User',
@@ -243,7 +237,7 @@ export function createApiAuthService(deps: ApiAuthServiceDeps) {
       const familyId = randomUUID();
       const pair = await issuePair(s, user, familyId);
       await audit.record(s, {
-        ...authActor(meta, user),
+        ...anonymousUserActor(meta, user),
         tenantId: user.tenantId,
         action: 'api.auth.login',
         resource: 'User',
@@ -267,7 +261,7 @@ export function createApiAuthService(deps: ApiAuthServiceDeps) {
       const at = now();
       const user = await credentials.userStatus(s, row.userId);
       const event = {
-        ...authActor(meta, user),
+        ...anonymousUserActor(meta, user),
         tenantId: row.tenantId,
         resource: 'User',
         recordId: row.userId,
@@ -314,7 +308,7 @@ export function createApiAuthService(deps: ApiAuthServiceDeps) {
       const user = await credentials.userStatus(s, row.userId);
       await credentials.revokeFamily(s, row.familyId, now());
       await audit.record(s, {
-        ...authActor(meta, user),
+        ...anonymousUserActor(meta, user),
         tenantId: row.tenantId,
         action: 'api.auth.logout',
         resource: 'User',

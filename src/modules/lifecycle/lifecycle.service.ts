@@ -4,7 +4,7 @@ import type { WriteSession } from '../../db/session.js';
 import type { ServiceContext } from '../../lib/context.js';
 import { isUniqueViolation } from '../../lib/error-mapping.js';
 import { AppError, conflict } from '../../lib/errors.js';
-import { buildAnonymousContext, buildSystemContext, type RequestMeta } from '../access/context.factory.js';
+import { anonymousUserActor, buildAnonymousContext, buildSystemContext, type RequestMeta } from '../access/context.factory.js';
 import { hashPassword, requireAcceptablePassword } from '../access/password.js';
 import type { apiAuthRepository } from '../api-auth/api-auth.repository.js';
 import { diffRecords } from '../audit/audit.redact.js';
@@ -61,18 +61,6 @@ const invalidResetToken = () => new AppError({ code: 'AUTH.INVALID_RESET_TOKEN',
 /** The same for a verification link. */
 const invalidVerificationToken = () => new AppError({ code: 'AUTH.INVALID_VERIFICATION_TOKEN', kind: 'VALIDATION_ERROR' });
 const userNotFound = () => new AppError({ code: 'USER.NOT_FOUND', kind: 'NOT_FOUND' });
-
-/** Audit fields of a request made before anybody is signed in, naming the user once known. */
-function anonymousActor(meta: RequestMeta, user?: Pick<User, 'id' | 'role'> | null) {
-  return {
-    actorType: 'USER' as const,
-    actorId: user?.id ?? null,
-    actorRole: user?.role ?? null,
-    ip: meta.ip ?? null,
-    userAgent: meta.userAgent ?? null,
-    correlationId: meta.correlationId ?? null,
-  };
-}
 
 const canResetPassword = (user: Pick<User, 'status' | 'erasedAt'>) =>
   !user.erasedAt && (user.status === 'ACTIVE' || user.status === 'LOCKED');
@@ -136,7 +124,7 @@ export function createLifecycleService(deps: LifecycleServiceDeps) {
         });
       }
       await audit.record(s, {
-        ...anonymousActor(meta, user),
+        ...anonymousUserActor(meta, user),
         tenantId: user?.tenantId ?? null,
         action: 'api.auth.password_reset_request',
         resource: 'User',
@@ -158,7 +146,7 @@ export function createLifecycleService(deps: LifecycleServiceDeps) {
   ): Promise<AppError> {
     await db.write(buildAnonymousContext(meta), (s) =>
       audit.record(s, {
-        ...anonymousActor(meta, user),
+        ...anonymousUserActor(meta, user),
         tenantId: user?.tenantId ?? null,
         action,
         resource: 'User',
@@ -204,7 +192,7 @@ export function createLifecycleService(deps: LifecycleServiceDeps) {
       ))!;
       const revoked = await lifecycle.revokeRefreshTokensOfUser(s, before.id, at);
       await audit.record(s, {
-        ...anonymousActor(meta, before),
+        ...anonymousUserActor(meta, before),
         tenantId: before.tenantId,
         action,
         resource: 'User',
@@ -255,7 +243,7 @@ export function createLifecycleService(deps: LifecycleServiceDeps) {
           'update',
         ))!;
         await audit.record(s, {
-          ...anonymousActor(meta, before),
+          ...anonymousUserActor(meta, before),
           tenantId: before.tenantId,
           action: emailChanged ? 'user.email_change' : action,
           resource: 'User',
