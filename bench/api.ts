@@ -104,7 +104,9 @@ export async function runApiBench(): Promise<BenchResult[]> {
     const check = await client.call<{ data: unknown[] }>('GET', LIST_PATH, { token: user.accessToken });
     if (check.status !== 200 || check.body.data.length !== 50) throw new Error(`list check failed: ${check.status}`);
 
-    baseline = await startBaseline(pgServer.appUrl, tenantId, app.runtime.config.DATABASE_POOL_SIZE);
+    // As the owner: the bare baseline sets no tenant set, and row-level security would show the
+    // application role nothing (the app's own cost of it is measured by bench/rls.ts).
+    baseline = await startBaseline(pgServer.ownerUrl(), tenantId, app.runtime.config.DATABASE_POOL_SIZE);
     const peak = { connections: 20, durationSeconds: seconds(10), warmupSeconds: 3 };
     const basePeak = await runLoad({ url: `${baseline.url}/`, ...peak });
     log(describeLoad('baseline node:http + pg, same SQL, peak', basePeak));

@@ -11,7 +11,8 @@ import { randomBytes } from 'node:crypto';
 import { pathToFileURL } from 'node:url';
 import { parseConfig } from '../src/config.js';
 import { createLogger } from '../src/lib/logger.js';
-import { systemActor } from '../src/modules/access/actor.js';
+import { ALL_TENANTS, systemActor } from '../src/modules/access/actor.js';
+import { ALL_TENANT_SET, applyTenantSet, tenantScopedPool } from '../src/db/tenant-set.js';
 import { defineAbilityFor } from '../src/modules/access/ability.js';
 import { diffRecords } from '../src/modules/audit/audit.redact.js';
 import { actorFields } from '../src/modules/audit/audit.service.js';
@@ -31,7 +32,7 @@ import { percentiles } from './lib/stats.js';
 import type { BenchResult } from './lib/types.js';
 
 /** Events appended directly, outside any service: a system context. */
-const TEST_CTX = buildSystemContext('test:audit-direct');
+const TEST_CTX = buildSystemContext('test:audit-direct', ALL_TENANTS);
 
 const WRITERS = 32;
 const TENANTS = 10;
@@ -69,7 +70,7 @@ export async function runWriteBench(): Promise<BenchResult[]> {
   const real = services.audit;
   const unaudited = createServices(runtime, { ...real, record: () => Promise.resolve({ id: 0n, seq: 0n, hash: '' }) });
   const { prisma } = runtime;
-  const actor = systemActor('bench:audit');
+  const actor = systemActor('bench:audit', ALL_TENANTS);
   const system: ServiceContext = {
     actor,
     ability: defineAbilityFor(actor),
@@ -109,6 +110,8 @@ export async function runWriteBench(): Promise<BenchResult[]> {
     /** The leanest possible write: one insert in a transaction, with or without its audit event. */
     const bareWrite: Write = (t, audited, n) =>
       prisma.$transaction(async (tx) => {
+        // What every transaction of the app starts with (row-level security, ADR 0011).
+        await applyTenantSet(tx, ALL_TENANT_SET);
         const created = await tx.transaction.create({
           data: {
             tenantId: t.tenantId,
@@ -196,7 +199,10 @@ export async function runWriteBench(): Promise<BenchResult[]> {
     );
 
     const verifyStarted = performance.now();
-    const verification = await verifyChains(runtime.pool, { keys: services.auditKeys, checkpointEvery: 100 });
+    const verification = await verifyChains(tenantScopedPool(runtime.pool, ALL_TENANT_SET), {
+      keys: services.auditKeys,
+      checkpointEvery: 100,
+    });
     const verifySeconds = (performance.now() - verifyStarted) / 1000;
     const eventsPerSecond = verification.events / verifySeconds;
     log(

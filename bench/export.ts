@@ -182,8 +182,8 @@ export async function runExportBench(): Promise<BenchResult[]> {
     log(`seeding ${total.toLocaleString('en')} transactions (${small.toLocaleString('en')} in one tenant)…`);
     const { smallTenant } = await seed(db.ownerUrl(), small, total);
     const system = {
-      actor: systemActor('bench'),
-      ability: defineAbilityFor(systemActor('bench')),
+      actor: systemActor('bench', 'all'),
+      ability: defineAbilityFor(systemActor('bench', 'all')),
       correlationId: 'bench',
       locale: 'en',
     } as ServiceContext;
@@ -199,12 +199,12 @@ export async function runExportBench(): Promise<BenchResult[]> {
     // Baseline: psql \copy of the very query the export runs (warm-up first: cache and hint bits).
     const query = await exportQuery(services, ctx);
     const psqlFile = join(exportDir, 'psql.csv');
-    await psqlCopy(db.appUrl, query, psqlFile);
+    await psqlCopy(db.ownerUrl(), query, psqlFile);
     const psqlMs: number[] = [];
     const oursMs: number[] = [];
     let largest: ChildResult | undefined;
     for (let i = 0; i < 2; i++) {
-      psqlMs.push(await psqlCopy(db.appUrl, query, psqlFile));
+      psqlMs.push(await psqlCopy(db.ownerUrl(), query, psqlFile));
       const full = await exportInChild((await start()).id, db.appUrl, db.ownerUrl(), exportDir);
       if (full.rows !== total) throw new Error(`exported ${full.rows} rows, expected ${total}`);
       oursMs.push(full.ms);

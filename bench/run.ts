@@ -37,6 +37,12 @@ const MODULES: BenchModule[] = [
     exportName: 'runAuditBench',
   },
   { key: 'export', title: 'Exports (issue 6)', file: 'export.ts', exportName: 'runExportBench' },
+  {
+    key: 'rls',
+    title: 'Row-level security: the same app with and without (issue 13)',
+    file: 'rls.ts',
+    exportName: 'runRlsBench',
+  },
 ];
 
 const here = dirname(fileURLToPath(import.meta.url));

@@ -1,6 +1,7 @@
 import { config as loadConfig, ConfigError, type Env } from './config.js';
 import { openDatabase, resolveSecrets, type Database } from './db/bootstrap.js';
 import { createLogger, wantsPrettyLogs, type Logger } from './lib/logger.js';
+import { rowLevelSecurityGaps } from './db/tenant-set.js';
 import { createRuntime, type Runtime } from './runtime.js';
 import { createServices, type Services } from './services.js';
 
@@ -38,6 +39,13 @@ export async function start(options: { logger?: Logger } = {}): Promise<Started>
   const secrets = resolveSecrets(config);
   const runtime = createRuntime({ config, secrets, logger, appUrl: database.appUrl, ownerUrl: database.ownerUrl });
   const services = createServices(runtime);
+  // Row-level security binds only a role that neither owns the tables nor bypasses it (ADR 0011).
+  const gaps = await rowLevelSecurityGaps(runtime.pool).catch((err: unknown) => [`not checked: ${(err as Error).message}`]);
+  if (gaps.length && config.DATABASE_ROW_LEVEL_SECURITY)
+    logger.warn(
+      { gaps },
+      'DATABASE_URL connects as a role that row-level security does not bind: tenant isolation rests on the application alone',
+    );
   return {
     config,
     database,

@@ -41,6 +41,13 @@ const EnvSchema = z.object({
    * state (advisory locks held across transactions): run them against PostgreSQL directly.
    */
   DATABASE_PGBOUNCER: bool.default(false),
+  /**
+   * Row-level security (ADR 0011): every unit of work runs in a transaction that applies its
+   * tenant set. `false` only to measure its cost against a database whose policies are disabled
+   * (bench/rls.ts): with the policies on, the application then sees no tenant row. Refused in
+   * production.
+   */
+  DATABASE_ROW_LEVEL_SECURITY: bool.default(true),
   DATA_DIR: z.string().min(1).default('.data'),
   EMBEDDED_PG_PORT: port.default(54329),
   REDIS_URL: z.url().optional(),
@@ -122,6 +129,8 @@ export function parseConfig(env: NodeJS.ProcessEnv): Readonly<Env> {
     ).filter((k) => !config[k]);
     if (missing.length) throw new ConfigError(missing.map((k) => `${k}: required when NODE_ENV=production`));
   }
+  if (config.NODE_ENV === 'production' && !config.DATABASE_ROW_LEVEL_SECURITY)
+    throw new ConfigError(['DATABASE_ROW_LEVEL_SECURITY: cannot be turned off when NODE_ENV=production']);
   if (config.DATABASE_REPLICA_URL && !config.DATABASE_URL)
     throw new ConfigError(['DATABASE_REPLICA_URL: needs DATABASE_URL (the primary it replicates)']);
   return Object.freeze(config);

@@ -37,17 +37,18 @@ export function createRuntime(args: {
   ownerUrl: string;
 }): Runtime {
   const { config, logger } = args;
-  const prisma = createPrisma(args.appUrl, config.DATABASE_POOL_SIZE);
+  const namedStatements = !config.DATABASE_PGBOUNCER;
+  const prisma = createPrisma(args.appUrl, config.DATABASE_POOL_SIZE, { namedStatements, logger });
   const poolOptions = {
     max: Math.max(2, Math.ceil(config.DATABASE_POOL_SIZE / 2)),
     logger,
-    namedStatements: !config.DATABASE_PGBOUNCER,
+    namedStatements,
   };
   const pool = createPool({ ...poolOptions, connectionString: args.appUrl });
   const replicaUrl = config.DATABASE_REPLICA_URL;
   const replica = replicaUrl
     ? {
-        prisma: createPrisma(replicaUrl, config.DATABASE_POOL_SIZE),
+        prisma: createPrisma(replicaUrl, config.DATABASE_POOL_SIZE, { namedStatements, logger }),
         // A replica is reached directly (PgBouncer or not, the flag holds for every URL).
         pool: createPool({ ...poolOptions, connectionString: replicaUrl }),
       }

@@ -1,7 +1,10 @@
 import type { PrismaClient } from '@prisma/client';
 import { sharedRecentWriters } from './db/recent-writers.js';
-import { createDatabase } from './db/session.js';
+import { createDatabase, type TenantIsolation } from './db/session.js';
+import { pipelinedPoolOf } from './db/prisma.js';
+import { ALL_TENANT_SET, tenantScopedPool } from './db/tenant-set.js';
 import { recordAuditEvent } from './lib/metrics.js';
+import { tenantSetOf } from './modules/access/ability.js';
 import { createGrantReader } from './modules/access/context.factory.js';
 import { accountRepository } from './modules/accounts/account.repository.js';
 import { createAccountService } from './modules/accounts/account.service.js';
@@ -77,6 +80,15 @@ import { createUserService } from './modules/users/user.service.js';
 import type { Runtime } from './runtime.js';
 
 /**
+ * Row-level security as the database port applies it (ADR 0011): the one function that decides
+ * every session's tenant set, and whether it is on (always, but for the side-by-side benchmark).
+ */
+export const tenantIsolation = (config: Pick<Runtime['config'], 'DATABASE_ROW_LEVEL_SECURITY'>): TenantIsolation => ({
+  tenantSetOf: (ctx) => tenantSetOf(ctx.actor),
+  enabled: config.DATABASE_ROW_LEVEL_SECURITY,
+});
+
+/**
  * The domain services, built once per process over its runtime: the composition root. Each
  * service receives the database port, the audit trail and the repositories it uses — never the
  * ORM. Adapters receive this.
@@ -96,6 +108,7 @@ export function createServices(
       ...(runtime.redis ? { recentWriters: sharedRecentWriters(runtime.redis) } : {}),
       onFallback: (err) => runtime.logger?.warn({ err: (err as Error).message }, 'replica read failed; served by the primary'),
     },
+    tenantIsolation(runtime.config),
   );
   const auditKeys = createAuditKeys({
     signingKey: runtime.secrets.auditSigningKey,
@@ -112,7 +125,13 @@ export function createServices(
   const core = { db, audit: trail };
   const grants = createGrantReader(db, staffRepository);
   const reveal = createRevealService({ ...core, reveals: revealRepository });
-  const { pool, config } = runtime;
+  const { config } = runtime;
+  // The audit trail's own tools (verify, export, checkpoint, bundle, proofs) read every chain:
+  // all-tenants by definition, reached only through the audit console, which checks the
+  // caller's ability (verify/export AuditEvent: compliance, superadmin, the CLI) first.
+  const pool = runtime.config.DATABASE_ROW_LEVEL_SECURITY
+    ? tenantScopedPool(runtime.pool, ALL_TENANT_SET, pipelinedPoolOf(runtime.prisma))
+    : runtime.pool;
   const adminRecords = createAdminRecordService({ ...core, reveal });
   const accounts = createAccountService({ ...core, accounts: accountRepository });
 

@@ -31,6 +31,8 @@ export interface StartAppOptions {
    */
   logs?: 'null' | 'stdout' | 'silent';
   port?: number;
+  /** Fixed secrets (two apps that must accept each other's tokens); default random. */
+  secrets?: Runtime['secrets'];
 }
 
 /** Bench defaults: rate limits out of the way (one client IP sends everything), no workers. */
@@ -56,7 +58,7 @@ export async function startApp(options: StartAppOptions): Promise<StartedApp> {
   const secret = () => randomBytes(32).toString('base64url');
   const runtime = createRuntime({
     config,
-    secrets: {
+    secrets: options.secrets ?? {
       sessionSecret: secret(),
       jwtSecret: secret(),
       accountTokenKey: secret(),

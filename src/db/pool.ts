@@ -4,7 +4,8 @@ import type { Logger } from '../lib/logger.js';
 export interface PoolOptions {
   connectionString: string;
   max: number;
-  logger: Logger;
+  /** Where lost connections are reported (none: they are still handled, silently). */
+  logger?: Logger | undefined;
   /**
    * Whether queries may be named prepared statements (`{ name, text }`). Behind PgBouncer in
    * transaction mode they may not: consecutive queries of one client run on different server
@@ -13,6 +14,13 @@ export interface PoolOptions {
    */
   namedStatements: boolean;
   applicationName?: string;
+  /**
+   * Pipelined connections (node-postgres `pipeline`): a statement is written at once, without
+   * waiting for the answer to the one before, and `acknowledgeAtOnce` names the statements whose
+   * answer nobody needs to wait for (see acknowledgeAtOnce below). A pipelined connection cannot
+   * run cursors or COPY: only Prisma's pool and lone reads use one.
+   */
+  pipeline?: { acknowledgeAtOnce: ReadonlySet<string> } | undefined;
 }
 
 type QueryArgs = Parameters<pg.PoolClient['query']>;
@@ -30,16 +38,74 @@ function unnamed(client: pg.PoolClient): void {
   };
 }
 
-/** The one place a raw pg pool is created (COPY, cursors, hot reads written in SQL, health). */
+const textOf = (first: unknown): string | undefined =>
+  typeof first === 'string'
+    ? first
+    : first && typeof first === 'object' && !('submit' in first) && typeof (first as { text?: unknown }).text === 'string'
+      ? (first as { text: string }).text
+      : undefined;
+
+/**
+ * On a pipelined connection, answers the statements of `statements` at once — the start of a
+ * transaction (`BEGIN`, the tenant settings) — so that the caller's next statement is written
+ * right behind them and the three are answered in one round trip instead of three. Nothing is
+ * assumed: a statement acknowledged early that then fails makes the caller's NEXT statement on
+ * the connection fail with its error (inside a transaction that statement would fail anyway:
+ * the transaction is aborted). Only statements whose result nobody reads may be listed.
+ */
+const unconfirmedOf = new WeakMap<pg.PoolClient, Array<Promise<unknown>>>();
+
+function acknowledgeAtOnce(client: pg.PoolClient, statements: ReadonlySet<string>): void {
+  const query = client.query.bind(client) as (...args: unknown[]) => unknown;
+  (client as { query: (...args: QueryArgs) => unknown }).query = (...args: QueryArgs) => {
+    const unconfirmed = unconfirmedOf.get(client) ?? [];
+    const text = textOf(args[0]);
+    const callback = args.some((a) => typeof a === 'function');
+    const sent = query(...args);
+    if (callback || !(sent instanceof Promise)) return sent;
+    if (text !== undefined && statements.has(text)) {
+      // Its failure is reported with the next statement (and not as an unhandled rejection).
+      sent.catch(() => {});
+      unconfirmedOf.set(client, [...unconfirmed, sent]);
+      return Promise.resolve({ command: text.split(' ')[0]!.toUpperCase(), rowCount: 0, oid: 0, fields: [], rows: [] });
+    }
+    if (!unconfirmed.length) return sent;
+    unconfirmedOf.delete(client);
+    return Promise.all([...unconfirmed, sent]).then((results) => results[results.length - 1]);
+  };
+}
+
+/** The one place a pg pool is created (Prisma's, and the raw one: COPY, cursors, hot reads in SQL, health). */
 export function createPool(options: PoolOptions): pg.Pool {
   const pool = new pg.Pool({
     connectionString: options.connectionString,
     max: options.max,
     connectionTimeoutMillis: 5_000,
     ...(options.applicationName ? { application_name: options.applicationName } : {}),
+    ...(options.pipeline ? { pipeline: true } : {}),
   });
   // An idle client losing its connection (database restart) must not crash the process.
-  pool.on('error', (err) => options.logger.warn({ err: err.message }, 'idle database connection lost'));
+  pool.on('error', (err) => options.logger?.warn({ err: err.message }, 'idle database connection lost'));
+  // Nor a borrowed one: pg emits 'error' on a client whose server ends the connection while none
+  // of its queries runs (a restart sends 57P01 to every backend), and pg-pool takes its own
+  // listener off a client while it is lent out — between two statements of a transaction the
+  // event would have no listener and be an uncaught exception. The error still reaches the
+  // borrower's next query ("not queryable"), and pg-pool drops an unqueryable client at release
+  // instead of lending it again.
+  const borrowed = new WeakSet<pg.PoolClient>();
+  pool.on('acquire', (client) => borrowed.add(client));
+  pool.on('release', (_err, client) => borrowed.delete(client));
+  pool.on('connect', (client) =>
+    client.on('error', (err) => {
+      if (borrowed.has(client)) options.logger?.warn({ err: err.message }, 'borrowed database connection lost');
+    }),
+  );
   if (!options.namedStatements) pool.on('connect', unnamed);
+  const pipeline = options.pipeline;
+  if (pipeline) {
+    pool.on('connect', (client) => acknowledgeAtOnce(client, pipeline.acknowledgeAtOnce));
+    // What one borrower left unconfirmed is not reported to the next.
+    pool.on('release', (_err, client) => unconfirmedOf.delete(client));
+  }
   return pool;
 }

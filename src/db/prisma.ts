@@ -1,5 +1,9 @@
 import { PrismaClient } from '@prisma/client';
 import { PrismaPg } from '@prisma/adapter-pg';
+import type pg from 'pg';
+import type { Logger } from '../lib/logger.js';
+import { createPool } from './pool.js';
+import { TRANSACTION_START } from './tenant-set.js';
 
 type Adapter = Awaited<ReturnType<PrismaPg['connect']>>;
 type AdapterTransaction = Awaited<ReturnType<Adapter['startTransaction']>>;
@@ -44,12 +48,27 @@ function releaseOnFailedEnd(tx: AdapterTransaction): AdapterTransaction {
   return tx;
 }
 
+const pools = new WeakMap<PrismaClient, pg.Pool>();
+
 /**
  * The one place a Prisma client is created: the TypeScript query compiler over the pg driver
- * adapter (no native engine).
+ * adapter (no native engine), on a pool of pipelined connections (createPool) on which the
+ * start of a transaction — BEGIN and the tenant settings (TRANSACTION_START) — travels with the
+ * transaction's first statement: one round trip where there were three.
  */
-export function createPrisma(connectionString: string, poolSize = 10): PrismaClient {
-  const adapter = new PrismaPg({ connectionString, max: poolSize, connectionTimeoutMillis: 5_000 });
+export function createPrisma(
+  connectionString: string,
+  poolSize = 10,
+  options: { namedStatements?: boolean; logger?: Logger | undefined } = {},
+): PrismaClient {
+  const pool = createPool({
+    connectionString,
+    max: poolSize,
+    namedStatements: options.namedStatements ?? true,
+    logger: options.logger,
+    pipeline: { acknowledgeAtOnce: TRANSACTION_START },
+  });
+  const adapter = new PrismaPg(pool, { disposeExternalPool: true });
   const connect = adapter.connect.bind(adapter);
   adapter.connect = async () => {
     const connected = await connect();
@@ -57,8 +76,17 @@ export function createPrisma(connectionString: string, poolSize = 10): PrismaCli
     connected.startTransaction = async (isolationLevel) => releaseOnFailedEnd(await startTransaction(isolationLevel));
     return connected;
   };
-  return new PrismaClient({ adapter });
+  const prisma = new PrismaClient({ adapter });
+  pools.set(prisma, pool);
+  return prisma;
 }
+
+/**
+ * The pipelined pool under a Prisma client made by createPrisma: lone reads written in SQL
+ * borrow from it (src/db/tenant-set.ts), so that their BEGIN, settings, statement and COMMIT
+ * go out together.
+ */
+export const pipelinedPoolOf = (prisma: PrismaClient): pg.Pool | undefined => pools.get(prisma);
 
 export type { PrismaClient };
 export type Tx = Omit<PrismaClient, '$connect' | '$disconnect' | '$on' | '$transaction' | '$extends'>;

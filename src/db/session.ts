@@ -1,7 +1,8 @@
 import type pg from 'pg';
 import type { ServiceContext } from '../lib/context.js';
 import { isDatabaseUnavailable, isRecoveryConflict } from '../lib/error-mapping.js';
-import type { PrismaClient, Tx } from './prisma.js';
+import { pipelinedPoolOf, type PrismaClient, type Tx } from './prisma.js';
+import { ALL_TENANT_SET, applyTenantSet, tenantScopedPool, type TenantSet, type TenantSetOf } from './tenant-set.js';
 
 /**
  * A unit of database work on behalf of one service context. Services hold sessions but cannot
@@ -15,6 +16,11 @@ export class ReadSession {
   readonly #pool: pg.Pool | undefined;
   readonly #bulkPool: pg.Pool | undefined;
 
+  /**
+   * `pool` and `bulkPool`, when given, are already bound to the session's tenant set
+   * (tenantScopedPool): every statement repositories send through them runs in a transaction
+   * that applied it.
+   */
   constructor(
     readonly ctx: ServiceContext,
     db: Tx | PrismaClient,
@@ -111,12 +117,30 @@ export interface WriteOptions {
 export const WRITE_TX_OPTIONS = { maxWait: 10_000, timeout: 15_000 } as const;
 
 /**
+ * Transaction settings for reads: a read runs in a transaction too (its tenant set is
+ * transaction-local); the few long ones (a dashboard over a large tenant) get a minute.
+ */
+export const READ_TX_OPTIONS = { maxWait: 10_000, timeout: 60_000 } as const;
+
+/**
  * The database port services receive: sessions for reads and transactions for writes, always
  * on behalf of a service context. Nothing else of the database reaches a service.
  */
 export interface Database {
-  /** Runs reads for `ctx` (no transaction needed; one is used when the session requires it). */
+  /**
+   * Runs reads for `ctx`, under its tenant set: Prisma's queries in one transaction whose first
+   * statement applies the set (opened at the session's first Prisma query, so a session that only
+   * reads through the raw pool opens none), the raw pool's in transactions of their own that
+   * apply it too.
+   */
   read<T>(ctx: ServiceContext, work: (session: ReadSession) => Promise<T>): Promise<T>;
+  /**
+   * A read for `ctx` under the all-tenants set: the ONE deliberate widening of a request's
+   * tenant set (ADR 0011), for looking up which tenant a refused record belongs to so that the
+   * refusal is audited in that tenant's chain. `reason` names the call site (kept for the ADR's
+   * list of exceptions; nothing is returned from it but what the caller asks).
+   */
+  readAcrossTenants<T>(ctx: ServiceContext, reason: string, work: (session: ReadSession) => Promise<T>): Promise<T>;
   /**
    * Runs `work` in one transaction for `ctx` — the caller's (options.session), the caller's unit
    * of work (options.unitOfWork) or a new one. After-commit work runs once the outermost
@@ -176,7 +200,84 @@ export interface ReplicaRouting {
 const replicaKeyOf = (ctx: ServiceContext): string | undefined =>
   ctx.actor.type === 'STAFF' ? `staff:${ctx.actor.id}` : undefined;
 
-export function createDatabase(prisma: PrismaClient, pool?: pg.Pool, replica?: ReplicaRouting): Database {
+/** How the database port applies row-level security (ADR 0011). */
+export interface TenantIsolation {
+  /** The one function that decides a context's tenant set (tenantSetOf in access/ability.ts). */
+  tenantSetOf: TenantSetOf;
+  /**
+   * false only to measure the cost of row-level security (bench/rls.ts) against a database whose
+   * policies are disabled: sessions then skip the transaction and the settings. Refused in
+   * production (config.ts).
+   */
+  enabled?: boolean;
+}
+
+/**
+ * A Prisma handle that opens its transaction at the first query: a read session costs a
+ * transaction only when it uses Prisma. Every model method and `$queryRaw…`/`$executeRaw…` of
+ * the handle waits for the transaction (whose first statement applied the tenant set) and runs
+ * in it.
+ */
+function lazyTransaction(prisma: PrismaClient, set: TenantSet): { handle: Tx; finish: () => Promise<void> } {
+  let opened: Promise<Tx> | undefined;
+  let done: Promise<unknown> | undefined;
+  let close: () => void = () => {};
+  const open = (): Promise<Tx> =>
+    (opened ??= new Promise<Tx>((resolve, reject) => {
+      const ended = new Promise<void>((r) => (close = r));
+      done = prisma
+        .$transaction(async (tx) => {
+          await applyTenantSet(tx, set);
+          resolve(tx);
+          await ended;
+        }, READ_TX_OPTIONS)
+        .catch((err: unknown) => {
+          reject(err instanceof Error ? err : new Error(String(err)));
+        });
+    }));
+  const model = (name: string) =>
+    new Proxy(
+      {},
+      {
+        get:
+          (_t, method: string) =>
+          (...args: unknown[]) =>
+            open().then((tx) =>
+              (tx as unknown as Record<string, Record<string, (...a: unknown[]) => unknown>>)[name]![method]!(...args),
+            ),
+      },
+    );
+  const models = new Map<string, unknown>();
+  const handle = new Proxy(
+    {},
+    {
+      get: (_t, name: string | symbol) => {
+        if (typeof name !== 'string' || name === 'then') return undefined;
+        if (name.startsWith('$'))
+          return (...args: unknown[]) =>
+            open().then((tx) => (tx as unknown as Record<string, (...a: unknown[]) => unknown>)[name]!(...args));
+        if (!models.has(name)) models.set(name, model(name));
+        return models.get(name);
+      },
+    },
+  ) as Tx;
+  return {
+    handle,
+    finish: async () => {
+      if (!opened) return;
+      close();
+      await done;
+    },
+  };
+}
+
+export function createDatabase(
+  prisma: PrismaClient,
+  pool: pg.Pool | undefined,
+  replica: ReplicaRouting | undefined,
+  isolation: TenantIsolation,
+): Database {
+  const rls = isolation.enabled !== false;
   async function runAfterCommit(session: WriteSession): Promise<void> {
     for (const step of session.afterCommit.splice(0)) await step();
   }
@@ -202,24 +303,59 @@ export function createDatabase(prisma: PrismaClient, pool?: pg.Pool, replica?: R
     }
   }
 
+  /** One read session over `client` and its raw pools, under `set`; the transaction ends with `work`. */
+  async function readOn<T>(
+    ctx: ServiceContext,
+    set: TenantSet,
+    client: PrismaClient,
+    raw: pg.Pool | undefined,
+    bulk: pg.Pool | undefined,
+    work: (session: ReadSession) => Promise<T>,
+  ): Promise<T> {
+    if (!rls) return work(new ReadSession(ctx, client, raw, bulk));
+    // Lone reads borrow the pipelined connections of the same server's Prisma pool.
+    const pipelined = pipelinedPoolOf(client);
+    const scopedRaw = raw && tenantScopedPool(raw, set, pipelined);
+    const scopedBulk = bulk && (bulk === raw ? scopedRaw : tenantScopedPool(bulk, set, pipelined));
+    const tx = lazyTransaction(client, set);
+    let result: T;
+    try {
+      result = await work(new ReadSession(ctx, tx.handle, scopedRaw, scopedBulk));
+    } catch (err) {
+      await tx.finish().catch(() => {});
+      throw err;
+    }
+    // The read is done: its COMMIT ends a read-only transaction and returns the connection to
+    // the pool, and nobody waits for it (it cannot fail in a way a reader would care about).
+    void tx.finish();
+    return result;
+  }
+
+  async function read<T>(ctx: ServiceContext, set: TenantSet, work: (session: ReadSession) => Promise<T>): Promise<T> {
+    if (!replica || !(await onReplica(ctx))) return readOn(ctx, set, prisma, pool, replica?.pool, work);
+    try {
+      return await readOn(ctx, set, replica.prisma, replica.pool, replica.pool, work);
+    } catch (err) {
+      // The replica is away or cancelled the query to replay WAL: the primary answers instead.
+      if (!isDatabaseUnavailable(err) && !isRecoveryConflict(err)) throw err;
+      replica.onFallback?.(err);
+      return readOn(ctx, set, prisma, pool, undefined, work);
+    }
+  }
+
   return {
-    async read(ctx, work) {
-      if (!replica || !(await onReplica(ctx))) return work(new ReadSession(ctx, prisma, pool, replica?.pool));
-      try {
-        return await work(new ReadSession(ctx, replica.prisma, replica.pool));
-      } catch (err) {
-        // The replica is away or cancelled the query to replay WAL: the primary answers instead.
-        if (!isDatabaseUnavailable(err) && !isRecoveryConflict(err)) throw err;
-        replica.onFallback?.(err);
-        return work(new ReadSession(ctx, prisma, pool));
-      }
-    },
+    read: (ctx, work) => read(ctx, isolation.tenantSetOf(ctx), work),
+    readAcrossTenants: (ctx, _reason, work) => read(ctx, ALL_TENANT_SET, work),
     async write(ctx, work, options = {}) {
       if (options.session) return work(options.session.ctx === ctx ? options.session : options.session.as(ctx));
       if (options.unitOfWork) return options.unitOfWork((session) => work(session.ctx === ctx ? session : session.as(ctx)));
       let session: WriteSession | undefined;
+      // The tenant set is the opener's, for the whole transaction (a session.as(other) step
+      // inside it keeps it: the database sees what the opener may).
+      const set = rls ? isolation.tenantSetOf(ctx) : undefined;
       const result = await prisma.$transaction(
         async (tx) => {
+          if (set) await applyTenantSet(tx, set);
           session = new WriteSession(ctx, tx);
           return work(session);
         },

@@ -21,7 +21,7 @@ describe('admin custom actions', () => {
   });
   afterAll(async () => w.close());
 
-  const prisma = () => w.h.t.runtime.prisma;
+  const prisma = () => w.h.t.owner.prisma;
   const outcomes = async (id: string) => (await eventsOf(prisma(), id)).map((e) => [e.action, e.outcome]);
 
   describe('tenant suspend / reactivate', () => {
@@ -549,7 +549,7 @@ describe('export download route', () => {
     const file = join(dir, 'tx.csv');
     writeFileSync(file, 'id,amount\n1,2.50\n');
     const sha256 = createHash('sha256').update(readFileSync(file)).digest('hex');
-    const job = await w.h.t.runtime.prisma.exportJob.create({
+    const job = await w.h.t.owner.prisma.exportJob.create({
       data: {
         tenantId: w.a.tenantId,
         requestedByType: 'STAFF',
@@ -586,7 +586,7 @@ describe('export download route', () => {
     expect(ok.status).toBe(200);
     expect(ok.text).toBe('id,amount\n1,2.50\n');
     expect(ok.headers['x-content-sha256']).toBe(sha256);
-    expect((await eventsOf(w.h.t.runtime.prisma, r)).map((e) => [e.action, e.outcome])).toEqual([['export.download', 'SUCCESS']]);
+    expect((await eventsOf(w.h.t.owner.prisma, r)).map((e) => [e.action, e.outcome])).toEqual([['export.download', 'SUCCESS']]);
 
     const r2 = rid('download-denied');
     const denied = await request(appFor(w.staff.supportNone, 'SUPPORT'))
@@ -594,6 +594,6 @@ describe('export download route', () => {
       .set('X-Request-Id', r2);
     expect(denied.status).toBe(404);
     expect(denied.text).not.toContain('amount');
-    expect((await eventsOf(w.h.t.runtime.prisma, r2)).map((e) => [e.action, e.outcome])).toEqual([['export.download', 'DENIED']]);
+    expect((await eventsOf(w.h.t.owner.prisma, r2)).map((e) => [e.action, e.outcome])).toEqual([['export.download', 'DENIED']]);
   });
 });

@@ -17,7 +17,7 @@ describe('admin: reopening a closed account cancels its erasure', () => {
   });
   afterAll(async () => w.close());
 
-  const prisma = () => w.h.t.runtime.prisma;
+  const prisma = () => w.h.t.owner.prisma;
   const outcomes = async (id: string) => (await eventsOf(prisma(), id)).map((e) => [e.action, e.outcome]);
 
   /** A member of `tenantId` whose account support closed (erasure scheduled). */

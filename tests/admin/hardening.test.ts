@@ -13,7 +13,7 @@ const TMP = mkdtempSync(join(tmpdir(), 'backoffice-hardening-'));
 process.env.TMPDIR = TMP;
 
 let w: World;
-const prisma = () => w.h.t.runtime.prisma;
+const prisma = () => w.h.t.owner.prisma;
 
 /** Row counts and the audit head: what a refused or read-only request must leave unchanged. */
 async function snapshot() {

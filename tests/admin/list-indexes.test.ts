@@ -20,7 +20,7 @@ describe('admin lists on big tables answer from an index', () => {
 
   beforeAll(async () => {
     t = await createTestContext();
-    const f = factories(t.runtime.prisma, t.services);
+    const f = factories(t.owner.prisma, t.services);
     owner = new pg.Client({ connectionString: t.db.ownerUrl });
     await owner.connect();
     tenantIds = [];

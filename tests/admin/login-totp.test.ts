@@ -78,7 +78,7 @@ describe('staff login with a TOTP second factor', () => {
     expect(sessionIdOf(session)).not.toBe(sessionIdOf(pending));
     expect((await request(h.app).get('/admin/api/dashboard').set('Cookie', session)).status).toBe(200);
 
-    const events = await h.t.runtime.prisma.auditEvent.findMany({
+    const events = await h.t.owner.prisma.auditEvent.findMany({
       where: { actorId: staff.id, action: { in: ['staff.login', 'staff.login.password'] } },
       orderBy: { id: 'asc' },
     });
@@ -94,7 +94,7 @@ describe('staff login with a TOTP second factor', () => {
     const { recoveryCodes } = await h.t.services.staffAuth.enrollTotp(cliContext('test'), { staffUserId: staff.id });
     expect(recoveryCodes).toHaveLength(10);
     expect(new Set(recoveryCodes).size).toBe(10);
-    const stored = await h.t.runtime.prisma.staffRecoveryCode.findMany({ where: { staffUserId: staff.id } });
+    const stored = await h.t.owner.prisma.staffRecoveryCode.findMany({ where: { staffUserId: staff.id } });
     expect(stored).toHaveLength(10);
     for (const code of recoveryCodes) expect(JSON.stringify(stored)).not.toContain(code.replace('-', ''));
     const [code] = recoveryCodes;
@@ -118,7 +118,7 @@ describe('staff login with a TOTP second factor', () => {
     expect((await loginWith(recoveryCodes[1]!)).status).toBe(401);
     expect((await loginWith(fresh[0]!)).status).toBe(302);
 
-    const events = await h.t.runtime.prisma.auditEvent.findMany({
+    const events = await h.t.owner.prisma.auditEvent.findMany({
       where: { recordId: staff.id, action: { in: ['staff.login', 'staff.totp.enable', 'staff.totp.recovery_codes'] } },
       orderBy: { id: 'asc' },
     });
@@ -151,7 +151,7 @@ describe('staff login with a TOTP second factor', () => {
 
     const first = await postLogin(h.app, staff.email, STRONG_PASSWORD);
     const pending = sessionCookiePair(first)!;
-    await h.t.runtime.pool.query(
+    await h.t.owner.pool.query(
       `UPDATE "StaffSession" SET sess = jsonb_set(sess, '{pendingSecondFactor,at}', to_jsonb($2::bigint)) WHERE sid = $1`,
       [sessionIdOf(pending), Date.now() - 6 * 60_000],
     );
@@ -177,7 +177,7 @@ describe('staff login with a TOTP second factor', () => {
     expect(replay.text).toContain('invalidCode');
     // Still within the drift window, but older than the step already used.
     expect((await sendCode(totpCode(secret, totpStep() - 1))).status).toBe(401);
-    const events = await h.t.runtime.prisma.auditEvent.findMany({
+    const events = await h.t.owner.prisma.auditEvent.findMany({
       where: { actorId: staff.id, action: 'staff.login' },
       orderBy: { id: 'asc' },
     });
@@ -208,7 +208,7 @@ describe('staff login with a TOTP second factor', () => {
         .type('form')
         .set('Cookie', pending)
         .send({ code: wrongCode(secret) });
-    const row = await h.t.runtime.prisma.staffUser.findUniqueOrThrow({ where: { id: staff.id } });
+    const row = await h.t.owner.prisma.staffUser.findUniqueOrThrow({ where: { id: staff.id } });
     expect(row.failedLoginCount).toBe(5);
     expect(row.lockedUntil).not.toBeNull();
     // Locked: neither the password nor a right code gets through now.
@@ -226,7 +226,7 @@ describe('staff login with a TOTP second factor', () => {
     const superadmin = await h.f.staff('SUPERADMIN');
     await h.t.services.staffAuth.disableTotp(await h.f.staffCtx(superadmin), { staffUserId: self.id, reason: 'Lost phone' });
     expect((await postLogin(h.app, self.email, STRONG_PASSWORD)).status).toBe(302);
-    const stored = await h.t.runtime.prisma.auditEvent.findFirst({ where: { action: 'staff.totp.enable', recordId: self.id } });
+    const stored = await h.t.owner.prisma.auditEvent.findFirst({ where: { action: 'staff.totp.enable', recordId: self.id } });
     expect(JSON.stringify(stored?.diff)).not.toContain(mine.secret);
   });
 });

@@ -25,7 +25,7 @@ describe('staff login: lockout and rate limit', () => {
       const res = await postLogin(h.app, staff.email, WRONG, fromIp(ip++));
       expect(res.status).toBe(401);
     }
-    const row = await h.t.runtime.prisma.staffUser.findUniqueOrThrow({ where: { id: staff.id } });
+    const row = await h.t.owner.prisma.staffUser.findUniqueOrThrow({ where: { id: staff.id } });
     expect(row.failedLoginCount).toBe(5);
     expect(row.lockedUntil!.getTime()).toBeGreaterThan(Date.now() + 14 * 60_000);
 
@@ -33,7 +33,7 @@ describe('staff login: lockout and rate limit', () => {
     const locked = await postLogin(h.app, staff.email, STRONG_PASSWORD, fromIp(ip++));
     expect(locked.status).toBe(401);
     expect(sessionCookiePair(locked)).toBeUndefined();
-    const event = await h.t.runtime.prisma.auditEvent.findFirst({
+    const event = await h.t.owner.prisma.auditEvent.findFirst({
       where: { action: 'staff.login', actorId: staff.id },
       orderBy: { id: 'desc' },
     });
@@ -45,7 +45,7 @@ describe('staff login: lockout and rate limit', () => {
   it('records each failure (with the count) in the audit trail, the fifth as the one that locks', async () => {
     const staff = await h.f.staff('COMPLIANCE');
     for (let i = 0; i < LOCKOUT_THRESHOLD; i++) await postLogin(h.app, staff.email, WRONG, fromIp(ip++));
-    const events = await h.t.runtime.prisma.auditEvent.findMany({
+    const events = await h.t.owner.prisma.auditEvent.findMany({
       where: { action: 'staff.login', actorId: staff.id },
       orderBy: { id: 'asc' },
     });
@@ -58,9 +58,9 @@ describe('staff login: lockout and rate limit', () => {
   it('opens the account again when the lock has run out, and a success resets the count', async () => {
     const staff = await h.f.staff('ENGINEER');
     for (let i = 0; i < LOCKOUT_THRESHOLD; i++) await postLogin(h.app, staff.email, WRONG, fromIp(ip++));
-    await h.t.runtime.prisma.staffUser.update({ where: { id: staff.id }, data: { lockedUntil: new Date(Date.now() - 1000) } });
+    await h.t.owner.prisma.staffUser.update({ where: { id: staff.id }, data: { lockedUntil: new Date(Date.now() - 1000) } });
     expect((await postLogin(h.app, staff.email, STRONG_PASSWORD, fromIp(ip++))).status).toBe(302);
-    const row = await h.t.runtime.prisma.staffUser.findUniqueOrThrow({ where: { id: staff.id } });
+    const row = await h.t.owner.prisma.staffUser.findUniqueOrThrow({ where: { id: staff.id } });
     expect(row.failedLoginCount).toBe(0);
     expect(row.lockedUntil).toBeNull();
     expect(row.lastLoginAt).not.toBeNull();
@@ -69,9 +69,9 @@ describe('staff login: lockout and rate limit', () => {
   it('counts failures afresh after an expired lock (one more failure does not lock again)', async () => {
     const staff = await h.f.staff('ENGINEER');
     for (let i = 0; i < LOCKOUT_THRESHOLD; i++) await postLogin(h.app, staff.email, WRONG, fromIp(ip++));
-    await h.t.runtime.prisma.staffUser.update({ where: { id: staff.id }, data: { lockedUntil: new Date(Date.now() - 1000) } });
+    await h.t.owner.prisma.staffUser.update({ where: { id: staff.id }, data: { lockedUntil: new Date(Date.now() - 1000) } });
     await postLogin(h.app, staff.email, WRONG, fromIp(ip++));
-    const row = await h.t.runtime.prisma.staffUser.findUniqueOrThrow({ where: { id: staff.id } });
+    const row = await h.t.owner.prisma.staffUser.findUniqueOrThrow({ where: { id: staff.id } });
     expect(row.failedLoginCount).toBe(1);
     expect(row.lockedUntil).toBeNull();
   });
@@ -84,7 +84,7 @@ describe('staff login: lockout and rate limit', () => {
       ),
     );
     expect(attempts.every((e) => e instanceof StaffLoginError)).toBe(true);
-    const row = await h.t.runtime.prisma.staffUser.findUniqueOrThrow({ where: { id: staff.id } });
+    const row = await h.t.owner.prisma.staffUser.findUniqueOrThrow({ where: { id: staff.id } });
     expect(row.failedLoginCount).toBe(LOCKOUT_THRESHOLD);
     expect(row.lockedUntil).not.toBeNull();
   });
@@ -92,7 +92,7 @@ describe('staff login: lockout and rate limit', () => {
   it('answers an unknown email like a wrong password, and audits it without naming the email', async () => {
     const res = await postLogin(h.app, 'nobody-here@staff.test', WRONG, fromIp(ip++));
     expect(res.status).toBe(401);
-    const event = await h.t.runtime.prisma.auditEvent.findFirst({
+    const event = await h.t.owner.prisma.auditEvent.findFirst({
       where: { action: 'staff.login', reason: 'unknown_account' },
       orderBy: { id: 'desc' },
     });

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildWorld, eventsOf, type World } from './resources.helpers.js';
 
 let w: World;
-const prisma = () => w.h.t.runtime.prisma;
+const prisma = () => w.h.t.owner.prisma;
 const rid = (label: string) => `${label}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`;
 
 beforeAll(async () => {

@@ -113,7 +113,7 @@ describe('the scoped resource adapter', () => {
   });
 
   it('builds the staff context once per request and reads grants again on the next one', async () => {
-    const f = factories(t.runtime.prisma, t.services);
+    const f = factories(t.owner.prisma, t.services);
     const tenant = await f.tenant();
     const staff = await f.staff('SUPPORT', { grantTenantIds: [tenant.id] });
     const resource = buildAdminResources(t.runtime, t.services).find((r) => (r.resource as ScopedResource).id() === 'Tenant')!
@@ -121,7 +121,7 @@ describe('the scoped resource adapter', () => {
     const admin = { id: staff.id, email: staff.email, role: 'SUPPORT', locale: 'en', sessionVersion: 1 };
     const first = { currentAdmin: admin } as unknown as ActionContext;
     expect((await resource.find({ filters: {} } as never, {}, first)).map((r) => r.id())).toEqual([tenant.id]);
-    await t.runtime.prisma.tenantAccessGrant.updateMany({
+    await t.owner.prisma.tenantAccessGrant.updateMany({
       where: { staffUserId: staff.id },
       data: { expiresAt: new Date(Date.now() - 1) },
     });
@@ -164,7 +164,7 @@ describe('the restriction is in the SQL', () => {
   });
 
   it('puts the granted tenants into every statement that reads or writes tenant rows', async () => {
-    const f = factories(t.runtime.prisma, t.services);
+    const f = factories(t.owner.prisma, t.services);
     const [a, b] = [await f.tenant({ name: 'A' }), await f.tenant({ name: 'B' })];
     const accountB = await f.account(b.id);
     const txB = await f.transaction(accountB);
@@ -195,11 +195,11 @@ describe('the restriction is in the SQL', () => {
     );
     expect(touching.length).toBeGreaterThanOrEqual(5);
     for (const sql of touching) expect(sql, sql).toMatch(/"tenantId" (IN|= ANY)|1=0/);
-    expect((await t.runtime.prisma.account.findUniqueOrThrow({ where: { id: accountB.id } })).name).not.toBe('x');
+    expect((await t.owner.prisma.account.findUniqueOrThrow({ where: { id: accountB.id } })).name).not.toBe('x');
   });
 
   it("audits a refusal only for an action's own record lookup, never for AdminJS's other lookups", async () => {
-    const f = factories(t.runtime.prisma, t.services);
+    const f = factories(t.owner.prisma, t.services);
     const [a, b] = [await f.tenant({ name: 'A' }), await f.tenant({ name: 'B' })];
     const txA = await f.transaction(await f.account(a.id));
     const txB = await f.transaction(await f.account(b.id));
@@ -215,7 +215,7 @@ describe('the restriction is in the SQL', () => {
     const ctx = (resource: ScopedResource, act: ReturnType<typeof action>) =>
       ({ currentAdmin: admin, resource, action: act }) as unknown as ActionContext;
     const denials = () =>
-      t.runtime.prisma.auditEvent.findMany({ where: { actorId: staff.id, outcome: 'DENIED' }, orderBy: { id: 'asc' } });
+      t.owner.prisma.auditEvent.findMany({ where: { actorId: staff.id, outcome: 'DENIED' }, orderBy: { id: 'asc' } });
     const tx = of('Transaction');
 
     // After the action's own record (in scope), later lookups under the same request's context

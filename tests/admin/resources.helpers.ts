@@ -62,7 +62,7 @@ export interface TenantData {
 
 /** One tenant with a row of every tenant-owned model (and `transactions` transactions). */
 export async function seedTenant(h: AdminHarness, name: string, transactions: number, newestAt: Date): Promise<TenantData> {
-  const prisma = h.t.runtime.prisma;
+  const prisma = h.t.owner.prisma;
   const tenant = await h.f.tenant({ name });
   const user = await h.f.user(tenant.id, { name: `${name} Owner` });
   const locked = await h.f.user(tenant.id, { name: `${name} Member` });
@@ -166,7 +166,7 @@ export async function buildWorld(env: Record<string, string> = {}): Promise<Worl
   const superadmin = await h.f.staff('SUPERADMIN');
   const supportA = await h.f.staff('SUPPORT', { grantTenantIds: [a.tenantId] });
   const supportExpired = await h.f.staff('SUPPORT', { grantTenantIds: [a.tenantId] });
-  await h.t.runtime.prisma.tenantAccessGrant.updateMany({
+  await h.t.owner.prisma.tenantAccessGrant.updateMany({
     where: { staffUserId: supportExpired.id },
     data: { expiresAt: new Date(now - 1000) },
   });

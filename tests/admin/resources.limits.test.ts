@@ -12,7 +12,7 @@ describe('admin lists on large tables', () => {
 
   beforeAll(async () => {
     w = await buildWorld();
-    const client = new pg.Client({ connectionString: w.h.t.db.appUrl });
+    const client = new pg.Client({ connectionString: w.h.t.db.ownerUrl });
     await client.connect();
     try {
       await client.query(
@@ -48,7 +48,7 @@ describe('admin lists on large tables', () => {
     const big = await w.api.superadmin.list('Transaction', { page: 999, perPage: 100 });
     expect(big.body.meta.page).toBe(100);
     // Page 1,000 of 10 is rows 9,991–10,000 in (occurredAt desc, id desc) order.
-    const db = await w.h.t.runtime.prisma.transaction.findMany({
+    const db = await w.h.t.owner.prisma.transaction.findMany({
       orderBy: [{ occurredAt: 'desc' }, { id: 'desc' }],
       skip: 9_990,
       take: 10,

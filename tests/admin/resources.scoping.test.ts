@@ -14,7 +14,7 @@ describe('admin resources: tenant scoping in every query', () => {
   });
   afterAll(async () => w.close());
 
-  const prisma = () => w.h.t.runtime.prisma;
+  const prisma = () => w.h.t.owner.prisma;
 
   describe.each(TENANT_OWNED)('$resource', ({ resource, idOf, count }) => {
     it('lists only tenant A to support granted A, with a count that matches A exactly', async () => {

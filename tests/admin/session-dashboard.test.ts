@@ -27,7 +27,7 @@ describe("role dashboards (GET /admin/api/dashboard), counted within the staff m
     });
     const support = await h.f.staff('SUPPORT', { grantTenantIds: [granted.id] });
     const expired = await h.f.staff('SUPPORT', { grantTenantIds: [granted.id] });
-    await h.t.runtime.prisma.tenantAccessGrant.updateMany({
+    await h.t.owner.prisma.tenantAccessGrant.updateMany({
       where: { staffUserId: expired.id },
       data: { expiresAt: new Date(Date.now() - 1000) },
     });
@@ -81,7 +81,7 @@ describe("role dashboards (GET /admin/api/dashboard), counted within the staff m
     expect(countOf(before.auditOutcomes24h as Bucket[], 'SUCCESS')).toBeGreaterThan(5);
     expect((before.lastVerification as { status: string }).status).toBe('unknown');
 
-    const compliance = await h.t.runtime.prisma.staffUser.findFirstOrThrow({ where: { role: 'COMPLIANCE' } });
+    const compliance = await h.t.owner.prisma.staffUser.findFirstOrThrow({ where: { role: 'COMPLIANCE' } });
     await h.t.services.auditConsole.verify(await h.f.staffCtx(compliance));
     const after = await dashboard('compliance');
     expect(after.lastVerification).toMatchObject({ status: 'intact', firstBreak: null });
@@ -89,9 +89,10 @@ describe("role dashboards (GET /admin/api/dashboard), counted within the staff m
   });
 
   it('counts audit activity from the hourly summary kept in the audit transaction, not by counting events (issue 17)', async () => {
-    const owner = h.t.runtime.pool;
-    // The summary agrees with the trail, hour by hour, tenant by tenant, outcome by outcome.
-    const { rows: drift } = await h.t.runtime.pool.query(
+    const app = h.t.runtime.pool;
+    // The summary agrees with the trail, hour by hour, tenant by tenant, outcome by outcome (as
+    // the owner: the application role sees only a transaction's tenant set, ADR 0011).
+    const { rows: drift } = await h.t.owner.pool.query(
       `SELECT * FROM (
          SELECT date_trunc('hour', "occurredAt" AT TIME ZONE 'UTC') AS hour, coalesce("tenantId"::text, '-') AS tenant,
                 "outcome"::text, count(*)::bigint AS n
@@ -102,7 +103,7 @@ describe("role dashboards (GET /admin/api/dashboard), counted within the staff m
     );
     expect(drift, JSON.stringify(drift)).toEqual([]);
     // The application role cannot write the summary (only the audit trigger does).
-    await expect(owner.query(`UPDATE "AuditEventCount" SET "count" = "count" + 1`)).rejects.toThrow(/permission denied/);
+    await expect(app.query(`UPDATE "AuditEventCount" SET "count" = "count" + 1`)).rejects.toThrow(/permission denied/);
 
     const before = await dashboard('compliance');
     // A staff login is one more audited event: the figures move by exactly one, through the summary.

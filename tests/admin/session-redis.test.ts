@@ -31,7 +31,7 @@ describe('admin sessions in Redis (REDIS_URL set)', () => {
     const ttl = await probe.ttl(key);
     expect(ttl).toBeGreaterThan(19 * 60);
     expect(ttl).toBeLessThanOrEqual(20 * 60);
-    const { rows } = await h.t.runtime.pool.query('SELECT count(*)::int AS n FROM "StaffSession"');
+    const { rows } = await h.t.owner.pool.query('SELECT count(*)::int AS n FROM "StaffSession"');
     expect(rows[0].n).toBe(0);
     expect((await request(h.app).get('/admin').set('Cookie', cookie)).status).toBe(200);
   });

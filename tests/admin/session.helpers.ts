@@ -21,7 +21,7 @@ export interface AdminHarness {
 export async function startAdmin(env: Record<string, string> = {}): Promise<AdminHarness> {
   const t = await createTestContext({ AUTH_RATE_LIMIT_PER_MINUTE: '1000', ...env });
   const app = await buildServer(t.runtime, t.services);
-  return { t, app, f: factories(t.runtime.prisma, t.services), close: () => t.close() };
+  return { t, app, f: factories(t.owner.prisma, t.services), close: () => t.close() };
 }
 
 /** Set-Cookie headers of a response, as an array. */

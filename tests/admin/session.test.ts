@@ -14,7 +14,7 @@ import { TEST_SECRETS } from '../helpers/db.js';
 
 /** Reads a stored session (PostgreSQL store) by the id inside a cookie pair. */
 async function storedSession(h: AdminHarness, cookie: string) {
-  const { rows } = await h.t.runtime.pool.query<{ sess: Record<string, unknown>; expire: Date }>(
+  const { rows } = await h.t.owner.pool.query<{ sess: Record<string, unknown>; expire: Date }>(
     'SELECT sess, expire FROM "StaffSession" WHERE sid = $1',
     [sessionIdOf(cookie)],
   );
@@ -22,14 +22,14 @@ async function storedSession(h: AdminHarness, cookie: string) {
 }
 
 async function patchSession(h: AdminHarness, cookie: string, patch: Record<string, unknown>) {
-  await h.t.runtime.pool.query('UPDATE "StaffSession" SET sess = sess || $2::jsonb WHERE sid = $1', [
+  await h.t.owner.pool.query('UPDATE "StaffSession" SET sess = sess || $2::jsonb WHERE sid = $1', [
     sessionIdOf(cookie),
     JSON.stringify(patch),
   ]);
 }
 
 async function lastAudit(h: AdminHarness, action: string) {
-  return h.t.runtime.prisma.auditEvent.findFirst({ where: { action }, orderBy: { id: 'desc' } });
+  return h.t.owner.prisma.auditEvent.findFirst({ where: { action }, orderBy: { id: 'desc' } });
 }
 
 describe('admin sessions (PostgreSQL store)', () => {
@@ -168,7 +168,7 @@ describe('admin sessions (PostgreSQL store)', () => {
     const staff = await h.f.staff('SUPPORT');
     const cookie = await loginCookie(h.app, staff.email);
     await patchSession(h, cookie, { lastSeenAt: Date.now() - 29 * 60_000 });
-    await h.t.runtime.pool.query(`UPDATE "StaffSession" SET expire = now() + interval '1 minute' WHERE sid = $1`, [
+    await h.t.owner.pool.query(`UPDATE "StaffSession" SET expire = now() + interval '1 minute' WHERE sid = $1`, [
       sessionIdOf(cookie),
     ]);
     const res = await request(h.app).get('/admin').set('Cookie', cookie);
@@ -285,7 +285,7 @@ describe('admin sessions (PostgreSQL store)', () => {
         .send({ locale: 'es' });
       expect(crossSiteClaimingOwn.status).toBe(403);
       // Nothing was changed by the refused requests, and the session still works.
-      expect((await h.t.runtime.prisma.staffUser.findUniqueOrThrow({ where: { id: staff.id } })).locale).toBe('en');
+      expect((await h.t.owner.prisma.staffUser.findUniqueOrThrow({ where: { id: staff.id } })).locale).toBe('en');
       expect((await request(h.app).get('/admin').set('Cookie', cookie)).status).toBe(200);
     });
 
@@ -324,7 +324,7 @@ describe('admin sessions (PostgreSQL store)', () => {
       expect(en.text).toContain('<html lang="en">');
       const res = await request(h.app).post('/admin/api/me/locale').set('Cookie', cookie).send({ locale: 'es' });
       expect(res.status).toBe(204);
-      expect((await h.t.runtime.prisma.staffUser.findUniqueOrThrow({ where: { id: staff.id } })).locale).toBe('es');
+      expect((await h.t.owner.prisma.staffUser.findUniqueOrThrow({ where: { id: staff.id } })).locale).toBe('es');
       expect(await lastAudit(h, 'staff.locale.update')).toMatchObject({
         actorId: staff.id,
         diff: { locale: { from: 'en', to: 'es' } },

@@ -13,7 +13,7 @@ describe('API auth: register, token, refresh rotation, reuse detection, logout, 
   });
 
   const auditActions = async (userId: string) =>
-    await h.t.runtime.prisma.auditEvent.findMany({
+    await h.t.owner.prisma.auditEvent.findMany({
       where: { recordId: userId },
       orderBy: { id: 'asc' },
       select: { action: true, outcome: true, reason: true },
@@ -36,15 +36,15 @@ describe('API auth: register, token, refresh rotation, reuse detection, logout, 
       status: 'ACTIVE',
       tenant: { name: 'The García household', status: 'ACTIVE' },
     });
-    const user = await h.t.runtime.prisma.user.findUniqueOrThrow({ where: { id: res.body.id } });
+    const user = await h.t.owner.prisma.user.findUniqueOrThrow({ where: { id: res.body.id } });
     expect(user.passwordHash).not.toContain(STRONG_PASSWORD);
-    expect(await h.t.runtime.prisma.category.count({ where: { tenantId: user.tenantId } })).toBeGreaterThan(5);
+    expect(await h.t.owner.prisma.category.count({ where: { tenantId: user.tenantId } })).toBeGreaterThan(5);
     const events = await auditActions(user.id);
     expect(events).toEqual([{ action: 'user.register', outcome: 'SUCCESS', reason: null }]);
   });
 
   it('refuses a weak password and an invalid email with VALIDATION_ERROR details, creating nothing', async () => {
-    const before = await h.t.runtime.prisma.tenant.count();
+    const before = await h.t.owner.prisma.tenant.count();
     const weak = checked(
       await h
         .http()
@@ -77,7 +77,7 @@ describe('API auth: register, token, refresh rotation, reuse detection, logout, 
         expect.objectContaining({ field: 'extra', code: 'unknown_field' }),
       ]),
     );
-    expect(await h.t.runtime.prisma.tenant.count()).toBe(before);
+    expect(await h.t.owner.prisma.tenant.count()).toBe(before);
   });
 
   it('answers 409 for an email that is taken', async () => {
@@ -125,7 +125,7 @@ describe('API auth: register, token, refresh rotation, reuse detection, logout, 
       );
       expect(res.status).toBe(401);
     }
-    const user = await h.t.runtime.prisma.user.findUniqueOrThrow({ where: { id: u.userId } });
+    const user = await h.t.owner.prisma.user.findUniqueOrThrow({ where: { id: u.userId } });
     expect(user.lockedUntil!.getTime()).toBeGreaterThan(Date.now() + 14 * 60_000);
     const right = checked(await h.http().post('/api/v1/auth/token').send({ email: u.email, password: STRONG_PASSWORD }));
     expect(right.status).toBe(401);
@@ -133,10 +133,10 @@ describe('API auth: register, token, refresh rotation, reuse detection, logout, 
     expect(reasons).toContain('bad_password_locked_out');
     expect(reasons.at(-1)).toBe('locked');
     // An expired lock lets the right password in again and resets the counter.
-    await h.t.runtime.prisma.user.update({ where: { id: u.userId }, data: { lockedUntil: new Date(Date.now() - 1000) } });
+    await h.t.owner.prisma.user.update({ where: { id: u.userId }, data: { lockedUntil: new Date(Date.now() - 1000) } });
     const again = checked(await h.http().post('/api/v1/auth/token').send({ email: u.email, password: STRONG_PASSWORD }));
     expect(again.status).toBe(200);
-    expect((await h.t.runtime.prisma.user.findUniqueOrThrow({ where: { id: u.userId } })).lockedUntil).toBeNull();
+    expect((await h.t.owner.prisma.user.findUniqueOrThrow({ where: { id: u.userId } })).lockedUntil).toBeNull();
   });
 
   it('counts concurrent failures one by one (no lost updates)', async () => {
@@ -149,7 +149,7 @@ describe('API auth: register, token, refresh rotation, reuse detection, logout, 
           .send({ email: u.email, password: `wrong-password-${i}-yy` }),
       ),
     );
-    const user = await h.t.runtime.prisma.user.findUniqueOrThrow({ where: { id: u.userId } });
+    const user = await h.t.owner.prisma.user.findUniqueOrThrow({ where: { id: u.userId } });
     expect(user.failedLoginCount).toBe(4);
   });
 
@@ -197,7 +197,7 @@ describe('API auth: register, token, refresh rotation, reuse detection, logout, 
     const es = await h.http().post('/api/v1/auth/refresh').set('Accept-Language', 'es').send({ refresh_token: 'rt_nope' });
     expect(es.body.error.message).toMatch(/token de actualización/);
     const u = await signUp(h, 'expired');
-    await h.t.runtime.prisma.refreshToken.updateMany({
+    await h.t.owner.prisma.refreshToken.updateMany({
       where: { userId: u.userId },
       data: { expiresAt: new Date(Date.now() - 1000) },
     });
@@ -258,7 +258,7 @@ describe('API auth: register, token, refresh rotation, reuse detection, logout, 
     await h.t.services.tenants.reactivate(cliContext('test'), { tenantId: u.tenantId, reason: 'resolved' });
     expect(checked(await h.http().get('/api/v1/accounts').set(u.auth)).status).toBe(200);
 
-    await h.t.runtime.prisma.user.update({ where: { id: u.userId }, data: { status: 'CLOSED', closedAt: new Date() } });
+    await h.t.owner.prisma.user.update({ where: { id: u.userId }, data: { status: 'CLOSED', closedAt: new Date() } });
     expect(checked(await h.http().get('/api/v1/accounts').set(u.auth)).status).toBe(401);
     expect(checked(await h.http().post('/api/v1/auth/token').send({ email: u.email, password: STRONG_PASSWORD })).status).toBe(
       401,

@@ -14,7 +14,7 @@ describe('data rights: my exports and closing my account', () => {
     await h?.close();
   });
 
-  const jobsOf = (userId: string) => h.t.runtime.prisma.exportJob.count({ where: { requestedById: userId } });
+  const jobsOf = (userId: string) => h.t.owner.prisma.exportJob.count({ where: { requestedById: userId } });
 
   it('POST /me/exports starts one export per key (replay, conflict, concurrent), GET shows it, other users get 404', async () => {
     const u = await signUp(h, 'exp');
@@ -57,7 +57,7 @@ describe('data rights: my exports and closing my account', () => {
     const content = JSON.stringify({ tenant: u.tenantId });
     writeFileSync(file, content);
     const sha256 = createHash('sha256').update(content).digest('hex');
-    await h.t.runtime.prisma.exportJob.update({
+    await h.t.owner.prisma.exportJob.update({
       where: { id: job.id },
       data: {
         status: 'COMPLETED',
@@ -86,7 +86,7 @@ describe('data rights: my exports and closing my account', () => {
     expect(res.status).toBe(200);
     expect(res.body).toBe(content);
     expect(res.headers.digest).toBe(`sha-256=${Buffer.from(sha256, 'hex').toString('base64')}`);
-    expect(await h.t.runtime.prisma.auditEvent.count({ where: { action: 'export.download', recordId: job.id } })).toBe(1);
+    expect(await h.t.owner.prisma.auditEvent.count({ where: { action: 'export.download', recordId: job.id } })).toBe(1);
   });
 
   it('DELETE /me closes the account at once: 202, then its tokens and password stop working', async () => {

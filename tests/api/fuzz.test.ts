@@ -82,7 +82,7 @@ describe('fuzzing every operation (fast-check)', () => {
       await post(a, '/api/v1/transactions', { account_id: eur.id, amount: `${i + 1}.00`, direction: 'CREDIT' });
     const page = checked(await h.http().get('/api/v1/transactions?limit=2').set(a.auth)).body;
     const cat = async (u: SignedInUser) =>
-      (await h.t.runtime.prisma.category.findFirstOrThrow({ where: { tenantId: u.tenantId, name: 'Groceries' } })).id;
+      (await h.t.owner.prisma.category.findFirstOrThrow({ where: { tenantId: u.tenantId, name: 'Groceries' } })).id;
     const c = await signUp(h, 'fuzz-c');
     const exportJob = checked(await h.http().post('/api/v1/me/exports').set(a.auth).set('Idempotency-Key', newKey())).body;
     fx = {
@@ -107,7 +107,7 @@ describe('fuzzing every operation (fast-check)', () => {
   });
 
   async function counts(): Promise<Counts> {
-    const { rows } = await h.t.runtime.pool.query<Record<Table, string>>(
+    const { rows } = await h.t.owner.pool.query<Record<Table, string>>(
       `SELECT ${TABLES.map((t) => `(SELECT count(*) FROM "${t}") AS "${t}"`).join(', ')}`,
     );
     return Object.fromEntries(TABLES.map((t) => [t, Number(rows[0]![t])])) as Counts;

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checked, newKey, signUp, startApi, type ApiHarness, type SignedInUser } from './helpers/harness.js';
+import { tenantIsolation } from '../../src/services.js';
 
 describe('Idempotency-Key semantics beyond the per-operation matrix', () => {
   let h: ApiHarness;
@@ -24,7 +25,7 @@ describe('Idempotency-Key semantics beyond the per-operation matrix', () => {
 
   const create = (key: string, body: object) =>
     h.http().post('/api/v1/transactions').set(u.auth).set('Idempotency-Key', key).send(body).then(checked);
-  const txCount = () => h.t.runtime.prisma.transaction.count({ where: { tenantId: u.tenantId } });
+  const txCount = () => h.t.owner.prisma.transaction.count({ where: { tenantId: u.tenantId } });
 
   it('a rejected request stores nothing: the same key may be used again once the body is fixed', async () => {
     const key = newKey();
@@ -32,10 +33,10 @@ describe('Idempotency-Key semantics beyond the per-operation matrix', () => {
     expect(bad.status).toBe(400);
     const badInService = await create(key, { account_id: accountId, amount: '1.00', currency: 'USD', direction: 'DEBIT' });
     expect(badInService.status).toBe(400);
-    expect(await h.t.runtime.prisma.idempotencyKey.count({ where: { key } })).toBe(0);
+    expect(await h.t.owner.prisma.idempotencyKey.count({ where: { key } })).toBe(0);
     const ok = await create(key, { account_id: accountId, amount: '1.00', direction: 'DEBIT' });
     expect(ok.status).toBe(201);
-    const row = await h.t.runtime.prisma.idempotencyKey.findFirstOrThrow({ where: { key } });
+    const row = await h.t.owner.prisma.idempotencyKey.findFirstOrThrow({ where: { key } });
     expect(row).toMatchObject({
       status: 'COMPLETED',
       responseStatus: 201,
@@ -113,7 +114,7 @@ describe('Idempotency-Key semantics beyond the per-operation matrix', () => {
       ),
     ).rejects.toThrow('crash');
     expect(await txCount()).toBe(before + 1);
-    const stored = await h.t.runtime.prisma.idempotencyKey.findFirstOrThrow({ where: { key } });
+    const stored = await h.t.owner.prisma.idempotencyKey.findFirstOrThrow({ where: { key } });
     expect(stored.status).toBe('COMPLETED');
     const retry = await create(key, body);
     expect(retry.status).toBe(201);
@@ -138,7 +139,7 @@ describe('Idempotency-Key semantics beyond the per-operation matrix', () => {
       ),
     ).rejects.toThrow('respond fails');
     expect(await txCount()).toBe(before);
-    expect(await h.t.runtime.prisma.idempotencyKey.count({ where: { key } })).toBe(0);
+    expect(await h.t.owner.prisma.idempotencyKey.count({ where: { key } })).toBe(0);
   });
 
   it('a failure to store the response rolls the write back: the record never commits without its completed key', async () => {
@@ -149,7 +150,7 @@ describe('Idempotency-Key semantics beyond the per-operation matrix', () => {
     const ctx = buildUserContext({ id: u.userId, tenantId: u.tenantId, role: 'OWNER', locale: 'en' });
     // The process "dies" exactly where the old design completed the key: after the record is written.
     const failing = createIdempotencyService({
-      db: createDatabase(h.t.runtime.prisma),
+      db: createDatabase(h.t.runtime.prisma, undefined, undefined, tenantIsolation(h.t.config)),
       keys: {
         ...idempotencyRepository,
         complete: () => Promise.reject(new Error('crash while completing the key')),
@@ -167,7 +168,7 @@ describe('Idempotency-Key semantics beyond the per-operation matrix', () => {
       ),
     ).rejects.toThrow('crash while completing');
     expect(await txCount()).toBe(before);
-    expect(await h.t.runtime.prisma.idempotencyKey.count({ where: { key } })).toBe(0);
+    expect(await h.t.owner.prisma.idempotencyKey.count({ where: { key } })).toBe(0);
   });
 
   it('a replay is byte-identical to the first response', async () => {
@@ -178,7 +179,7 @@ describe('Idempotency-Key semantics beyond the per-operation matrix', () => {
     const second = checked(await h.http().post('/api/v1/transactions').set(u.auth).set('Idempotency-Key', key).send(body));
     expect(second.headers['idempotent-replayed']).toBe('true');
     expect(raw(second)).toBe(raw(first));
-    const stored = await h.t.runtime.prisma.idempotencyKey.findFirstOrThrow({ where: { key } });
+    const stored = await h.t.owner.prisma.idempotencyKey.findFirstOrThrow({ where: { key } });
     expect(stored.responseText).toBe(raw(first));
   });
 
@@ -187,10 +188,10 @@ describe('Idempotency-Key semantics beyond the per-operation matrix', () => {
     const body = { account_id: accountId, amount: '5.00', direction: 'DEBIT' };
     const first = await create(key, body);
     expect(first.status).toBe(201);
-    await h.t.runtime.prisma.idempotencyKey.updateMany({ where: { key }, data: { expiresAt: new Date(Date.now() - 1000) } });
+    await h.t.owner.prisma.idempotencyKey.updateMany({ where: { key }, data: { expiresAt: new Date(Date.now() - 1000) } });
     const { buildSystemContext } = await import('../../src/modules/access/context.factory.js');
-    await h.t.services.idempotency.purgeExpired(buildSystemContext('test'));
-    const stored = await h.t.runtime.prisma.idempotencyKey.findFirstOrThrow({ where: { key } });
+    await h.t.services.idempotency.purgeExpired(buildSystemContext('test', 'all'));
+    const stored = await h.t.owner.prisma.idempotencyKey.findFirstOrThrow({ where: { key } });
     expect(stored.responseText).toBeNull();
     const before = await txCount();
     const second = await create(key, body);
@@ -198,9 +199,9 @@ describe('Idempotency-Key semantics beyond the per-operation matrix', () => {
     expect(second.body.error.message).toMatch(/replay window/);
     expect(await txCount()).toBe(before);
     // Past the retention the key is forgotten and may be used again.
-    await h.t.runtime.prisma.idempotencyKey.updateMany({ where: { key }, data: { retainUntil: new Date(Date.now() - 1000) } });
-    expect(await h.t.services.idempotency.purgeExpired(buildSystemContext('test'))).toBeGreaterThanOrEqual(1);
-    expect(await h.t.runtime.prisma.idempotencyKey.count({ where: { key } })).toBe(0);
+    await h.t.owner.prisma.idempotencyKey.updateMany({ where: { key }, data: { retainUntil: new Date(Date.now() - 1000) } });
+    expect(await h.t.services.idempotency.purgeExpired(buildSystemContext('test', 'all'))).toBeGreaterThanOrEqual(1);
+    expect(await h.t.owner.prisma.idempotencyKey.count({ where: { key } })).toBe(0);
     const third = await create(key, body);
     expect(third.status).toBe(201);
   });
@@ -217,7 +218,7 @@ describe('Idempotency-Key semantics beyond the per-operation matrix', () => {
       request,
       async () => {
         // Meanwhile the winner commits its record and its stored response...
-        await h.t.runtime.prisma.idempotencyKey.create({
+        await h.t.owner.prisma.idempotencyKey.create({
           data: {
             ...owner,
             key: request.key,
@@ -245,6 +246,6 @@ describe('Idempotency-Key semantics beyond the per-operation matrix', () => {
       expect(res.status).toBe(400);
       expect(res.body.error.details).toEqual([expect.objectContaining({ field: 'Idempotency-Key' })]);
     }
-    expect(await h.t.runtime.prisma.category.count({ where: { tenantId: u.tenantId, name: 'k' } })).toBe(0);
+    expect(await h.t.owner.prisma.category.count({ where: { tenantId: u.tenantId, name: 'k' } })).toBe(0);
   });
 });

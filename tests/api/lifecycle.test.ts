@@ -24,7 +24,7 @@ describe('the customer lifecycle on the API', () => {
     const dispatcher = h.t.services.outbox.createDispatcher({ mailer: h.t.services.mail.createMailer() });
     while ((await dispatcher.dispatchOnce()).claimed > 0);
   };
-  const mailTo = (to: string) => h.t.runtime.prisma.mailMessage.findMany({ where: { to }, orderBy: { createdAt: 'asc' } });
+  const mailTo = (to: string) => h.t.owner.prisma.mailMessage.findMany({ where: { to }, orderBy: { createdAt: 'asc' } });
   const LINKS = {
     'reset-password': /\/reset-password\?token=([^&\s]+)&lang=(en|es)/,
     'verify-email': /\/verify-email\?token=([^&\s]+)&lang=(en|es)/,
@@ -34,8 +34,8 @@ describe('the customer lifecycle on the API', () => {
     if (!match) throw new Error(`no ${page} link in: ${text}`);
     return decodeURIComponent(match[1]!);
   };
-  const userRow = (id: string) => h.t.runtime.prisma.user.findUniqueOrThrow({ where: { id } });
-  const auditOf = (recordId: string) => h.t.runtime.prisma.auditEvent.findMany({ where: { recordId }, orderBy: { id: 'asc' } });
+  const userRow = (id: string) => h.t.owner.prisma.user.findUniqueOrThrow({ where: { id } });
+  const auditOf = (recordId: string) => h.t.owner.prisma.auditEvent.findMany({ where: { recordId }, orderBy: { id: 'asc' } });
   const requestReset = (email: string) => h.http().post('/api/v1/auth/password-reset').send({ email });
   const confirmReset = (token: string, password = NEW_PASSWORD) =>
     h.http().post('/api/v1/auth/password-reset/confirm').send({ token, password });
@@ -51,7 +51,7 @@ describe('the customer lifecycle on the API', () => {
   describe('password reset', () => {
     it('mails a one-time link; the new password works, old sessions end, the lock is cleared, a reuse is refused', async () => {
       const u = await signUp(h, 'reset');
-      await h.t.runtime.prisma.user.update({
+      await h.t.owner.prisma.user.update({
         where: { id: u.userId },
         data: { status: 'LOCKED', failedLoginCount: 3, lockedUntil: new Date(Date.now() + 600_000) },
       });
@@ -87,7 +87,7 @@ describe('the customer lifecycle on the API', () => {
       const u = await signUp(h, 'supersede');
       const first = await resetToken(u);
       // Past the once-a-minute throttle, a second request issues a second link.
-      await h.t.runtime.prisma.user.update({
+      await h.t.owner.prisma.user.update({
         where: { id: u.userId },
         data: { passwordResetSentAt: new Date(Date.now() - 120_000) },
       });
@@ -156,7 +156,7 @@ describe('the customer lifecycle on the API', () => {
       await dispatch();
       for (const u of known) expect((await mailTo(u.email)).some((m) => m.subject === 'Reset your password')).toBe(true);
       // The unknown ones are audited too (FAILURE, unknown_account), with no address in the trail.
-      const unknownEvents = await h.t.runtime.prisma.auditEvent.findMany({
+      const unknownEvents = await h.t.owner.prisma.auditEvent.findMany({
         where: { action: 'api.auth.password_reset_request', reason: 'unknown_account' },
       });
       expect(unknownEvents.length).toBeGreaterThanOrEqual(16);
@@ -287,7 +287,7 @@ describe('the customer lifecycle on the API', () => {
 
       // No consent: nothing queued, and a message queued anyway (forged) is not delivered.
       expect(await h.t.services.lifecycle.queueMarketingMail(system, { tenantId: u.tenantId, campaign: 'product_news' })).toBe(0);
-      await h.t.runtime.prisma.outboxEvent.create({
+      await h.t.owner.prisma.outboxEvent.create({
         data: {
           tenantId: u.tenantId,
           type: 'user.marketing_message',
@@ -311,13 +311,13 @@ describe('the customer lifecycle on the API', () => {
       await dispatch();
       expect(await marketingMail()).toHaveLength(1);
 
-      const changes = await h.t.runtime.prisma.consentChange.findMany({ where: { userId: u.userId } });
+      const changes = await h.t.owner.prisma.consentChange.findMany({ where: { userId: u.userId } });
       expect(changes).toHaveLength(2);
       const audited = (await auditOf(u.userId)).filter((e) => e.action === 'user.consent_update');
       expect(audited).toHaveLength(2);
       // Unchanged consent: no change recorded, no audit event.
       checked(await h.http().put('/api/v1/me/consents').set(u.auth).send({ marketing: false }));
-      expect(await h.t.runtime.prisma.consentChange.count({ where: { userId: u.userId } })).toBe(2);
+      expect(await h.t.owner.prisma.consentChange.count({ where: { userId: u.userId } })).toBe(2);
     });
 
     it('needs a signed-in user; a user cannot queue marketing mail', async () => {

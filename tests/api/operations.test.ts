@@ -51,7 +51,7 @@ const CREATING: CreatingOp[] = [
     }),
     invalidBody: () => ({ email: 'nope', password: STRONG_PASSWORD, name: 'X', tenant_name: 'Y' }),
     invalidField: 'email',
-    count: (h) => h.t.runtime.prisma.tenant.count(),
+    count: (h) => h.t.owner.prisma.tenant.count(),
   },
   {
     name: 'POST /api/v1/accounts',
@@ -61,7 +61,7 @@ const CREATING: CreatingOp[] = [
     otherBody: () => ({ name: 'Cash box', type: 'CASH', currency: 'USD' }),
     invalidBody: () => ({ name: 'Bad', type: 'BANK', currency: 'XXX' }),
     invalidField: 'currency',
-    count: (h, w) => h.t.runtime.prisma.account.count({ where: { tenantId: w.a.tenantId } }),
+    count: (h, w) => h.t.owner.prisma.account.count({ where: { tenantId: w.a.tenantId } }),
   },
   {
     name: 'POST /api/v1/transactions',
@@ -77,7 +77,7 @@ const CREATING: CreatingOp[] = [
     otherBody: (w) => ({ account_id: w.aAccount, amount: '5.00', direction: 'CREDIT' }),
     invalidBody: (w) => ({ account_id: w.aAccount, amount: '1.999', direction: 'DEBIT' }),
     invalidField: 'amount',
-    count: (h, w) => h.t.runtime.prisma.transaction.count({ where: { tenantId: w.a.tenantId } }),
+    count: (h, w) => h.t.owner.prisma.transaction.count({ where: { tenantId: w.a.tenantId } }),
     otherTenant: (w) => ({ path: '/api/v1/transactions', body: { account_id: w.bAccount, amount: '1.00', direction: 'DEBIT' } }),
   },
   {
@@ -88,7 +88,7 @@ const CREATING: CreatingOp[] = [
     otherBody: () => ({ amount: '3.50', direction: 'CREDIT', reason: 'A different correction' }),
     invalidBody: () => ({ amount: '2.50', direction: 'SIDEWAYS', reason: 'x' }),
     invalidField: 'direction',
-    count: (h, w) => h.t.runtime.prisma.transaction.count({ where: { tenantId: w.a.tenantId, kind: 'ADJUSTMENT' } }),
+    count: (h, w) => h.t.owner.prisma.transaction.count({ where: { tenantId: w.a.tenantId, kind: 'ADJUSTMENT' } }),
     otherTenant: (w) => ({
       path: `/api/v1/transactions/${w.bTx}/adjustments`,
       body: { amount: '1.00', direction: 'CREDIT', reason: 'Not mine to fix' },
@@ -102,7 +102,7 @@ const CREATING: CreatingOp[] = [
     otherBody: () => ({ name: `Gifts ${newKey()}`, kind: 'EXPENSE' }),
     invalidBody: () => ({ name: '', kind: 'EXPENSE' }),
     invalidField: 'name',
-    count: (h, w) => h.t.runtime.prisma.category.count({ where: { tenantId: w.a.tenantId } }),
+    count: (h, w) => h.t.owner.prisma.category.count({ where: { tenantId: w.a.tenantId } }),
   },
   {
     name: 'POST /api/v1/budgets',
@@ -126,7 +126,7 @@ const CREATING: CreatingOp[] = [
     }),
     invalidBody: (w) => ({ category_id: w.aCategory, name: 'Bad', amount: '-3', currency: 'EUR', starts_on: '2025-01-01' }),
     invalidField: 'amount',
-    count: (h, w) => h.t.runtime.prisma.budget.count({ where: { tenantId: w.a.tenantId } }),
+    count: (h, w) => h.t.owner.prisma.budget.count({ where: { tenantId: w.a.tenantId } }),
     otherTenant: (w) => ({
       path: '/api/v1/budgets',
       body: { category_id: w.bCategory, name: 'Theirs', amount: '10.00', currency: 'EUR', starts_on: '2025-01-01' },
@@ -174,7 +174,7 @@ describe('every operation: success, validation, 401, other tenant, idempotency',
     const aAccount = await account(a);
     const bAccount = await account(b);
     const category = async (u: SignedInUser) =>
-      (await h.t.runtime.prisma.category.findFirstOrThrow({ where: { tenantId: u.tenantId, name: 'Groceries' } })).id;
+      (await h.t.owner.prisma.category.findFirstOrThrow({ where: { tenantId: u.tenantId, name: 'Groceries' } })).id;
     const tx = async (u: SignedInUser, acc: string) =>
       checked(
         await h
@@ -245,12 +245,12 @@ describe('every operation: success, validation, 401, other tenant, idempotency',
       it("answers 404 for another tenant's id, audits the attempt as DENIED, creates nothing", async () => {
         const other = op.otherTenant!(w);
         const before = await op.count(h, w);
-        const deniedBefore = await h.t.runtime.prisma.auditEvent.count({ where: { outcome: 'DENIED', actorId: w.a.userId } });
+        const deniedBefore = await h.t.owner.prisma.auditEvent.count({ where: { outcome: 'DENIED', actorId: w.a.userId } });
         const res = await post(op, other.body, newKey(), other.path);
         expect(res.status).toBe(404);
         expect(res.body.error.code).toBe('NOT_FOUND');
         expect(await op.count(h, w)).toBe(before);
-        expect(await h.t.runtime.prisma.auditEvent.count({ where: { outcome: 'DENIED', actorId: w.a.userId } })).toBe(
+        expect(await h.t.owner.prisma.auditEvent.count({ where: { outcome: 'DENIED', actorId: w.a.userId } })).toBe(
           deniedBefore + 1,
         );
       });

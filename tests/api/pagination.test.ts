@@ -23,7 +23,7 @@ describe('cursor pagination under concurrent inserts', () => {
         .send({ name: 'Main', type: 'BANK', currency: 'EUR' }),
     ).body.id;
     // 10,000 rows; every three share a timestamp so the id must break ties.
-    await h.t.runtime.pool.query(
+    await h.t.owner.pool.query(
       `INSERT INTO "Transaction" ("tenantId", "accountId", "amount", "currency", "direction", "occurredAt", "description")
        SELECT $1, $2, (1 + g % 900)::numeric, 'EUR', 'DEBIT', timestamptz '2024-01-01 00:00:00+00' - ((g / 3) || ' seconds')::interval, 'seed ' || g
        FROM generate_series(1, ${N}) g`,
@@ -37,9 +37,7 @@ describe('cursor pagination under concurrent inserts', () => {
   it('returns every pre-existing row exactly once while another client inserts', async () => {
     const existing = new Set(
       (
-        await h.t.runtime.pool.query<{ id: string }>('SELECT id::text AS id FROM "Transaction" WHERE "tenantId" = $1', [
-          u.tenantId,
-        ])
+        await h.t.owner.pool.query<{ id: string }>('SELECT id::text AS id FROM "Transaction" WHERE "tenantId" = $1', [u.tenantId])
       ).rows.map((r) => r.id),
     );
     expect(existing.size).toBe(N + 0);
@@ -101,12 +99,12 @@ describe('cursor pagination under concurrent inserts', () => {
       const spy = {
         query: (config: { text: string; values: unknown[] }) => {
           captured = config;
-          return h.t.runtime.pool.query(config);
+          return h.t.owner.pool.query(config);
         },
       } as unknown as pg.Pool;
       const ctx = buildUserContext({ id: u.userId, tenantId: u.tenantId, role: 'OWNER', locale: 'en' });
       const cursor = { at: new Date('2023-12-31T23:30:00Z'), id: '00000000-0000-4000-8000-000000000000' };
-      const rows = await transactionRepository.listVisible(new ReadSession(ctx, h.t.runtime.prisma, spy), {}, cursor, 101);
+      const rows = await transactionRepository.listVisible(new ReadSession(ctx, h.t.owner.prisma, spy), {}, cursor, 101);
       expect(rows).toHaveLength(101);
       const plan = await owner.query(`EXPLAIN ${captured!.text}`, captured!.values);
       const text = plan.rows.map((r: Record<string, string>) => r['QUERY PLAN']).join('\n');

@@ -77,7 +77,7 @@ describe('resources: balances, money rules, adjustments, filters, budgets, error
 
   it('refuses over-precise amounts, unknown currencies, non-positive and non-string amounts, and currency mismatches', async () => {
     const jpy = await account('JPY');
-    const before = await h.t.runtime.prisma.transaction.count();
+    const before = await h.t.owner.prisma.transaction.count();
     const cases: Array<[Record<string, unknown>, string, string]> = [
       [{ account_id: jpy.id, amount: '10.5', direction: 'DEBIT' }, 'amount', 'too_many_decimals'],
       [{ account_id: jpy.id, amount: '10.5', currency: 'JPY', direction: 'DEBIT' }, 'amount', 'too_many_decimals'],
@@ -99,7 +99,7 @@ describe('resources: balances, money rules, adjustments, filters, budgets, error
         expect.arrayContaining([expect.objectContaining({ field, code })]),
       );
     }
-    expect(await h.t.runtime.prisma.transaction.count()).toBe(before);
+    expect(await h.t.owner.prisma.transaction.count()).toBe(before);
     const bad = await post('/api/v1/accounts', { name: 'X', type: 'BANK', currency: 'EURO' });
     expect(bad.body.error.details).toEqual([expect.objectContaining({ field: 'currency', code: 'invalid_currency' })]);
   });
@@ -128,7 +128,7 @@ describe('resources: balances, money rules, adjustments, filters, budgets, error
       reason: 'Duplicate charge refunded',
     });
     expect(adj.body).toMatchObject({ account_id: acc.id, category_id: cat.id, currency: 'EUR', kind: 'ADJUSTMENT' });
-    const event = await h.t.runtime.prisma.auditEvent.findFirstOrThrow({
+    const event = await h.t.owner.prisma.auditEvent.findFirstOrThrow({
       where: { action: 'transaction.adjust', recordId: adj.body.id },
     });
     expect(event).toMatchObject({
@@ -152,7 +152,7 @@ describe('resources: balances, money rules, adjustments, filters, budgets, error
   });
 
   it('audits every write once, in the actor and tenant of the request, with the correlation id', async () => {
-    const before = await h.t.runtime.prisma.auditEvent.count({ where: { tenantId: u.tenantId } });
+    const before = await h.t.owner.prisma.auditEvent.count({ where: { tenantId: u.tenantId } });
     const res = checked(
       await h
         .http()
@@ -163,12 +163,12 @@ describe('resources: balances, money rules, adjustments, filters, budgets, error
         .send({ name: 'Hobbies' }),
     );
     expect(res.status).toBe(201);
-    const events = await h.t.runtime.prisma.auditEvent.findMany({
+    const events = await h.t.owner.prisma.auditEvent.findMany({
       where: { tenantId: u.tenantId },
       orderBy: { id: 'desc' },
       take: 1,
     });
-    expect(await h.t.runtime.prisma.auditEvent.count({ where: { tenantId: u.tenantId } })).toBe(before + 1);
+    expect(await h.t.owner.prisma.auditEvent.count({ where: { tenantId: u.tenantId } })).toBe(before + 1);
     expect(events[0]).toMatchObject({
       action: 'category.create',
       recordId: res.body.id,
@@ -220,7 +220,7 @@ describe('resources: balances, money rules, adjustments, filters, budgets, error
   it('pages with an opaque cursor: limit defaults to 50, at most 100; broken cursors are 400', async () => {
     const acc = await account('EUR');
     const n = 130;
-    await h.t.runtime.prisma.transaction.createMany({
+    await h.t.owner.prisma.transaction.createMany({
       data: Array.from({ length: n }, (_, i) => ({
         tenantId: u.tenantId,
         accountId: acc.id,

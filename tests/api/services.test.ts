@@ -16,7 +16,7 @@ describe('ledger services for staff (shared with the admin)', () => {
 
   beforeAll(async () => {
     t = await createTestContext();
-    f = factories(t.runtime.prisma, t.services);
+    f = factories(t.owner.prisma, t.services);
     const make = async () => {
       const tenant = await f.tenant();
       const account = await f.account(tenant.id);
@@ -55,7 +55,7 @@ describe('ledger services for staff (shared with the admin)', () => {
       accountId: granted.accountId,
       tenantId: granted.tenantId,
     });
-    const event = await t.runtime.prisma.auditEvent.findFirstOrThrow({
+    const event = await t.owner.prisma.auditEvent.findFirstOrThrow({
       where: { action: 'transaction.adjust', recordId: adj.id },
     });
     expect(event).toMatchObject({
@@ -81,7 +81,7 @@ describe('ledger services for staff (shared with the admin)', () => {
         }),
       ),
     ).toBe('NOT_FOUND:TRANSACTION.NOT_FOUND');
-    const denied = await t.runtime.prisma.auditEvent.findFirstOrThrow({ where: { actorId: support.id, outcome: 'DENIED' } });
+    const denied = await t.owner.prisma.auditEvent.findFirstOrThrow({ where: { actorId: support.id, outcome: 'DENIED' } });
     expect(denied).toMatchObject({
       action: 'transaction.adjust',
       recordId: hidden.txId,
@@ -116,19 +116,19 @@ describe('ledger services for staff (shared with the admin)', () => {
   it('the SQL list (prepared through the pool) and the same list without the pool agree, within the scope', async () => {
     const support = await f.staffCtx(await f.staff('SUPPORT', { grantTenantIds: [granted.tenantId, hidden.tenantId] }));
     const viaPool = await transactionRepository.listVisible(
-      new ReadSession(support, t.runtime.prisma, t.runtime.pool),
+      new ReadSession(support, t.owner.prisma, t.owner.pool),
       {},
       undefined,
       10,
     );
-    const viaPrisma = await transactionRepository.listVisible(new ReadSession(support, t.runtime.prisma), {}, undefined, 10);
+    const viaPrisma = await transactionRepository.listVisible(new ReadSession(support, t.owner.prisma), {}, undefined, 10);
     const normalise = (rows: Array<{ id: string; amount: { toString(): string } }>) =>
       rows.map((r) => ({ ...r, amount: r.amount.toString() }));
     expect(normalise(viaPool)).toEqual(normalise(viaPrisma));
     expect(new Set(viaPool.map((r) => r.tenantId))).toEqual(new Set([granted.tenantId, hidden.tenantId]));
     const narrow = await f.staffCtx(await f.staff('SUPPORT', { grantTenantIds: [granted.tenantId] }));
     const scoped = await transactionRepository.listVisible(
-      new ReadSession(narrow, t.runtime.prisma, t.runtime.pool),
+      new ReadSession(narrow, t.owner.prisma, t.owner.pool),
       {},
       undefined,
       10,
@@ -146,7 +146,10 @@ describe('ledger services for staff (shared with the admin)', () => {
       currency: 'EUR',
     });
     expect(account.tenantId).toBe(granted.tenantId);
-    const system: ServiceContext = { ...f.system(), ability: defineAbilityFor({ type: 'SYSTEM', id: 'x', role: 'SYSTEM' }) };
+    const system: ServiceContext = {
+      ...f.system(),
+      ability: defineAbilityFor({ type: 'SYSTEM', id: 'x', role: 'SYSTEM', tenants: 'all' }),
+    };
     expect(await code(t.services.accounts.create(system, { name: 'No tenant', type: 'CASH', currency: 'EUR' }))).toBe(
       'VALIDATION_ERROR:VALIDATION.FAILED',
     );

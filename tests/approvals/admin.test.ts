@@ -13,7 +13,7 @@ describe('admin: adjustments above the threshold are sent for approval and appro
     expect(res.status).toBe(200);
   });
   afterAll(async () => w.close());
-  const prisma = () => w.h.t.runtime.prisma;
+  const prisma = () => w.h.t.owner.prisma;
 
   it('below the threshold applies at once; above it waits, then executes once on approval', async () => {
     const original = w.a.transactionIds[1]!;

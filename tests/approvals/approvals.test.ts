@@ -59,11 +59,11 @@ describe('four-eyes approval of sensitive changes', () => {
     }
   };
   const requestRow = (id: string): Promise<ApprovalRequest> =>
-    t.runtime.prisma.approvalRequest.findUniqueOrThrow({ where: { id } });
+    t.owner.prisma.approvalRequest.findUniqueOrThrow({ where: { id } });
 
   beforeAll(async () => {
     t = await createTestContext();
-    f = factories(t.runtime.prisma, t.services);
+    f = factories(t.owner.prisma, t.services);
     tenantId = (await f.tenant({ name: 'Four-eyes household' })).id;
     const make = async (name: string, role: StaffRole, grants: string[] = []) => {
       ctx[name] = await f.staffCtx(await f.staff(role, { grantTenantIds: grants }));
@@ -120,7 +120,7 @@ describe('four-eyes approval of sensitive changes', () => {
       setup: async () => {
         const account = await f.account(tenantId);
         const original = await f.transaction(account, { amount: '20.00' });
-        const p = t.runtime.prisma;
+        const p = t.owner.prisma;
         return {
           attempt: () =>
             t.services.transactions.postAdjustment(ctx.supportA!, {
@@ -149,7 +149,7 @@ describe('four-eyes approval of sensitive changes', () => {
       checkers: ['super2', 'super3'],
       setup: async () => {
         const agent = await fixture('staff.create', () => f.staff('SUPPORT'));
-        const p = t.runtime.prisma;
+        const p = t.owner.prisma;
         return {
           attempt: () =>
             t.services.staff.grantAccess(ctx.super1!, {
@@ -171,7 +171,7 @@ describe('four-eyes approval of sensitive changes', () => {
       checkers: ['super2', 'super3'],
       setup: async () => {
         const email = `${uniq('new')}@staff.test`;
-        const p = t.runtime.prisma;
+        const p = t.owner.prisma;
         return {
           attempt: () => t.services.staff.create(ctx.super1!, { email, role: 'ENGINEER', password: STRONG_PASSWORD }),
           effect: () => p.staffUser.count({ where: { email, role: 'ENGINEER' } }),
@@ -187,7 +187,7 @@ describe('four-eyes approval of sensitive changes', () => {
       checkers: ['super2', 'super3'],
       setup: async () => {
         const member = await fixture('staff.create', () => f.staff('ENGINEER'));
-        const p = t.runtime.prisma;
+        const p = t.owner.prisma;
         return {
           attempt: () => t.services.staff.update(ctx.super1!, member.id, { role: 'SUPERADMIN' }),
           effect: () => p.staffUser.count({ where: { id: member.id, role: 'SUPERADMIN' } }),
@@ -218,14 +218,14 @@ describe('four-eyes approval of sensitive changes', () => {
         const member2 = await f.user(home.id);
         void member2;
         // A member (not the owner) closes their own account; the household stays open.
-        const owner = await t.runtime.prisma.user.findFirstOrThrow({
+        const owner = await t.owner.prisma.user.findFirstOrThrow({
           where: { tenantId: home.id },
           orderBy: { createdAt: 'asc' },
         });
         const target = owner.id === member.id ? member2 : member;
-        await t.runtime.prisma.user.update({ where: { id: target.id }, data: { role: 'MEMBER' } });
+        await t.owner.prisma.user.update({ where: { id: target.id }, data: { role: 'MEMBER' } });
         await t.services.erasure.requestErasure(f.userCtx({ ...target, role: 'MEMBER' }));
-        const p = t.runtime.prisma;
+        const p = t.owner.prisma;
         return {
           attempt: () => t.services.erasure.cancel(ctx.supportA!, { userId: target.id, reason: 'Changed their mind by phone' }),
           effect: () => p.user.count({ where: { id: target.id, status: 'ACTIVE' } }),
@@ -241,7 +241,7 @@ describe('four-eyes approval of sensitive changes', () => {
       checkers: ['eng2', 'eng3'],
       setup: async () => {
         const home = await f.tenant({ name: 'Exported household' });
-        const p = t.runtime.prisma;
+        const p = t.owner.prisma;
         return {
           attempt: () =>
             t.services.exports.start(ctx.eng1!, {
@@ -263,7 +263,7 @@ describe('four-eyes approval of sensitive changes', () => {
       checkers: ['eng2', 'eng3'],
       setup: async () => {
         const flag = await t.services.featureFlags.create(ctx.eng1!, { key: uniq('flag').toLowerCase(), enabled: false });
-        const p = t.runtime.prisma;
+        const p = t.owner.prisma;
         return {
           attempt: () => t.services.featureFlags.update(ctx.eng1!, { id: flag.id, enabled: true, reason: 'launch' }),
           effect: () => p.featureFlag.count({ where: { id: flag.id, enabled: true } }),
@@ -281,7 +281,7 @@ describe('four-eyes approval of sensitive changes', () => {
       const request = await held(c.attempt());
       expect(request).toMatchObject({ action: sc.action, status: 'PENDING', makerId: ctx[sc.maker]!.actor.id });
       expect(await c.effect()).toBe(0);
-      const events = await t.runtime.prisma.auditEvent.findMany({ where: { recordId: request.id } });
+      const events = await t.owner.prisma.auditEvent.findMany({ where: { recordId: request.id } });
       expect(events.map((e) => e.action)).toEqual(['approval.request']);
     });
 
@@ -293,7 +293,7 @@ describe('four-eyes approval of sensitive changes', () => {
       expect(await c.effect()).toBe(1);
       await refusal(t.services.approvals.approve(ctx[sc.checkers[1]]!, { requestId: request.id }));
       expect(await c.effect()).toBe(1);
-      const steps = await t.runtime.prisma.auditEvent.findMany({
+      const steps = await t.owner.prisma.auditEvent.findMany({
         where: { recordId: request.id, outcome: 'SUCCESS' },
         orderBy: { occurredAt: 'asc' },
       });
@@ -309,7 +309,7 @@ describe('four-eyes approval of sensitive changes', () => {
       expect(err.code).toBe('APPROVAL.OWN_REQUEST');
       expect(await c.effect()).toBe(0);
       expect(
-        await t.runtime.prisma.auditEvent.count({
+        await t.owner.prisma.auditEvent.count({
           where: { recordId: request.id, action: 'approval.approve', outcome: 'DENIED' },
         }),
       ).toBe(1);
@@ -342,7 +342,7 @@ describe('four-eyes approval of sensitive changes', () => {
       expect(await c.effect()).toBe(0);
       expect(await requestRow(request.id)).toMatchObject({ status: 'FAILED', failureCode: 'APPROVAL.DRIFT' });
       expect(
-        await t.runtime.prisma.auditEvent.count({ where: { recordId: request.id, action: 'approval.fail', outcome: 'FAILURE' } }),
+        await t.owner.prisma.auditEvent.count({ where: { recordId: request.id, action: 'approval.fail', outcome: 'FAILURE' } }),
       ).toBe(1);
     });
 
@@ -356,7 +356,7 @@ describe('four-eyes approval of sensitive changes', () => {
       const err = await refusal(t.services.approvals.approve(ctx[sc.checkers[0]]!, { requestId: request.id }));
       expect(err.code).toBe('APPROVAL.NOT_PENDING');
       expect(await c.effect()).toBe(0);
-      expect(await t.runtime.prisma.auditEvent.count({ where: { recordId: request.id, action: 'approval.expire' } })).toBe(1);
+      expect(await t.owner.prisma.auditEvent.count({ where: { recordId: request.id, action: 'approval.expire' } })).toBe(1);
     });
 
     it('can be withdrawn by its maker only', async () => {
@@ -370,7 +370,7 @@ describe('four-eyes approval of sensitive changes', () => {
       expect(err.code).toBe('APPROVAL.NOT_PENDING');
       expect(await c.effect()).toBe(0);
       expect(
-        await t.runtime.prisma.auditEvent.count({
+        await t.owner.prisma.auditEvent.count({
           where: { recordId: request.id, action: 'approval.withdraw', outcome: 'SUCCESS' },
         }),
       ).toBe(1);
@@ -387,7 +387,7 @@ describe('four-eyes approval of sensitive changes', () => {
       expect(rejected).toHaveLength(1);
       expect((rejected[0]!.reason as AppError).code).toBe('APPROVAL.NOT_PENDING');
       expect(await c.effect()).toBe(1);
-      expect(await t.runtime.prisma.auditEvent.count({ where: { recordId: request.id, action: 'approval.execute' } })).toBe(1);
+      expect(await t.owner.prisma.auditEvent.count({ where: { recordId: request.id, action: 'approval.execute' } })).toBe(1);
     });
   });
 
@@ -470,7 +470,7 @@ describe('four-eyes approval of sensitive changes', () => {
         }),
       );
       expect(err.code).toBe('APPROVAL.NO_APPROVER');
-      expect(await t.runtime.prisma.transaction.count({ where: { adjustsTransactionId: original.id } })).toBe(0);
+      expect(await t.owner.prisma.transaction.count({ where: { adjustsTransactionId: original.id } })).toBe(0);
     } finally {
       await setPolicy('transaction.adjust', { approverRoles: ['SUPPORT', 'SUPERADMIN'] });
     }
@@ -482,7 +482,7 @@ describe('four-eyes approval of sensitive changes', () => {
     expect(versions[0]).toMatchObject({ version: policy.version, reason: 'shorter life' });
     expect(versions.length).toBe(policy.version);
     expect(
-      await t.runtime.prisma.auditEvent.count({
+      await t.owner.prisma.auditEvent.count({
         where: { recordId: policy.id, action: 'approval_policy.update', outcome: 'SUCCESS' },
       }),
     ).toBe(policy.version - 1);
@@ -503,7 +503,7 @@ describe('four-eyes approval of sensitive changes', () => {
     const halfway = new Date(request.expiresAt.getTime() - 60_000);
     await t.services.approvals.sweep(jobContext('approval-sweep', 'test'), halfway);
     await t.services.approvals.sweep(jobContext('approval-sweep', 'test'), halfway);
-    const reminders = await t.runtime.prisma.outboxEvent.findMany({ where: { type: 'approval.reminder' } });
+    const reminders = await t.owner.prisma.outboxEvent.findMany({ where: { type: 'approval.reminder' } });
     const mine = reminders.filter((r) => (r.payload as { requestId: string }).requestId === request.id);
     expect(mine).toHaveLength(1);
     const approvers = (mine[0]!.payload as { approverIds: string[] }).approverIds;
@@ -521,7 +521,7 @@ describe('four-eyes approval of sensitive changes', () => {
     const original = await f.transaction(account);
     const large = { transactionId: original.id, amount: '5000.00', direction: 'CREDIT' as const, reason: 'Nobody named' };
     const denied = () =>
-      t.runtime.prisma.auditEvent.count({
+      t.owner.prisma.auditEvent.count({
         where: { action: 'approval.request', outcome: 'DENIED', actorType: 'SYSTEM', recordId: original.id },
       });
     for (const system of [f.system(), jobContext('recurring', 'test')]) {
@@ -529,19 +529,19 @@ describe('four-eyes approval of sensitive changes', () => {
       expect(err.code).toBe('APPROVAL.PERSON_REQUIRED');
     }
     expect(await denied()).toBe(2);
-    expect(await t.runtime.prisma.transaction.count({ where: { adjustsTransactionId: original.id } })).toBe(0);
-    expect(await t.runtime.prisma.approvalRequest.count({ where: { targetId: original.id } })).toBe(0);
+    expect(await t.owner.prisma.transaction.count({ where: { adjustsTransactionId: original.id } })).toBe(0);
+    expect(await t.owner.prisma.approvalRequest.count({ where: { targetId: original.id } })).toBe(0);
     // What the policy does not guard stays system work: a small adjustment applies at once.
     const small = await t.services.transactions.postAdjustment(f.system(), { ...large, amount: '10.00' });
     expect(small.kind).toBe('ADJUSTMENT');
     // The demo seed creates staff: with staff.create on it is refused, not a way to make one.
     expect((await refusal(t.services.seed.demo({ tenants: 0, transactions: 0 }))).code).toBe('APPROVAL.PERSON_REQUIRED');
-    expect(await t.runtime.prisma.staffUser.count({ where: { email: { endsWith: 'demo.backoffice.local' } } })).toBe(0);
+    expect(await t.owner.prisma.staffUser.count({ where: { email: { endsWith: 'demo.backoffice.local' } } })).toBe(0);
   });
 
   it('creating a support agent with tenant grants is no way around the access.grant policy', async () => {
     const email = `${uniq('granted')}@staff.test`;
-    const p = t.runtime.prisma;
+    const p = t.owner.prisma;
     await setPolicy('staff.create', { enabled: false, reason: 'only the grant policy on' });
     try {
       for (const who of [ctx.super1!, f.system()]) {

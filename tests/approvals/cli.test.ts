@@ -43,11 +43,11 @@ describe('four-eyes approval through the CLI', () => {
     return t.services.approvals.updatePolicy(f.system(), policy.id, change);
   };
   const eventsOf = (requestId: string) =>
-    t.runtime.prisma.auditEvent.findMany({ where: { recordId: requestId }, orderBy: { id: 'asc' } });
+    t.owner.prisma.auditEvent.findMany({ where: { recordId: requestId }, orderBy: { id: 'asc' } });
 
   beforeAll(async () => {
     t = await createTestContext();
-    f = factories(t.runtime.prisma, t.services);
+    f = factories(t.owner.prisma, t.services);
     maker = await f.staff('SUPERADMIN');
     checker = await f.staff('SUPERADMIN');
     tenantSlug = (await f.tenant({ name: 'CLI four-eyes household' })).slug;
@@ -64,9 +64,9 @@ describe('four-eyes approval through the CLI', () => {
     expect(r.code).toBe(1);
     expect(r.err).toMatch(/APPROVAL\.PERSON_REQUIRED/);
     expect(r.err).toMatch(/--as <your staff email>/);
-    expect(await t.runtime.prisma.staffUser.count({ where: { email } })).toBe(0);
+    expect(await t.owner.prisma.staffUser.count({ where: { email } })).toBe(0);
     expect(
-      await t.runtime.prisma.auditEvent.count({
+      await t.owner.prisma.auditEvent.count({
         where: { action: 'approval.request', outcome: 'DENIED', actorType: 'SYSTEM', actorId: 'cli:staff:create' },
       }),
     ).toBe(1);
@@ -81,7 +81,7 @@ describe('four-eyes approval through the CLI', () => {
     expect(held.code).toBe(3);
     expect(held.out).toMatch(/^Held for approval/);
     const id = REQUEST_ID.exec(held.out)![1]!;
-    expect(await t.runtime.prisma.staffUser.count({ where: { email } })).toBe(0);
+    expect(await t.owner.prisma.staffUser.count({ where: { email } })).toBe(0);
 
     // Pending for the checker, not for its maker; the maker sees it under --mine.
     expect(run(['approval:list', '--as', maker.email]).out).not.toContain(id);
@@ -103,12 +103,12 @@ describe('four-eyes approval through the CLI', () => {
     const impostor = run(['approval:approve', id, '--as', checker.email], { password: 'not-their-password-at-all' });
     expect(impostor.code).toBe(1);
     expect(impostor.err).toMatch(/STAFF_AUTH\.INVALID_CREDENTIALS/);
-    expect((await t.runtime.prisma.approvalRequest.findUniqueOrThrow({ where: { id } })).status).toBe('PENDING');
+    expect((await t.owner.prisma.approvalRequest.findUniqueOrThrow({ where: { id } })).status).toBe('PENDING');
 
     const approved = run(['approval:approve', id, '--as', checker.email, '--reason', 'Ticket 88 checked']);
     expect(approved.err).toBe('');
     expect(approved.out).toMatch(/^Approved: the change is made/);
-    expect(await t.runtime.prisma.staffUser.count({ where: { email, role: 'ENGINEER' } })).toBe(1);
+    expect(await t.owner.prisma.staffUser.count({ where: { email, role: 'ENGINEER' } })).toBe(1);
     const steps = (await eventsOf(id)).map((e) => [e.action, e.outcome, e.actorType, e.actorId]);
     expect(steps).toEqual([
       ['approval.request', 'SUCCESS', 'STAFF', maker.id],
@@ -127,7 +127,7 @@ describe('four-eyes approval through the CLI', () => {
     expect(noReason.code).not.toBe(0);
     expect(noReason.err).toMatch(/--reason/);
     expect(run(['approval:reject', rejectId, '--as', checker.email, '--reason', 'No ticket for this']).out).toMatch(/^Rejected/);
-    expect(await t.runtime.prisma.approvalRequest.findUniqueOrThrow({ where: { id: rejectId } })).toMatchObject({
+    expect(await t.owner.prisma.approvalRequest.findUniqueOrThrow({ where: { id: rejectId } })).toMatchObject({
       status: 'REJECTED',
       rejectionReason: 'No ticket for this',
     });
@@ -136,9 +136,9 @@ describe('four-eyes approval through the CLI', () => {
     const withdrawId = REQUEST_ID.exec(second.out)![1]!;
     expect(run(['approval:withdraw', withdrawId, '--as', checker.email]).err).toMatch(/APPROVAL\.NOT_MAKER/);
     expect(run(['approval:withdraw', withdrawId, '--as', maker.email]).out).toMatch(/^Withdrawn/);
-    expect((await t.runtime.prisma.approvalRequest.findUniqueOrThrow({ where: { id: withdrawId } })).status).toBe('WITHDRAWN');
+    expect((await t.owner.prisma.approvalRequest.findUniqueOrThrow({ where: { id: withdrawId } })).status).toBe('WITHDRAWN');
     expect(
-      await t.runtime.prisma.exportJob.count({ where: { resource: 'TenantBundle', reason: { in: ['DSAR 9', 'DSAR 10'] } } }),
+      await t.owner.prisma.exportJob.count({ where: { resource: 'TenantBundle', reason: { in: ['DSAR 9', 'DSAR 10'] } } }),
     ).toBe(0);
   });
 

@@ -25,19 +25,19 @@ describe('approval notices: mail to the approvers, on request and as a reminder'
 
   const dispatch = () => t.services.outbox.createDispatcher({ mailer: t.services.mail.createMailer() }).dispatchOnce();
   const mailOf = (eventId: string) =>
-    t.runtime.prisma.mailMessage.findMany({ where: { dedupeKey: { startsWith: `${eventId}:` } }, orderBy: { to: 'asc' } });
+    t.owner.prisma.mailMessage.findMany({ where: { dedupeKey: { startsWith: `${eventId}:` } }, orderBy: { to: 'asc' } });
   const eventOf = async (type: string) =>
-    (await t.runtime.prisma.outboxEvent.findMany({ where: { type } })).find(
+    (await t.owner.prisma.outboxEvent.findMany({ where: { type } })).find(
       (e) => (e.payload as { requestId?: string }).requestId === requestId,
     )!;
 
   beforeAll(async () => {
     t = await createTestContext();
-    f = factories(t.runtime.prisma, t.services);
+    f = factories(t.owner.prisma, t.services);
     tenantId = (await f.tenant({ name: 'Notice household' })).id;
     maker = await f.staff('SUPPORT', { grantTenantIds: [tenantId] });
     spanish = await f.staff('SUPPORT', { grantTenantIds: [tenantId] });
-    await t.runtime.prisma.staffUser.update({ where: { id: spanish.id }, data: { locale: 'es' } });
+    await t.owner.prisma.staffUser.update({ where: { id: spanish.id }, data: { locale: 'es' } });
     superadmin = await f.staff('SUPERADMIN');
     revoked = await f.staff('SUPPORT', { grantTenantIds: [tenantId] });
     outside = await f.staff('SUPPORT');
@@ -60,7 +60,7 @@ describe('approval notices: mail to the approvers, on request and as a reminder'
       );
     requestId = held!.id;
     // One agent's grant ends between the request and the delivery of its notice: they may not decide now.
-    await t.runtime.prisma.tenantAccessGrant.updateMany({
+    await t.owner.prisma.tenantAccessGrant.updateMany({
       where: { staffUserId: revoked.id, tenantId },
       data: { revokedAt: new Date() },
     });
@@ -83,13 +83,13 @@ describe('approval notices: mail to the approvers, on request and as a reminder'
     const en = mails.find((m) => m.to === superadmin.email)!;
     expect(en.subject).toBe('New request for your approval: transaction.adjust');
     // Delivered once: a second round sends nothing more.
-    await t.runtime.prisma.outboxEvent.update({ where: { id: event.id }, data: { status: 'PENDING', availableAt: new Date() } });
+    await t.owner.prisma.outboxEvent.update({ where: { id: event.id }, data: { status: 'PENDING', availableAt: new Date() } });
     await dispatch();
     expect(await mailOf(event.id)).toHaveLength(2);
   });
 
   it('half-way through its life the same approvers are reminded, once, in their own language', async () => {
-    const request = await t.runtime.prisma.approvalRequest.findUniqueOrThrow({ where: { id: requestId } });
+    const request = await t.owner.prisma.approvalRequest.findUniqueOrThrow({ where: { id: requestId } });
     const halfway = new Date(request.expiresAt.getTime() - 60_000);
     await t.services.approvals.sweep(jobContext('approval-sweep', 'test'), halfway);
     const event = await eventOf('approval.reminder');

@@ -87,7 +87,7 @@ describe('anchoring signed heads outside the database', () => {
   beforeEach(async () => {
     t = await createTestContext();
     dir = mkdtempSync(join(tmpdir(), 'audit-anchors-'));
-    tenantId = (await factories(t.runtime.prisma, t.services).tenant()).id;
+    tenantId = (await factories(t.owner.prisma, t.services).tenant()).id;
     chainKey = `tenant:${tenantId}`;
     await appendEvents(t, tenantId, 24); // 25 events: heads signed by record() at 10 and 20
     await checkpointJob(t); // and by the job at 25 (and the global chain's head)
@@ -103,24 +103,24 @@ describe('anchoring signed heads outside the database', () => {
     expect(files).toBe(1);
     expect(readdirSync(dir)[0]).toMatch(/^audit-anchors-\d{4}-\d{2}-\d{2}\.ndjson$/);
     expect(anchors.filter((a) => a.chainKey === chainKey).map((a) => a.treeSize)).toEqual(['10', '20', '25']);
-    const heads = await t.runtime.prisma.auditCheckpoint.findMany({ where: { chainKey }, orderBy: { seq: 'asc' } });
+    const heads = await t.owner.prisma.auditCheckpoint.findMany({ where: { chainKey }, orderBy: { seq: 'asc' } });
     expect(anchors.filter((a) => a.chainKey === chainKey).map((a) => a.signature)).toEqual(heads.map((h) => h.signature));
     // Redelivery appends nothing new that counts (the reader drops exact duplicates).
     const consumer = createAnchorConsumer({ path: `${dir}/` });
-    const event = await t.runtime.prisma.outboxEvent.findFirstOrThrow({ where: { type: HEADS_SIGNED_EVENT } });
+    const event = await t.owner.prisma.outboxEvent.findFirstOrThrow({ where: { type: HEADS_SIGNED_EVENT } });
     await consumer(event);
     expect((await readAnchors(dir)).anchors).toHaveLength(anchors.length);
     // One mail for the job's run (not one per hundred events), carrying its heads.
-    const mails = await t.runtime.prisma.mailMessage.findMany({ where: { to: COMPLIANCE } });
+    const mails = await t.owner.prisma.mailMessage.findMany({ where: { to: COMPLIANCE } });
     expect(mails).toHaveLength(1);
     expect(mails[0]!.text).toContain(`"chainKey":"${chainKey}","treeSize":"25"`);
   });
 
   it('a head signed in a transaction that rolls back is never anchored (the outbox row rolls back with it)', async () => {
-    const before = await t.runtime.prisma.outboxEvent.count({ where: { type: HEADS_SIGNED_EVENT } });
+    const before = await t.owner.prisma.outboxEvent.count({ where: { type: HEADS_SIGNED_EVENT } });
     const ctx = cliContext('test');
     await expect(
-      t.runtime.prisma.$transaction(async (tx) => {
+      t.owner.prisma.$transaction(async (tx) => {
         for (let i = 0; i < 5; i += 1)
           await t.services.audit.record(new WriteSession(ctx, tx), {
             ...actorFields(ctx),
@@ -131,11 +131,11 @@ describe('anchoring signed heads outside the database', () => {
         throw new Error('the change fails after its events (seq 26..30, head 30 signed) were recorded');
       }),
     ).rejects.toThrow(/the change fails/);
-    expect(await t.runtime.prisma.outboxEvent.count({ where: { type: HEADS_SIGNED_EVENT } })).toBe(before);
+    expect(await t.owner.prisma.outboxEvent.count({ where: { type: HEADS_SIGNED_EVENT } })).toBe(before);
     await appendEvents(t, tenantId, 5); // the real seq 26..30
     await deliverOutbox();
     const thirty = (await readAnchors(dir)).anchors.filter((a) => a.chainKey === chainKey && a.treeSize === '30');
-    const head = await t.runtime.prisma.auditCheckpoint.findFirstOrThrow({ where: { chainKey, seq: 30 } });
+    const head = await t.owner.prisma.auditCheckpoint.findFirstOrThrow({ where: { chainKey, seq: 30 } });
     expect(thirty.map((a) => a.signature)).toEqual([head.signature]);
   });
 

@@ -12,7 +12,7 @@ describe('the audit tables are append-only in the database', () => {
 
   beforeAll(async () => {
     t = await createTestContext();
-    const tenant = await factories(t.runtime.prisma, t.services).tenant();
+    const tenant = await factories(t.owner.prisma, t.services).tenant();
     await appendEvents(t, tenant.id, 12); // a checkpoint exists at seq 10
     app = new pg.Client({ connectionString: t.db.appUrl });
     await app.connect();
@@ -49,10 +49,17 @@ describe('the audit tables are append-only in the database', () => {
   });
 
   it('as the application role, events and checkpoints can still be inserted and read', async () => {
-    const { rows } = await app.query(`SELECT count(*)::int AS n FROM "AuditEvent"`);
-    expect(rows[0].n).toBeGreaterThan(0);
-    await expect(app.query(`SELECT count(*) FROM "AuditCheckpoint"`)).resolves.toBeTruthy();
-    await expect(app.query(`SELECT * FROM backoffice_audit_lock_head('global')`)).resolves.toBeTruthy();
+    // Reading the trail is all-tenants work (compliance): row-level security shows the app role
+    // no event without that tenant set (ADR 0011, tests/integration/rls.test.ts).
+    await app.query(`BEGIN; SET LOCAL backoffice.all_tenants = 'on'`);
+    try {
+      const { rows } = await app.query(`SELECT count(*)::int AS n FROM "AuditEvent"`);
+      expect(rows[0].n).toBeGreaterThan(0);
+      await expect(app.query(`SELECT count(*) FROM "AuditCheckpoint"`)).resolves.toBeTruthy();
+      await expect(app.query(`SELECT * FROM backoffice_audit_lock_head('global')`)).resolves.toBeTruthy();
+    } finally {
+      await app.query('COMMIT');
+    }
   });
 
   it.each([
@@ -84,11 +91,11 @@ describe('fault injection: when the audit insert fails, the domain change rolls 
   afterAll(async () => t?.close());
 
   it('a failing AuditEvent insert (trigger) rolls back a tenant suspension and a staff creation', async () => {
-    const f = factories(t.runtime.prisma, t.services);
+    const f = factories(t.owner.prisma, t.services);
     const tenant = await f.tenant();
     const superadmin = await f.staff('SUPERADMIN');
     const ctx = await f.staffCtx(superadmin);
-    const eventsBefore = await t.runtime.prisma.auditEvent.count();
+    const eventsBefore = await t.owner.prisma.auditEvent.count();
 
     await asOwner(t, (c) =>
       c.query(`
@@ -108,18 +115,18 @@ describe('fault injection: when the audit insert fails, the domain change rolls 
       }),
     ).rejects.toThrow(/injected audit failure/);
 
-    const after = await t.runtime.prisma.tenant.findUniqueOrThrow({ where: { id: tenant.id } });
+    const after = await t.owner.prisma.tenant.findUniqueOrThrow({ where: { id: tenant.id } });
     expect(after.status).toBe('ACTIVE');
     expect(after.suspendedAt).toBeNull();
-    expect(await t.runtime.prisma.outboxEvent.count({ where: { tenantId: tenant.id } })).toBe(0);
-    expect(await t.runtime.prisma.staffUser.count({ where: { email: 'rolled.back@staff.test' } })).toBe(0);
-    expect(await t.runtime.prisma.auditEvent.count()).toBe(eventsBefore);
+    expect(await t.owner.prisma.outboxEvent.count({ where: { tenantId: tenant.id } })).toBe(0);
+    expect(await t.owner.prisma.staffUser.count({ where: { email: 'rolled.back@staff.test' } })).toBe(0);
+    expect(await t.owner.prisma.auditEvent.count()).toBe(eventsBefore);
 
     // The same calls succeed, each with exactly one event, once the fault is gone.
     await asOwner(t, (c) => c.query(`DROP TRIGGER "AuditEvent_injected_failure" ON "AuditEvent"`));
     await t.services.tenants.suspend(ctx, { tenantId: tenant.id, reason: 'fraud review' });
-    expect((await t.runtime.prisma.tenant.findUniqueOrThrow({ where: { id: tenant.id } })).status).toBe('SUSPENDED');
-    expect(await t.runtime.prisma.auditEvent.count({ where: { action: 'tenant.suspend', recordId: tenant.id } })).toBe(1);
+    expect((await t.owner.prisma.tenant.findUniqueOrThrow({ where: { id: tenant.id } })).status).toBe('SUSPENDED');
+    expect(await t.owner.prisma.auditEvent.count({ where: { action: 'tenant.suspend', recordId: tenant.id } })).toBe(1);
     expect((await verify(t)).status).toBe('intact');
   });
 
@@ -134,10 +141,10 @@ describe('fault injection: when the audit insert fails, the domain change rolls 
     };
     const services = createServices(t.runtime, failing);
     const slug = `rolled-back-${Date.now().toString(36)}`;
-    await expect(factories(t.runtime.prisma, services).tenant({ slug })).rejects.toThrow(/audit sink unavailable/);
-    expect(await t.runtime.prisma.tenant.count({ where: { slug } })).toBe(0);
+    await expect(factories(t.owner.prisma, services).tenant({ slug })).rejects.toThrow(/audit sink unavailable/);
+    expect(await t.owner.prisma.tenant.count({ where: { slug } })).toBe(0);
     expect(
-      await t.runtime.prisma.auditEvent.count({
+      await t.owner.prisma.auditEvent.count({
         where: { action: 'tenant.create', diff: { path: ['slug', 'to'], equals: slug } },
       }),
     ).toBe(0);

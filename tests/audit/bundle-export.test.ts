@@ -33,7 +33,7 @@ describe('the compliance console exports the same verifiable bundle (service and
   beforeAll(async () => {
     t = await createTestContext();
     dir = mkdtempSync(join(tmpdir(), 'audit-bundle-export-'));
-    const f = factories(t.runtime.prisma, t.services);
+    const f = factories(t.owner.prisma, t.services);
     tenantA = (await f.tenant()).id;
     await appendEvents(t, tenantA, 12);
     await appendEvents(t, (await f.tenant()).id, 3);
@@ -74,7 +74,7 @@ describe('the compliance console exports the same verifiable bundle (service and
       .map((l) => JSON.parse(l) as { type: string; chainKey?: string });
     expect(lines[0]).toMatchObject({ type: 'bundle', format: 'backoffice-audit-bundle', chains: 1 });
     expect(lines.filter((l) => l.type === 'event').every((l) => l.chainKey === `tenant:${tenantA}`)).toBe(true);
-    const recorded = await t.runtime.prisma.auditEvent.findUniqueOrThrow({ where: { id: BigInt(manifest.auditEventId) } });
+    const recorded = await t.owner.prisma.auditEvent.findUniqueOrThrow({ where: { id: BigInt(manifest.auditEventId) } });
     expect(recorded).toMatchObject({ action: 'audit.export', actorId: compliance.actor.id });
   });
 

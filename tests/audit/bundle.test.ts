@@ -44,7 +44,7 @@ describe('audit bundles: exported, then verified with no database and no secret'
   beforeAll(async () => {
     t = await createTestContext();
     dir = mkdtempSync(join(tmpdir(), 'audit-bundle-'));
-    const f = factories(t.runtime.prisma, t.services);
+    const f = factories(t.owner.prisma, t.services);
     const a = (await f.tenant()).id; // seq 1: tenant.create
     chainA = `tenant:${a}`;
     await appendEvents(t, a, 24); // 25 events; heads signed at 10, 20 (and 25 by the export)

@@ -45,7 +45,7 @@ describe('checkpointAllChains: the periodic checkpoint job', () => {
 
   beforeEach(async () => {
     t = await createTestContext();
-    tenantId = (await factories(t.runtime.prisma, t.services).tenant()).id;
+    tenantId = (await factories(t.owner.prisma, t.services).tenant()).id;
     chainKey = `tenant:${tenantId}`;
     await appendEvents(t, tenantId, 24); // 25 events; record() signs seq 10 and 20
     await appendEvents(t, null, 3);
@@ -71,7 +71,7 @@ describe('checkpointAllChains: the periodic checkpoint job', () => {
 
     const fresh = await createTestContext();
     try {
-      const tenant = (await factories(fresh.runtime.prisma, fresh.services).tenant()).id;
+      const tenant = (await factories(fresh.owner.prisma, fresh.services).tenant()).id;
       await appendEvents(fresh, tenant, 24);
       await checkpointJob(fresh);
       await asOwner(fresh, (c) => rewriteTail(c, `tenant:${tenant}`, 23));
@@ -105,7 +105,7 @@ describe('checkpointAllChains: the periodic checkpoint job', () => {
     const result = await checkpointJob(t);
     expect(result.refused).toEqual([{ chainKey, reason: 'event at seq 22 does not match its hash' }]);
     expect(result.signed.map((s) => s.chainKey)).toEqual(['global']);
-    expect(await t.runtime.prisma.auditCheckpoint.count({ where: { chainKey } })).toBe(2);
+    expect(await t.owner.prisma.auditCheckpoint.count({ where: { chainKey } })).toBe(2);
   });
 
   it('refuses to continue a tree from a signed head whose signature does not verify', async () => {
@@ -121,7 +121,7 @@ describe('checkpointAllChains: the periodic checkpoint job', () => {
   });
 
   it('each head signs the chain, the Merkle tree size and root, the key id and the time, with Ed25519', async () => {
-    const heads = await t.runtime.prisma.auditCheckpoint.findMany({ where: { chainKey }, orderBy: { seq: 'asc' } });
+    const heads = await t.owner.prisma.auditCheckpoint.findMany({ where: { chainKey }, orderBy: { seq: 'asc' } });
     expect(heads.map((h) => [h.seq, h.algorithm, h.keyId])).toEqual([
       [10n, 'ed25519', t.services.auditKeys.signer.keyId],
       [20n, 'ed25519', t.services.auditKeys.signer.keyId],
@@ -164,10 +164,10 @@ describe('checkpointAllChains: the periodic checkpoint job', () => {
     expect(onlyNew.breaks[0]).toMatchObject({ chainKey, seq: '10', reason: 'checkpoint_mismatch' });
     expect(onlyNew.breaks[0]!.detail).toMatch(/not a trusted audit key/);
 
-    const signed = await checkpointAllChains(t.runtime.pool, { signer: rotated.signer, ring: rotated.ring });
+    const signed = await checkpointAllChains(t.owner.pool, { signer: rotated.signer, ring: rotated.ring });
     expect(signed.refused).toEqual([]);
     expect(await verify(t, undefined, { keys: rotated })).toMatchObject({ status: 'intact', checkpoints: 4 });
-    const latest = await t.runtime.prisma.auditCheckpoint.findFirstOrThrow({ where: { chainKey }, orderBy: { seq: 'desc' } });
+    const latest = await t.owner.prisma.auditCheckpoint.findFirstOrThrow({ where: { chainKey }, orderBy: { seq: 'desc' } });
     expect([latest.seq, latest.keyId]).toEqual([25n, next.keyId]);
     expect(rotated.keySet.keys.map((k) => [k.kid, k.status])).toEqual([
       [next.keyId, 'active'],

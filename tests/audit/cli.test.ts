@@ -36,7 +36,7 @@ describe('audit CLI commands', () => {
   beforeAll(async () => {
     t = await createTestContext();
     dir = mkdtempSync(join(tmpdir(), 'audit-cli-'));
-    const tenant = await factories(t.runtime.prisma, t.services).tenant();
+    const tenant = await factories(t.owner.prisma, t.services).tenant();
     slug = tenant.slug;
     await appendEvents(t, tenant.id, 14, 'recurring.materialise');
   });
@@ -90,7 +90,7 @@ describe('audit CLI commands', () => {
   }, 120_000);
 
   it('audit:prove --event prints an inclusion proof that audit:verify --proof checks offline', async () => {
-    const event = await t.runtime.prisma.auditEvent.findFirstOrThrow({
+    const event = await t.owner.prisma.auditEvent.findFirstOrThrow({
       where: { action: 'recurring.materialise' },
       orderBy: { seq: 'asc' },
     });
@@ -135,7 +135,7 @@ describe('audit CLI commands', () => {
     expect(manifest.sha256).toBe(createHash('sha256').update(file).digest('hex'));
     expect(manifest.filters).toMatchObject({ action: 'recurring.materialise' });
     expect(file.toString('utf8').split('\r\n').filter(Boolean)).toHaveLength(15); // header + 14
-    const event = await t.runtime.prisma.auditEvent.findUniqueOrThrow({ where: { id: BigInt(manifest.auditEventId) } });
+    const event = await t.owner.prisma.auditEvent.findUniqueOrThrow({ where: { id: BigInt(manifest.auditEventId) } });
     expect(event).toMatchObject({ action: 'audit.export', actorType: 'SYSTEM', actorId: 'cli:audit:export' });
   }, 60_000);
 });

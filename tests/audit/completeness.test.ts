@@ -91,7 +91,7 @@ async function drainOutbox(w: World): Promise<void> {
 async function linkTokenFor(w: World, purpose: 'password-reset' | 'email-verify'): Promise<string> {
   const u = await signUp(w.h, `link-${purpose}`);
   const at = new Date();
-  const row = await w.h.t.runtime.prisma.user.update({
+  const row = await w.h.t.owner.prisma.user.update({
     where: { id: u.userId },
     data: purpose === 'password-reset' ? { passwordResetSentAt: at } : { emailVerificationSentAt: at },
   });
@@ -302,7 +302,7 @@ describe('audit completeness: public API write endpoints', () => {
         { account_id: account.body.id, amount: '50.00', direction: 'DEBIT' },
         { auth: who, key: newKey() },
       );
-      const category = await h.t.runtime.prisma.category.findFirstOrThrow({ where: { tenantId: who.tenantId, kind: 'EXPENSE' } });
+      const category = await h.t.owner.prisma.category.findFirstOrThrow({ where: { tenantId: who.tenantId, kind: 'EXPENSE' } });
       return { accountId: String(account.body.id), transactionId: String(tx.body.id), categoryId: category.id };
     };
     const mine = await mk(me);
@@ -320,7 +320,7 @@ describe('audit completeness: public API write endpoints', () => {
   afterAll(async () => w?.h.close());
 
   const eventsOf = (id: string) =>
-    w.h.t.runtime.prisma.auditEvent.findMany({ where: { correlationId: id }, orderBy: { id: 'asc' } });
+    w.h.t.owner.prisma.auditEvent.findMany({ where: { correlationId: id }, orderBy: { id: 'asc' } });
 
   it('has a case for every write endpoint of the API (and none for endpoints that no longer exist)', () => {
     const writes = apiOperations(w.h.t.services)
@@ -594,7 +594,7 @@ describe('audit completeness: every admin action of every resource', () => {
 
   beforeAll(async () => {
     const world = await buildWorld();
-    const p = world.h.t.runtime.prisma;
+    const p = world.h.t.owner.prisma;
     const flag = await p.featureFlag.create({ data: { key: `completeness-flag-${uniq()}`, description: 'for the sweep' } });
     const job = await p.exportJob.create({
       data: {
@@ -670,7 +670,7 @@ describe('audit completeness: every admin action of every resource', () => {
   afterAll(async () => w?.close());
 
   const eventsOf = (id: string) =>
-    w.h.t.runtime.prisma.auditEvent.findMany({ where: { correlationId: id }, orderBy: { id: 'asc' } });
+    w.h.t.owner.prisma.auditEvent.findMany({ where: { correlationId: id }, orderBy: { id: 'asc' } });
 
   const succeededWrites: Record<string, string[]> = {};
 

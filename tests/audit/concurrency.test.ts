@@ -8,7 +8,7 @@ import { factories } from '../helpers/factories.js';
 import { checkpointJob, verify } from './helpers.js';
 
 /** Events appended directly, outside any service: a system context. */
-const TEST_CTX = buildSystemContext('test:audit-direct');
+const TEST_CTX = buildSystemContext('test:audit-direct', 'all');
 
 /** The issue's figure is 30 s; AUDIT_STRESS_SECONDS shortens (or lengthens) it. */
 const SECONDS = Number(process.env.AUDIT_STRESS_SECONDS ?? 30);
@@ -23,7 +23,7 @@ describe(`${WRITERS} concurrent writers across ${TENANTS} tenants for ${SECONDS}
 
   beforeAll(async () => {
     t = await createTestContext({ DATABASE_POOL_SIZE: String(WRITERS + 4) });
-    const f = factories(t.runtime.prisma, t.services);
+    const f = factories(t.owner.prisma, t.services);
     tenantIds = [];
     for (let i = 0; i < TENANTS; i += 1) tenantIds.push((await f.tenant()).id);
   });
@@ -52,7 +52,7 @@ describe(`${WRITERS} concurrent writers across ${TENANTS} tenants for ${SECONDS}
           const chains = [primary, ...(second ? [second] : [])].sort((a, b) => (a ?? '').localeCompare(b ?? ''));
           const rollback = roll % 17 === 0;
           try {
-            await t.runtime.prisma.$transaction(async (tx) => {
+            await t.owner.prisma.$transaction(async (tx) => {
               for (const tenantId of chains)
                 await t.services.audit.record(new WriteSession(TEST_CTX, tx), {
                   ...actorFields(ctx),
@@ -101,10 +101,10 @@ describe(`${WRITERS} concurrent writers across ${TENANTS} tenants for ${SECONDS}
 
       // Each chain holds exactly its tenant.create plus what the writers committed, seq 1..n.
       for (const [chainKey, n] of committed) {
-        const head = await t.runtime.prisma.auditChainHead.findUniqueOrThrow({ where: { chainKey } });
+        const head = await t.owner.prisma.auditChainHead.findUniqueOrThrow({ where: { chainKey } });
         const base = chainKey === 'global' ? 0 : 1;
         expect(Number(head.seq)).toBe(base + n);
-        expect(await t.runtime.prisma.auditEvent.count({ where: { chainKey } })).toBe(base + n);
+        expect(await t.owner.prisma.auditEvent.count({ where: { chainKey } })).toBe(base + n);
       }
     },
     (SECONDS + 120) * 1000,

@@ -15,7 +15,7 @@ import { factories } from '../helpers/factories.js';
 import { appendEvents, asOwner } from './helpers.js';
 
 /** Events appended directly, outside any service: a system context. */
-const TEST_CTX = buildSystemContext('test:audit-direct');
+const TEST_CTX = buildSystemContext('test:audit-direct', 'all');
 
 /** A deliberately slow sink with a tiny buffer, so the export has to respect back-pressure. */
 function slowSink() {
@@ -42,7 +42,7 @@ describe('compliance console: search, verify, export', () => {
 
   beforeAll(async () => {
     t = await createTestContext();
-    const f = factories(t.runtime.prisma, t.services);
+    const f = factories(t.owner.prisma, t.services);
     tenantA = (await f.tenant()).id;
     tenantB = (await f.tenant()).id;
     await appendEvents(t, tenantA, 2_100, 'tenant.update'); // more than one export batch (1,000)
@@ -70,7 +70,7 @@ describe('compliance console: search, verify, export', () => {
         pages += 1;
       } while (cursor);
       expect(pages).toBe(3);
-      const expected = await t.runtime.prisma.auditEvent.findMany({
+      const expected = await t.owner.prisma.auditEvent.findMany({
         where: { tenantId: tenantB, action: 'user.update' },
         orderBy: [{ occurredAt: 'desc' }, { id: 'desc' }],
       });
@@ -88,7 +88,7 @@ describe('compliance console: search, verify, export', () => {
 
     it('refuses staff without access to the trail, and records the refusal (DENIED)', async () => {
       await expect(t.services.auditConsole.search(support, {})).rejects.toMatchObject({ code: 'AUTH.FORBIDDEN' });
-      const denied = await t.runtime.prisma.auditEvent.findFirst({
+      const denied = await t.owner.prisma.auditEvent.findFirst({
         where: { action: 'audit.search', outcome: 'DENIED', actorId: support.actor.id },
       });
       expect(denied).not.toBeNull();
@@ -116,7 +116,7 @@ describe('compliance console: search, verify, export', () => {
         actorId: compliance.actor.id,
         tenantId: null,
       });
-      const event = await t.runtime.prisma.auditEvent.findFirstOrThrow({
+      const event = await t.owner.prisma.auditEvent.findFirstOrThrow({
         where: { action: 'audit.verify', actorId: compliance.actor.id },
       });
       expect(event.diff).toMatchObject({ result: { from: null, to: { status: 'intact', events: result.events } } });
@@ -132,7 +132,7 @@ describe('compliance console: search, verify, export', () => {
     it('refuses support staff (DENIED recorded) and answers not-found for an unknown tenant', async () => {
       await expect(t.services.auditConsole.verify(support)).rejects.toMatchObject({ code: 'AUTH.FORBIDDEN' });
       expect(
-        await t.runtime.prisma.auditEvent.count({
+        await t.owner.prisma.auditEvent.count({
           where: { action: 'audit.verify', outcome: 'DENIED', actorId: support.actor.id },
         }),
       ).toBe(1);
@@ -147,7 +147,7 @@ describe('compliance console: search, verify, export', () => {
     it('streams NDJSON through a cursor with a SHA-256 manifest, and records one audit.export event', async () => {
       const { sink, bytes, text, drains } = slowSink();
       const manifestSink = slowSink();
-      const expected = await t.runtime.prisma.auditEvent.count({ where: { tenantId: tenantA } });
+      const expected = await t.owner.prisma.auditEvent.count({ where: { tenantId: tenantA } });
       expect(expected).toBe(2_102); // tenant.create, 2,100 events, the support grant
       const manifest = await t.services.auditConsole.exportTrail(compliance, { tenantId: tenantA }, 'ndjson', sink, {
         manifestOut: manifestSink.sink,
@@ -172,7 +172,7 @@ describe('compliance console: search, verify, export', () => {
       for (const r of rows)
         expect(hashEvent(contentOfRow({ ...r, occurredAt: new Date(r.occurredAt) }), r.prevHash, r.seq)).toBe(r.hash);
 
-      const event = await t.runtime.prisma.auditEvent.findUniqueOrThrow({ where: { id: BigInt(manifest.auditEventId) } });
+      const event = await t.owner.prisma.auditEvent.findUniqueOrThrow({ where: { id: BigInt(manifest.auditEventId) } });
       expect(event).toMatchObject({
         action: 'audit.export',
         actorId: compliance.actor.id,
@@ -184,7 +184,7 @@ describe('compliance console: search, verify, export', () => {
 
     it('writes CSV with a header, RFC 4180 quoting and spreadsheet formulas neutralised', async () => {
       const ctx = compliance;
-      await t.runtime.prisma.$transaction((tx) =>
+      await t.owner.prisma.$transaction((tx) =>
         t.services.audit.record(new WriteSession(TEST_CTX, tx), {
           actorType: 'STAFF',
           actorId: ctx.actor.id,
@@ -217,7 +217,7 @@ describe('compliance console: search, verify, export', () => {
         code: 'AUTH.FORBIDDEN',
       });
       expect(
-        await t.runtime.prisma.auditEvent.count({
+        await t.owner.prisma.auditEvent.count({
           where: { action: 'audit.export', outcome: 'DENIED', actorId: engineer.actor.id },
         }),
       ).toBe(1);
@@ -260,7 +260,7 @@ describe('compliance console: search, verify, export', () => {
   // Last: the denials it records go into tenant A's chain, which the export test counts.
   describe('proofs (audit:prove)', () => {
     it('refuses staff without verify on the trail, and an ability limited to some tenants (it carries the event)', async () => {
-      const event = await t.runtime.prisma.auditEvent.findFirstOrThrow({ where: { chainKey: `tenant:${tenantA}` } });
+      const event = await t.owner.prisma.auditEvent.findFirstOrThrow({ where: { chainKey: `tenant:${tenantA}` } });
       await expect(t.services.auditConsole.proveInclusion(support, event.id.toString())).rejects.toMatchObject({
         code: 'AUTH.FORBIDDEN',
       });
@@ -268,7 +268,7 @@ describe('compliance console: search, verify, export', () => {
         code: 'AUTH.FORBIDDEN',
       });
       expect(
-        await t.runtime.prisma.auditEvent.count({
+        await t.owner.prisma.auditEvent.count({
           where: { action: 'audit.prove', outcome: 'DENIED', actorId: support.actor.id },
         }),
       ).toBe(2);

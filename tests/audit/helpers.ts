@@ -9,14 +9,14 @@ import { cliContext } from '../../src/cli/system-context.js';
 import { actorFields } from '../../src/modules/audit/audit.service.js';
 
 /** Events appended directly, outside any service: a system context. */
-const TEST_CTX = buildSystemContext('test:audit-direct');
+const TEST_CTX = buildSystemContext('test:audit-direct', 'all');
 
 /** The legacy HMAC key (checkpoints written before Ed25519). */
 export const HMAC_KEY = TEST_SECRETS.auditCheckpointKey;
 
 /** Verifies with the test context's keys and checkpoint interval. */
 export const verify = (t: TestContext, tenantId?: string, options: Partial<VerifyOptions> = {}): Promise<VerificationResult> =>
-  verifyChains(t.runtime.pool, {
+  verifyChains(t.owner.pool, {
     tenantId: tenantId ?? null,
     keys: t.services.auditKeys,
     checkpointEvery: t.config.AUDIT_CHECKPOINT_EVERY,
@@ -25,13 +25,13 @@ export const verify = (t: TestContext, tenantId?: string, options: Partial<Verif
 
 /** The periodic checkpoint job with the test context's keys. */
 export const checkpointJob = (t: TestContext, options: Partial<CheckpointAllOptions> = {}) =>
-  checkpointAllChains(t.runtime.pool, { signer: t.services.auditKeys.signer, ring: t.services.auditKeys.ring, ...options });
+  checkpointAllChains(t.owner.pool, { signer: t.services.auditKeys.signer, ring: t.services.auditKeys.ring, ...options });
 
 /** Appends `n` simple events to a tenant's chain (or the global one), one transaction each. */
 export async function appendEvents(t: TestContext, tenantId: string | null, n: number, action = 'tenant.update'): Promise<void> {
   const ctx = cliContext('test');
   for (let i = 0; i < n; i += 1) {
-    await t.runtime.prisma.$transaction((tx) =>
+    await t.owner.prisma.$transaction((tx) =>
       t.services.audit.record(new WriteSession(TEST_CTX, tx), {
         ...actorFields(ctx),
         tenantId,
@@ -57,7 +57,7 @@ export async function asOwner<T>(t: TestContext, fn: (c: pg.Client) => Promise<T
 
 /** Events of a chain as stored: id, seq, hash, prevHash (ascending seq). */
 export async function chainRows(t: TestContext, chainKey: string) {
-  const { rows } = await t.runtime.pool.query<{ id: string; seq: string; hash: string; prevHash: string }>(
+  const { rows } = await t.owner.pool.query<{ id: string; seq: string; hash: string; prevHash: string }>(
     `SELECT "id"::text AS id, "seq"::text AS seq, "hash", "prevHash" FROM "AuditEvent" e WHERE e."chainKey" = $1 ORDER BY e."seq"`,
     [chainKey],
   );

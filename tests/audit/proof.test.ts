@@ -39,7 +39,7 @@ describe('Merkle proofs against signed tree heads (audit:prove)', () => {
   afterAll(async () => t?.close());
 
   const inSnapshot = async <T>(fn: (c: pg.PoolClient) => Promise<T>) => {
-    const c = await t.runtime.pool.connect();
+    const c = await t.owner.pool.connect();
     try {
       return await fn(c);
     } finally {
@@ -84,8 +84,8 @@ describe('Merkle proofs against signed tree heads (audit:prove)', () => {
 
   it('proveInclusion reads the chain from the database and proves an event against the latest signed head', async () => {
     for (const seq of [1, 2_500, SIZE]) {
-      const id = (await t.runtime.prisma.auditEvent.findFirstOrThrow({ where: { chainKey, seq } })).id.toString();
-      const outcome = await proveInclusion(t.runtime.pool, id, t.services.auditKeys.ring);
+      const id = (await t.owner.prisma.auditEvent.findFirstOrThrow({ where: { chainKey, seq } })).id.toString();
+      const outcome = await proveInclusion(t.owner.pool, id, t.services.auditKeys.ring);
       expect(outcome).toMatchObject({ verified: true, proof: { leafIndex: seq - 1, treeSize: SIZE } });
     }
   });
@@ -97,7 +97,7 @@ describe('Merkle proofs against signed tree heads (audit:prove)', () => {
       [1_000, 9_900],
       [SIZE, SIZE],
     ] as const) {
-      const outcome = await proveConsistency(t.runtime.pool, chainKey, from, to, t.services.auditKeys.ring);
+      const outcome = await proveConsistency(t.owner.pool, chainKey, from, to, t.services.auditKeys.ring);
       expect(outcome.verified, `${from}..${to}`).toBe(true);
       expect(checkConsistencyProof(outcome.proof!, t.services.auditKeys.ring)).toBeNull();
     }
@@ -141,7 +141,7 @@ describe('Merkle proofs against signed tree heads (audit:prove)', () => {
       );
     });
     // The heads at 100 (before the rewrite) and the fresh one at 10,000 no longer fit together.
-    const outcome = await proveConsistency(t.runtime.pool, chainKey, 100, SIZE, t.services.auditKeys.ring);
+    const outcome = await proveConsistency(t.owner.pool, chainKey, 100, SIZE, t.services.auditKeys.ring);
     expect(outcome.verified).toBe(false);
     expect(outcome).toMatchObject({
       problem: expect.stringMatching(/does not extend the tree signed at size 100: history up to 100 was rewritten/),
@@ -155,16 +155,16 @@ describe('Merkle proofs against signed tree heads (audit:prove)', () => {
       ),
     ).toBe(1);
     expect(err.at(-1)).toMatch(/^FAILED: /);
-    expect((await proveConsistency(t.runtime.pool, chainKey, 200, SIZE, t.services.auditKeys.ring)).verified).toBe(false);
+    expect((await proveConsistency(t.owner.pool, chainKey, 200, SIZE, t.services.auditKeys.ring)).verified).toBe(false);
   });
 
   it('an event edited in the database cannot be proven (its content no longer gives the leaf)', async () => {
-    const event = await t.runtime.prisma.auditEvent.findFirstOrThrow({ where: { chainKey, seq: 7_000 } });
+    const event = await t.owner.prisma.auditEvent.findFirstOrThrow({ where: { chainKey, seq: 7_000 } });
     await asOwner(t, async (c) => {
       await c.query(`ALTER TABLE "AuditEvent" DISABLE TRIGGER "AuditEvent_append_only"`);
       await c.query(`UPDATE "AuditEvent" SET "action" = 'tenant.forged' WHERE "id" = $1`, [event.id]);
     });
-    const outcome = await proveInclusion(t.runtime.pool, event.id.toString(), t.services.auditKeys.ring);
+    const outcome = await proveInclusion(t.owner.pool, event.id.toString(), t.services.auditKeys.ring);
     expect(outcome).toMatchObject({ verified: false, problem: "the event's content does not match its hash" });
   });
 });

@@ -14,7 +14,7 @@ describe('the audit trail leaves page views out unless asked for them (list, cou
 
   beforeAll(async () => {
     t = await createTestContext();
-    const f = factories(t.runtime.prisma, t.services);
+    const f = factories(t.owner.prisma, t.services);
     tenantId = (await f.tenant()).id;
     await f.user(tenantId);
     compliance = await f.staffCtx({ ...(await f.staff('COMPLIANCE')), locale: 'en' });

@@ -12,7 +12,7 @@ import { cliContext } from '../../src/cli/system-context.js';
 import { appendEvents, chainRows, verify } from './helpers.js';
 
 /** Events appended directly, outside any service: a system context. */
-const TEST_CTX = buildSystemContext('test:audit-direct');
+const TEST_CTX = buildSystemContext('test:audit-direct', 'all');
 
 describe('audit.record: the chain as written', () => {
   let t: TestContext;
@@ -20,7 +20,7 @@ describe('audit.record: the chain as written', () => {
 
   beforeAll(async () => {
     t = await createTestContext();
-    tenantId = (await factories(t.runtime.prisma, t.services).tenant()).id;
+    tenantId = (await factories(t.owner.prisma, t.services).tenant()).id;
   });
   afterAll(async () => t?.close());
 
@@ -30,17 +30,17 @@ describe('audit.record: the chain as written', () => {
     expect(rows.map((r) => Number(r.seq))).toEqual(Array.from({ length: rows.length }, (_, i) => i + 1));
     expect(rows[0]!.prevHash).toBe(GENESIS_HASH);
     for (let i = 1; i < rows.length; i += 1) expect(rows[i]!.prevHash).toBe(rows[i - 1]!.hash);
-    const head = await t.runtime.prisma.auditChainHead.findUniqueOrThrow({ where: { chainKey: `tenant:${tenantId}` } });
+    const head = await t.owner.prisma.auditChainHead.findUniqueOrThrow({ where: { chainKey: `tenant:${tenantId}` } });
     expect(head.seq.toString()).toBe(rows.at(-1)!.seq);
     expect(head.hash).toBe(rows.at(-1)!.hash);
     // AUDIT_CHECKPOINT_EVERY=10 in tests: one signed checkpoint at seq 10.
-    const cps = await t.runtime.prisma.auditCheckpoint.findMany({ where: { chainKey: `tenant:${tenantId}` } });
+    const cps = await t.owner.prisma.auditCheckpoint.findMany({ where: { chainKey: `tenant:${tenantId}` } });
     expect(cps.map((c) => Number(c.seq))).toEqual([10]);
     expect(cps[0]!.hash).toBe(rows[9]!.hash);
   });
 
   it('computes in SQL exactly the hash the verifier recomputes in TypeScript', async () => {
-    const { rows } = await t.runtime.pool.query<AuditEventRow>(
+    const { rows } = await t.owner.pool.query<AuditEventRow>(
       `SELECT ${SELECT_EVENT_SQL} FROM "AuditEvent" e WHERE e."chainKey" = $1 ORDER BY e."seq"`,
       [`tenant:${tenantId}`],
     );
@@ -54,7 +54,7 @@ describe('audit.record: the chain as written', () => {
 
   it('stores exactly what it hashed, even for awkward text (NUL, lone surrogates, unicode, big numbers)', async () => {
     const ctx = cliContext('test');
-    await t.runtime.prisma.$transaction((tx) =>
+    await t.owner.prisma.$transaction((tx) =>
       t.services.audit.record(new WriteSession(TEST_CTX, tx), {
         ...actorFields(ctx),
         userAgent: 'agent\u0000with nul and lone \uD800 surrogate ✓',
@@ -70,13 +70,13 @@ describe('audit.record: the chain as written', () => {
     );
     const result = await verify(t, tenantId);
     expect(result.status).toBe('intact');
-    const stored = await t.runtime.prisma.auditEvent.findFirstOrThrow({ where: { action: 'user.rectify' } });
+    const stored = await t.owner.prisma.auditEvent.findFirstOrThrow({ where: { action: 'user.rectify' } });
     expect(stored.userAgent).toBe('agentwith nul and lone \uFFFD surrogate ✓');
   });
 
   it('redacts personal data before it is hashed and stored', async () => {
     const ctx = cliContext('test');
-    await t.runtime.prisma.$transaction((tx) =>
+    await t.owner.prisma.$transaction((tx) =>
       t.services.audit.record(new WriteSession(TEST_CTX, tx), {
         ...actorFields(ctx),
         tenantId,
@@ -86,7 +86,7 @@ describe('audit.record: the chain as written', () => {
         diff: { email: { from: 'a@b.example', to: 'c@d.example' }, status: { from: 'ACTIVE', to: 'SUSPENDED' } },
       }),
     );
-    const stored = await t.runtime.prisma.auditEvent.findFirstOrThrow({ where: { action: 'user.consent_update' } });
+    const stored = await t.owner.prisma.auditEvent.findFirstOrThrow({ where: { action: 'user.consent_update' } });
     const text = JSON.stringify(stored, (_k, v) => (typeof v === 'bigint' ? v.toString() : v));
     expect(text).not.toMatch(/@example/);
     expect(stored.diff).toEqual({ email: { from: '[redacted]', to: '[redacted]' }, status: { from: 'ACTIVE', to: 'SUSPENDED' } });

@@ -76,7 +76,7 @@ describe('tamper detection (attacker = database superuser with the triggers disa
 
   beforeEach(async () => {
     t = await createTestContext();
-    const f = factories(t.runtime.prisma, t.services);
+    const f = factories(t.owner.prisma, t.services);
     tenantA = (await f.tenant()).id; // seq 1: tenant.create
     tenantB = (await f.tenant()).id;
     chainA = `tenant:${tenantA}`;
@@ -287,7 +287,7 @@ describe('tamper detection (attacker = database superuser with the triggers disa
     const ok = await cli('--no-record');
     expect(ok.stdout).toMatch(/^intact: 3 chain\(s\), 33 event\(s\), 2 checkpoint\(s\)/);
 
-    const slug = (await t.runtime.prisma.tenant.findUniqueOrThrow({ where: { id: tenantA } })).slug;
+    const slug = (await t.owner.prisma.tenant.findUniqueOrThrow({ where: { id: tenantA } })).slug;
     await tamper(t, (c) => c.query(`UPDATE "AuditEvent" SET "diff" = '{}' WHERE "chainKey" = $1 AND "seq" = 12`, [chainA]));
     const failed = await cli('--tenant', slug).then(
       () => null,

@@ -15,7 +15,7 @@ describe('verification that scales: the streaming pass and incremental runs', ()
 
   beforeAll(async () => {
     t = await createTestContext();
-    const f = factories(t.runtime.prisma, t.services);
+    const f = factories(t.owner.prisma, t.services);
     tenants = [];
     for (let i = 0; i < 3; i += 1) {
       const id = (await f.tenant()).id;
@@ -28,7 +28,7 @@ describe('verification that scales: the streaming pass and incremental runs', ()
   afterAll(async () => t?.close());
 
   it('worker threads decode and hash the COPY stream; the pass reports every intact chain itself', async () => {
-    const client = await t.runtime.pool.connect();
+    const client = await t.owner.pool.connect();
     try {
       await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
       const heads = new Map((await auditRepository.listHeadRows(client)).map((h) => [h.chainKey, h]));
@@ -75,7 +75,7 @@ describe('verification that scales: the streaming pass and incremental runs', ()
   it('incremental: starts each chain at the signed head its last run reached, and reads only what follows', async () => {
     const full = await verify(t, undefined, { saveCursors: true });
     expect(full).toMatchObject({ status: 'intact', mode: 'full' });
-    const cursors = await t.runtime.prisma.auditVerificationCursor.findMany();
+    const cursors = await t.owner.prisma.auditVerificationCursor.findMany();
     expect(cursors).toHaveLength(4);
     const a = `tenant:${tenants[0]}`;
     await appendEvents(t, tenants[0]!, 15); // chain A: 21 -> 36, record() signs 30
@@ -87,7 +87,7 @@ describe('verification that scales: the streaming pass and incremental runs', ()
       mode: 'incremental',
       status: 'intact',
     });
-    expect((await t.runtime.prisma.auditVerificationCursor.findUniqueOrThrow({ where: { chainKey: a } })).seq).toBe(30n);
+    expect((await t.owner.prisma.auditVerificationCursor.findUniqueOrThrow({ where: { chainKey: a } })).seq).toBe(30n);
 
     // A new event edited after the cursor is caught by the incremental run ...
     await appendEvents(t, tenants[0]!, 3); // 37..39
@@ -115,7 +115,7 @@ describe('verification that scales: the streaming pass and incremental runs', ()
 
   it('a cursor is not trusted blindly: one naming a head that does not verify makes that chain start from its first event', async () => {
     const a = `tenant:${tenants[0]}`;
-    const cursor = await t.runtime.prisma.auditVerificationCursor.findUniqueOrThrow({ where: { chainKey: a } });
+    const cursor = await t.owner.prisma.auditVerificationCursor.findUniqueOrThrow({ where: { chainKey: a } });
     await asOwner(t, async (c) => {
       await c.query(`ALTER TABLE "AuditCheckpoint" DISABLE TRIGGER "AuditCheckpoint_append_only"`);
       await c.query(`UPDATE "AuditCheckpoint" SET "frontier" = NULL WHERE "id" = $1`, [cursor.checkpointId]);

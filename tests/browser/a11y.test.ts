@@ -34,10 +34,10 @@ describe('every admin page passes axe (WCAG 2.1 A/AA) for every role, in English
 
   beforeAll(async () => {
     h = await startBrowserHarness();
-    const { runtime, services } = h.t;
+    const { services } = h.t;
     await services.seed.demo({ tenants: 3, transactions: 120 });
     await services.seed.grantDemoSupport();
-    const tenants = await runtime.prisma.tenant.findMany({ orderBy: { slug: 'asc' }, take: 2 });
+    const tenants = await h.t.owner.prisma.tenant.findMany({ orderBy: { slug: 'asc' }, take: 2 });
     const ctx = cliContext('test');
     // Rows for the resources demo data leaves empty, so their show and action pages are visited.
     await services.tenants.suspend(ctx, { tenantId: tenants[1]!.id, reason: 'Chargeback under review' });

@@ -15,7 +15,7 @@ describe('admin in a real browser (Chromium)', () => {
   beforeAll(async () => {
     mkdirSync(SHOTS, { recursive: true });
     h = await startBrowserHarness();
-    const f = factories(h.t.runtime.prisma, h.t.services);
+    const f = factories(h.t.owner.prisma, h.t.services);
     const granted = await f.tenant({ name: 'Garcia household' });
     const hidden = await f.tenant({ name: 'Hidden household' });
     await f.tenant({ name: 'Smith household' });
@@ -60,7 +60,7 @@ describe('admin in a real browser (Chromium)', () => {
   });
 
   it('asks for the authenticator code of an account with TOTP, on an accessible page', async () => {
-    const f = factories(h.t.runtime.prisma, h.t.services);
+    const f = factories(h.t.owner.prisma, h.t.services);
     const member = await f.staff('ENGINEER');
     const { secret } = await h.t.services.staffAuth.enrollTotp(f.system(), { staffUserId: member.id });
     const { page } = await h.newPage();

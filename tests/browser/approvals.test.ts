@@ -22,7 +22,7 @@ describe('four-eyes approval in the browser', () => {
 
   beforeAll(async () => {
     h = await startBrowserHarness();
-    f = factories(h.t.runtime.prisma, h.t.services);
+    f = factories(h.t.owner.prisma, h.t.services);
     const tenant = await f.tenant({ name: 'Ortega household', slug: 'ortega' });
     const account = await f.account(tenant.id, { name: 'Everyday account' });
     originalId = (await f.transaction(account, { amount: '40.00', description: 'Double charge' })).id;
@@ -55,8 +55,7 @@ describe('four-eyes approval in the browser', () => {
       has: makerPage.getByRole('rowheader', { name: 'Amount', exact: true }),
     });
     await expect.poll(() => amountRow.locator('td.after').textContent()).toBe('€4,000.00');
-    const adjustments = () =>
-      h.t.runtime.prisma.transaction.count({ where: { adjustsTransactionId: originalId, amount: '4000' } });
+    const adjustments = () => h.t.owner.prisma.transaction.count({ where: { adjustsTransactionId: originalId, amount: '4000' } });
     expect(await adjustments()).toBe(0);
 
     // The checker: the request waits on their dashboard; from there to its page, then Approve.
@@ -105,7 +104,7 @@ describe('four-eyes approval in the browser', () => {
   });
 
   it('a superadmin edits the thresholds per currency: versioned, audited, and an adjustment between old and new applies at once', async () => {
-    const p = h.t.runtime.prisma;
+    const p = h.t.owner.prisma;
     const policy = await p.approvalPolicy.findUniqueOrThrow({ where: { action: 'transaction.adjust' } });
     expect((policy.thresholds as Record<string, string>).EUR).toBe('1000');
     const attemptInput = {

@@ -24,7 +24,7 @@ describe("support's customer view in the browser (keyboard only, en and es)", ()
 
   beforeAll(async () => {
     h = await startBrowserHarness();
-    const f = factories(h.t.runtime.prisma, h.t.services);
+    const f = factories(h.t.owner.prisma, h.t.services);
     const garcia = await f.tenant({ name: 'Garcia household', slug: 'cust-1001' });
     const hidden = await f.tenant({ name: 'Hidden household', slug: 'cust-2002' });
     await f.user(garcia.id, { name: 'Ana Garcia', email: 'ana@garcia.example' });

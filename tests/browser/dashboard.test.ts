@@ -21,9 +21,9 @@ describe('dashboard bars and links open the filtered list they count', () => {
 
   beforeAll(async () => {
     h = await startBrowserHarness();
-    const { services, runtime } = h.t;
+    const { services } = h.t;
     await services.seed.demo({ tenants: 6, transactions: 600 });
-    f = factories(runtime.prisma, services);
+    f = factories(h.t.owner.prisma, services);
     compliance = await f.staff('COMPLIANCE');
     superadmin = await f.staff('SUPERADMIN');
     // A refused attempt in the last 24 hours: the outcomes chart has a DENIED bar.
@@ -55,7 +55,7 @@ describe('dashboard bars and links open the filtered list they count', () => {
   /** The audit events a list shows on its first page for a filter, in its order (newest first). */
   const firstEvents = async (where: Prisma.AuditEventWhereInput) =>
     (
-      await h.t.runtime.prisma.auditEvent.findMany({
+      await h.t.owner.prisma.auditEvent.findMany({
         where,
         orderBy: [{ occurredAt: 'desc' }, { id: 'desc' }],
         take: PER_PAGE,
@@ -131,7 +131,7 @@ describe('dashboard bars and links open the filtered list they count', () => {
     const successSince = new Date(success['occurredAt~~from']!);
     // Browsing adds page views as it goes: every row shown is a success of the window, and the page is full.
     await expect.poll(async () => (await rowIds(page)).length, { timeout: 15_000 }).toBe(PER_PAGE);
-    const shown = await h.t.runtime.prisma.auditEvent.findMany({
+    const shown = await h.t.owner.prisma.auditEvent.findMany({
       where: { id: { in: (await rowIds(page)).map((id) => BigInt(id)) } },
       select: { outcome: true, occurredAt: true },
     });
@@ -146,7 +146,7 @@ describe('dashboard bars and links open the filtered list they count', () => {
     const { page } = await h.newPage();
     await signIn(page, h.baseUrl, superadmin.email, STRONG_PASSWORD);
     const tenantsWith = async (status: 'ACTIVE' | 'SUSPENDED') =>
-      (await h.t.runtime.prisma.tenant.findMany({ where: { status }, select: { id: true } })).map((t) => t.id);
+      (await h.t.owner.prisma.tenant.findMany({ where: { status }, select: { id: true } })).map((t) => t.id);
     const suspended = await tenantsWith('SUSPENDED');
     const active = await tenantsWith('ACTIVE');
     expect(suspended.length).toBeGreaterThan(0); // the seed leaves one tenant suspended

@@ -47,16 +47,16 @@ describe('admin hardening in a real browser (Chromium)', () => {
 
   beforeAll(async () => {
     h = await startBrowserHarness();
-    const f = factories(h.t.runtime.prisma, h.t.services);
+    const f = factories(h.t.owner.prisma, h.t.services);
     const tenant = await f.tenant({ name: 'Garcia household' });
     eve = await f.staff('SUPPORT', { grantTenantIds: [tenant.id] });
-    await h.t.runtime.prisma.staffUser.update({ where: { id: eve.id }, data: { name: HOSTILE_NAME } });
+    await h.t.owner.prisma.staffUser.update({ where: { id: eve.id }, data: { name: HOSTILE_NAME } });
     superadmin = await f.staff('SUPERADMIN');
     engineer = await f.staff('ENGINEER');
     const dir = mkdtempSync(join(tmpdir(), 'browser-export-'));
     const file = join(dir, 'tx.csv');
     writeFileSync(file, CSV);
-    const job = await h.t.runtime.prisma.exportJob.create({
+    const job = await h.t.owner.prisma.exportJob.create({
       data: {
         tenantId: tenant.id,
         requestedByType: 'STAFF',
@@ -130,7 +130,7 @@ describe('admin hardening in a real browser (Chromium)', () => {
     ]);
     expect(request.method()).toBe('POST');
     expect(readFileSync(await download.path(), 'utf8')).toBe(CSV);
-    const events = await h.t.runtime.prisma.auditEvent.findMany({ where: { action: 'export.download', actorId: engineer.id } });
+    const events = await h.t.owner.prisma.auditEvent.findMany({ where: { action: 'export.download', actorId: engineer.id } });
     expect(events.map((e) => e.outcome)).toEqual(['SUCCESS']);
 
     await page.goto(`${h.baseUrl}/admin`);
@@ -142,7 +142,7 @@ describe('admin hardening in a real browser (Chromium)', () => {
     expect(logout.method()).toBe('POST');
     await page.waitForURL(/\/admin\/login\?notice=loggedOut$/);
     expect((await w.state()).csp).toEqual([]);
-    const logouts = await h.t.runtime.prisma.auditEvent.count({ where: { action: 'staff.logout', actorId: engineer.id } });
+    const logouts = await h.t.owner.prisma.auditEvent.count({ where: { action: 'staff.logout', actorId: engineer.id } });
     expect(logouts).toBe(1);
   });
 });

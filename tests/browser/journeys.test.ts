@@ -34,7 +34,7 @@ describe('keyboard-only journeys (Tab, Enter, Escape, arrows; no mouse)', () => 
 
   beforeAll(async () => {
     h = await startBrowserHarness();
-    const f = factories(h.t.runtime.prisma, h.t.services);
+    const f = factories(h.t.owner.prisma, h.t.services);
     garcia = await f.tenant({ name: 'Garcia household', slug: 'garcia' });
     const hidden = await f.tenant({ name: 'Hidden household', slug: 'hidden' });
     await f.user(garcia.id, { name: 'Ana Garcia', email: 'ana@garcia.example' });
@@ -81,7 +81,7 @@ describe('keyboard-only journeys (Tab, Enter, Escape, arrows; no mouse)', () => 
       page.waitForURL((url) => /\/Transaction\/records\/[^/]+\/show$/.test(url.pathname) && !url.pathname.includes(originalId)),
       page.keyboard.press('Enter'),
     ]);
-    const adjustment = await h.t.runtime.prisma.transaction.findFirstOrThrow({ where: { adjustsTransactionId: originalId } });
+    const adjustment = await h.t.owner.prisma.transaction.findFirstOrThrow({ where: { adjustsTransactionId: originalId } });
     expect(adjustment).toMatchObject({ kind: 'ADJUSTMENT', direction: 'CREDIT', description: 'Refund of a double charge' });
     expect(page.url()).toContain(adjustment.id);
     // The success notice is on the page the action led to.
@@ -121,7 +121,7 @@ describe('keyboard-only journeys of compliance and engineering', () => {
       schedule: false,
       outboxIntervalMs: 60_000,
     });
-    const f = factories(h.t.runtime.prisma, h.t.services);
+    const f = factories(h.t.owner.prisma, h.t.services);
     const tenant = await f.tenant({ name: 'Novak household', slug: 'novak' });
     const account = await f.account(tenant.id, { name: 'Salary account' });
     await f.transaction(account, { amount: '9.99', description: 'Streaming' });
@@ -170,7 +170,7 @@ describe('keyboard-only journeys of compliance and engineering', () => {
     await tabTo(page, 'Confirm');
     await Promise.all([page.waitForURL(/\/ExportJob\/records\/[^/]+\/show$/), page.keyboard.press('Enter')]);
     await expect.poll(() => notice(page, 'success').textContent()).toBe('The export has started.');
-    const job = await h.t.runtime.prisma.exportJob.findFirstOrThrow({ where: { resource: 'AuditEvent' } });
+    const job = await h.t.owner.prisma.exportJob.findFirstOrThrow({ where: { resource: 'AuditEvent' } });
     // The view leaves page views out (its default): so does its export.
     expect(job.filters).toEqual({ action: 'tenant.suspend', includeReads: 'false' });
     expect(page.url()).toContain(job.id);
@@ -223,7 +223,7 @@ describe('feedback on every custom action: the success notice and a failure noti
 
   beforeAll(async () => {
     h = await startBrowserHarness();
-    const f = factories(h.t.runtime.prisma, h.t.services);
+    const f = factories(h.t.owner.prisma, h.t.services);
     tenant = await f.tenant({ name: 'Lopez household', slug: 'lopez' });
     user = await f.user(tenant.id, { name: 'Luis Lopez', email: 'luis@lopez.example' });
     await f.user(tenant.id, { name: 'Maria Lopez', email: 'maria@lopez.example' });
@@ -315,8 +315,7 @@ describe('feedback on every custom action: the success notice and a failure noti
   });
 
   it('unlock a user and send a password reset', async () => {
-    const lock = () =>
-      h.t.runtime.prisma.user.update({ where: { id: user.id }, data: { failedLoginCount: 5, status: 'LOCKED' } });
+    const lock = () => h.t.owner.prisma.user.update({ where: { id: user.id }, data: { failedLoginCount: 5, status: 'LOCKED' } });
     await lock();
     await expectFeedback({
       role: 'SUPPORT',
@@ -332,9 +331,9 @@ describe('feedback on every custom action: the success notice and a failure noti
       role: 'SUPPORT',
       url: () => recordAction('User', user.id, 'sendPasswordReset'),
       fail: [['Reason', 'Forgot password']],
-      beforeFail: () => h.t.runtime.prisma.user.update({ where: { id: user.id }, data: { status: 'DISABLED' } }),
+      beforeFail: () => h.t.owner.prisma.user.update({ where: { id: user.id }, data: { status: 'DISABLED' } }),
       failMessage: /This user is not active/,
-      beforeSucceed: () => h.t.runtime.prisma.user.update({ where: { id: user.id }, data: { status: 'ACTIVE' } }),
+      beforeSucceed: () => h.t.owner.prisma.user.update({ where: { id: user.id }, data: { status: 'ACTIVE' } }),
       succeed: [['Reason', 'Forgot password']],
       successMessage: 'A password reset email is on its way.',
     });
@@ -414,7 +413,7 @@ describe('feedback on every custom action: the success notice and a failure noti
       ],
       successMessage: 'Access granted.',
     });
-    const grant = await h.t.runtime.prisma.tenantAccessGrant.findFirstOrThrow({ where: { staffUserId: colleague.id } });
+    const grant = await h.t.owner.prisma.tenantAccessGrant.findFirstOrThrow({ where: { staffUserId: colleague.id } });
     await expectFeedback({
       role: 'SUPERADMIN',
       url: () => recordAction('TenantAccessGrant', grant.id, 'revoke'),
@@ -502,7 +501,7 @@ describe('feedback on every custom action: the success notice and a failure noti
     await expect
       .poll(() => notice(page, 'error').textContent())
       .toBe('This account has transactions, so it cannot be deleted: archive it instead.');
-    expect(await h.t.runtime.prisma.account.count({ where: { id: account.id } })).toBe(1);
+    expect(await h.t.owner.prisma.account.count({ where: { id: account.id } })).toBe(1);
   });
 
   it('verify the audit trail: intact, then broken at the first altered event', async () => {
@@ -517,7 +516,7 @@ describe('feedback on every custom action: the success notice and a failure noti
     expect(intact, describeViolations(intact)).toEqual([]);
 
     // An attacker with database access edits one event of the tenant's chain.
-    const victim = await h.t.runtime.prisma.auditEvent.findFirstOrThrow({
+    const victim = await h.t.owner.prisma.auditEvent.findFirstOrThrow({
       where: { tenantId: tenant.id },
       orderBy: { seq: 'asc' },
     });

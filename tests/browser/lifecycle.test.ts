@@ -21,7 +21,7 @@ describe('password reset: from the admin to the user choosing a new password (Ch
   beforeAll(async () => {
     // The links of account mail point at a separate web app: configurable.
     h = await startBrowserHarness({ ACCOUNT_LINK_BASE_URL: LINK_BASE });
-    f = factories(h.t.runtime.prisma, h.t.services);
+    f = factories(h.t.owner.prisma, h.t.services);
     const tenant = await f.tenant({ name: 'Reset household' });
     user = await f.user(tenant.id, { name: 'Rosa Reset', email: 'rosa@reset.example' });
     support = (await f.staff('SUPPORT', { grantTenantIds: [tenant.id] })) as typeof support;
@@ -37,7 +37,7 @@ describe('password reset: from the admin to the user choosing a new password (Ch
   /** The link of the newest reset mail to the user, on this test server instead of the web app. */
   async function latestLink(): Promise<string> {
     await dispatch();
-    const mails = await h.t.runtime.prisma.mailMessage.findMany({
+    const mails = await h.t.owner.prisma.mailMessage.findMany({
       where: { to: user.email, subject: 'Reset your password' },
       orderBy: { createdAt: 'desc' },
     });
@@ -91,7 +91,7 @@ describe('password reset: from the admin to the user choosing a new password (Ch
     await expect.poll(() => page.getByRole('alert').textContent()).toMatch(/cannot be used/);
     expect((await api('/api/v1/auth/token', { email: user.email, password: NEW_PASSWORD })).status).toBe(200);
 
-    const actions = (await h.t.runtime.prisma.auditEvent.findMany({ where: { recordId: user.id } })).map(
+    const actions = (await h.t.owner.prisma.auditEvent.findMany({ where: { recordId: user.id } })).map(
       (e) => `${e.action}:${e.outcome}`,
     );
     expect(actions).toEqual(
@@ -115,7 +115,7 @@ describe('password reset: from the admin to the user choosing a new password (Ch
     await choosePassword(page, first, 'superseded-Link-try-12');
     await expect.poll(() => page.getByRole('alert').textContent()).toMatch(/cannot be used/);
 
-    const current = (await h.t.runtime.prisma.user.findUniqueOrThrow({ where: { id: user.id } })).passwordResetSentAt!;
+    const current = (await h.t.owner.prisma.user.findUniqueOrThrow({ where: { id: user.id } })).passwordResetSentAt!;
     const expired = createAccountToken(
       TEST_SECRETS.accountTokenKey,
       'password-reset',

@@ -40,9 +40,9 @@ describe('npx backoffice (CLI)', () => {
     const r = run(['tenant:create', '--slug', 'cli-house', '--name', 'CLI household']);
     expect(r.code).toBe(0);
     expect(r.out).toMatch(/Created tenant cli-house/);
-    const tenant = await t.runtime.prisma.tenant.findUnique({ where: { slug: 'cli-house' } });
+    const tenant = await t.owner.prisma.tenant.findUnique({ where: { slug: 'cli-house' } });
     expect(tenant?.name).toBe('CLI household');
-    expect(await t.runtime.prisma.category.count({ where: { tenantId: tenant!.id } })).toBeGreaterThan(5);
+    expect(await t.owner.prisma.category.count({ where: { tenantId: tenant!.id } })).toBeGreaterThan(5);
     const again = run(['tenant:create', '--slug', 'cli-house', '--name', 'Other']);
     expect(again.code).not.toBe(0);
     expect(again.err).toMatch(/TENANT.SLUG_TAKEN/);
@@ -55,13 +55,13 @@ describe('npx backoffice (CLI)', () => {
     );
     expect(r.err).toBe('');
     expect(r.code).toBe(0);
-    const staff = await t.runtime.prisma.staffUser.findUniqueOrThrow({ where: { email: 'agent@staff.test' } });
+    const staff = await t.owner.prisma.staffUser.findUniqueOrThrow({ where: { email: 'agent@staff.test' } });
     expect(staff.role).toBe('SUPPORT');
     expect(staff.passwordHash).toMatch(/^\$argon2id\$v=19\$m=19456,t=2,p=1\$/);
-    const grants = await t.runtime.prisma.tenantAccessGrant.findMany({ where: { staffUserId: staff.id } });
+    const grants = await t.owner.prisma.tenantAccessGrant.findMany({ where: { staffUserId: staff.id } });
     expect(grants).toHaveLength(1);
     expect(grants[0]!.expiresAt.getTime()).toBeGreaterThan(Date.now());
-    const events = await t.runtime.prisma.auditEvent.findMany({ where: { action: { in: ['staff.create', 'access.grant'] } } });
+    const events = await t.owner.prisma.auditEvent.findMany({ where: { action: { in: ['staff.create', 'access.grant'] } } });
     expect(events.map((e) => e.action).sort()).toEqual(['access.grant', 'staff.create']);
   });
 
@@ -95,18 +95,18 @@ describe('npx backoffice (CLI)', () => {
   });
 
   it('seed --demo loads tenants, users, accounts and transactions in bulk', async () => {
-    const before = await t.runtime.prisma.transaction.count();
+    const before = await t.owner.prisma.transaction.count();
     const r = run(['seed', '--demo', '--tenants', '3', '--transactions', '2500']);
     expect(r.err).toBe('');
     expect(r.code).toBe(0);
     expect(r.out).toMatch(/Seeded 3 tenants, \d+ users, \d+ accounts, 2500 transactions in [\d.]+ s\./);
-    expect((await t.runtime.prisma.transaction.count()) - before).toBe(2500);
+    expect((await t.owner.prisma.transaction.count()) - before).toBe(2500);
     // every generated transaction respects its account's currency and tenant
-    const mismatched = await t.runtime.pool.query(
+    const mismatched = await t.owner.pool.query(
       `SELECT count(*)::int AS n FROM "Transaction" x JOIN "Account" a ON a.id = x."accountId" WHERE a.currency <> x.currency OR a."tenantId" <> x."tenantId"`,
     );
     expect(mismatched.rows[0].n).toBe(0);
-    const staff = await t.runtime.prisma.staffUser.findMany({ where: { email: { endsWith: '@demo.backoffice.local' } } });
+    const staff = await t.owner.prisma.staffUser.findMany({ where: { email: { endsWith: '@demo.backoffice.local' } } });
     expect(staff.map((s) => s.role).sort()).toEqual(['COMPLIANCE', 'ENGINEER', 'SUPERADMIN', 'SUPPORT']);
   });
 

@@ -2,6 +2,8 @@ import { createHash, randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { inject } from 'vitest';
 import { parseConfig, type Env } from '../../src/config.js';
+import { createPool } from '../../src/db/pool.js';
+import { createPrisma, type PrismaClient } from '../../src/db/prisma.js';
 import { createLogger } from '../../src/lib/logger.js';
 import { createRuntime, type Runtime } from '../../src/runtime.js';
 import { createServices, type Services } from '../../src/services.js';
@@ -58,8 +60,15 @@ export const TEST_SECRETS = {
 export interface TestContext {
   db: TestDatabase;
   config: Readonly<Env>;
+  /** The application's runtime: it connects as backoffice_app, under row-level security. */
   runtime: Runtime;
   services: Services;
+  /**
+   * The owner's connections (the migration role: row-level security does not apply to it), for
+   * test fixtures written around the services and for assertions about what is really stored.
+   * The application never gets these; tests/integration/rls.test.ts shows what the app role sees.
+   */
+  owner: { prisma: PrismaClient; pool: pg.Pool };
   close: () => Promise<void>;
 }
 
@@ -82,12 +91,18 @@ export async function createTestContext(env: Record<string, string> = {}): Promi
     ownerUrl: db.ownerUrl,
   });
   const services = createServices(runtime);
+  const owner = {
+    prisma: createPrisma(db.ownerUrl, 4),
+    pool: createPool({ connectionString: db.ownerUrl, max: 2, logger: runtime.logger, namedStatements: true }),
+  };
   return {
     db,
     config,
     runtime,
     services,
+    owner,
     close: async () => {
+      await Promise.allSettled([owner.prisma.$disconnect(), owner.pool.end()]);
       await runtime.close();
       await db.drop();
     },

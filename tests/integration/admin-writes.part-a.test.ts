@@ -10,6 +10,7 @@ import { mailRepository } from '../../src/modules/mail/mail.repository.js';
 import { createMailService } from '../../src/modules/mail/mail.service.js';
 import { createTestContext, type TestContext } from '../helpers/db.js';
 import { factories } from '../helpers/factories.js';
+import { tenantIsolation } from '../../src/services.js';
 
 /** The code an awaited call failed with (a ZodError from a service is the API's VALIDATION.FAILED). */
 const failure = async (p: Promise<unknown>) =>
@@ -43,7 +44,7 @@ describe('admin writes through the domain (part A)', () => {
 
   beforeAll(async () => {
     t = await createTestContext();
-    f = factories(t.runtime.prisma, t.services);
+    f = factories(t.owner.prisma, t.services);
     superadmin = await f.staff('SUPERADMIN');
     tenant = await f.tenant();
     account = await f.account(tenant.id);
@@ -53,7 +54,7 @@ describe('admin writes through the domain (part A)', () => {
   });
 
   const audits = (action: string, recordId?: string, outcome = 'SUCCESS') =>
-    t.runtime.prisma.auditEvent.count({ where: { action, outcome: outcome as 'SUCCESS', ...(recordId ? { recordId } : {}) } });
+    t.owner.prisma.auditEvent.count({ where: { action, outcome: outcome as 'SUCCESS', ...(recordId ? { recordId } : {}) } });
 
   describe('staff.update', () => {
     it('changes name, role and language; a role change ends the member’s sessions; audited staff.update', async () => {
@@ -77,7 +78,7 @@ describe('admin writes through the domain (part A)', () => {
       const ctx = await f.staffCtx(admin);
       expect(await failure(t.services.staff.update(ctx, admin.id, { role: 'SUPPORT' }))).toBe('AUTH.FORBIDDEN');
       expect(await audits('staff.update', admin.id, 'DENIED')).toBe(1);
-      const row = await t.runtime.prisma.staffUser.findUniqueOrThrow({ where: { id: admin.id } });
+      const row = await t.owner.prisma.staffUser.findUniqueOrThrow({ where: { id: admin.id } });
       expect(row).toMatchObject({ role: 'SUPERADMIN', sessionVersion: admin.sessionVersion });
       // Their own name is fine.
       expect((await t.services.staff.update(ctx, admin.id, { name: 'Still Super' })).name).toBe('Still Super');
@@ -102,7 +103,7 @@ describe('admin writes through the domain (part A)', () => {
     const deliver = async () => {
       const key = randomUUID();
       await t.services.mail.createMailer().send({ dedupeKey: key, to: `${key}@example.test`, subject: 'Hi', text: 'Hello' });
-      return t.runtime.prisma.mailMessage.findUniqueOrThrow({ where: { dedupeKey: key } });
+      return t.owner.prisma.mailMessage.findUniqueOrThrow({ where: { dedupeKey: key } });
     };
 
     it('deletes messages of the development mailbox, all or nothing, in one audit event without their content', async () => {
@@ -110,11 +111,11 @@ describe('admin writes through the domain (part A)', () => {
       const ctx = await f.staffCtx(superadmin);
       // One unknown id: nothing is deleted.
       expect(await failure(t.services.mail.removeMessages(ctx, [a.id, randomUUID()]))).toBe('MAILMESSAGE.NOT_FOUND');
-      expect(await t.runtime.prisma.mailMessage.count({ where: { id: { in: [a.id, b.id] } } })).toBe(2);
+      expect(await t.owner.prisma.mailMessage.count({ where: { id: { in: [a.id, b.id] } } })).toBe(2);
       const removed = await t.services.mail.removeMessages(ctx, [a.id, b.id, a.id]);
       expect(removed.map((m) => m.id).sort()).toEqual([a.id, b.id].sort());
-      expect(await t.runtime.prisma.mailMessage.count({ where: { id: { in: [a.id, b.id] } } })).toBe(0);
-      const event = await t.runtime.prisma.auditEvent.findFirstOrThrow({
+      expect(await t.owner.prisma.mailMessage.count({ where: { id: { in: [a.id, b.id] } } })).toBe(0);
+      const event = await t.owner.prisma.auditEvent.findFirstOrThrow({
         where: { action: 'mail_message.delete', outcome: 'SUCCESS' },
       });
       expect(JSON.stringify(event.diff)).not.toContain('example.test');
@@ -126,19 +127,19 @@ describe('admin writes through the domain (part A)', () => {
       const engineer = await f.staffCtx(await f.staff('ENGINEER'));
       expect(await failure(t.services.mail.removeMessages(engineer, [message.id]))).toBe('AUTH.FORBIDDEN');
       const smtp = createMailService({
-        db: createDatabase(t.runtime.prisma, t.runtime.pool),
+        db: createDatabase(t.runtime.prisma, t.runtime.pool, undefined, tenantIsolation(t.config)),
         audit: createAuditTrail({ signer: t.services.auditKeys.signer, checkpointEvery: 10 }),
         mail: mailRepository,
         config: { ...t.config, SMTP_URL: 'smtp://localhost:2525' },
       });
       expect(await failure(smtp.removeMessages(await f.staffCtx(superadmin), [message.id]))).toBe('MAIL.LEDGER_KEPT');
-      expect(await t.runtime.prisma.mailMessage.count({ where: { id: message.id } })).toBe(1);
+      expect(await t.owner.prisma.mailMessage.count({ where: { id: message.id } })).toBe(1);
     });
   });
 
   describe('outbox.requeue', () => {
     const failed = () =>
-      t.runtime.prisma.outboxEvent.create({
+      t.owner.prisma.outboxEvent.create({
         data: {
           tenantId: tenant.id,
           type: 'nobody.listens',
@@ -154,7 +155,7 @@ describe('admin writes through the domain (part A)', () => {
       const after = await t.services.outbox.requeue(await f.staffCtx(superadmin), event.id, 'consumer deployed');
       expect(after).toMatchObject({ status: 'PENDING', attempts: 0 });
       expect(after.availableAt.getTime()).toBeLessThanOrEqual(Date.now());
-      const audit = await t.runtime.prisma.auditEvent.findFirstOrThrow({
+      const audit = await t.owner.prisma.auditEvent.findFirstOrThrow({
         where: { action: 'outbox_event.requeue', recordId: event.id },
       });
       expect(audit).toMatchObject({ tenantId: tenant.id, reason: 'consumer deployed' });
@@ -166,7 +167,7 @@ describe('admin writes through the domain (part A)', () => {
     });
 
     it('refuses an event that has not failed (409), roles without the ability (403), unknown ids (404)', async () => {
-      const pending = await t.runtime.prisma.outboxEvent.create({ data: { tenantId: tenant.id, type: 'x.y', payload: {} } });
+      const pending = await t.owner.prisma.outboxEvent.create({ data: { tenantId: tenant.id, type: 'x.y', payload: {} } });
       const ctx = await f.staffCtx(superadmin);
       expect(await failure(t.services.outbox.requeue(ctx, pending.id))).toBe('OUTBOX.NOT_FAILED');
       const event = await failed();
@@ -174,7 +175,7 @@ describe('admin writes through the domain (part A)', () => {
       expect(await failure(t.services.outbox.requeue(engineer, event.id))).toBe('AUTH.FORBIDDEN');
       expect(await failure(t.services.outbox.requeue(ctx, randomUUID()))).toBe('OUTBOXEVENT.NOT_FOUND');
       expect(await failure(t.services.outbox.requeue(ctx, 'not-a-uuid'))).toBe('OUTBOXEVENT.NOT_FOUND');
-      expect((await t.runtime.prisma.outboxEvent.findUniqueOrThrow({ where: { id: event.id } })).status).toBe('FAILED');
+      expect((await t.owner.prisma.outboxEvent.findUniqueOrThrow({ where: { id: event.id } })).status).toBe('FAILED');
     });
   });
 
@@ -184,12 +185,12 @@ describe('admin writes through the domain (part A)', () => {
       const a = await t.services.featureFlags.create(engineer, { key: `bulk.${randomUUID().slice(0, 8)}` });
       const b = await t.services.featureFlags.create(engineer, { key: `bulk.${randomUUID().slice(0, 8)}` });
       expect(await failure(t.services.featureFlags.removeMany(engineer, [a.id, randomUUID()]))).toBe('FEATUREFLAG.NOT_FOUND');
-      expect(await t.runtime.prisma.featureFlag.count({ where: { id: { in: [a.id, b.id] } } })).toBe(2);
+      expect(await t.owner.prisma.featureFlag.count({ where: { id: { in: [a.id, b.id] } } })).toBe(2);
       const support = await f.staffCtx(await f.staff('SUPPORT'));
       expect(await failure(t.services.featureFlags.removeMany(support, [a.id]))).toBe('AUTH.FORBIDDEN');
       const removed = await t.services.featureFlags.removeMany(engineer, [a.id, b.id], 'retired');
       expect(removed).toHaveLength(2);
-      expect(await t.runtime.prisma.featureFlag.count({ where: { id: { in: [a.id, b.id] } } })).toBe(0);
+      expect(await t.owner.prisma.featureFlag.count({ where: { id: { in: [a.id, b.id] } } })).toBe(0);
       expect(await audits('feature_flag.delete', a.id)).toBe(1);
       expect(await audits('feature_flag.delete', b.id)).toBe(1);
       expect(await t.services.featureFlags.evaluate(a.key, { tenantId: tenant.id })).toBe(false);
@@ -238,7 +239,7 @@ describe('admin writes through the domain (part A)', () => {
     it('refuses an account or category of another tenant and roles that may not create rules', async () => {
       const other = await f.tenant();
       const foreign = await f.account(other.id);
-      const foreignCategory = await t.runtime.prisma.category.findFirstOrThrow({ where: { tenantId: other.id } });
+      const foreignCategory = await t.owner.prisma.category.findFirstOrThrow({ where: { tenantId: other.id } });
       const ctx = await f.staffCtx(superadmin);
       expect(await details(t.services.recurring.create(ctx, { ...base(), accountId: foreign.id }))).toEqual([
         'account_id:not_found',
@@ -271,7 +272,7 @@ describe('admin writes through the domain (part A)', () => {
       expect(await failure(t.services.recurring.remove(ctx, rule.id))).toBe('RECURRING_RULE.HAS_TRANSACTIONS');
       const unused = await t.services.recurring.create(ctx, { ...base(), startsOn: '2030-01-01' });
       expect((await t.services.recurring.remove(ctx, unused.id)).id).toBe(unused.id);
-      expect(await t.runtime.prisma.recurringRule.count({ where: { id: unused.id } })).toBe(0);
+      expect(await t.owner.prisma.recurringRule.count({ where: { id: unused.id } })).toBe(0);
       expect(await audits('recurring_rule.delete', unused.id)).toBe(1);
       const support = await f.staffCtx(await f.staff('SUPPORT', { grantTenantIds: [tenant.id] }));
       expect(await failure(t.services.recurring.remove(support, rule.id))).toBe('AUTH.FORBIDDEN');

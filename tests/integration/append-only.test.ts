@@ -10,7 +10,7 @@ describe('append-only financial records and audit trail (in the database)', () =
 
   beforeAll(async () => {
     t = await createTestContext();
-    const f = factories(t.runtime.prisma, t.services);
+    const f = factories(t.owner.prisma, t.services);
     const tenant = await f.tenant();
     const account = await f.account(tenant.id);
     txId = (await f.transaction(account)).id;
@@ -57,13 +57,13 @@ describe('append-only financial records and audit trail (in the database)', () =
     } finally {
       await owner.end();
     }
-    const still = await t.runtime.prisma.transaction.findUnique({ where: { id: txId } });
+    const still = await t.owner.prisma.transaction.findUnique({ where: { id: txId } });
     expect(still?.description).toBe('Test purchase');
   });
 
   it('still accepts inserts of new rows (corrections are appended)', async () => {
-    const original = await t.runtime.prisma.transaction.findUniqueOrThrow({ where: { id: txId } });
-    const adjustment = await t.runtime.prisma.transaction.create({
+    const original = await t.owner.prisma.transaction.findUniqueOrThrow({ where: { id: txId } });
+    const adjustment = await t.owner.prisma.transaction.create({
       data: {
         tenantId: original.tenantId,
         accountId: original.accountId,
@@ -78,16 +78,30 @@ describe('append-only financial records and audit trail (in the database)', () =
     expect(adjustment.adjustsTransactionId).toBe(original.id);
   });
 
+  /**
+   * A statement as the application role inside a transaction with a tenant set (all tenants, as
+   * a system job would have): row-level security admits the row, so what refuses it is the
+   * constraint under test (ADR 0011; without a set, the policy refuses it first).
+   */
+  const inTenantSet = async (sql: string, params: unknown[]) => {
+    await app.query(`BEGIN; SET LOCAL backoffice.all_tenants = 'on'`);
+    try {
+      return await app.query(sql, params);
+    } finally {
+      await app.query('ROLLBACK');
+    }
+  };
+
   it('refuses an adjustment without a reference and a non-positive amount (check constraints)', async () => {
-    const original = await t.runtime.prisma.transaction.findUniqueOrThrow({ where: { id: txId } });
+    const original = await t.owner.prisma.transaction.findUniqueOrThrow({ where: { id: txId } });
     await expect(
-      app.query(
+      inTenantSet(
         `INSERT INTO "Transaction" ("tenantId","accountId","amount","currency","direction","occurredAt","kind") VALUES ($1,$2,1,'EUR','DEBIT',now(),'ADJUSTMENT')`,
         [original.tenantId, original.accountId],
       ),
     ).rejects.toThrow(/Transaction_adjustment_reference/);
     await expect(
-      app.query(
+      inTenantSet(
         `INSERT INTO "Transaction" ("tenantId","accountId","amount","currency","direction","occurredAt") VALUES ($1,$2,-1,'EUR','DEBIT',now())`,
         [original.tenantId, original.accountId],
       ),
@@ -95,11 +109,11 @@ describe('append-only financial records and audit trail (in the database)', () =
   });
 
   it("refuses a transaction pointing at another tenant's account (composite foreign key)", async () => {
-    const f = factories(t.runtime.prisma, t.services);
+    const f = factories(t.owner.prisma, t.services);
     const other = await f.tenant();
-    const original = await t.runtime.prisma.transaction.findUniqueOrThrow({ where: { id: txId } });
+    const original = await t.owner.prisma.transaction.findUniqueOrThrow({ where: { id: txId } });
     await expect(
-      app.query(
+      inTenantSet(
         `INSERT INTO "Transaction" ("tenantId","accountId","amount","currency","direction","occurredAt") VALUES ($1,$2,1,'EUR','DEBIT',now())`,
         [other.id, original.accountId],
       ),

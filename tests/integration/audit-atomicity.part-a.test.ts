@@ -48,7 +48,7 @@ describe('audit atomicity (part A): a failed audit write rolls the change back',
 
   beforeAll(async () => {
     t = await createTestContext({ EXPORT_DIR: exportDir });
-    f = factories(t.runtime.prisma, t.services);
+    f = factories(t.owner.prisma, t.services);
     owner = new pg.Client({ connectionString: t.db.ownerUrl });
     await owner.connect();
     await ensureJobSchema(t.db.ownerUrl);
@@ -116,7 +116,7 @@ describe('audit atomicity (part A): a failed audit write rolls the change back',
       'access.revoke',
       async () => {
         const agent = await f.staff('SUPPORT', { grantTenantIds: [tenant.id] });
-        const grant = await t.runtime.prisma.tenantAccessGrant.findFirstOrThrow({ where: { staffUserId: agent.id } });
+        const grant = await t.owner.prisma.tenantAccessGrant.findFirstOrThrow({ where: { staffUserId: agent.id } });
         return async (s) => s.staff.revokeAccess(await as(superadmin), { grantId: grant.id, reason: 'ticket closed' });
       },
     ],
@@ -266,7 +266,7 @@ describe('audit atomicity (part A): a failed audit write rolls the change back',
       async () => {
         const key = randomUUID();
         await t.services.mail.createMailer().send({ dedupeKey: key, to: 'someone@example.test', subject: 'Hi', text: 'Hello' });
-        const message = await t.runtime.prisma.mailMessage.findUniqueOrThrow({ where: { dedupeKey: key } });
+        const message = await t.owner.prisma.mailMessage.findUniqueOrThrow({ where: { dedupeKey: key } });
         return async (s) => s.mail.removeMessages(await as(superadmin), [message.id]);
       },
     ],
@@ -274,7 +274,7 @@ describe('audit atomicity (part A): a failed audit write rolls the change back',
       'outbox.requeue',
       'outbox_event.requeue',
       async () => {
-        const event = await t.runtime.prisma.outboxEvent.create({
+        const event = await t.owner.prisma.outboxEvent.create({
           data: {
             tenantId: tenant.id,
             type: 'nobody.listens',
@@ -370,7 +370,7 @@ describe('audit atomicity (part A): a failed audit write rolls the change back',
       async () => {
         const path = join(exportDir, `${randomUUID()}.csv`);
         writeFileSync(path, 'id\n');
-        await t.runtime.prisma.exportJob.create({
+        await t.owner.prisma.exportJob.create({
           data: {
             requestedByType: 'SYSTEM',
             requestedById: 'test',

@@ -57,7 +57,7 @@ describe('audit atomicity, part B: exports and erasure roll back when their audi
 
   beforeAll(async () => {
     t = await createJobsTestContext();
-    f = factories(t.runtime.prisma, t.services);
+    f = factories(t.owner.prisma, t.services);
     const real = createAuditTrail({ signer: t.services.auditKeys.signer, checkpointEvery: 10 });
     broken = createServices(t.runtime, {
       ...real,
@@ -112,7 +112,7 @@ describe('audit atomicity, part B: exports and erasure roll back when their audi
       });
     };
     await expectNothingChanged(() => runExport(broken.exportRunner, job.id), claimFields);
-    const row = await t.runtime.prisma.exportJob.findUniqueOrThrow({ where: { id: job.id } });
+    const row = await t.owner.prisma.exportJob.findUniqueOrThrow({ where: { id: job.id } });
     expect(row).toMatchObject({ status: 'RUNNING', filePath: null, sha256: null });
     // The next attempt publishes normally.
     expect((await runExport(t.services.exportRunner, job.id)).outcome).toBe('completed');
@@ -121,7 +121,7 @@ describe('audit atomicity, part B: exports and erasure roll back when their audi
   it('markFailed (export.fail)', async () => {
     const job = await t.services.exports.start(engineer, { ...startInput, tenantId: tenant.id });
     await expectNothingChanged(() => markFailed(broken.exportRunner, job.id, null, 'EXPORT.GAVE_UP'));
-    expect((await t.runtime.prisma.exportJob.findUniqueOrThrow({ where: { id: job.id } })).status).toBe('QUEUED');
+    expect((await t.owner.prisma.exportJob.findUniqueOrThrow({ where: { id: job.id } })).status).toBe('QUEUED');
   });
 
   it('erasure.requestErasure and requestErasureBySupport', async () => {
@@ -134,12 +134,12 @@ describe('audit atomicity, part B: exports and erasure roll back when their audi
   it('erasure.cancel', async () => {
     await t.services.erasure.requestErasure(f.userCtx(owner));
     await expectNothingChanged(() => broken.erasure.cancel(superadmin, { userId: owner.id, reason: 'changed their mind' }));
-    expect((await t.runtime.prisma.user.findUniqueOrThrow({ where: { id: owner.id } })).status).toBe('CLOSED');
+    expect((await t.owner.prisma.user.findUniqueOrThrow({ where: { id: owner.id } })).status).toBe('CLOSED');
   });
 
   it('erasure.eraseUser (files stay too)', async () => {
     // The owner's erasure is due; the tenant has an export with its file on disk.
-    const job = await t.runtime.prisma.exportJob.create({
+    const job = await t.owner.prisma.exportJob.create({
       data: {
         tenantId: tenant.id,
         requestedByType: 'SYSTEM',
@@ -151,7 +151,7 @@ describe('audit atomicity, part B: exports and erasure roll back when their audi
       },
     });
     writeFileSync(job.filePath!, 'id\n');
-    await t.runtime.prisma.user.updateMany({
+    await t.owner.prisma.user.updateMany({
       where: { tenantId: tenant.id },
       data: { erasureDueAt: new Date(Date.now() - 1000) },
     });

@@ -20,7 +20,7 @@ describe('customer view (support: a tenant with its users, accounts, transaction
 
   beforeAll(async () => {
     t = await createTestContext();
-    f = factories(t.runtime.prisma, t.services);
+    f = factories(t.owner.prisma, t.services);
     a = await f.tenant({ slug: 'cust-4411', name: 'Garcia household' });
     b = await f.tenant({ slug: 'cust-9922', name: 'Novak household' });
     await f.user(a.id, { email: 'ana.garcia@example.test', name: 'Ana Garcia' });

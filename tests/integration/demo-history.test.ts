@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WriteSession } from '../../src/db/session.js';
 import { buildSystemContext } from '../../src/modules/access/context.factory.js';
+import { ALL_TENANTS } from '../../src/modules/access/actor.js';
 import { HISTORY_ONLY_FOR_THE_SEED, SEED_ACTOR_ID } from '../../src/modules/audit/audit.service.js';
 import { createTestContext, type TestContext } from '../helpers/db.js';
 import { factories } from '../helpers/factories.js';
@@ -14,13 +15,13 @@ describe('demo data spread over months, with its audit history (what `npm start`
 
   beforeAll(async () => {
     t = await createTestContext();
-    f = factories(t.runtime.prisma, t.services);
+    f = factories(t.owner.prisma, t.services);
     await t.services.seed.demo({ tenants: 6, transactions: 1_200 });
     await t.services.seed.grantDemoSupport();
   }, 180_000);
   afterAll(async () => t?.close());
 
-  const one = async <T>(sql: string, params: unknown[] = []) => (await t.runtime.pool.query(sql, params)).rows[0] as T;
+  const one = async <T>(sql: string, params: unknown[] = []) => (await t.owner.pool.query(sql, params)).rows[0] as T;
   const months = (table: string, column: string) =>
     one<{ n: number }>(`SELECT count(DISTINCT date_trunc('month', "${column}"))::int AS n FROM "${table}"`).then((r) => r.n);
 
@@ -45,7 +46,7 @@ describe('demo data spread over months, with its audit history (what `npm start`
         SELECT "occurredAt" < lag("occurredAt") OVER (PARTITION BY "chainKey" ORDER BY "seq") AS back FROM "AuditEvent") x
       WHERE back`);
     expect(unordered.n).toBe(0);
-    const tenants = await t.runtime.prisma.tenant.findMany({ select: { id: true, status: true } });
+    const tenants = await t.owner.prisma.tenant.findMany({ select: { id: true, status: true } });
     expect(tenants.filter((x) => x.status === 'SUSPENDED')).toHaveLength(1);
     // Salary payments are told at the time they were paid.
     const paid = await one<{ n: number }>(`
@@ -53,7 +54,7 @@ describe('demo data spread over months, with its audit history (what `npm start`
       WHERE e.action = 'transaction.create' AND e."occurredAt" = x."occurredAt"`);
     expect(paid.n).toBeGreaterThan(0);
     for (const tenant of tenants) {
-      const events = await t.runtime.prisma.auditEvent.findMany({ where: { tenantId: tenant.id }, orderBy: { seq: 'asc' } });
+      const events = await t.owner.prisma.auditEvent.findMany({ where: { tenantId: tenant.id }, orderBy: { seq: 'asc' } });
       expect(events[0]).toMatchObject({ action: 'tenant.create', actorType: 'SYSTEM', actorId: SEED_ACTOR_ID });
       expect(events.map((e) => e.action)).toEqual(expect.arrayContaining(['user.create', 'account.create']));
       const lastStatus = events.filter((e) => e.action === 'tenant.suspend' || e.action === 'tenant.reactivate').at(-1);
@@ -78,14 +79,14 @@ describe('demo data spread over months, with its audit history (what `npm start`
 
   describe('the seed-only entry point for history (recordHistory)', () => {
     const history = (name: string, at: Date, tenantId: string) =>
-      t.runtime.prisma.$transaction((tx) =>
+      t.owner.prisma.$transaction((tx) =>
         t.services.audit.recordHistory(
-          new WriteSession(buildSystemContext(name), tx),
+          new WriteSession(buildSystemContext(name, ALL_TENANTS), tx),
           { tenantId, action: 'tenant.update', resource: 'Tenant', recordId: tenantId },
           at,
         ),
       );
-    const count = (tenantId: string) => t.runtime.prisma.auditEvent.count({ where: { tenantId } });
+    const count = (tenantId: string) => t.owner.prisma.auditEvent.count({ where: { tenantId } });
 
     it('is refused to any actor but the seed', async () => {
       const tenant = await f.tenant();
@@ -99,7 +100,7 @@ describe('demo data spread over months, with its audit history (what `npm start`
       await expect(history(SEED_ACTOR_ID, new Date(Date.now() + DAY), tenant.id)).rejects.toThrow(/future/);
       expect(await count(tenant.id)).toBe(1);
       const fresh = await f.tenant();
-      const latest = await t.runtime.prisma.auditEvent.findFirstOrThrow({ where: { tenantId: fresh.id } });
+      const latest = await t.owner.prisma.auditEvent.findFirstOrThrow({ where: { tenantId: fresh.id } });
       await history(SEED_ACTOR_ID, new Date(Math.max(Date.now(), latest.occurredAt.getTime())), fresh.id);
       expect(await count(fresh.id)).toBe(2);
       expect((await verify(t, fresh.id)).status).toBe('intact');

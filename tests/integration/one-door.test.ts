@@ -167,7 +167,7 @@ describe('rules that need the database, at both doors', () => {
     const admin = await adminRefusal('Budget', adminForm(body, u.tenantId));
     expect(api.status).toBe(404);
     expect(admin.status).toBe(404);
-    expect(await h.t.runtime.prisma.budget.count({ where: { tenantId: u.tenantId, name: 'Food' } })).toBe(0);
+    expect(await h.t.owner.prisma.budget.count({ where: { tenantId: u.tenantId, name: 'Food' } })).toBe(0);
   });
 
   it('a category name taken in the tenant is a conflict at both doors', async () => {
@@ -182,7 +182,7 @@ describe('rules that need the database, at both doors', () => {
     const admin = await adminRefusal('Account', adminForm({ name: 'Door B', type: 'CASH', currency: 'EUR' }, u.tenantId));
     expect(api.status).toBe(201);
     expect(admin.status).toBe(200);
-    const events = await h.t.runtime.prisma.auditEvent.findMany({
+    const events = await h.t.owner.prisma.auditEvent.findMany({
       where: { tenantId: u.tenantId, action: 'account.create' },
       orderBy: { id: 'asc' },
     });

@@ -23,7 +23,7 @@ describe('refresh-token rotation under concurrency', () => {
 
   beforeAll(async () => {
     t = await createTestContext({ DATABASE_POOL_SIZE: '16' });
-    f = factories(t.runtime.prisma, t.services);
+    f = factories(t.owner.prisma, t.services);
     blocker = new pg.Client({ connectionString: t.db.ownerUrl });
     await blocker.connect();
   });
@@ -69,7 +69,7 @@ describe('refresh-token rotation under concurrency', () => {
     expect(refused.map((e) => (isAppError(e) ? e.code : String(e)))).toEqual(Array(4).fill('AUTH.REFRESH_TOKEN_REUSED'));
 
     // Reuse revoked the family: the winner's new refresh token is dead too.
-    const family = await t.runtime.prisma.refreshToken.findMany({ where: { userId: user.id } });
+    const family = await t.owner.prisma.refreshToken.findMany({ where: { userId: user.id } });
     expect(family).toHaveLength(2);
     expect(family.every((r) => r.revokedAt !== null)).toBe(true);
     const winner = (rotated[0] as PromiseFulfilledResult<{ refreshToken: string }>).value;
@@ -77,7 +77,7 @@ describe('refresh-token rotation under concurrency', () => {
       kind: 'UNAUTHENTICATED',
     });
 
-    const events = await t.runtime.prisma.auditEvent.groupBy({
+    const events = await t.owner.prisma.auditEvent.groupBy({
       by: ['action', 'outcome'],
       where: { recordId: user.id, action: { in: ['api.auth.refresh', 'api.auth.refresh_reuse'] } },
       _count: { _all: true },

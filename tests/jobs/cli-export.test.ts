@@ -36,7 +36,7 @@ describe('npx backoffice export (SPEC §5)', () => {
 
   beforeAll(async () => {
     t = await createJobsTestContext();
-    const f = factories(t.runtime.prisma, t.services);
+    const f = factories(t.owner.prisma, t.services);
     tenant = await f.tenant({ slug: 'cli-export-house' });
     await bulkTransactions(t.db.ownerUrl, await f.account(tenant.id), 2500);
     await bulkTransactions(t.db.ownerUrl, await f.account((await f.tenant()).id), 500);
@@ -71,20 +71,20 @@ describe('npx backoffice export (SPEC §5)', () => {
     expect(manifest.requestedBy).toMatchObject({ type: 'SYSTEM', id: 'cli:export' });
     expect(manifest.file.sha256).toBe(sha256File(file));
     expect(readdirSync(out).filter((n) => n.endsWith('.part'))).toEqual([]);
-    const job = await t.runtime.prisma.exportJob.findFirstOrThrow({
+    const job = await t.owner.prisma.exportJob.findFirstOrThrow({
       where: { requestedById: 'cli:export', resource: 'Transaction' },
     });
     expect(job.status).toBe('COMPLETED');
     expect(
-      await t.runtime.prisma.auditEvent.count({
+      await t.owner.prisma.auditEvent.count({
         where: { recordId: job.id, action: { in: ['export.start', 'export.complete'] } },
       }),
     ).toBe(2);
   });
 
   it('`worker` runs the queues and stops cleanly on SIGTERM (exit 0), after doing queued work', async () => {
-    const engineer = await factories(t.runtime.prisma, t.services).staff('ENGINEER');
-    const ctx = await factories(t.runtime.prisma, t.services).staffCtx(engineer);
+    const engineer = await factories(t.owner.prisma, t.services).staff('ENGINEER');
+    const ctx = await factories(t.owner.prisma, t.services).staffCtx(engineer);
     const job = await t.services.exports.start(ctx, {
       tenantId: tenant.id,
       resource: 'Account',
@@ -105,7 +105,7 @@ describe('npx backoffice export (SPEC §5)', () => {
     child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
     await waitFor(
-      async () => (await t.runtime.prisma.exportJob.findUniqueOrThrow({ where: { id: job.id } })).status === 'COMPLETED',
+      async () => (await t.owner.prisma.exportJob.findUniqueOrThrow({ where: { id: job.id } })).status === 'COMPLETED',
       30_000,
       200,
     );

@@ -18,13 +18,13 @@ describe('CSV formula injection is neutralised in every CSV path', () => {
 
   beforeAll(async () => {
     t = await createJobsTestContext();
-    f = factories(t.runtime.prisma, t.services);
+    f = factories(t.owner.prisma, t.services);
   });
   afterAll(async () => t.close());
 
   it('applies one rule in Node and in PostgreSQL (the SQL twin agrees on every case)', async () => {
     for (const text of [...HOSTILE, ...HARMLESS, '=', '-', '-1.', '--1', '-1e5', '\u00a0=1']) {
-      const { rows } = await t.runtime.pool.query<{ v: string }>(`SELECT ${neutraliseFormulaSql('$1::text')} AS v`, [text]);
+      const { rows } = await t.owner.pool.query<{ v: string }>(`SELECT ${neutraliseFormulaSql('$1::text')} AS v`, [text]);
       expect(rows[0]!.v, JSON.stringify(text)).toBe(neutraliseFormula(text));
     }
     for (const text of HOSTILE) expect(neutraliseFormula(text)).toBe(`'${text}`);

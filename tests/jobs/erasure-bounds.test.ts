@@ -22,7 +22,7 @@ describe('erasure: bounded to the tenant, files after commit', () => {
 
   /** Every row of tenant B that contains text erasure could match, as it is now. */
   const snapshotOfB = async () => {
-    const p = t.runtime.prisma;
+    const p = t.owner.prisma;
     return {
       tenant: await p.tenant.findUniqueOrThrow({ where: { id: banana.id } }),
       users: await p.user.findMany({ where: { tenantId: banana.id }, orderBy: { id: 'asc' } }),
@@ -37,7 +37,7 @@ describe('erasure: bounded to the tenant, files after commit', () => {
 
   /** A finished export of `tenantId` with its file (and manifest) on disk. */
   const exportWithFile = async (tenantId: string, name = 'x') => {
-    const job = await t.runtime.prisma.exportJob.create({
+    const job = await t.owner.prisma.exportJob.create({
       data: {
         tenantId,
         requestedByType: 'SYSTEM',
@@ -52,14 +52,14 @@ describe('erasure: bounded to the tenant, files after commit', () => {
     const filePath = join(t.exportDir, `${job.id}-${name}.csv`);
     writeFileSync(filePath, 'id,name\n1,Ana\n');
     writeFileSync(`${filePath}.manifest.json`, '{}\n');
-    await t.runtime.prisma.exportJob.update({ where: { id: job.id }, data: { filePath } });
+    await t.owner.prisma.exportJob.update({ where: { id: job.id }, data: { filePath } });
     return { id: job.id, filePath };
   };
 
   beforeAll(async () => {
     t = await createJobsTestContext();
-    f = factories(t.runtime.prisma, t.services);
-    const p = t.runtime.prisma;
+    f = factories(t.owner.prisma, t.services);
+    const p = t.owner.prisma;
     home = await f.tenant({ name: 'Home of Ana' });
     banana = await f.tenant({ name: 'Banana Management' });
     ana = await f.user(home.id, { name: 'Ana', email: 'ana.lopez@example.test' });
@@ -120,7 +120,7 @@ describe('erasure: bounded to the tenant, files after commit', () => {
   });
 
   it('a failure after the file step rolls everything back: rows and files stay as they were', async () => {
-    const p = t.runtime.prisma;
+    const p = t.owner.prisma;
     const file = await exportWithFile(home.id, 'rollback');
     const real = createAuditTrail({ signer: t.services.auditKeys.signer, checkpointEvery: 10 });
     const failing = {
@@ -148,7 +148,7 @@ describe('erasure: bounded to the tenant, files after commit', () => {
   });
 
   it("erases within the person's tenant only: tenant B's mail, outbox events, text and files are intact", async () => {
-    const p = t.runtime.prisma;
+    const p = t.owner.prisma;
     const before = await snapshotOfB();
     const bananaFile = before.exports[0]!.filePath!;
     const ownFiles = (await p.exportJob.findMany({ where: { tenantId: home.id, filePath: { not: null } } })).map(
@@ -183,7 +183,7 @@ describe('erasure: bounded to the tenant, files after commit', () => {
   });
 
   it('a file whose deletion fails does not fail the erasure; export maintenance deletes it later', async () => {
-    const p = t.runtime.prisma;
+    const p = t.owner.prisma;
     const other = await f.tenant({ name: 'Other home' });
     const carla = await f.user(other.id, { name: 'Carla Stubborn', email: 'carla.stubborn@example.test' });
     // A path that cannot be removed as a file: a non-empty directory.

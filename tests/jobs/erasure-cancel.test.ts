@@ -14,7 +14,7 @@ describe('cancelling an erasure (reopening a closed account)', () => {
 
   beforeAll(async () => {
     t = await createJobsTestContext();
-    f = factories(t.runtime.prisma, t.services);
+    f = factories(t.owner.prisma, t.services);
     superadmin = await f.staffCtx(await f.staff('SUPERADMIN'));
   });
   afterAll(async () => {
@@ -33,7 +33,7 @@ describe('cancelling an erasure (reopening a closed account)', () => {
     );
 
   it("the owner's cancel reopens the household and the members it closed, as they were, and only those", async () => {
-    const p = t.runtime.prisma;
+    const p = t.owner.prisma;
     const home = await f.tenant({ name: 'Reopened household' });
     const owner = await f.user(home.id, { name: 'Olga Owner' });
     const open = await f.user(home.id, { name: 'Otto Open' });
@@ -73,7 +73,7 @@ describe('cancelling an erasure (reopening a closed account)', () => {
   });
 
   it('a reopened owner signs in again and is never erased by the schedule', async () => {
-    const p = t.runtime.prisma;
+    const p = t.owner.prisma;
     const home = await f.tenant({ name: 'Second thoughts' });
     const owner = await f.user(home.id, { name: 'Sam Second' });
     await t.services.erasure.requestErasure(f.userCtx(owner));
@@ -92,7 +92,7 @@ describe('cancelling an erasure (reopening a closed account)', () => {
   });
 
   it('refuses without a reason, after the grace period, for a user that is not closed, and for roles without the right', async () => {
-    const p = t.runtime.prisma;
+    const p = t.owner.prisma;
     const home = await f.tenant({ name: 'Refusals' });
     const owner = await f.user(home.id, { name: 'Rita Refused' });
     await expect(t.services.erasure.cancel(superadmin, { userId: owner.id, reason: '' })).rejects.toThrow();

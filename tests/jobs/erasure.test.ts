@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import type { Account, StaffUser, Tenant, User } from '@prisma/client';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { setLocalTenantSql } from '../../src/db/tenant-set.js';
 import { AppError } from '../../src/lib/errors.js';
 import { runExport } from '../../src/modules/exports/export.runner.js';
 import { personalNeedles } from '../../src/modules/erasure/erasure.service.js';
@@ -51,8 +52,8 @@ describe('data-subject erasure', () => {
 
   beforeAll(async () => {
     t = await createJobsTestContext();
-    f = factories(t.runtime.prisma, t.services);
-    const p = t.runtime.prisma;
+    f = factories(t.owner.prisma, t.services);
+    const p = t.owner.prisma;
     tenant = await f.tenant({ name: `${PERSON.name} household` });
     other = await f.tenant({ name: 'Unrelated household' });
     owner = await f.user(tenant.id, { name: PERSON.name, email: PERSON.email });
@@ -167,7 +168,7 @@ describe('data-subject erasure', () => {
   const deps = () => ({ ...t.services.exportRunner, exportDir: t.exportDir });
 
   it('closes the account at once; the owner leaving closes the household; one audit event', async () => {
-    const p = t.runtime.prisma;
+    const p = t.owner.prisma;
     // The person's own export (right of access) exists before they leave.
     const own = await t.services.exports.requestUserExport(f.userCtx(owner));
     const exported = await runExport(deps(), own.id);
@@ -195,16 +196,24 @@ describe('data-subject erasure', () => {
     const app = new pg.Client({ connectionString: t.db.appUrl });
     await app.connect();
     try {
+      // With no tenant set it is refused outright (migration 102); in the household's own
+      // transaction — as the erasure job calls it — because the user is not due yet.
+      await expect(app.query('SELECT backoffice_erase_transaction_text($1::uuid)', [owner.id])).rejects.toThrow(
+        /not in this transaction's tenants/,
+      );
+      await app.query('BEGIN');
+      await app.query(setLocalTenantSql({ allTenants: false, tenantIds: [tenant.id] }));
       await expect(app.query('SELECT backoffice_erase_transaction_text($1::uuid)', [owner.id])).rejects.toThrow(
         /not due for erasure/,
       );
+      await app.query('ROLLBACK');
     } finally {
       await app.end();
     }
   });
 
   it('after the grace period the scheduled job erases every trace, keeps the money, and the audit chain verifies', async () => {
-    const p = t.runtime.prisma;
+    const p = t.owner.prisma;
     expect((await findEverywhere(t.db.ownerUrl, [PERSON.email, PERSON.name, PERSON.phone])).length).toBeGreaterThan(5);
     const ledgerBefore = await p.transaction.findMany({
       where: { tenantId: tenant.id },
@@ -287,7 +296,7 @@ describe('data-subject erasure', () => {
   });
 
   it('support closes a member of a granted tenant only; the erasure leaves the rest of the household alone', async () => {
-    const p = t.runtime.prisma;
+    const p = t.owner.prisma;
     const home = await f.tenant({ name: 'Busy household' });
     const boss = await f.user(home.id, { name: 'Bea Boss' });
     const kid = await f.user(home.id, { name: 'Kasimir Kidwell', email: 'kasimir.kidwell@example.test' });

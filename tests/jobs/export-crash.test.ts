@@ -18,7 +18,7 @@ describe('an export whose worker is killed mid-way', () => {
 
   beforeAll(async () => {
     t = await createJobsTestContext();
-    const f = factories(t.runtime.prisma, t.services);
+    const f = factories(t.owner.prisma, t.services);
     const tenant = await f.tenant();
     await bulkTransactions(t.db.ownerUrl, await f.account(tenant.id), ROWS);
   });
@@ -29,8 +29,8 @@ describe('an export whose worker is killed mid-way', () => {
 
   it('is retried after the crash and completes with a correct manifest and no duplicate rows', async () => {
     await ensureJobSchema(t.db.ownerUrl, POLICIES);
-    const engineer = await factories(t.runtime.prisma, t.services).staff('ENGINEER');
-    const ctx = await factories(t.runtime.prisma, t.services).staffCtx(engineer);
+    const engineer = await factories(t.owner.prisma, t.services).staff('ENGINEER');
+    const ctx = await factories(t.owner.prisma, t.services).staffCtx(engineer);
     const job = await t.services.exports.start(ctx, { resource: 'Transaction', format: 'csv', reason: 'crash drill' });
 
     // 1. A separate worker process picks the job up and is killed (SIGKILL) in the middle of it.
@@ -50,7 +50,7 @@ describe('an export whose worker is killed mid-way', () => {
     child = worker;
     const midway = await waitFor(
       async () => {
-        const row = await t.runtime.prisma.exportJob.findUniqueOrThrow({ where: { id: job.id } });
+        const row = await t.owner.prisma.exportJob.findUniqueOrThrow({ where: { id: job.id } });
         return row.status === 'RUNNING' && row.rowsDone > 0n && row.rowsDone < BigInt(ROWS) ? row : null;
       },
       60_000,
@@ -61,7 +61,7 @@ describe('an export whose worker is killed mid-way', () => {
     expect(midway.attempts).toBe(1);
     const leftovers = readdirSync(t.exportDir).filter((n) => n.endsWith('.part'));
     expect(leftovers).toHaveLength(1); // the dead attempt's partial file
-    const after = await t.runtime.prisma.exportJob.findUniqueOrThrow({ where: { id: job.id } });
+    const after = await t.owner.prisma.exportJob.findUniqueOrThrow({ where: { id: job.id } });
     expect(after.status).toBe('RUNNING');
     expect(after.filePath).toBeNull();
 
@@ -77,7 +77,7 @@ describe('an export whose worker is killed mid-way', () => {
     try {
       const done = await waitFor(
         async () => {
-          const row = await t.runtime.prisma.exportJob.findUniqueOrThrow({ where: { id: job.id } });
+          const row = await t.owner.prisma.exportJob.findUniqueOrThrow({ where: { id: job.id } });
           return row.status === 'COMPLETED' || row.status === 'FAILED' ? row : null;
         },
         60_000,
@@ -90,7 +90,7 @@ describe('an export whose worker is killed mid-way', () => {
       const ids = new Set(rows.map((r) => r.id));
       expect(rows).toHaveLength(ROWS);
       expect(ids.size).toBe(ROWS); // no duplicate rows
-      const inDb = await t.runtime.prisma.transaction.findMany({ select: { id: true } });
+      const inDb = await t.owner.prisma.transaction.findMany({ select: { id: true } });
       expect(new Set(inDb.map((r) => r.id))).toEqual(ids); // and none missing
 
       const manifest = JSON.parse(readFileSync(`${done.filePath}.manifest.json`, 'utf8'));
@@ -100,7 +100,7 @@ describe('an export whose worker is killed mid-way', () => {
       expect(manifest.file.bytes).toBe(readFileSync(done.filePath!).length);
       expect(done.sha256).toBe(manifest.file.sha256);
       expect(readdirSync(t.exportDir).filter((n) => n.endsWith('.part'))).toEqual([]); // the dead attempt's file is gone
-      expect(await t.runtime.prisma.auditEvent.count({ where: { action: 'export.complete', recordId: job.id } })).toBe(1);
+      expect(await t.owner.prisma.auditEvent.count({ where: { action: 'export.complete', recordId: job.id } })).toBe(1);
     } finally {
       await workers.stop();
     }

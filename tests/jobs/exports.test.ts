@@ -44,7 +44,7 @@ describe('exports: streamed, scoped, audited, with a manifest', () => {
 
   beforeAll(async () => {
     t = await createJobsTestContext();
-    f = factories(t.runtime.prisma, t.services);
+    f = factories(t.owner.prisma, t.services);
     [a, b, c] = [await f.tenant(), await f.tenant(), await f.tenant()];
     for (const [tenant, n] of [
       [a, rowsPerTenant.a],
@@ -54,7 +54,7 @@ describe('exports: streamed, scoped, audited, with a manifest', () => {
       const account = await f.account(tenant.id);
       await bulkTransactions(t.db.ownerUrl, account, n);
     }
-    const accountA = await t.runtime.prisma.account.findFirstOrThrow({ where: { tenantId: a.id } });
+    const accountA = await t.owner.prisma.account.findFirstOrThrow({ where: { tenantId: a.id } });
     for (const d of tricky) await f.transaction(accountA, { description: d });
     owner = await f.user(a.id, { name: 'Ada Owner' });
     member = await f.user(a.id, { name: 'Max Member' });
@@ -71,7 +71,7 @@ describe('exports: streamed, scoped, audited, with a manifest', () => {
   });
 
   const deps = () => ({ ...t.services.exportRunner, exportDir: t.exportDir });
-  const tenantRows = (tenantId: string) => t.runtime.prisma.transaction.count({ where: { tenantId } });
+  const tenantRows = (tenantId: string) => t.owner.prisma.transaction.count({ where: { tenantId } });
 
   it('runs in the pg-boss worker, streams every row once (CSV) and publishes a correct manifest, audited', async () => {
     const workers: Workers = await startWorkers(t.runtime, t.services, {
@@ -87,11 +87,11 @@ describe('exports: streamed, scoped, audited, with a manifest', () => {
       });
       expect(job.status).toBe('QUEUED');
       const done = await waitFor(async () => {
-        const row = await t.runtime.prisma.exportJob.findUniqueOrThrow({ where: { id: job.id } });
+        const row = await t.owner.prisma.exportJob.findUniqueOrThrow({ where: { id: job.id } });
         return row.status === 'COMPLETED' || row.status === 'FAILED' ? row : null;
       });
       expect(done.status).toBe('COMPLETED');
-      const total = await t.runtime.prisma.transaction.count();
+      const total = await t.owner.prisma.transaction.count();
       expect(Number(done.rowsDone)).toBe(total);
       expect(Number(done.rowsTotal)).toBe(total);
 
@@ -113,10 +113,10 @@ describe('exports: streamed, scoped, audited, with a manifest', () => {
       expect(readdirSync(t.exportDir).filter((n) => n.endsWith('.part'))).toEqual([]);
 
       expect(
-        (await auditEvents(t.runtime.prisma, 'export.start')).some((e) => e.recordId === job.id && e.actorId === engineer.id),
+        (await auditEvents(t.owner.prisma, 'export.start')).some((e) => e.recordId === job.id && e.actorId === engineer.id),
       ).toBe(true);
       expect(
-        (await auditEvents(t.runtime.prisma, 'export.complete')).some((e) => e.recordId === job.id && e.actorType === 'SYSTEM'),
+        (await auditEvents(t.owner.prisma, 'export.complete')).some((e) => e.recordId === job.id && e.actorType === 'SYSTEM'),
       ).toBe(true);
     } finally {
       await workers.stop();
@@ -146,7 +146,7 @@ describe('exports: streamed, scoped, audited, with a manifest', () => {
 
     // A grant revoked between the request and the run is honoured when the job runs.
     const second = await t.services.exports.start(ctxSupport, { resource: 'Transaction', format: 'csv', reason: 'ticket 4712' });
-    await t.runtime.prisma.tenantAccessGrant.updateMany({
+    await t.owner.prisma.tenantAccessGrant.updateMany({
       where: { staffUserId: support.id, tenantId: b.id },
       data: { revokedAt: new Date() },
     });
@@ -165,16 +165,16 @@ describe('exports: streamed, scoped, audited, with a manifest', () => {
         format: 'csv',
         reason: 'ticket 4713',
       });
-      await t.runtime.prisma.tenantAccessGrant.updateMany({
+      await t.owner.prisma.tenantAccessGrant.updateMany({
         where: { staffUserId: support.id, tenantId: a.id },
         data: { revokedAt: new Date() },
       });
       const refused = await runExport(deps(), third.id);
       expect(refused).toEqual({ outcome: 'refused', code: 'EXPORT.TENANT_OUT_OF_SCOPE' });
-      expect((await t.runtime.prisma.exportJob.findUniqueOrThrow({ where: { id: third.id } })).status).toBe('FAILED');
-      expect((await auditEvents(t.runtime.prisma, 'export.fail')).some((e) => e.recordId === third.id)).toBe(true);
+      expect((await t.owner.prisma.exportJob.findUniqueOrThrow({ where: { id: third.id } })).status).toBe('FAILED');
+      expect((await auditEvents(t.owner.prisma, 'export.fail')).some((e) => e.recordId === third.id)).toBe(true);
     } finally {
-      await t.runtime.prisma.tenantAccessGrant.updateMany({ where: { staffUserId: support.id }, data: { revokedAt: null } });
+      await t.owner.prisma.tenantAccessGrant.updateMany({ where: { staffUserId: support.id }, data: { revokedAt: null } });
     }
   });
 
@@ -183,11 +183,11 @@ describe('exports: streamed, scoped, audited, with a manifest', () => {
       t.services.exports.start(ctxSupport, { tenantId: c.id, resource: 'Transaction', format: 'csv', reason: 'curious' }),
       'NOT_FOUND',
     );
-    const denied = await t.runtime.prisma.auditEvent.findFirst({
+    const denied = await t.owner.prisma.auditEvent.findFirst({
       where: { action: 'export.start', outcome: 'DENIED', actorId: support.id, recordId: c.id },
     });
     expect(denied).not.toBeNull();
-    expect(await t.runtime.prisma.exportJob.count({ where: { requestedById: support.id, tenantId: c.id } })).toBe(0);
+    expect(await t.owner.prisma.exportJob.count({ where: { requestedById: support.id, tenantId: c.id } })).toBe(0);
   });
 
   it('lets compliance export the audit trail only', async () => {
@@ -196,7 +196,7 @@ describe('exports: streamed, scoped, audited, with a manifest', () => {
       'FORBIDDEN',
     );
     expect(
-      await t.runtime.prisma.auditEvent.count({ where: { action: 'export.start', outcome: 'DENIED', actorId: compliance.id } }),
+      await t.owner.prisma.auditEvent.count({ where: { action: 'export.start', outcome: 'DENIED', actorId: compliance.id } }),
     ).toBe(1);
     const job = await t.services.exports.start(ctxCompliance, {
       resource: 'AuditEvent',
@@ -231,9 +231,9 @@ describe('exports: streamed, scoped, audited, with a manifest', () => {
     const ok = await t.services.exports.download(ctxEngineer, job.id);
     const body = await streamToString(ok.stream);
     expect(body.split('\n')[0]).toContain('balance');
-    expect(ok.sha256).toBe(sha256File((await t.runtime.prisma.exportJob.findUniqueOrThrow({ where: { id: job.id } })).filePath!));
+    expect(ok.sha256).toBe(sha256File((await t.owner.prisma.exportJob.findUniqueOrThrow({ where: { id: job.id } })).filePath!));
     expect(
-      await t.runtime.prisma.auditEvent.count({
+      await t.owner.prisma.auditEvent.count({
         where: { action: 'export.download', outcome: 'SUCCESS', recordId: job.id, actorId: engineer.id },
       }),
     ).toBe(1);
@@ -241,14 +241,14 @@ describe('exports: streamed, scoped, audited, with a manifest', () => {
     // Compliance sees the job (reads everything) but may only download audit-trail exports.
     await expectAppError(t.services.exports.download(ctxCompliance, job.id), 'FORBIDDEN', 'EXPORT.DOWNLOAD_FORBIDDEN');
     expect(
-      await t.runtime.prisma.auditEvent.count({
+      await t.owner.prisma.auditEvent.count({
         where: { action: 'export.download', outcome: 'DENIED', recordId: job.id, actorId: compliance.id },
       }),
     ).toBe(1);
     // A support user without rights does not even see it.
     await expectAppError(t.services.exports.download(ctxOutsider, job.id), 'NOT_FOUND');
     expect(
-      await t.runtime.prisma.auditEvent.count({
+      await t.owner.prisma.auditEvent.count({
         where: { action: 'export.download', outcome: 'DENIED', recordId: job.id, actorId: outsider.id },
       }),
     ).toBe(1);
@@ -265,14 +265,14 @@ describe('exports: streamed, scoped, audited, with a manifest', () => {
     });
     await runExport(deps(), own.id);
     await t.services.exports.download(await f.staffCtx(support), own.id).then((d) => streamToString(d.stream));
-    await t.runtime.prisma.tenantAccessGrant.updateMany({
+    await t.owner.prisma.tenantAccessGrant.updateMany({
       where: { staffUserId: support.id, tenantId: b.id },
       data: { revokedAt: new Date() },
     });
     try {
       await expectAppError(t.services.exports.download(await f.staffCtx(support), own.id), 'FORBIDDEN');
     } finally {
-      await t.runtime.prisma.tenantAccessGrant.updateMany({ where: { staffUserId: support.id }, data: { revokedAt: null } });
+      await t.owner.prisma.tenantAccessGrant.updateMany({ where: { staffUserId: support.id }, data: { revokedAt: null } });
     }
   });
 
@@ -305,7 +305,7 @@ describe('exports: streamed, scoped, audited, with a manifest', () => {
   });
 
   it('applies the admin list filters (date range, direction, account) and refuses unknown ones', async () => {
-    const account = await t.runtime.prisma.account.findFirstOrThrow({ where: { tenantId: b.id } });
+    const account = await t.owner.prisma.account.findFirstOrThrow({ where: { tenantId: b.id } });
     const from = new Date(Date.now() - 300 * 60_000).toISOString();
     const job = await t.services.exports.start(ctxEngineer, {
       resource: 'Transaction',
@@ -316,7 +316,7 @@ describe('exports: streamed, scoped, audited, with a manifest', () => {
     const result = await runExport(deps(), job.id);
     if (result.outcome !== 'completed') throw new Error(result.outcome);
     const rows = csvObjects(readFileSync(result.filePath, 'utf8'));
-    const expected = await t.runtime.prisma.transaction.count({
+    const expected = await t.owner.prisma.transaction.count({
       where: { tenantId: b.id, accountId: account.id, direction: 'DEBIT', occurredAt: { gte: new Date(from) } },
     });
     expect(expected).toBeGreaterThan(0);
@@ -390,8 +390,8 @@ describe('exports: streamed, scoped, audited, with a manifest', () => {
   it("POST /me/exports claims its idempotency key in the export's own transaction", async () => {
     const ctx = f.userCtx(member);
     const owner$ = keyOwnerOf(ctx);
-    const exportsOf = () => t.runtime.prisma.exportJob.count({ where: { requestedById: member.id } });
-    const keysOf = () => t.runtime.prisma.idempotencyKey.count({ where: { userId: member.id } });
+    const exportsOf = () => t.owner.prisma.exportJob.count({ where: { requestedById: member.id } });
+    const keysOf = () => t.owner.prisma.idempotencyKey.count({ where: { userId: member.id } });
     const request = (key: string) => ({ key, method: 'POST', path: '/api/v1/me/exports', body: {} });
     // The response is stored before COMMIT: when that fails, the export rolls back with the key.
     await expect(
@@ -417,10 +417,10 @@ describe('exports: streamed, scoped, audited, with a manifest', () => {
       respond,
     );
     expect(await exportsOf()).toBe(1);
-    const key = await t.runtime.prisma.idempotencyKey.findFirstOrThrow({ where: { userId: member.id, key: 'k-1' } });
+    const key = await t.owner.prisma.idempotencyKey.findFirstOrThrow({ where: { userId: member.id, key: 'k-1' } });
     expect(key).toMatchObject({ status: 'COMPLETED', responseText: first.text });
     // Finished meanwhile: the same key replays the same bytes; it does not start another export.
-    await t.runtime.prisma.exportJob.updateMany({ where: { requestedById: member.id }, data: { status: 'COMPLETED' } });
+    await t.owner.prisma.exportJob.updateMany({ where: { requestedById: member.id }, data: { status: 'COMPLETED' } });
     const replay = await t.services.idempotency.execute(
       ctx,
       owner$,

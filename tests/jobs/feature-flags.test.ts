@@ -67,7 +67,7 @@ describe('featureFlags service: managed by engineers and superadmins, audited', 
 
   beforeAll(async () => {
     t = await createTestContext();
-    f = factories(t.runtime.prisma, t.services);
+    f = factories(t.owner.prisma, t.services);
   });
   afterAll(async () => {
     await t.close();
@@ -94,7 +94,7 @@ describe('featureFlags service: managed by engineers and superadmins, audited', 
     expect(await t.services.featureFlags.evaluate('budgets.v2', { tenantId: tenant.id })).toBe(true);
     expect(await t.services.featureFlags.evaluate('no-such-flag', { tenantId: tenant.id })).toBe(false);
 
-    const events = await t.runtime.prisma.auditEvent.findMany({
+    const events = await t.owner.prisma.auditEvent.findMany({
       where: { resource: 'FeatureFlag', recordId: created.id },
       orderBy: { id: 'asc' },
     });
@@ -103,8 +103,8 @@ describe('featureFlags service: managed by engineers and superadmins, audited', 
     expect(events[1]!.reason).toBe('pilot tenant');
 
     await t.services.featureFlags.remove(ctx, { id: created.id, reason: 'rolled out' });
-    expect(await t.runtime.prisma.featureFlag.count({ where: { id: created.id } })).toBe(0);
-    expect(await t.runtime.prisma.auditEvent.count({ where: { action: 'feature_flag.delete', recordId: created.id } })).toBe(1);
+    expect(await t.owner.prisma.featureFlag.count({ where: { id: created.id } })).toBe(0);
+    expect(await t.owner.prisma.auditEvent.count({ where: { action: 'feature_flag.delete', recordId: created.id } })).toBe(1);
   });
 
   it('validates input: unique keys, known tenants, ordered dates, 0..100 %', async () => {
@@ -130,7 +130,7 @@ describe('featureFlags service: managed by engineers and superadmins, audited', 
       expect(err).toBeInstanceOf(AppError);
       expect((err as AppError).kind).toBe('FORBIDDEN');
       expect(
-        await t.runtime.prisma.auditEvent.count({
+        await t.owner.prisma.auditEvent.count({
           where: { action: 'feature_flag.update', outcome: 'DENIED', actorId: staff.id },
         }),
       ).toBe(1);
@@ -139,6 +139,6 @@ describe('featureFlags service: managed by engineers and superadmins, audited', 
     expect((await t.services.featureFlags.list(compliance)).map((x) => x.key)).toContain('reports.beta');
     const support = await f.staffCtx(await f.staff('SUPPORT'));
     expect(await t.services.featureFlags.list(support)).toEqual([]);
-    expect((await t.runtime.prisma.featureFlag.findUniqueOrThrow({ where: { id: flagRow.id } })).enabled).toBe(false);
+    expect((await t.owner.prisma.featureFlag.findUniqueOrThrow({ where: { id: flagRow.id } })).enabled).toBe(false);
   });
 });

@@ -10,6 +10,7 @@ import { startWorkers } from '../../src/modules/jobs/jobs.worker.js';
 import { createTestContext, TEST_SECRETS, type TestContext } from '../helpers/db.js';
 import { factories } from '../helpers/factories.js';
 import { waitFor } from './helpers.js';
+import { tenantIsolation } from '../../src/services.js';
 
 describe('outbox: side effects delivered at least once, effects exactly once', () => {
   let t: TestContext;
@@ -20,7 +21,7 @@ describe('outbox: side effects delivered at least once, effects exactly once', (
 
   beforeAll(async () => {
     t = await createTestContext();
-    f = factories(t.runtime.prisma, t.services);
+    f = factories(t.owner.prisma, t.services);
     superadmin = await f.staff('SUPERADMIN');
   });
   afterAll(async () => {
@@ -37,11 +38,11 @@ describe('outbox: side effects delivered at least once, effects exactly once', (
     t.services.outbox.createDispatcher({ mailer: t.services.mail.createMailer(), consumers: extra, leaseSeconds });
   const suspend = async () =>
     t.services.tenants.suspend(await f.staffCtx(superadmin), { tenantId: tenant.id, reason: 'chargeback investigation' });
-  const eventOf = async (type: string) => t.runtime.prisma.outboxEvent.findFirstOrThrow({ where: { tenantId: tenant.id, type } });
-  const mailTo = (email: string) => t.runtime.prisma.mailMessage.findMany({ where: { to: email } });
+  const eventOf = async (type: string) => t.owner.prisma.outboxEvent.findFirstOrThrow({ where: { tenantId: tenant.id, type } });
+  const mailTo = (email: string) => t.owner.prisma.mailMessage.findMany({ where: { to: email } });
   /** Makes a leased or backed-off event due again (as if its lease or backoff had elapsed). */
   const makeDue = (event: OutboxEvent) =>
-    t.runtime.prisma.outboxEvent.update({ where: { id: event.id }, data: { availableAt: new Date(Date.now() - 1000) } });
+    t.owner.prisma.outboxEvent.update({ where: { id: event.id }, data: { availableAt: new Date(Date.now() - 1000) } });
 
   it('suspending a tenant emails its owner once, in their mailbox, keyed by the event id', async () => {
     await suspend();
@@ -83,7 +84,7 @@ describe('outbox: side effects delivered at least once, effects exactly once', (
     expect(await mailTo(owner.email)).toHaveLength(1);
 
     // Even an event replayed by hand (reset to PENDING) sends nothing new.
-    await t.runtime.prisma.outboxEvent.update({ where: { id: event.id }, data: { status: 'PENDING', availableAt: new Date(0) } });
+    await t.owner.prisma.outboxEvent.update({ where: { id: event.id }, data: { status: 'PENDING', availableAt: new Date(0) } });
     await dispatcher().dispatchOnce();
     expect(await mailTo(owner.email)).toHaveLength(1);
   });
@@ -118,7 +119,7 @@ describe('outbox: side effects delivered at least once, effects exactly once', (
       return original(mail);
     };
     const smtp = createMailer({
-      db: createDatabase(t.runtime.prisma, t.runtime.pool),
+      db: createDatabase(t.runtime.prisma, t.runtime.pool, undefined, tenantIsolation(t.config)),
       mail: mailRepository,
       config: { ...t.config, SMTP_URL: 'smtp://localhost:2525' },
       transport,
@@ -145,7 +146,7 @@ describe('outbox: side effects delivered at least once, effects exactly once', (
     expect(mail?.subject).toBe('Reset your password');
     expect(mail!.text).toMatch(/\/reset-password\?token=[^&\s]+&lang=en/);
     const token = decodeURIComponent(/token=([^&\s]+)/.exec(mail!.text)![1]!);
-    const user = await t.runtime.prisma.user.findUniqueOrThrow({ where: { id: owner.id } });
+    const user = await t.owner.prisma.user.findUniqueOrThrow({ where: { id: owner.id } });
     const claims = readAccountToken(TEST_SECRETS.accountTokenKey, 'password-reset', token);
     expect(claims?.userId).toBe(owner.id);
     expect(claims?.requestedAt).toBe(user.passwordResetSentAt!.getTime()); // bound to the current request
@@ -156,27 +157,27 @@ describe('outbox: side effects delivered at least once, effects exactly once', (
 
   it('consumers re-check the event: a payload for another tenant is refused, a closed owner gets nothing', async () => {
     const other = await f.tenant();
-    const forged = await t.runtime.prisma.outboxEvent.create({
+    const forged = await t.owner.prisma.outboxEvent.create({
       data: { tenantId: tenant.id, type: 'tenant.suspended', payload: { tenantId: other.id } },
     });
     await dispatcher().dispatchOnce();
-    const after = await t.runtime.prisma.outboxEvent.findUniqueOrThrow({ where: { id: forged.id } });
+    const after = await t.owner.prisma.outboxEvent.findUniqueOrThrow({ where: { id: forged.id } });
     expect(after.status).toBe('PENDING');
     expect(after.lastError).toMatch(/does not match/);
     expect(after.availableAt.getTime()).toBeGreaterThan(Date.now()); // retried later, with backoff
 
-    await t.runtime.prisma.user.update({ where: { id: owner.id }, data: { status: 'CLOSED' } });
+    await t.owner.prisma.user.update({ where: { id: owner.id }, data: { status: 'CLOSED' } });
     await suspend();
     await dispatcher().dispatchOnce();
     expect(await mailTo(owner.email)).toHaveLength(0);
   });
 
   it('an event nobody consumes ends FAILED, visible in the admin', async () => {
-    const event = await t.runtime.prisma.outboxEvent.create({
+    const event = await t.owner.prisma.outboxEvent.create({
       data: { tenantId: tenant.id, type: 'nobody.listens', payload: {} },
     });
     await dispatcher().dispatchOnce();
-    const after = await t.runtime.prisma.outboxEvent.findUniqueOrThrow({ where: { id: event.id } });
+    const after = await t.owner.prisma.outboxEvent.findUniqueOrThrow({ where: { id: event.id } });
     expect(after.status).toBe('FAILED');
     expect(after.lastError).toMatch(/no consumer/);
   });

@@ -49,7 +49,7 @@ describe('recurring rules materialise transactions through a job, idempotently',
 
   beforeAll(async () => {
     t = await createTestContext();
-    f = factories(t.runtime.prisma, t.services);
+    f = factories(t.owner.prisma, t.services);
     tenant = await f.tenant();
     account = await f.account(tenant.id);
   });
@@ -58,7 +58,7 @@ describe('recurring rules materialise transactions through a job, idempotently',
   });
 
   const rule = (over: { frequency?: 'DAILY' | 'MONTHLY'; startsOn: Date; tenantId?: string; accountId?: string }) =>
-    t.runtime.prisma.recurringRule.create({
+    t.owner.prisma.recurringRule.create({
       data: {
         tenantId: over.tenantId ?? tenant.id,
         accountId: over.accountId ?? account.id,
@@ -79,7 +79,7 @@ describe('recurring rules materialise transactions through a job, idempotently',
     const results = await Promise.all([1, 2, 3].map(() => t.services.recurring.materialiseTenant(ctx, tenant.id, today)));
     expect(results.reduce((n, x) => n + x.created, 0)).toBe(10);
     expect(await t.services.recurring.materialiseTenant(ctx, tenant.id, today)).toMatchObject({ created: 0 });
-    const rows = await t.runtime.prisma.transaction.findMany({
+    const rows = await t.owner.prisma.transaction.findMany({
       where: { recurringRuleId: r.id },
       orderBy: { recurrenceDate: 'asc' },
     });
@@ -87,19 +87,17 @@ describe('recurring rules materialise transactions through a job, idempotently',
       Array.from({ length: 10 }, (_, i) => `2024-03-${String(i + 1).padStart(2, '0')}`),
     );
     expect(rows.every((x) => x.amount.toString() === '12.5' && x.direction === 'DEBIT' && x.tenantId === tenant.id)).toBe(true);
-    expect(isoDate((await t.runtime.prisma.recurringRule.findUniqueOrThrow({ where: { id: r.id } })).nextRunOn)).toBe(
-      '2024-03-11',
-    );
-    const events = await t.runtime.prisma.auditEvent.findMany({ where: { action: 'recurring.materialise', recordId: r.id } });
+    expect(isoDate((await t.owner.prisma.recurringRule.findUniqueOrThrow({ where: { id: r.id } })).nextRunOn)).toBe('2024-03-11');
+    const events = await t.owner.prisma.auditEvent.findMany({ where: { action: 'recurring.materialise', recordId: r.id } });
     expect(events.length).toBeGreaterThanOrEqual(1);
     expect(
       events.every((e) => e.actorType === 'SYSTEM' && e.actorId === 'job:recurring-tenant' && e.tenantId === tenant.id),
     ).toBe(true);
 
     // Even a rule whose nextRunOn was pushed back (e.g. a restored backup) creates nothing twice.
-    await t.runtime.prisma.recurringRule.update({ where: { id: r.id }, data: { nextRunOn: d('2024-03-01') } });
+    await t.owner.prisma.recurringRule.update({ where: { id: r.id }, data: { nextRunOn: d('2024-03-01') } });
     expect(await t.services.recurring.materialiseTenant(ctx, tenant.id, today)).toMatchObject({ created: 0 });
-    expect(await t.runtime.prisma.transaction.count({ where: { recurringRuleId: r.id } })).toBe(10);
+    expect(await t.owner.prisma.transaction.count({ where: { recurringRuleId: r.id } })).toBe(10);
   });
 
   it('skips suspended tenants, and refuses anyone but the system', async () => {
@@ -137,14 +135,10 @@ describe('recurring rules materialise transactions through a job, idempotently',
     });
     try {
       await workers.boss.send('recurring-sweep', {});
-      await waitFor(
-        async () => (await t.runtime.prisma.transaction.count({ where: { recurringRuleId: r.id } })) >= 2,
-        20_000,
-        200,
-      );
+      await waitFor(async () => (await t.owner.prisma.transaction.count({ where: { recurringRuleId: r.id } })) >= 2, 20_000, 200);
     } finally {
       await workers.stop();
     }
-    expect(await t.runtime.prisma.transaction.count({ where: { recurringRuleId: r.id } })).toBe(2);
+    expect(await t.owner.prisma.transaction.count({ where: { recurringRuleId: r.id } })).toBe(2);
   });
 });

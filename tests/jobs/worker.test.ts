@@ -17,7 +17,7 @@ describe('workers: pg-boss schema, start-up and graceful stop', () => {
 
   beforeAll(async () => {
     t = await createJobsTestContext();
-    f = factories(t.runtime.prisma, t.services);
+    f = factories(t.owner.prisma, t.services);
     const tenant = await f.tenant();
     await bulkTransactions(t.db.ownerUrl, await f.account(tenant.id), 3000);
   });
@@ -25,7 +25,7 @@ describe('workers: pg-boss schema, start-up and graceful stop', () => {
     await t.close();
   });
 
-  const status = async (id: string) => (await t.runtime.prisma.exportJob.findUniqueOrThrow({ where: { id } })).status;
+  const status = async (id: string) => (await t.owner.prisma.exportJob.findUniqueOrThrow({ where: { id } })).status;
   const startExport = async () =>
     t.services.exports.start(await f.staffCtx(await f.staff('ENGINEER')), {
       resource: 'Transaction',
@@ -69,38 +69,38 @@ describe('workers: pg-boss schema, start-up and graceful stop', () => {
     };
     // A RUNNING export whose worker vanished long ago (no live job, nobody holds its lock).
     const orphan = await startExport();
-    await t.runtime.prisma.exportJob.update({
+    await t.owner.prisma.exportJob.update({
       where: { id: orphan.id },
       data: { status: 'RUNNING', attempts: 1, createdAt: new Date(Date.now() - 3_600_000) },
     });
-    await t.runtime.prisma.$executeRawUnsafe(`UPDATE pgboss.job SET state = 'failed' WHERE data->>'exportJobId' = $1`, orphan.id);
+    await t.owner.prisma.$executeRawUnsafe(`UPDATE pgboss.job SET state = 'failed' WHERE data->>'exportJobId' = $1`, orphan.id);
     // A finished export older than the retention period.
     const old = await startExport();
     const path = join(t.exportDir, `${old.id}.csv`);
     writeFileSync(path, 'id\n');
-    await t.runtime.prisma.exportJob.update({
+    await t.owner.prisma.exportJob.update({
       where: { id: old.id },
       data: { status: 'COMPLETED', filePath: path, finishedAt: new Date(Date.now() - 8 * 86_400_000) },
     });
-    await t.runtime.prisma.$executeRawUnsafe(`UPDATE pgboss.job SET state = 'completed' WHERE data->>'exportJobId' = $1`, old.id);
+    await t.owner.prisma.$executeRawUnsafe(`UPDATE pgboss.job SET state = 'completed' WHERE data->>'exportJobId' = $1`, old.id);
 
     const result = await t.services.jobs.runExportMaintenance(jobContext('export-maintenance'), ports);
     expect(result).toMatchObject({ requeued: 1, expired: 1 });
     expect(sent).toEqual([{ exportJobId: orphan.id, tenantId: null }]);
     expect(existsSync(path)).toBe(false);
-    expect((await t.runtime.prisma.exportJob.findUniqueOrThrow({ where: { id: old.id } })).filePath).toBeNull();
+    expect((await t.owner.prisma.exportJob.findUniqueOrThrow({ where: { id: old.id } })).filePath).toBeNull();
     expect(
-      await t.runtime.prisma.auditEvent.count({ where: { action: 'export.expire', recordId: old.id, actorType: 'SYSTEM' } }),
+      await t.owner.prisma.auditEvent.count({ where: { action: 'export.expire', recordId: old.id, actorType: 'SYSTEM' } }),
     ).toBe(1);
 
     // After too many attempts it gives up: FAILED, audited.
-    await t.runtime.prisma.exportJob.update({ where: { id: orphan.id }, data: { attempts: 99 } });
+    await t.owner.prisma.exportJob.update({ where: { id: orphan.id }, data: { attempts: 99 } });
     expect(await t.services.jobs.runExportMaintenance(jobContext('export-maintenance'), ports)).toMatchObject({
       failed: 1,
       requeued: 0,
     });
-    expect((await t.runtime.prisma.exportJob.findUniqueOrThrow({ where: { id: orphan.id } })).status).toBe('FAILED');
-    expect(await t.runtime.prisma.auditEvent.count({ where: { action: 'export.fail', recordId: orphan.id } })).toBe(1);
+    expect((await t.owner.prisma.exportJob.findUniqueOrThrow({ where: { id: orphan.id } })).status).toBe('FAILED');
+    expect(await t.owner.prisma.auditEvent.count({ where: { action: 'export.fail', recordId: orphan.id } })).toBe(1);
   });
 
   it('stop() lets an in-flight export finish', async () => {
@@ -128,7 +128,7 @@ describe('workers: pg-boss schema, start-up and graceful stop', () => {
     const job = await startExport();
     await waitFor(async () => (await status(job.id)) === 'RUNNING', 20_000, 50);
     await slow.stop();
-    const released = await t.runtime.prisma.exportJob.findUniqueOrThrow({ where: { id: job.id } });
+    const released = await t.owner.prisma.exportJob.findUniqueOrThrow({ where: { id: job.id } });
     expect(released.status).not.toBe('COMPLETED');
     expect(released.filePath).toBeNull();
 
@@ -142,8 +142,8 @@ describe('workers: pg-boss schema, start-up and graceful stop', () => {
     } finally {
       await fast.stop();
     }
-    const done = await t.runtime.prisma.exportJob.findUniqueOrThrow({ where: { id: job.id } });
+    const done = await t.owner.prisma.exportJob.findUniqueOrThrow({ where: { id: job.id } });
     expect(done.attempts).toBe(2);
-    expect(Number(done.rowsDone)).toBe(await t.runtime.prisma.transaction.count());
+    expect(Number(done.rowsDone)).toBe(await t.owner.prisma.transaction.count());
   });
 });

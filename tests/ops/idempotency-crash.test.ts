@@ -114,7 +114,7 @@ describe('SIGKILL with creating requests in flight', () => {
     const after = await owner.query(`SELECT count(*)::int AS n FROM "Transaction" WHERE "description" LIKE $1`, [`${run} #%`]);
     expect(after.rows[0].n).toBe(REQUESTS);
 
-    const verified = await verifyChains(t.runtime.pool, {
+    const verified = await verifyChains(t.owner.pool, {
       keys: createAuditKeys({ signingKey: secrets.AUDIT_SIGNING_KEY }),
       checkpointEvery: 100,
     });

@@ -41,7 +41,7 @@ describe('logs carry no personal data or secrets', () => {
   });
 
   it('after a full flow, the captured output contains none of them', async () => {
-    const demoUser = await live.runtime.prisma.user.findFirstOrThrow({ where: { email: { startsWith: 'user1.' } } });
+    const demoUser = await live.owner.user.findFirstOrThrow({ where: { email: { startsWith: 'user1.' } } });
     const api = apiClient(live.url);
     const forbidden: string[] = [];
     const stray: string[] = [];

@@ -77,7 +77,7 @@ describe('GET /metrics', () => {
   });
 
   it('counts audit events written, login failures, job failures and reads queue depth at scrape time', async () => {
-    const f = factories(t.runtime.prisma, t.services);
+    const f = factories(t.owner.prisma, t.services);
     const before = sample((await request(app).get('/metrics')).text, 'backoffice_audit_events_written_total', {
       action: 'tenant.create',
       outcome: 'SUCCESS',
@@ -121,7 +121,7 @@ describe('GET /metrics', () => {
   });
 
   it('reads job queue depth from pg-boss, every queue and state, zeros included', async () => {
-    const source = jobQueueDepthSource(t.runtime.pool);
+    const source = jobQueueDepthSource(t.owner.pool);
     // Before any worker installed pg-boss's schema: nothing to report, and no error.
     expect(await source()).toEqual([]);
     await ensureJobSchema(t.db.ownerUrl);
@@ -130,7 +130,7 @@ describe('GET /metrics', () => {
     expect(empty).toContainEqual({ queue: QUEUES.erasureUser, state: 'failed', count: 0 });
     expect(empty.length).toBe(Object.keys(QUEUES).length * 4);
     const sender = createJobSender();
-    await t.services.exportRunner.db.write(buildSystemContext('test:metrics'), async (s) => {
+    await t.services.exportRunner.db.write(buildSystemContext('test:metrics', 'all'), async (s) => {
       await sender.sendInTx(s, QUEUES.exportRun, { exportJobId: '0b6f3c1e-8e0a-4c3b-a9f1-5d2e7c4b9a21', tenantId: null });
       await sender.sendInTx(s, QUEUES.exportRun, { exportJobId: '1b6f3c1e-8e0a-4c3b-a9f1-5d2e7c4b9a21', tenantId: null });
     });

@@ -37,7 +37,7 @@ describe('two app nodes and a worker against one PostgreSQL and Redis', () => {
 
   beforeAll(async () => {
     t = await createTestContext();
-    f = factories(t.runtime.prisma, t.services);
+    f = factories(t.owner.prisma, t.services);
     redis = await startRedis();
     exportDir = mkdtempSync(join(tmpdir(), 'backoffice-nodes-exports-'));
     const secret = () => randomBytes(32).toString('base64url');
@@ -178,7 +178,7 @@ describe('two app nodes and a worker against one PostgreSQL and Redis', () => {
     const created = results.filter((r) => r.status === 201);
     expect(created.length).toBeGreaterThan(0);
     expect(new Set(created.map((r) => r.body.id)).size).toBe(1);
-    expect(await t.runtime.prisma.transaction.count({ where: { tenantId: u.tenantId } })).toBe(1);
+    expect(await t.owner.prisma.transaction.count({ where: { tenantId: u.tenantId } })).toBe(1);
   });
 
   it('audit chains stay intact after concurrent writes through both nodes (audit:verify)', async () => {
@@ -193,7 +193,7 @@ describe('two app nodes and a worker against one PostgreSQL and Redis', () => {
     const results = await Promise.all(writes);
     expect(results.map((r) => r.status)).toEqual(Array(40).fill(201));
     for (const u of users)
-      expect(await t.runtime.prisma.auditEvent.count({ where: { tenantId: u.tenantId, action: 'transaction.create' } })).toBe(20);
+      expect(await t.owner.prisma.auditEvent.count({ where: { tenantId: u.tenantId, action: 'transaction.create' } })).toBe(20);
 
     const verify = await new Promise<{ code: number | null; out: string }>((resolve) => {
       const child = spawn(process.execPath, [BIN, 'audit:verify', '--json'], {

@@ -37,7 +37,7 @@ describe('Redis outage while serving', () => {
       ownerUrl: db.ownerUrl,
       env: { REDIS_URL: redis.url, AUTH_RATE_LIMIT_PER_MINUTE: String(AUTH_LIMIT) },
     });
-    await factories(live.runtime.prisma, live.services).staff('SUPERADMIN', { email: staffEmail });
+    await factories(live.owner, live.services).staff('SUPERADMIN', { email: staffEmail });
     const api = apiClient(live.url);
     user = await api.registerAndLogin();
     account = await api.createAccount(user.accessToken);

@@ -8,6 +8,7 @@ import { runExport } from '../../src/modules/exports/export.runner.js';
 import { parseConfig } from '../../src/config.js';
 import { createLogger } from '../../src/lib/logger.js';
 import type { ServiceContext } from '../../src/lib/context.js';
+import { createPrisma, type PrismaClient } from '../../src/db/prisma.js';
 import { createRuntime, type Runtime } from '../../src/runtime.js';
 import { createServices, type Services } from '../../src/services.js';
 import { TEST_SECRETS } from '../helpers/db.js';
@@ -31,6 +32,8 @@ describe('streaming replica (DATABASE_REPLICA_URL)', () => {
   /** A second app node over the same databases and Redis. */
   let other: { runtime: Runtime; services: Services };
   let f: ReturnType<typeof factories>;
+  /** The owner's client, for fixtures and assertions (row-level security does not apply). */
+  let owner: PrismaClient;
   let alice: ServiceContext;
   let bob: ServiceContext;
   let tenantId: string;
@@ -61,13 +64,15 @@ describe('streaming replica (DATABASE_REPLICA_URL)', () => {
     };
     ({ runtime, services } = await node());
     other = await node();
-    f = factories(runtime.prisma, services);
+    owner = createPrisma(cluster.primary.ownerUrl, 2);
+    f = factories(owner, services);
     alice = await f.staffCtx(await f.staff('SUPERADMIN'));
     bob = await f.staffCtx(await f.staff('SUPERADMIN'));
     tenantId = (await f.tenant({ name: 'Before the pause' })).id;
     await cluster.caughtUp();
   });
   afterAll(async () => {
+    await owner?.$disconnect();
     await runtime?.close();
     await other?.runtime.close();
     await redis?.destroy();
@@ -106,7 +111,7 @@ describe('streaming replica (DATABASE_REPLICA_URL)', () => {
     const dave = await f.staffCtx(await f.staff('SUPERADMIN'));
     const job = await services.exports.start(dave, { resource: 'Tenant', format: 'csv', reason: 'replica drill' });
     expect((await runExport(services.exportRunner, job.id)).outcome).toBe('completed');
-    const done = await runtime.prisma.exportJob.findUniqueOrThrow({ where: { id: job.id } });
+    const done = await owner.exportJob.findUniqueOrThrow({ where: { id: job.id } });
     const csv = readFileSync(done.filePath!, 'utf8');
     expect(csv).toContain('Before the pause');
     expect(csv).not.toContain('Only on the primary');

@@ -64,7 +64,7 @@ describe('SIGTERM under load', () => {
     );
 
     // An engineer starts a CSV export of the tenant's transactions (queued to the server's worker).
-    const f = factories(t.runtime.prisma, t.services);
+    const f = factories(t.owner.prisma, t.services);
     const engineer = await f.staff('ENGINEER');
     const ctx = await f.staffCtx(engineer);
     const job = await t.services.exports.start(ctx, { resource: 'Transaction', format: 'CSV', tenantId, reason: 'SIGTERM test' });

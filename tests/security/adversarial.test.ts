@@ -60,7 +60,7 @@ const ACTIONS = [
 ];
 
 async function snapshot() {
-  const p = w.h.t.runtime.prisma;
+  const p = w.h.t.owner.prisma;
   const [
     tenants,
     users,

@@ -162,8 +162,26 @@ export function tenantScopeOf(actor: Actor): TenantScope {
     case 'STAFF':
       return actor.role === 'SUPPORT' ? { kind: 'tenants', tenantIds: [...actor.grantedTenantIds] } : { kind: 'all' };
     case 'SYSTEM':
-      return { kind: 'all' };
+      return actor.tenants === 'all' ? { kind: 'all' } : { kind: 'tenants', tenantIds: [...actor.tenants] };
   }
+}
+
+const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * The tenant set a unit of database work runs under (row-level security, ADR 0011): what
+ * src/db applies with set_config(…, true) as the first statement of every transaction. The ONE
+ * function that decides it, from tenantScopeOf(): a support agent's active grants (read when
+ * their context was built, i.e. per request), a user's own tenant, a system job's named
+ * tenants, or all tenants for abilities global by definition (superadmin, compliance, engineer,
+ * system work built with ALL_TENANTS).
+ */
+export function tenantSetOf(actor: Actor): { allTenants: boolean; tenantIds: readonly string[] } {
+  const scope = tenantScopeOf(actor);
+  if (scope.kind === 'all') return { allTenants: true, tenantIds: [] };
+  // A malformed id would make the database's cast fail: refuse it here, with a clear message.
+  for (const id of scope.tenantIds) if (!UUID_RE.test(id)) throw new Error(`tenant set: not a tenant id: ${JSON.stringify(id)}`);
+  return { allTenants: false, tenantIds: [...new Set(scope.tenantIds.map((id) => id.toLowerCase()))].sort() };
 }
 
 export function defineAbilityFor(actor: Actor): AppAbility {
@@ -171,6 +189,8 @@ export function defineAbilityFor(actor: Actor): AppAbility {
 
   switch (actor.type) {
     case 'SYSTEM':
+      // The ability stays whole; a system context named for some tenants is bounded by the
+      // database (its tenant set, tenantSetOf) to those tenants.
       can('manage', 'all');
       break;
     case 'USER': {

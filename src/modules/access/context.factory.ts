@@ -4,7 +4,7 @@ import type { Database } from '../../db/session.js';
 import type { ServiceContext } from '../../lib/context.js';
 import type { staffRepository } from '../staff/staff.repository.js';
 import { defineAbilityFor } from './ability.js';
-import { systemActor, type Actor } from './actor.js';
+import { ALL_TENANTS, systemActor, type Actor, type SystemTenants } from './actor.js';
 
 export interface RequestMeta {
   correlationId?: string;
@@ -72,19 +72,38 @@ export function buildUserContext(
 
 /**
  * The context of work the system does on its own (a job, a CLI command, the seed): the system
- * actor named after it, so its audit events say who acted.
+ * actor named after it, so its audit events say who acted. `tenants` is the database's tenant
+ * set of its work (row-level security, ADR 0011): the tenants a job's payload names (validated
+ * by the job's schema; the database then shows nothing of any other tenant), or ALL_TENANTS for
+ * work that spans tenants by definition — said at every call site.
  */
-export function buildSystemContext(name: string, meta: RequestMeta = {}): ServiceContext {
-  return contextOf(systemActor(name), { userAgent: 'backoffice', ...meta, revealed: undefined }, 'en');
+export function buildSystemContext(name: string, tenants: SystemTenants, meta: RequestMeta = {}): ServiceContext {
+  return contextOf(systemActor(name, tenants), { userAgent: 'backoffice', ...meta, revealed: undefined }, 'en');
 }
 
-/** The context of a request made before anybody is signed in (registration, login, password reset). */
+/**
+ * The context of a request made before anybody is signed in (registration, login, refresh,
+ * password reset, email verification). Named exception of row-level security (ADR 0011): these
+ * flows resolve one principal by a secret or an email address before any tenant is known, so
+ * they run across tenants; each repository method they call finds exactly one row by that key.
+ */
 export function buildAnonymousContext(meta: RequestMeta = {}): ServiceContext {
-  return buildSystemContext('api:anonymous', meta);
+  return buildSystemContext('api:anonymous', ALL_TENANTS, meta);
 }
 
-/** The grant reader over the database: a system read, since the ability is what it builds. */
+/**
+ * The same, once the principal is resolved (a login that found its user by email): the rest of
+ * the flow — counters, tokens, its audit event — runs in that user's tenant only.
+ */
+export function buildAnonymousContextOfTenant(tenantId: string, meta: RequestMeta = {}): ServiceContext {
+  return buildSystemContext('api:anonymous', [tenantId], meta);
+}
+
+/**
+ * The grant reader over the database: a system read across tenants (the grants are what the
+ * ability and the tenant set are built from).
+ */
 export function createGrantReader(db: Database, staff: typeof staffRepository): GrantReader {
-  const ctx = buildSystemContext('access:grants', { correlationId: 'access-grants' });
+  const ctx = buildSystemContext('access:grants', ALL_TENANTS, { correlationId: 'access-grants' });
   return (staffUserId) => db.read(ctx, (s) => staff.unsafeActiveGrantTenantIds(s, staffUserId));
 }

@@ -7,10 +7,12 @@ import { AppError, conflict, validation } from '../../lib/errors.js';
 import {
   anonymousUserActor,
   buildAnonymousContext,
+  buildAnonymousContextOfTenant,
   buildSystemContext,
   buildUserContext,
   type RequestMeta,
 } from '../access/context.factory.js';
+import { ALL_TENANTS } from '../access/actor.js';
 import {
   decoyHash,
   hashPassword,
@@ -73,7 +75,7 @@ export function createApiAuthService(deps: ApiAuthServiceDeps) {
   const signer = createTokenSigner(deps.jwtSecret);
   // Bearer tokens are checked on every request, before there is a user context: one system
   // context (its ability built once) reads the principal the user's context is then built from.
-  const principalContext = buildSystemContext('api-auth:principal', { correlationId: 'api-auth-principal' });
+  const principalContext = buildSystemContext('api-auth:principal', ALL_TENANTS, { correlationId: 'api-auth-principal' });
 
   async function issuePair(
     s: WriteSession,
@@ -199,8 +201,10 @@ export function createApiAuthService(deps: ApiAuthServiceDeps) {
       await recordLoginFailure(meta, user, 'locked');
       throw invalidCredentials();
     }
+    // The user is found: the rest of the login runs in their tenant only (ADR 0011).
+    const userCtx = buildAnonymousContextOfTenant(user.tenantId, meta);
     if (!(await verifyPassword(user.passwordHash, input.password))) {
-      await db.write(ctx, async (s) => {
+      await db.write(userCtx, async (s) => {
         const counters = await credentials.lockUserCounters(s, user.id);
         let reason = 'bad_password';
         if (counters && !(counters.lockedUntil && counters.lockedUntil > at)) {
@@ -232,7 +236,7 @@ export function createApiAuthService(deps: ApiAuthServiceDeps) {
       await recordLoginFailure(meta, user, 'tenant_suspended');
       throw tenantSuspended();
     }
-    return db.write(ctx, async (s) => {
+    return db.write(userCtx, async (s) => {
       await credentials.updateUser(s, user.id, { failedLoginCount: 0, lockedUntil: null, lastLoginAt: at });
       const familyId = randomUUID();
       const pair = await issuePair(s, user, familyId);

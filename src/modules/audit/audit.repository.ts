@@ -112,6 +112,23 @@ const HASHES_BETWEEN_SQL = `SELECT e."seq"::text AS "seq", e."prevHash", e."hash
 
 /** The only code that touches audit tables. It can insert and read; nothing else exists here. */
 export const auditRepository = {
+  /**
+   * Runs `work` in the session's own transaction under the all-tenants set, then puts the
+   * session's set back: signing a chain's head reads the whole chain, whose events may be of a
+   * tenant the actor cannot read (a refusal recorded in that tenant's chain) or of the global
+   * chain (ADR 0011). Only the audit trail's head signing uses it; nothing is returned to the
+   * actor but the recorded event.
+   */
+  async unsafeAsTrailKeeper<T>(session: WriteSession, work: () => Promise<T>): Promise<T> {
+    const tx = txOf(session);
+    const [before] = await tx.$queryRawUnsafe<Array<{ all: string | null }>>(
+      `SELECT current_setting('backoffice.all_tenants', true) AS "all", set_config('backoffice.all_tenants', 'on', true)`,
+    );
+    const result = await work();
+    await tx.$queryRawUnsafe(`SELECT set_config('backoffice.all_tenants', $1, true)`, before?.all || 'off');
+    return result;
+  },
+
   async appendEvent(session: WriteSession, content: EventContent, digest: string): Promise<RecordedEvent> {
     const params = [
       content.chainKey,

@@ -80,7 +80,11 @@ export function createAuditTrail(options: AuditOptions) {
 
   async function append(session: WriteSession, content: EventContent): Promise<RecordedEvent> {
     const created = await auditRepository.appendEvent(session, content, contentDigest(content));
-    if (created.seq % every === 0n) await signHeadInTransaction(session, options.signer, content.chainKey, created);
+    // Signing reads the whole chain, which the actor may not (ADR 0011): as the trail's keeper.
+    if (created.seq % every === 0n)
+      await auditRepository.unsafeAsTrailKeeper(session, () =>
+        signHeadInTransaction(session, options.signer, content.chainKey, created),
+      );
     options.onRecorded?.(content.action, content.outcome);
     return created;
   }

@@ -3,6 +3,7 @@ import type { WriteOptions, WriteSession } from '../../db/session.js';
 import type { ServiceContext } from '../../lib/context.js';
 import { conflict, forbidden, type AppError } from '../../lib/errors.js';
 import { buildSystemContext } from '../access/context.factory.js';
+import { ALL_TENANTS } from '../access/actor.js';
 import { diffRecords } from '../audit/audit.redact.js';
 import { actorFields } from '../audit/audit.service.js';
 import { deleteStaleFile } from '../exports/export.files.js';
@@ -125,7 +126,7 @@ export function createErasureService(deps: ErasureServiceDeps) {
 
   /** The household side of a user's request (tenant, other members): a system step in the same transaction. */
   const householdSession = (s: WriteSession) =>
-    s.as(buildSystemContext('erasure:household', { correlationId: s.ctx.correlationId }));
+    s.as(buildSystemContext('erasure:household', ALL_TENANTS, { correlationId: s.ctx.correlationId }));
 
   async function closeAndSchedule(s: WriteSession, user: User, reason: string | null): Promise<ErasureRequestResult> {
     const now = new Date();

@@ -3,8 +3,10 @@ import type pg from 'pg';
 import { to as copyTo, type CopyToStreamQuery } from 'pg-copy-streams';
 import { writeAuditBundle, type BundleSummary, type BundleWriteOptions } from '../audit/audit.bundle.js';
 import { bulkPoolOf, dbOf, poolOf, txOf, type ReadSession, type WriteSession } from '../../db/session.js';
+import { setLocalTenantSql, type TenantSet } from '../../db/tenant-set.js';
 import type { ServiceContext } from '../../lib/context.js';
 import { AppError } from '../../lib/errors.js';
+import { tenantSetOf } from '../access/ability.js';
 import { col, prismaWhereToSql, sqlAnd, sqlOr, SqlParams } from '../access/scope-sql.js';
 import { QUEUES, type JobSender } from '../jobs/jobs.queues.js';
 import { requireCreatable, scope } from '../shared/guard.js';
@@ -39,6 +41,11 @@ export interface PlannedSection {
 export interface ExportPlan {
   readonly sections: readonly PlannedSection[];
   readonly params: SqlParams;
+  /**
+   * The requester's tenant set (tenantSetOf): the snapshot applies it, whoever opened the run's
+   * connection, so row-level security bounds the COPY to what the requester may see (ADR 0011).
+   */
+  readonly tenantSet: TenantSet;
 }
 
 /**
@@ -123,6 +130,8 @@ function runConnection(lock: pg.PoolClient, client: pg.PoolClient, exportJobId: 
   return {
     async beginSnapshot(plan) {
       await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+      // The requester's tenant set, for this snapshot only (it replaces the run connection's own).
+      await client.query(setLocalTenantSql(plan.tenantSet));
       await client.query(`SET LOCAL TimeZone TO 'UTC'`);
       await client.query(`SET LOCAL DateStyle TO 'ISO, YMD'`);
       if (plan.params.values.length)
@@ -258,12 +267,20 @@ export const exportRepository = {
     if (job.resource === BUNDLE) {
       if (!job.tenantId) throw new AppError({ code: 'EXPORT.BUNDLE_NEEDS_TENANT', kind: 'VALIDATION_ERROR' });
       const tenantId = job.tenantId;
-      return { params, sections: BUNDLE_SECTIONS.map((x) => one(x.resource, { tenantId }, x.key, x.single)) };
+      return {
+        params,
+        sections: BUNDLE_SECTIONS.map((x) => one(x.resource, { tenantId }, x.key, x.single)),
+        tenantSet: tenantSetOf(s.ctx.actor),
+      };
     }
     const filters = ExportFilters.parse(job.filters ?? {});
     const resource = job.resource as ExportableResource;
     if (!(resource in RESOURCES)) throw new AppError({ code: 'EXPORT.UNKNOWN_RESOURCE', kind: 'VALIDATION_ERROR' });
-    return { params, sections: [one(resource, job.tenantId ? { ...filters, tenantId: job.tenantId } : filters)] };
+    return {
+      params,
+      sections: [one(resource, job.tenantId ? { ...filters, tenantId: job.tenantId } : filters)],
+      tenantSet: tenantSetOf(s.ctx.actor),
+    };
   },
 
   /**

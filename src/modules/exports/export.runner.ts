@@ -10,6 +10,7 @@ import type { Database, WriteSession } from '../../db/session.js';
 import type { ServiceContext } from '../../lib/context.js';
 import type { Logger } from '../../lib/logger.js';
 import { buildStaffContext, buildSystemContext, buildUserContext, type GrantReader } from '../access/context.factory.js';
+import { ALL_TENANTS } from '../access/actor.js';
 import { actorFields, type AuditTrail } from '../audit/audit.service.js';
 import type { AuditKeySet } from '../audit/audit.signing.js';
 import { jobContext } from '../jobs/jobs.context.js';
@@ -187,7 +188,7 @@ async function requesterContext(deps: ExportRunnerDeps, systemCtx: ServiceContex
         throw new ExportRefused('EXPORT.REQUESTER_DISABLED');
       return buildUserContext(requester.user, meta);
     case 'SYSTEM':
-      return buildSystemContext(requester.id, meta);
+      return buildSystemContext(requester.id, ALL_TENANTS, meta);
     case 'MISSING':
       throw new ExportRefused('EXPORT.REQUESTER_DISABLED');
   }

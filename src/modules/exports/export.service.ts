@@ -235,8 +235,11 @@ export function createExportService(deps: ExportServiceDeps) {
    */
   async function download(ctx: ServiceContext, id: string): Promise<ExportDownload> {
     const valid = ExportId.safeParse(id).success;
+    // Across tenants (ADR 0011): the actor's own export stays theirs to be refused (403, audited)
+    // after the grant on its tenant ended; the lookup is still bounded by the ability (own
+    // exports), and the file is served only while their scope covers every tenant it holds.
     const found = valid
-      ? await db.read(ctx, async (s) => {
+      ? await db.readAcrossTenants(ctx, "the actor's own export, after a grant on its tenant ended", async (s) => {
           const job = await exports.findVisible(s, id);
           if (!job) return null;
           const allowed = canDownloadExport(ctx, job) && (job.status !== 'COMPLETED' || (await exports.covers(s, job)));

@@ -4,6 +4,7 @@ import type { ServiceContext } from '../../lib/context.js';
 import { isUniqueViolation } from '../../lib/error-mapping.js';
 import { conflict, notFound, validation } from '../../lib/errors.js';
 import { buildSystemContext } from '../access/context.factory.js';
+import { ALL_TENANTS } from '../access/actor.js';
 import { diffRecords } from '../audit/audit.redact.js';
 import { actorFields } from '../audit/audit.service.js';
 import type { CoreDeps } from '../shared/deps.js';
@@ -26,7 +27,7 @@ export type FeatureFlagService = ReturnType<typeof createFeatureFlagService>;
 export function createFeatureFlagService(deps: Pick<CoreDeps, 'db' | 'audit'> & { flags: typeof featureFlagRepository }) {
   const { db, audit, flags } = deps;
   // Evaluation answers "is it on for this tenant", for any caller: the system reads the flag.
-  const evaluationContext = buildSystemContext('feature-flags:evaluate', { correlationId: 'feature-flag-evaluate' });
+  const evaluationContext = buildSystemContext('feature-flags:evaluate', ALL_TENANTS, { correlationId: 'feature-flag-evaluate' });
 
   async function requireKnownTenants(s: ReadSession, tenantIds: readonly string[]): Promise<void> {
     if (!tenantIds.length) return;

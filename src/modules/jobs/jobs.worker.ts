@@ -14,7 +14,7 @@ import type { RecurringService } from '../recurring/recurring.service.js';
 import type { markFailed, releaseForRetry, runExport, ExportRunnerDeps, RunExportOptions } from '../exports/export.runner.js';
 import type { Mailer } from '../mail/mail.service.js';
 import type { OutboxConsumer } from '../outbox/outbox.dispatcher.js';
-import { jobContext } from './jobs.context.js';
+import { jobContext, jobContextForTenant } from './jobs.context.js';
 import { recordJobFailure } from '../../lib/metrics.js';
 import type { ExportMaintenancePorts, JobsService } from './jobs.service.js';
 import { JOB_SCHEMA, QUEUES, SCHEDULES, type QueueName } from './jobs.queues.js';
@@ -200,7 +200,7 @@ export async function startWorkers(
 
   await work<z.infer<typeof JobData.erasureUser>>(QUEUES.erasureUser, async (job) => {
     const data = JobData.erasureUser.parse(job.data);
-    return services.erasure.eraseUser(jobContext(job.name, job.id), data);
+    return services.erasure.eraseUser(jobContextForTenant(job.name, job.id, data.tenantId), data);
   });
 
   await work(QUEUES.recurringSweep, async (job) => {
@@ -212,7 +212,7 @@ export async function startWorkers(
 
   await work<z.infer<typeof JobData.recurringTenant>>(QUEUES.recurringTenant, async (job) => {
     const data = JobData.recurringTenant.parse(job.data);
-    return services.recurring.materialiseTenant(jobContext(job.name, job.id), data.tenantId);
+    return services.recurring.materialiseTenant(jobContextForTenant(job.name, job.id, data.tenantId), data.tenantId);
   });
 
   await work(QUEUES.auditCheckpoint, async (job) => {

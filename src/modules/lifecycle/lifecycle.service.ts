@@ -5,6 +5,7 @@ import type { ServiceContext } from '../../lib/context.js';
 import { isUniqueViolation } from '../../lib/error-mapping.js';
 import { AppError, conflict } from '../../lib/errors.js';
 import { anonymousUserActor, buildAnonymousContext, buildSystemContext, type RequestMeta } from '../access/context.factory.js';
+import { ALL_TENANTS } from '../access/actor.js';
 import { hashPassword, requireAcceptablePassword } from '../access/password.js';
 import type { apiAuthRepository } from '../api-auth/api-auth.repository.js';
 import { diffRecords } from '../audit/audit.redact.js';
@@ -106,7 +107,9 @@ export function createLifecycleService(deps: LifecycleServiceDeps) {
     if (!parsed.success) return; // already handled (the address removed)
     const { email, ip, userAgent, correlationId } = parsed.data;
     const meta: RequestMeta = { ...(ip && { ip }), ...(userAgent && { userAgent }), ...(correlationId && { correlationId }) };
-    const ctx = buildSystemContext(`outbox:${PASSWORD_RESET_LOOKUP}`, { correlationId: correlationId ?? `outbox-${event.id}` });
+    const ctx = buildSystemContext(`outbox:${PASSWORD_RESET_LOOKUP}`, ALL_TENANTS, {
+      correlationId: correlationId ?? `outbox-${event.id}`,
+    });
     await db.write(ctx, async (s) => {
       const user = await credentials.findUserByEmail(s, email);
       const at = now();
@@ -294,7 +297,12 @@ export function createLifecycleService(deps: LifecycleServiceDeps) {
         if (input.email === before.email) {
           if (before.pendingEmail !== null) Object.assign(changes, { pendingEmail: null, emailVerificationSentAt: null });
         } else if (input.email !== before.pendingEmail) {
-          if (await lifecycle.unsafeEmailInUse(s, input.email)) throw conflict('USER.EMAIL_TAKEN');
+          // Addresses are unique across tenants: the one check that reads past the user's own
+          // tenant set (ADR 0011), and it answers only yes or no.
+          const taken = await db.readAcrossTenants(ctx, 'an email address is unique across tenants', (r) =>
+            lifecycle.unsafeEmailInUse(r, input.email!),
+          );
+          if (taken) throw conflict('USER.EMAIL_TAKEN');
           Object.assign(changes, { pendingEmail: input.email, emailVerificationSentAt: now() });
           requested = true;
         }

@@ -5,6 +5,7 @@ import type { ServiceContext } from '../../lib/context.js';
 import { conflict } from '../../lib/errors.js';
 import type { Logger } from '../../lib/logger.js';
 import { buildSystemContext } from '../access/context.factory.js';
+import { ALL_TENANTS } from '../access/actor.js';
 import { actorFields } from '../audit/audit.service.js';
 import type { CoreDeps } from '../shared/deps.js';
 import { deny, requireAbility } from '../shared/guard.js';
@@ -53,7 +54,7 @@ export function createMailer(deps: MailerDeps): Mailer {
   const transport: Transporter | undefined =
     deps.transport ?? (config.SMTP_URL ? nodemailer.createTransport(config.SMTP_URL) : undefined);
   // Delivering mail is the system's work, whoever caused it (an outbox consumer, usually).
-  const ctx = buildSystemContext('mail:deliver', { correlationId: 'mail-deliver' });
+  const ctx = buildSystemContext('mail:deliver', ALL_TENANTS, { correlationId: 'mail-deliver' });
 
   const record = (mail: OutgoingMail, text: string): Promise<boolean> =>
     db.write(ctx, (s) => deps.mail.recordOnce(s, { dedupeKey: mail.dedupeKey, to: mail.to, subject: mail.subject, text }));

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { Database, ReadSession } from '../../db/session.js';
 import { translate } from '../../lib/i18n.js';
 import { buildSystemContext } from '../access/context.factory.js';
+import { ALL_TENANTS } from '../access/actor.js';
 import type { Mailer } from '../mail/mail.service.js';
 import { createAccountToken } from '../mail/account-token.js';
 import type { OutboxConsumer } from './outbox.dispatcher.js';
@@ -66,7 +67,8 @@ const letter = (locale: string, name: string, body: string) =>
 export function createOutboxConsumers(deps: ConsumerDeps): Record<string, OutboxConsumer> {
   const { db, tenants, recipients, mailer } = deps;
   /** A consumer acts as the system, named after the event type, correlated by the event id. */
-  const contextOf = (event: OutboxEvent) => buildSystemContext(`outbox:${event.type}`, { correlationId: `outbox-${event.id}` });
+  const contextOf = (event: OutboxEvent) =>
+    buildSystemContext(`outbox:${event.type}`, ALL_TENANTS, { correlationId: `outbox-${event.id}` });
   const linkTo = (page: 'reset-password' | 'verify-email', token: string, locale: string) =>
     `${deps.linkBase.replace(/\/$/, '')}/${page}?token=${encodeURIComponent(token)}&lang=${locale === 'es' ? 'es' : 'en'}`;
 

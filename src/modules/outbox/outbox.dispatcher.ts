@@ -2,6 +2,7 @@ import type { OutboxEvent } from '@prisma/client';
 import type { Database } from '../../db/session.js';
 import type { Logger } from '../../lib/logger.js';
 import { buildSystemContext } from '../access/context.factory.js';
+import { ALL_TENANTS } from '../access/actor.js';
 import type { outboxRepository } from './outbox.repository.js';
 
 /** Handles one event type. Must be idempotent: an event may be delivered more than once. */
@@ -43,7 +44,7 @@ export function createOutboxDispatcher(options: OutboxDispatcherOptions) {
   const leaseSeconds = options.leaseSeconds ?? 120;
   const maxAttempts = options.maxAttempts ?? 12;
   // The dispatcher is the system's own work: one context for its claims and settlements.
-  const ctx = buildSystemContext('outbox:dispatcher', { correlationId: 'outbox-dispatcher' });
+  const ctx = buildSystemContext('outbox:dispatcher', ALL_TENANTS, { correlationId: 'outbox-dispatcher' });
 
   /** Claims (and leases) a batch of due events; the lease commits before any consumer runs. */
   function claim(): Promise<OutboxEvent[]> {

@@ -64,17 +64,21 @@ export const outboxRepository = {
     const lease = params.add(leaseSeconds, 'bigint');
     const limit = params.add(batchSize, 'bigint');
     const allowed = prismaWhereToSql(scope(s.ctx, 'update', 'OutboxEvent'), 'c', OUTBOX_FIELDS, params);
+    // RETURNING keeps no order of its own (the plan decides, and row-level security changes the
+    // plan): the claimed events are handed out oldest first.
     return txOf(s).$queryRawUnsafe<OutboxEvent[]>(
-      `UPDATE "OutboxEvent" AS o
-          SET "attempts" = o."attempts" + 1,
-              "availableAt" = now() + make_interval(secs => ${lease})
-        WHERE o."id" IN (
-          SELECT c."id" FROM "OutboxEvent" c
-           WHERE c."status" = 'PENDING' AND c."availableAt" <= now() AND (${allowed})
-           ORDER BY c."availableAt", c."createdAt"
-           LIMIT ${limit}
-           FOR UPDATE SKIP LOCKED)
-      RETURNING o.*`,
+      `WITH claimed AS (
+         UPDATE "OutboxEvent" AS o
+            SET "attempts" = o."attempts" + 1,
+                "availableAt" = now() + make_interval(secs => ${lease})
+          WHERE o."id" IN (
+            SELECT c."id" FROM "OutboxEvent" c
+             WHERE c."status" = 'PENDING' AND c."availableAt" <= now() AND (${allowed})
+             ORDER BY c."availableAt", c."createdAt"
+             LIMIT ${limit}
+             FOR UPDATE SKIP LOCKED)
+        RETURNING o.*)
+       SELECT * FROM claimed ORDER BY "createdAt", "id"`,
       ...params.values,
     );
   },

@@ -1,6 +1,7 @@
 import type { ServiceContext } from '../../lib/context.js';
 import type { CoreDeps } from '../shared/deps.js';
 import { buildSystemContext } from '../access/context.factory.js';
+import { ALL_TENANTS } from '../access/actor.js';
 import { hashPassword } from '../access/password.js';
 import { diffRecords } from '../audit/audit.redact.js';
 import { actorFields, SEED_ACTOR_ID, type HistoryEventInput } from '../audit/audit.service.js';
@@ -39,7 +40,7 @@ export function createDemoSeedService(
   },
 ) {
   const { db, audit, seed, staff } = deps;
-  const seedContext = () => buildSystemContext(SEED_ACTOR_ID, { correlationId: `seed-${Date.now()}` });
+  const seedContext = () => buildSystemContext(SEED_ACTOR_ID, ALL_TENANTS, { correlationId: `seed-${Date.now()}` });
 
   /**
    * Bulk demo data: set-based SQL, so two million transactions load in well under three

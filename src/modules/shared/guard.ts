@@ -71,14 +71,17 @@ export async function deny(
   info: DenialInfo,
   error: AppError = notFound(info.resource),
 ): Promise<AppError> {
+  // Through an unscoped repository read (see its JSDoc), across tenants: the record aimed at is
+  // by definition outside the actor's tenant set (the one widening of a request's set, ADR 0011).
+  const tenantId =
+    info.tenantId !== undefined
+      ? info.tenantId
+      : info.recordId
+        ? await deps.db.readAcrossTenants(ctx, 'audit a refusal in the chain of the tenant it aimed at', (session) =>
+            denialRepository.unsafeTenantIdOf(session, info.resource, info.recordId!),
+          )
+        : null;
   await deps.db.write(ctx, async (session) => {
-    // Within the denial's own transaction, through an unscoped repository read (see its JSDoc).
-    const tenantId =
-      info.tenantId !== undefined
-        ? info.tenantId
-        : info.recordId
-          ? await denialRepository.unsafeTenantIdOf(session, info.resource, info.recordId)
-          : null;
     return deps.audit.record(session, {
       ...actorFields(ctx),
       tenantId,

@@ -23,7 +23,10 @@ export async function refuseInvisible(
   info: { action: string; resource: string; recordId: string; reason?: string | null },
   unsafeFindTenantId: (session: ReadSession) => Promise<string | null | undefined>,
 ): Promise<AppError> {
-  const tenantId = isUuid(info.recordId) ? await deps.db.read(ctx, unsafeFindTenantId) : null;
+  // Across tenants: the record is by definition outside the actor's tenant set (ADR 0011).
+  const tenantId = isUuid(info.recordId)
+    ? await deps.db.readAcrossTenants(ctx, 'find the tenant of a refused record', unsafeFindTenantId)
+    : null;
   if (!tenantId) return notFound(info.resource);
   return deny(deps, ctx, { ...info, tenantId });
 }

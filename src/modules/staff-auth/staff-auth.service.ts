@@ -3,6 +3,7 @@ import type { ServiceContext } from '../../lib/context.js';
 import { AppError, validation } from '../../lib/errors.js';
 import { normaliseLocale } from '../../lib/i18n.js';
 import { buildStaffContext, buildSystemContext, type GrantReader, type RequestMeta } from '../access/context.factory.js';
+import { ALL_TENANTS } from '../access/actor.js';
 import { decoyHash, LOCKOUT_MINUTES, LOCKOUT_THRESHOLD, verifyPassword } from '../access/password.js';
 import { diffRecords } from '../audit/audit.redact.js';
 import { actorFields } from '../audit/audit.service.js';
@@ -64,8 +65,12 @@ export function createStaffAuthService(deps: StaffAuthServiceDeps) {
   // Nobody is signed in while a login runs, and a session check is what keeps one signed in:
   // both act as the system, on the account the request names.
   const loginContext = (meta: LoginMeta) =>
-    buildSystemContext('staff-auth:login', { correlationId: meta.correlationId, ip: meta.ip, userAgent: meta.userAgent });
-  const sessionCheckContext = buildSystemContext('staff-auth:session', { correlationId: 'staff-session-check' });
+    buildSystemContext('staff-auth:login', ALL_TENANTS, {
+      correlationId: meta.correlationId,
+      ip: meta.ip,
+      userAgent: meta.userAgent,
+    });
+  const sessionCheckContext = buildSystemContext('staff-auth:session', ALL_TENANTS, { correlationId: 'staff-session-check' });
 
   const requestFields = (meta: LoginMeta) => ({
     ip: meta.ip ?? null,

@@ -56,7 +56,7 @@ export async function startApi(env: Record<string, string> = {}): Promise<ApiHar
     server,
     client,
     http: () => supertest(baseUrl),
-    f: factories(t.runtime.prisma, t.services),
+    f: factories(t.owner.prisma, t.services),
     ...(prism ? { prism } : {}),
     close: async () => {
       if (prism) {

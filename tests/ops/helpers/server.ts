@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { parseConfig } from '../../../src/config.js';
 import { createLogger, type Logger } from '../../../src/lib/logger.js';
+import { createPrisma, type PrismaClient } from '../../../src/db/prisma.js';
 import { createRuntime, type Runtime } from '../../../src/runtime.js';
 import { createServices, type Services } from '../../../src/services.js';
 import { TEST_SECRETS } from '../../helpers/db.js';
@@ -11,6 +12,8 @@ import { TEST_SECRETS } from '../../helpers/db.js';
 export interface LiveServer {
   url: string;
   runtime: Runtime;
+  /** The owner's client (row-level security does not apply): for fixtures and assertions only. */
+  owner: PrismaClient;
   services: Services;
   server: Server;
   close: () => Promise<void>;
@@ -47,9 +50,11 @@ export async function startLiveServer(options: {
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));
   });
+  const owner = createPrisma(options.ownerUrl, 2);
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     runtime,
+    owner,
     services,
     server,
     close: async () => {
@@ -57,6 +62,7 @@ export async function startLiveServer(options: {
         server.close(() => resolve());
         server.closeAllConnections();
       });
+      await owner.$disconnect();
       await runtime.close();
     },
   };

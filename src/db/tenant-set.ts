@@ -1,0 +1,220 @@
+import type pg from 'pg';
+import type { ServiceContext } from '../lib/context.js';
+
+/**
+ * The tenants one unit of database work may see and write (row-level security, ADR 0011 and
+ * prisma/migrations/100.do.row-level-security.sql): a list of tenant ids, or all tenants. It is
+ * decided by ONE function of the domain, `tenantSetOf()` in src/modules/access/ability.ts, which
+ * the composition root hands to the database port; src/db only applies it.
+ */
+export interface TenantSet {
+  allTenants: boolean;
+  tenantIds: readonly string[];
+}
+
+/** How the database port learns a context's tenant set (tenantSetOf of the access module). */
+export type TenantSetOf = (ctx: ServiceContext) => TenantSet;
+
+/** The set of work that spans every tenant by definition (named where it is used). */
+export const ALL_TENANT_SET: TenantSet = Object.freeze({ allTenants: true, tenantIds: Object.freeze([]) });
+
+const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** The two settings' values: a uuid[] literal and 'on'/'off'. Refuses anything but tenant ids. */
+export function tenantSettings(set: TenantSet): { tenantIds: string; allTenants: 'on' | 'off' } {
+  for (const id of set.tenantIds) if (!UUID_RE.test(id)) throw new Error(`tenant set: not a tenant id: ${JSON.stringify(id)}`);
+  return { tenantIds: `{${set.tenantIds.join(',')}}`, allTenants: set.allTenants ? 'on' : 'off' };
+}
+
+/**
+ * The first statement of every Prisma transaction: both settings, transaction-local (`true`), so
+ * they end with the transaction and a pooled connection never carries them further.
+ */
+export const SET_TENANT_SQL =
+  "SELECT set_config('backoffice.tenant_ids', $1, true), set_config('backoffice.all_tenants', $2, true)";
+
+/**
+ * The statements that open a transaction and whose answer nobody reads: on Prisma's pipelined
+ * connections they are acknowledged at once and answered in the same round trip as the first
+ * real statement (src/db/pool.ts, acknowledgeAtOnce).
+ */
+export const TRANSACTION_START: ReadonlySet<string> = new Set(['BEGIN', SET_TENANT_SQL]);
+
+/** Applies `set` to a Prisma transaction (its first statement). */
+export async function applyTenantSet(
+  tx: { $queryRawUnsafe: (sql: string, ...values: unknown[]) => Promise<unknown> },
+  set: TenantSet,
+): Promise<void> {
+  const { tenantIds, allTenants } = tenantSettings(set);
+  await tx.$queryRawUnsafe(SET_TENANT_SQL, tenantIds, allTenants);
+}
+
+/**
+ * The same settings as utility statements, for a raw pg connection: `SET LOCAL` is
+ * `set_config(…, true)`, and unlike a SELECT it does not take the transaction's snapshot, so it
+ * may follow a `BEGIN ISOLATION LEVEL REPEATABLE READ` in the same simple-query message (one
+ * round trip). The values are tenant ids checked above and 'on'/'off': nothing else is inlined.
+ */
+export function setLocalTenantSql(set: TenantSet): string {
+  const { tenantIds, allTenants } = tenantSettings(set);
+  return `SET LOCAL backoffice.tenant_ids = '${tenantIds}'; SET LOCAL backoffice.all_tenants = '${allTenants}'`;
+}
+
+type QueryArgs = Parameters<pg.PoolClient['query']>;
+const TX_START = /^\s*(BEGIN|START\s+TRANSACTION)\b/i;
+const READ_ONLY = /^\s*SELECT\b/i;
+const TX_END = /^\s*(COMMIT|END|ABORT|ROLLBACK)\b(?!\s+(AND\s+CHAIN|TO\b))/i;
+
+const textOf = (first: unknown): string | undefined => {
+  if (typeof first === 'string') return first;
+  if (first && typeof first === 'object' && !('submit' in first) && typeof (first as { text?: unknown }).text === 'string')
+    return (first as { text: string }).text;
+  return undefined;
+};
+const isSubmittable = (first: unknown): boolean =>
+  !!first && typeof first === 'object' && typeof (first as { submit?: unknown }).submit === 'function';
+
+/**
+ * A pooled raw connection that runs every statement under a tenant set: a `BEGIN` the caller
+ * sends gets the settings in the same message; a statement sent outside a transaction runs in
+ * one of its own (BEGIN; SET LOCAL …; statement; COMMIT). A stream (COPY, cursor) must be read
+ * inside the caller's transaction. Released while still inside a transaction, the connection is
+ * destroyed rather than handed to the next borrower with its settings.
+ */
+class TenantScopedClient {
+  readonly #client: pg.PoolClient;
+  readonly #setSql: string;
+  #inTransaction = false;
+
+  constructor(client: pg.PoolClient, set: TenantSet) {
+    this.#client = client;
+    this.#setSql = setLocalTenantSql(set);
+  }
+
+  query(...args: QueryArgs): unknown {
+    const [first, ...rest] = args as unknown[];
+    const raw = this.#client.query.bind(this.#client) as (...a: unknown[]) => unknown;
+    if (isSubmittable(first)) {
+      if (!this.#inTransaction) throw new Error('a streamed query runs inside a transaction under a tenant set (BEGIN first)');
+      return raw(first, ...rest);
+    }
+    const text = textOf(first);
+    if (text !== undefined && TX_START.test(text) && !rest.length && !(first as { values?: unknown[] }).values?.length) {
+      return (async () => {
+        const results = (await raw(`${text}; ${this.#setSql}`)) as pg.QueryResult[];
+        this.#inTransaction = true;
+        return Array.isArray(results) ? results[0] : results;
+      })();
+    }
+    if (text !== undefined && TX_END.test(text)) {
+      return (async () => {
+        try {
+          return await raw(first, ...rest);
+        } finally {
+          this.#inTransaction = false;
+        }
+      })();
+    }
+    if (this.#inTransaction) return raw(first, ...rest);
+    return (async () => {
+      await raw(`BEGIN; ${this.#setSql}`);
+      try {
+        const result = await raw(first, ...rest);
+        await raw('COMMIT');
+        return result;
+      } catch (err) {
+        await (raw('ROLLBACK') as Promise<unknown>).catch(() => {});
+        throw err;
+      }
+    })();
+  }
+
+  release(err?: Error | boolean): void {
+    if (this.#inTransaction && !err) {
+      this.#inTransaction = false;
+      this.#client.release(new Error('released inside a transaction: the connection is closed, not reused'));
+      return;
+    }
+    this.#client.release(err);
+  }
+
+  escapeLiteral(value: string): string {
+    return this.#client.escapeLiteral(value);
+  }
+
+  escapeIdentifier(value: string): string {
+    return this.#client.escapeIdentifier(value);
+  }
+}
+
+/**
+ * A lone SELECT (the hot reads: a list page, the principal check) in a transaction of its own:
+ * BEGIN with the settings, the statement and COMMIT are written together without waiting — on a
+ * pipelined connection (Prisma's pool, createPrisma) they are answered in one round trip, on
+ * another they still follow each other in order. The rows count only if BEGIN and the settings
+ * succeeded too (otherwise the statement might have run outside the transaction, unscoped — it
+ * would have seen nothing, but an empty answer must not pass for a real one). The connection
+ * goes back to the pool once COMMIT is answered, so nothing outlives the transaction.
+ */
+export async function loneRead(pool: pg.Pool, setSql: string, args: readonly unknown[]): Promise<unknown> {
+  const client = await pool.connect();
+  const raw = client.query.bind(client) as (...a: unknown[]) => Promise<unknown>;
+  const begun = raw(`BEGIN; ${setSql}`);
+  const statement = raw(...args);
+  // After a failed BEGIN or statement COMMIT ends the aborted transaction (it answers ROLLBACK).
+  raw('COMMIT').then(
+    () => client.release(),
+    (err: unknown) => client.release(err instanceof Error ? err : new Error(String(err))),
+  );
+  const [, result] = await Promise.all([begun, statement]);
+  return result;
+}
+
+/**
+ * The raw pool as a repository sees it: every connection borrowed from it, and every
+ * `pool.query`, runs under `set` (the session's tenant set). Only the methods repositories use
+ * exist (`connect`, `query`). Lone SELECTs borrow from `pipelined` when given (loneRead).
+ */
+export function tenantScopedPool(pool: pg.Pool, set: TenantSet, pipelined?: pg.Pool): pg.Pool {
+  const setSql = setLocalTenantSql(set);
+  const scoped = {
+    async connect(): Promise<pg.PoolClient> {
+      return new TenantScopedClient(await pool.connect(), set) as unknown as pg.PoolClient;
+    },
+    async query(...args: QueryArgs): Promise<unknown> {
+      const text = textOf(args[0]);
+      if (text !== undefined && READ_ONLY.test(text) && !isSubmittable(args[0])) return loneRead(pipelined ?? pool, setSql, args);
+      const client = new TenantScopedClient(await pool.connect(), set);
+      try {
+        const result = await client.query(...args);
+        client.release();
+        return result;
+      } catch (err) {
+        client.release(err as Error);
+        throw err;
+      }
+    },
+  };
+  return scoped as unknown as pg.Pool;
+}
+
+/**
+ * Whether the role `pool` connects as is bound by row-level security: not a superuser, no
+ * BYPASSRLS, and owner of no table of the public schema (owners are exempt unless FORCE).
+ * Returns the reasons it is not (empty when it is).
+ */
+export async function rowLevelSecurityGaps(pool: Pick<pg.Pool, 'query'>): Promise<string[]> {
+  const { rows } = await pool.query<{ role: string; superuser: boolean; bypass: boolean; owned: number }>(
+    `SELECT current_user AS role, r.rolsuper AS superuser, r.rolbypassrls AS bypass,
+            (SELECT count(*)::int FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+              WHERE n.nspname = 'public' AND c.relkind = 'r' AND c.relowner = r.oid) AS owned
+       FROM pg_roles r WHERE r.rolname = current_user`,
+  );
+  const row = rows[0];
+  if (!row) return ['the connected role was not found'];
+  const gaps: string[] = [];
+  if (row.superuser) gaps.push(`${row.role} is a superuser`);
+  if (row.bypass) gaps.push(`${row.role} has BYPASSRLS`);
+  if (row.owned > 0) gaps.push(`${row.role} owns ${row.owned} table(s)`);
+  return gaps;
+}
