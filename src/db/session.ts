@@ -15,6 +15,7 @@ export class ReadSession {
   readonly #db: Tx | PrismaClient;
   readonly #pool: pg.Pool | undefined;
   readonly #bulkPool: pg.Pool | undefined;
+  readonly #definerPool: pg.Pool | undefined;
 
   /**
    * `pool` and `bulkPool`, when given, are already bound to the session's tenant set
@@ -26,10 +27,17 @@ export class ReadSession {
     db: Tx | PrismaClient,
     pool?: pg.Pool,
     bulkPool?: pg.Pool,
+    definerPool?: pg.Pool,
   ) {
     this.#db = db;
     this.#pool = pool;
     this.#bulkPool = bulkPool;
+    this.#definerPool = definerPool;
+  }
+
+  /** @internal the raw pool with no tenant set, for SECURITY DEFINER functions (repositories only). */
+  static definerPoolOf(session: ReadSession): pg.Pool | undefined {
+    return session.#definerPool;
   }
 
   /** @internal the pool bulk reads stream from: the replica's when there is one (repositories only). */
@@ -82,6 +90,15 @@ export const dbOf = (session: ReadSession): Tx | PrismaClient => ReadSession.han
 export const txOf = (session: WriteSession): Tx => WriteSession.txOf(session);
 /** The raw pg pool of a read session (hot reads written in SQL), when there is one. Repositories only. */
 export const poolOf = (session: ReadSession): pg.Pool | undefined => ReadSession.poolOf(session);
+
+/**
+ * The raw pool with NO tenant set: row-level security shows it no row of a tenant table and lets
+ * it write none, so the only useful statements on it call a `SECURITY DEFINER` function that
+ * bounds itself (the API's principal check, migration 103): one statement, no transaction, no
+ * settings. Without row-level security (the measurement switch) it is the session's raw pool.
+ * Repositories only.
+ */
+export const definerPoolOf = (session: ReadSession): pg.Pool | undefined => ReadSession.definerPoolOf(session);
 
 /**
  * The raw pool that bulk reads (exports' snapshots and COPY) stream from: the streaming replica's
@@ -312,7 +329,7 @@ export function createDatabase(
     bulk: pg.Pool | undefined,
     work: (session: ReadSession) => Promise<T>,
   ): Promise<T> {
-    if (!rls) return work(new ReadSession(ctx, client, raw, bulk));
+    if (!rls) return work(new ReadSession(ctx, client, raw, bulk, raw));
     // Lone reads borrow the pipelined connections of the same server's Prisma pool.
     const pipelined = pipelinedPoolOf(client);
     const scopedRaw = raw && tenantScopedPool(raw, set, pipelined);
@@ -320,7 +337,7 @@ export function createDatabase(
     const tx = lazyTransaction(client, set);
     let result: T;
     try {
-      result = await work(new ReadSession(ctx, tx.handle, scopedRaw, scopedBulk));
+      result = await work(new ReadSession(ctx, tx.handle, scopedRaw, scopedBulk, raw));
     } catch (err) {
       await tx.finish().catch(() => {});
       throw err;

@@ -324,4 +324,15 @@ describe('row-level security: the database enforces tenant isolation under the C
     // From its own tenant's: past the bound, refused only because that user is not due.
     expect(await erase([tenant.B], inB)).toBe('BO002');
   });
+
+  it('the principal check is a SECURITY DEFINER function: it answers with no tenant set, which shows no User row', async () => {
+    const user = (await owner.query<{ id: string }>(`SELECT "id" FROM "User" WHERE "tenantId" = $1 LIMIT 1`, [tenant.A])).rows[0]!
+      .id;
+    expect((await app.query(`SELECT "id" FROM "User" WHERE "id" = $1`, [user])).rows).toEqual([]);
+    const { rows } = await app.query<{ tenantId: string; familyRevoked: boolean }>(
+      `SELECT "tenantId", "familyRevoked" FROM backoffice_api_principal($1::uuid, gen_random_uuid())`,
+      [user],
+    );
+    expect(rows).toEqual([{ tenantId: tenant.A, familyRevoked: false }]);
+  });
 });

@@ -1,5 +1,5 @@
 import type { Prisma } from '@prisma/client';
-import { dbOf, poolOf, txOf, type ReadSession, type WriteSession } from '../../db/session.js';
+import { dbOf, definerPoolOf, txOf, type ReadSession, type WriteSession } from '../../db/session.js';
 import type { Action } from '../access/ability.js';
 import { prismaWhereToSql, PositionalParams, type FieldTypes } from '../access/scope-sql.js';
 import { requireCreatable, scope } from '../shared/guard.js';
@@ -27,12 +27,9 @@ export interface RefreshTokenRow {
 /** The User columns a CASL condition of ours may name, for SQL written by hand. */
 const USER_FIELDS: FieldTypes = { id: 'uuid', tenantId: 'uuid' };
 
-const PRINCIPAL_SQL = `
-  SELECT u."status"::text AS "status", u."role"::text AS "role", u."locale", u."tenantId"::text AS "tenantId",
-         t."status"::text AS "tenantStatus",
-         EXISTS (SELECT 1 FROM "RefreshToken" r WHERE r."familyId" = $2::uuid AND r."revokedAt" IS NOT NULL) AS "familyRevoked"
-  FROM "User" u JOIN "Tenant" t ON t."id" = u."tenantId"
-  WHERE u."id" = $1::uuid`;
+/** The principal check, a SECURITY DEFINER function (migration 103): all-tenants by definition. */
+const PRINCIPAL_SQL = `SELECT "status", "role", "locale", "tenantId", "tenantStatus", "familyRevoked"
+  FROM backoffice_api_principal($1::uuid, $2::uuid)`;
 
 /** Refresh tokens belong to their user: a session reaches the tokens of users it may read. */
 const ownedBy = (s: ReadSession) => ({ user: scope(s.ctx, 'read', 'User') });
@@ -45,16 +42,17 @@ const ownedBy = (s: ReadSession) => ({ user: scope(s.ctx, 'read', 'User') });
 export const apiAuthRepository = {
   /**
    * The user's and tenant's status and whether the token's refresh family was revoked (logout,
-   * reuse), in one round trip: through the raw pg pool as a prepared statement when the session
-   * has one (it runs on every authenticated request), otherwise through Prisma. Ignores the
-   * session's ability: this is the check a user's ability is then built from (a verified token
-   * names the user), and a prepared statement needs constant text.
+   * reuse), in one statement: the SECURITY DEFINER function backoffice_api_principal, through the
+   * raw pool with no tenant set (definerPoolOf: no transaction, no settings) as a prepared
+   * statement when the session has one (it runs on every authenticated request), otherwise
+   * through Prisma. Ignores the session's ability: this is the check a user's ability is then
+   * built from (a verified token names the user).
    */
   async unsafeLoadPrincipal(s: ReadSession, userId: string, familyId: string): Promise<Principal | null> {
-    const pool = poolOf(s);
+    const pool = definerPoolOf(s);
     if (pool) {
       const { rows } = await pool.query<Principal>({
-        name: 'api_auth_principal',
+        name: 'api_auth_principal_fn',
         text: PRINCIPAL_SQL,
         values: [userId, familyId],
       });
