@@ -232,13 +232,17 @@ export interface TenantIsolation {
 /**
  * A Prisma handle that opens its transaction at the first query: a read session costs a
  * transaction only when it uses Prisma. Every model method and `$queryRaw…`/`$executeRaw…` of
- * the handle waits for the transaction (whose first statement applied the tenant set) and runs
- * in it.
+ * the handle runs in a transaction whose first statement applied the tenant set: queries one
+ * after the other share the session's transaction; a query sent while another of the session is
+ * still running gets a short transaction of its own on another connection (its rows are handed
+ * over before its COMMIT is answered), so that a page's concurrent reads run side by side as
+ * they do without row-level security, instead of queueing on one connection.
  */
 function lazyTransaction(prisma: PrismaClient, set: TenantSet): { handle: Tx; finish: () => Promise<void> } {
   let opened: Promise<Tx> | undefined;
   let done: Promise<unknown> | undefined;
   let close: () => void = () => {};
+  let running = 0;
   const open = (): Promise<Tx> =>
     (opened ??= new Promise<Tx>((resolve, reject) => {
       const ended = new Promise<void>((r) => (close = r));
@@ -252,6 +256,23 @@ function lazyTransaction(prisma: PrismaClient, set: TenantSet): { handle: Tx; fi
           reject(err instanceof Error ? err : new Error(String(err)));
         });
     }));
+  const alongside = <T>(run: (tx: Tx) => Promise<T>): Promise<T> =>
+    new Promise<T>((resolve, reject) => {
+      prisma
+        .$transaction(async (tx) => {
+          await applyTenantSet(tx, set);
+          resolve(await run(tx));
+        }, READ_TX_OPTIONS)
+        .catch((err: unknown) => reject(err instanceof Error ? err : new Error(String(err))));
+    });
+  const inSession = <T>(run: (tx: Tx) => Promise<T>): Promise<T> => {
+    if (running > 0) return alongside(run);
+    running++;
+    return open()
+      .then(run)
+      .finally(() => running--);
+  };
+  type Methods = Record<string, (...a: unknown[]) => Promise<unknown>>;
   const model = (name: string) =>
     new Proxy(
       {},
@@ -259,9 +280,7 @@ function lazyTransaction(prisma: PrismaClient, set: TenantSet): { handle: Tx; fi
         get:
           (_t, method: string) =>
           (...args: unknown[]) =>
-            open().then((tx) =>
-              (tx as unknown as Record<string, Record<string, (...a: unknown[]) => unknown>>)[name]![method]!(...args),
-            ),
+            inSession((tx) => (tx as unknown as Record<string, Methods>)[name]![method]!(...args)),
       },
     );
   const models = new Map<string, unknown>();
@@ -270,9 +289,7 @@ function lazyTransaction(prisma: PrismaClient, set: TenantSet): { handle: Tx; fi
     {
       get: (_t, name: string | symbol) => {
         if (typeof name !== 'string' || name === 'then') return undefined;
-        if (name.startsWith('$'))
-          return (...args: unknown[]) =>
-            open().then((tx) => (tx as unknown as Record<string, (...a: unknown[]) => unknown>)[name]!(...args));
+        if (name.startsWith('$')) return (...args: unknown[]) => inSession((tx) => (tx as unknown as Methods)[name]!(...args));
         if (!models.has(name)) models.set(name, model(name));
         return models.get(name);
       },

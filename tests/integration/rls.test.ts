@@ -252,6 +252,22 @@ describe('row-level security: the database enforces tenant isolation under the C
     expect(new Set(rows.map((r) => r.t))).toEqual(new Set([tenant.B]));
   });
 
+  it("a read session's concurrent queries run side by side, each under the session's set", async () => {
+    const ctx = jobContextForTenant('rls-test', 'job-2', tenant.B);
+    const probe = `SELECT pg_backend_pid() AS pid, current_setting('backoffice.tenant_ids', true) AS ids, pg_sleep(0.05)::text AS slept`;
+    const [first, second, after] = await db.read(ctx, async (s) => {
+      const both = await Promise.all([
+        dbOf(s).$queryRawUnsafe<Array<{ pid: number; ids: string }>>(probe),
+        dbOf(s).$queryRawUnsafe<Array<{ pid: number; ids: string }>>(probe),
+      ]);
+      // One after the other, a query is back in the session's own transaction.
+      return [...both, await dbOf(s).$queryRawUnsafe<Array<{ pid: number; ids: string }>>(probe)];
+    });
+    expect(first[0]!.pid).not.toBe(second[0]!.pid);
+    expect([first[0]!.ids, second[0]!.ids, after[0]!.ids]).toEqual([`{${tenant.B}}`, `{${tenant.B}}`, `{${tenant.B}}`]);
+    expect(after[0]!.pid).toBe(first[0]!.pid);
+  });
+
   it('the settings never outlive their transaction (a pooled connection, reused)', async () => {
     const pool = new pg.Pool({ connectionString: t.db.appUrl, max: 1 });
     try {
