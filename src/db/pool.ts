@@ -38,7 +38,8 @@ function unnamed(client: pg.PoolClient): void {
   };
 }
 
-const textOf = (first: unknown): string | undefined =>
+/** The SQL text of a query's first argument (a string or a config), not of a submittable (stream, cursor). */
+export const queryTextOf = (first: unknown): string | undefined =>
   typeof first === 'string'
     ? first
     : first && typeof first === 'object' && !('submit' in first) && typeof (first as { text?: unknown }).text === 'string'
@@ -59,7 +60,7 @@ function acknowledgeAtOnce(client: pg.PoolClient, statements: ReadonlySet<string
   const query = client.query.bind(client) as (...args: unknown[]) => unknown;
   (client as { query: (...args: QueryArgs) => unknown }).query = (...args: QueryArgs) => {
     const unconfirmed = unconfirmedOf.get(client) ?? [];
-    const text = textOf(args[0]);
+    const text = queryTextOf(args[0]);
     const callback = args.some((a) => typeof a === 'function');
     const sent = query(...args);
     if (callback || !(sent instanceof Promise)) return sent;

@@ -243,27 +243,24 @@ function lazyTransaction(prisma: PrismaClient, set: TenantSet): { handle: Tx; fi
   let done: Promise<unknown> | undefined;
   let close: () => void = () => {};
   let running = 0;
+  /** A read transaction whose first statement applies the set, running `body`. */
+  const underSet = (body: (tx: Tx) => Promise<void>): Promise<void> =>
+    prisma.$transaction(async (tx) => {
+      await applyTenantSet(tx, set);
+      await body(tx);
+    }, READ_TX_OPTIONS);
+  const asError = (err: unknown) => (err instanceof Error ? err : new Error(String(err)));
   const open = (): Promise<Tx> =>
     (opened ??= new Promise<Tx>((resolve, reject) => {
       const ended = new Promise<void>((r) => (close = r));
-      done = prisma
-        .$transaction(async (tx) => {
-          await applyTenantSet(tx, set);
-          resolve(tx);
-          await ended;
-        }, READ_TX_OPTIONS)
-        .catch((err: unknown) => {
-          reject(err instanceof Error ? err : new Error(String(err)));
-        });
+      done = underSet(async (tx) => {
+        resolve(tx);
+        await ended;
+      }).catch((err: unknown) => reject(asError(err)));
     }));
   const alongside = <T>(run: (tx: Tx) => Promise<T>): Promise<T> =>
     new Promise<T>((resolve, reject) => {
-      prisma
-        .$transaction(async (tx) => {
-          await applyTenantSet(tx, set);
-          resolve(await run(tx));
-        }, READ_TX_OPTIONS)
-        .catch((err: unknown) => reject(err instanceof Error ? err : new Error(String(err))));
+      underSet(async (tx) => resolve(await run(tx))).catch((err: unknown) => reject(asError(err)));
     });
   const inSession = <T>(run: (tx: Tx) => Promise<T>): Promise<T> => {
     if (running > 0) return alongside(run);

@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { queryTextOf } from './pool.js';
 import type { ServiceContext } from '../lib/context.js';
 
 /**
@@ -65,12 +66,6 @@ const TX_START = /^\s*(BEGIN|START\s+TRANSACTION)\b/i;
 const READ_ONLY = /^\s*SELECT\b/i;
 const TX_END = /^\s*(COMMIT|END|ABORT|ROLLBACK)\b(?!\s+(AND\s+CHAIN|TO\b))/i;
 
-const textOf = (first: unknown): string | undefined => {
-  if (typeof first === 'string') return first;
-  if (first && typeof first === 'object' && !('submit' in first) && typeof (first as { text?: unknown }).text === 'string')
-    return (first as { text: string }).text;
-  return undefined;
-};
 const isSubmittable = (first: unknown): boolean =>
   !!first && typeof first === 'object' && typeof (first as { submit?: unknown }).submit === 'function';
 
@@ -98,7 +93,7 @@ class TenantScopedClient {
       if (!this.#inTransaction) throw new Error('a streamed query runs inside a transaction under a tenant set (BEGIN first)');
       return raw(first, ...rest);
     }
-    const text = textOf(first);
+    const text = queryTextOf(first);
     if (text !== undefined && TX_START.test(text) && !rest.length && !(first as { values?: unknown[] }).values?.length) {
       return (async () => {
         const results = (await raw(`${text}; ${this.#setSql}`)) as pg.QueryResult[];
@@ -182,7 +177,7 @@ export function tenantScopedPool(pool: pg.Pool, set: TenantSet, pipelined?: pg.P
       return new TenantScopedClient(await pool.connect(), set) as unknown as pg.PoolClient;
     },
     async query(...args: QueryArgs): Promise<unknown> {
-      const text = textOf(args[0]);
+      const text = queryTextOf(args[0]);
       if (text !== undefined && READ_ONLY.test(text) && !isSubmittable(args[0])) return loneRead(pipelined ?? pool, setSql, args);
       const client = new TenantScopedClient(await pool.connect(), set);
       try {

@@ -1,12 +1,11 @@
-import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { StaffUser } from '@prisma/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../helpers/cli.js';
 import { createTestContext, type TestContext } from '../helpers/db.js';
 import { factories, STRONG_PASSWORD } from '../helpers/factories.js';
 
-const BIN = join(import.meta.dirname, '../../bin/backoffice.js');
 const REQUEST_ID = /request ([0-9a-f-]{36})/;
 
 /**
@@ -22,22 +21,12 @@ describe('four-eyes approval through the CLI', () => {
   let checker: StaffUser;
   let tenantSlug: string;
 
-  const run = (args: string[], options: { input?: string; as?: string; password?: string } = {}) => {
-    const result = spawnSync(process.execPath, [BIN, ...args], {
-      input: options.input ?? '',
-      encoding: 'utf8',
-      env: {
-        ...process.env,
-        NODE_ENV: 'test',
-        LOG_LEVEL: 'silent',
-        DATABASE_URL: t.db.appUrl,
-        DATABASE_OWNER_URL: t.db.ownerUrl,
-        BACKOFFICE_AS_PASSWORD: options.password ?? STRONG_PASSWORD,
-      },
-      timeout: 90_000,
+  const run = (args: string[], options: { input?: string; password?: string } = {}) =>
+    runCli(t.db, args, {
+      input: options.input,
+      env: { BACKOFFICE_AS_PASSWORD: options.password ?? STRONG_PASSWORD },
+      timeoutMs: 90_000,
     });
-    return { code: result.status, out: result.stdout, err: result.stderr };
-  };
   const setPolicy = async (action: string, change: Record<string, unknown>) => {
     const policy = (await t.services.approvals.listPolicies(f.system())).find((p) => p.action === action)!;
     return t.services.approvals.updatePolicy(f.system(), policy.id, change);

@@ -1,28 +1,10 @@
-import { spawnSync } from 'node:child_process';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../helpers/cli.js';
 import { createTestContext, type TestContext } from '../helpers/db.js';
-
-const BIN = join(import.meta.dirname, '../../bin/backoffice.js');
 
 describe('npx backoffice (CLI)', () => {
   let t: TestContext;
-  const run = (args: string[], input?: string, env: Record<string, string> = {}) => {
-    const result = spawnSync(process.execPath, [BIN, ...args], {
-      input,
-      encoding: 'utf8',
-      env: {
-        ...process.env,
-        NODE_ENV: 'test',
-        LOG_LEVEL: 'silent',
-        DATABASE_URL: t.db.appUrl,
-        DATABASE_OWNER_URL: t.db.ownerUrl,
-        ...env,
-      },
-      timeout: 60_000,
-    });
-    return { code: result.status, out: result.stdout, err: result.stderr };
-  };
+  const run = (args: string[], input?: string, env: Record<string, string> = {}) => runCli(t.db, args, { input, env });
 
   beforeAll(async () => {
     t = await createTestContext();

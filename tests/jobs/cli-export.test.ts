@@ -4,11 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Tenant } from '@prisma/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BIN } from '../helpers/cli.js';
 import type { TestContext } from '../helpers/db.js';
 import { factories } from '../helpers/factories.js';
 import { bulkTransactions, createJobsTestContext, csvObjects, sha256File, waitFor } from './helpers.js';
-
-const BIN = join(import.meta.dirname, '../../bin/backoffice.js');
 
 describe('npx backoffice export (SPEC §5)', () => {
   let t: TestContext & { exportDir: string };
