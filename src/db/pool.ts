@@ -30,7 +30,8 @@ function unnamed(client: pg.PoolClient): void {
   const query = client.query.bind(client) as (...args: unknown[]) => unknown;
   (client as { query: (...args: QueryArgs) => unknown }).query = (...args: QueryArgs) => {
     const [first, ...rest] = args as unknown[];
-    if (first && typeof first === 'object' && 'name' in first && 'text' in first) {
+    // (Not a submittable — a query object that sends its own messages: runAfter names nothing here.)
+    if (first && typeof first === 'object' && 'name' in first && 'text' in first && !('submit' in first)) {
       const { name: _name, ...config } = first as pg.QueryConfig;
       return query(config, ...rest);
     }
@@ -76,6 +77,11 @@ function acknowledgeAtOnce(client: pg.PoolClient, statements: ReadonlySet<string
   };
 }
 
+const namedPools = new WeakMap<pg.Pool, boolean>();
+
+/** Whether a pool made by createPool may use named prepared statements (true for any other). */
+export const namedStatementsOf = (pool: pg.Pool): boolean => namedPools.get(pool) ?? true;
+
 /** The one place a pg pool is created (Prisma's, and the raw one: COPY, cursors, hot reads in SQL, health). */
 export function createPool(options: PoolOptions): pg.Pool {
   const pool = new pg.Pool({
@@ -101,6 +107,7 @@ export function createPool(options: PoolOptions): pg.Pool {
       if (borrowed.has(client)) options.logger?.warn({ err: err.message }, 'borrowed database connection lost');
     }),
   );
+  namedPools.set(pool, options.namedStatements);
   if (!options.namedStatements) pool.on('connect', unnamed);
   const pipeline = options.pipeline;
   if (pipeline) {

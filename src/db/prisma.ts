@@ -1,9 +1,10 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { PrismaClient } from '@prisma/client';
 import { PrismaPg } from '@prisma/adapter-pg';
 import type pg from 'pg';
 import type { Logger } from '../lib/logger.js';
-import { createPool } from './pool.js';
-import { TRANSACTION_START } from './tenant-set.js';
+import { createPool, queryTextOf } from './pool.js';
+import { loneRead, SET_TENANT_SQL, tenantSettings, TRANSACTION_START, type TenantSet } from './tenant-set.js';
 
 type Adapter = Awaited<ReturnType<PrismaPg['connect']>>;
 type AdapterTransaction = Awaited<ReturnType<Adapter['startTransaction']>>;
@@ -50,6 +51,28 @@ function releaseOnFailedEnd(tx: AdapterTransaction): AdapterTransaction {
 
 const pools = new WeakMap<PrismaClient, pg.Pool>();
 
+/** The tenant set of the one Prisma read running in this async context (readAlone), if any. */
+const alone = new AsyncLocalStorage<{ set: TenantSet }>();
+
+/**
+ * Runs one Prisma read (`run` must start exactly one model query, e.g. `findMany`) with no
+ * interactive transaction: each SQL statement it sends goes out as a lone read under `set` —
+ * the settings and the statement in one implicit transaction of the extended protocol, one
+ * round trip, no BEGIN or COMMIT (loneRead) — and a transaction Prisma opens for it applies
+ * `set` first. Under READ COMMITTED each statement of a transaction sees a
+ * snapshot of its own anyway, so a read loses nothing by not sharing one. Prisma batches
+ * `findUnique` calls of one tick across callers: those must not run here (they would run under
+ * whichever caller's set flushed the batch).
+ */
+export function readAlone<T>(set: TenantSet, run: () => PromiseLike<T>): Promise<T> {
+  tenantSettings(set); // refuses a set that is not tenant ids, before anything is sent
+  const store = { set };
+  // A PrismaPromise starts its query at then(): inside the store, so every statement sees it.
+  return alone.run(store, () => Promise.resolve(run()));
+}
+
+const sendsCallback = (args: unknown[]) => args.some((a) => typeof a === 'function');
+
 /**
  * The one place a Prisma client is created: the TypeScript query compiler over the pg driver
  * adapter (no native engine), on a pool of pipelined connections (createPool) on which the
@@ -68,12 +91,35 @@ export function createPrisma(
     logger: options.logger,
     pipeline: { acknowledgeAtOnce: TRANSACTION_START },
   });
+  // Prisma's queries outside a transaction are pool.query calls: inside readAlone, lone reads.
+  const query = pool.query.bind(pool) as (...args: unknown[]) => unknown;
+  (pool as { query: (...args: unknown[]) => unknown }).query = (...args: unknown[]) => {
+    const store = alone.getStore();
+    if (!store || sendsCallback(args) || queryTextOf(args[0]) === undefined) return query(...args);
+    return loneRead(pool, store.set, args);
+  };
   const adapter = new PrismaPg(pool, { disposeExternalPool: true });
   const connect = adapter.connect.bind(adapter);
   adapter.connect = async () => {
     const connected = await connect();
     const startTransaction = connected.startTransaction.bind(connected);
-    connected.startTransaction = async (isolationLevel) => releaseOnFailedEnd(await startTransaction(isolationLevel));
+    connected.startTransaction = async (isolationLevel) => {
+      const store = alone.getStore();
+      const tx = releaseOnFailedEnd(await startTransaction(isolationLevel));
+      if (store) {
+        const { tenantIds, allTenants } = tenantSettings(store.set);
+        const text = { scalarType: 'string', arity: 'scalar' } as const;
+        try {
+          await tx.executeRaw({ sql: SET_TENANT_SQL, args: [tenantIds, allTenants], argTypes: [text, text] });
+        } catch (err) {
+          // Never hand the connection back inside the transaction this opened.
+          await tx.executeRaw({ sql: 'ROLLBACK', args: [], argTypes: [] }).catch(() => {});
+          await tx.rollback();
+          throw err;
+        }
+      }
+      return tx;
+    };
     return connected;
   };
   const prisma = new PrismaClient({ adapter });
@@ -83,10 +129,17 @@ export function createPrisma(
 
 /**
  * The pipelined pool under a Prisma client made by createPrisma: lone reads written in SQL
- * borrow from it (src/db/tenant-set.ts), so that their BEGIN, settings, statement and COMMIT
- * go out together.
+ * borrow from it (src/db/tenant-set.ts loneRead: the settings and the statement in one
+ * implicit transaction), as Prisma's own model reads do.
  */
 export const pipelinedPoolOf = (prisma: PrismaClient): pg.Pool | undefined => pools.get(prisma);
+
+/**
+ * Whether readAlone may be used with `prisma`: only a client made by createPrisma routes its
+ * statements through the pool that applies the set (any other would read unscoped — under the
+ * policies, nothing).
+ */
+export const readsAlone = (prisma: PrismaClient): boolean => pools.has(prisma);
 
 export type { PrismaClient };
 export type Tx = Omit<PrismaClient, '$connect' | '$disconnect' | '$on' | '$transaction' | '$extends'>;

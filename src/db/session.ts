@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import type { ServiceContext } from '../lib/context.js';
 import { isDatabaseUnavailable, isRecoveryConflict } from '../lib/error-mapping.js';
-import { pipelinedPoolOf, type PrismaClient, type Tx } from './prisma.js';
+import { pipelinedPoolOf, readAlone, readsAlone, type PrismaClient, type Tx } from './prisma.js';
 import { ALL_TENANT_SET, applyTenantSet, tenantScopedPool, type TenantSet, type TenantSetOf } from './tenant-set.js';
 
 /**
@@ -230,8 +230,16 @@ export interface TenantIsolation {
 }
 
 /**
- * A Prisma handle that opens its transaction at the first query: a read session costs a
- * transaction only when it uses Prisma. Every model method and `$queryRaw…`/`$executeRaw…` of
+ * The model reads that run without an interactive transaction (readAlone): each of their
+ * statements is a lone read under the session's set, one round trip and no transaction to
+ * manage. Not `findUnique`: Prisma batches those across callers within a tick.
+ */
+const ALONE: ReadonlySet<string> = new Set(['findMany', 'findFirst', 'findFirstOrThrow', 'count', 'aggregate', 'groupBy']);
+
+/**
+ * A Prisma handle whose model reads run alone (ALONE, readAlone) and whose other queries open
+ * the session's transaction at the first of them: a read session costs a transaction only when
+ * it uses Prisma for something else (raw SQL, findUnique). Every model method and `$queryRaw…`/`$executeRaw…` of
  * the handle runs in a transaction whose first statement applied the tenant set: queries one
  * after the other share the session's transaction; a query sent while another of the session is
  * still running gets a short transaction of its own on another connection (its rows are handed
@@ -243,6 +251,7 @@ function lazyTransaction(prisma: PrismaClient, set: TenantSet): { handle: Tx; fi
   let done: Promise<unknown> | undefined;
   let close: () => void = () => {};
   let running = 0;
+  const alone = readsAlone(prisma);
   /** A read transaction whose first statement applies the set, running `body`. */
   const underSet = (body: (tx: Tx) => Promise<void>): Promise<void> =>
     prisma.$transaction(async (tx) => {
@@ -277,7 +286,9 @@ function lazyTransaction(prisma: PrismaClient, set: TenantSet): { handle: Tx; fi
         get:
           (_t, method: string) =>
           (...args: unknown[]) =>
-            inSession((tx) => (tx as unknown as Record<string, Methods>)[name]![method]!(...args)),
+            alone && ALONE.has(method)
+              ? readAlone(set, () => (prisma as unknown as Record<string, Methods>)[name]![method]!(...args))
+              : inSession((tx) => (tx as unknown as Record<string, Methods>)[name]![method]!(...args)),
       },
     );
   const models = new Map<string, unknown>();

@@ -1,5 +1,5 @@
-import type pg from 'pg';
-import { queryTextOf } from './pool.js';
+import pg from 'pg';
+import { namedStatementsOf, queryTextOf } from './pool.js';
 import type { ServiceContext } from '../lib/context.js';
 
 /**
@@ -142,27 +142,120 @@ class TenantScopedClient {
   }
 }
 
+/** The name the settings statement is prepared under on a connection that keeps named statements. */
+const SET_TENANT_STATEMENT = 'backoffice_tenant_set';
+
+interface ProtocolConnection {
+  parse(config: { text: string; name: string; types: unknown[] }): void;
+  bind(config: { portal: string; statement: string; values: unknown[] }): void;
+  execute(config: { portal: string; rows: number }): void;
+  submittedNamedStatements: Record<string, string>;
+  parsedStatements: Record<string, string>;
+}
+type QueryCallback = (err: Error | undefined, result: pg.QueryResult) => void;
+interface QueryInternals {
+  prepare(connection: ProtocolConnection): void;
+  handleDataRow(msg: unknown): void;
+  handleCommandComplete(msg: unknown, connection: ProtocolConnection): void;
+  handleError(err: Error, connection: ProtocolConnection): void;
+}
+const BaseQuery = pg.Query as unknown as new (
+  config: pg.QueryConfig,
+  values: undefined,
+  callback: QueryCallback,
+) => QueryInternals;
+
 /**
- * A lone SELECT (the hot reads: a list page, the principal check) in a transaction of its own:
- * BEGIN with the settings, the statement and COMMIT are written together without waiting — on a
- * pipelined connection (Prisma's pool, createPrisma) they are answered in one round trip, on
- * another they still follow each other in order. The rows count only if BEGIN and the settings
- * succeeded too (otherwise the statement might have run outside the transaction, unscoped — it
- * would have seen nothing, but an empty answer must not pass for a real one). The connection
- * goes back to the pool once COMMIT is answered, so nothing outlives the transaction.
+ * One statement that runs after another in the same implicit transaction of the extended
+ * protocol: Parse/Bind/Execute of `first` (its answer is dropped), then the statement's own
+ * Parse/Bind/Describe/Execute, then ONE Sync. The server runs everything up to a Sync as one
+ * transaction and, after an error, skips the rest up to the Sync — so the statement never runs
+ * if `first` failed, and a transaction-local setting made by `first` ends at the Sync. One
+ * message batch, one round trip, no BEGIN or COMMIT to execute.
  */
-export async function loneRead(pool: pg.Pool, setSql: string, args: readonly unknown[]): Promise<unknown> {
+class AfterQuery extends BaseQuery {
+  readonly #first: { text: string; values: unknown[]; name: string };
+  #firstPending = true;
+
+  constructor(first: { text: string; values: unknown[]; name: string }, config: pg.QueryConfig, callback: QueryCallback) {
+    super(config, undefined, callback);
+    this.#first = first;
+  }
+
+  requiresPreparation(): boolean {
+    return true;
+  }
+
+  override prepare(connection: ProtocolConnection): void {
+    const { text, values, name } = this.#first;
+    const prepared = name !== '' && connection.submittedNamedStatements[name] === text;
+    if (!prepared) {
+      connection.parse({ text, name, types: [] });
+      if (name) connection.submittedNamedStatements[name] = text;
+    }
+    connection.bind({ portal: '', statement: name, values });
+    connection.execute({ portal: '', rows: 0 });
+    super.prepare(connection);
+  }
+
+  override handleDataRow(msg: unknown): void {
+    if (!this.#firstPending) super.handleDataRow(msg);
+  }
+
+  override handleCommandComplete(msg: unknown, connection: ProtocolConnection): void {
+    if (this.#firstPending) this.#firstPending = false;
+    else super.handleCommandComplete(msg, connection);
+  }
+
+  override handleError(err: Error, connection: ProtocolConnection): void {
+    // A connection that lost the prepared settings statement prepares it again next time.
+    if (this.#first.name) delete connection.submittedNamedStatements[this.#first.name];
+    super.handleError(err, connection);
+  }
+}
+
+/**
+ * Runs the statement `args` (text or config, with values) right after `first` on a connection
+ * of `pool`, in one implicit transaction (AfterQuery). Rejects with `first`'s error when it
+ * fails — and then the statement did not run.
+ */
+export async function runAfter(
+  pool: pg.Pool,
+  first: { text: string; values?: unknown[] },
+  args: readonly unknown[],
+): Promise<pg.QueryResult> {
+  const named = namedStatementsOf(pool);
+  const [head, second] = args as [unknown, unknown];
+  const config: pg.QueryConfig =
+    typeof head === 'string'
+      ? { text: head, ...(Array.isArray(second) ? { values: second as unknown[] } : {}) }
+      : { ...(head as pg.QueryConfig), ...(Array.isArray(second) ? { values: second as unknown[] } : {}) };
+  // Behind a transaction-mode pooler no statement is named (see PoolOptions.namedStatements).
+  if (!named) delete (config as { name?: string }).name;
+  const firstName = named && first.text === SET_TENANT_SQL ? SET_TENANT_STATEMENT : '';
   const client = await pool.connect();
-  const raw = client.query.bind(client) as (...a: unknown[]) => Promise<unknown>;
-  const begun = raw(`BEGIN; ${setSql}`);
-  const statement = raw(...args);
-  // After a failed BEGIN or statement COMMIT ends the aborted transaction (it answers ROLLBACK).
-  raw('COMMIT').then(
-    () => client.release(),
-    (err: unknown) => client.release(err instanceof Error ? err : new Error(String(err))),
-  );
-  const [, result] = await Promise.all([begun, statement]);
-  return result;
+  try {
+    return await new Promise<pg.QueryResult>((resolve, reject) => {
+      void client.query(
+        new AfterQuery({ text: first.text, values: first.values ?? [], name: firstName }, config, (err, result) =>
+          err ? reject(err) : resolve(result),
+        ) as unknown as pg.QueryConfig,
+      );
+    });
+  } finally {
+    // A broken connection is not queryable, and pg-pool drops it instead of lending it again.
+    client.release();
+  }
+}
+
+/**
+ * A lone statement (the hot reads: a list page, each statement of a Prisma model read) under
+ * `set`: the settings statement and the statement in one implicit transaction, one round trip
+ * (runAfter). Nothing outlives the Sync that ends it.
+ */
+export function loneRead(pool: pg.Pool, set: TenantSet, args: readonly unknown[]): Promise<pg.QueryResult> {
+  const { tenantIds, allTenants } = tenantSettings(set);
+  return runAfter(pool, { text: SET_TENANT_SQL, values: [tenantIds, allTenants] }, args);
 }
 
 /**
@@ -171,14 +264,13 @@ export async function loneRead(pool: pg.Pool, setSql: string, args: readonly unk
  * exist (`connect`, `query`). Lone SELECTs borrow from `pipelined` when given (loneRead).
  */
 export function tenantScopedPool(pool: pg.Pool, set: TenantSet, pipelined?: pg.Pool): pg.Pool {
-  const setSql = setLocalTenantSql(set);
   const scoped = {
     async connect(): Promise<pg.PoolClient> {
       return new TenantScopedClient(await pool.connect(), set) as unknown as pg.PoolClient;
     },
     async query(...args: QueryArgs): Promise<unknown> {
       const text = queryTextOf(args[0]);
-      if (text !== undefined && READ_ONLY.test(text) && !isSubmittable(args[0])) return loneRead(pipelined ?? pool, setSql, args);
+      if (text !== undefined && READ_ONLY.test(text) && !isSubmittable(args[0])) return loneRead(pipelined ?? pool, set, args);
       const client = new TenantScopedClient(await pool.connect(), set);
       try {
         const result = await client.query(...args);

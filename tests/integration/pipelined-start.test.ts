@@ -1,8 +1,8 @@
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPool } from '../../src/db/pool.js';
-import { pipelinedPoolOf, createPrisma, type PrismaClient } from '../../src/db/prisma.js';
-import { loneRead, setLocalTenantSql, ALL_TENANT_SET } from '../../src/db/tenant-set.js';
+import { pipelinedPoolOf, createPrisma, readAlone, type PrismaClient } from '../../src/db/prisma.js';
+import { loneRead, runAfter } from '../../src/db/tenant-set.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.js';
 
 /**
@@ -14,6 +14,9 @@ describe('pipelined transaction starts', () => {
   let db: TestDatabase;
   let pool: pg.Pool;
   let prisma: PrismaClient;
+  /** One connection only: what a lone read leaves on it, the next query sees. */
+  let solo: PrismaClient;
+  const tenant = { A: '', B: '' };
 
   beforeAll(async () => {
     db = await createTestDatabase();
@@ -24,10 +27,24 @@ describe('pipelined transaction starts', () => {
       pipeline: { acknowledgeAtOnce: new Set(['BEGIN', 'SELECT 1/0']) },
     });
     prisma = createPrisma(db.appUrl, 2);
+    solo = createPrisma(db.appUrl, 1);
+    for (const name of ['A', 'B'] as const) {
+      const { rows } = await pool.query<{ id: string }>(
+        `INSERT INTO "Tenant" ("slug", "name", "baseCurrency") VALUES ($1, $1, 'EUR') RETURNING "id"`,
+        [`lone-${name.toLowerCase()}`],
+      );
+      tenant[name] = rows[0]!.id;
+      for (const account of ['one', 'two'])
+        await pool.query(`INSERT INTO "Account" ("tenantId", "name", "type", "currency") VALUES ($1, $2, 'BANK', 'EUR')`, [
+          tenant[name],
+          account,
+        ]);
+    }
   });
   afterAll(async () => {
     await pool?.end();
     await prisma?.$disconnect();
+    await solo?.$disconnect();
     await db?.drop();
   });
 
@@ -47,14 +64,45 @@ describe('pipelined transaction starts', () => {
     }
   });
 
-  it('a lone read whose BEGIN or settings failed returns no rows, even if its statement ran', async () => {
-    // A syntax error fails the whole first message before BEGIN runs: the statement behind it
-    // then runs outside any transaction and answers. Its answer must not be taken.
-    await expect(loneRead(pool, 'SET LOCAL backoffice.tenant_ids =', ['SELECT 1 AS one'])).rejects.toThrow(/syntax/);
-    const { rows } = (await loneRead(pool, setLocalTenantSql(ALL_TENANT_SET), ['SELECT 1 AS one'])) as pg.QueryResult;
-    expect(rows).toEqual([{ one: 1 }]);
-    // Every connection goes back to the pool once its COMMIT is answered.
-    await vi.waitFor(() => expect(pool.idleCount).toBe(pool.totalCount));
+  it('a lone read: the statement runs after the settings in one implicit transaction, never after a failed one', async () => {
+    await pool.query('CREATE TABLE IF NOT EXISTS lone_probe (x int)');
+    const probes = async () => (await pool.query<{ n: number }>('SELECT count(*)::int AS n FROM lone_probe')).rows[0]!.n;
+    // The first statement fails: the statement behind it does not run (the server skips to the Sync).
+    await expect(runAfter(pool, { text: 'SELECT 1/0' }, ['INSERT INTO lone_probe VALUES (1)'])).rejects.toThrow(
+      /division by zero/,
+    );
+    expect(await probes()).toBe(0);
+    // One transaction: the statement failing undoes what the first one did.
+    await expect(runAfter(pool, { text: 'INSERT INTO lone_probe VALUES (2)' }, ['SELECT 1/0'])).rejects.toThrow(
+      /division by zero/,
+    );
+    expect(await probes()).toBe(0);
+    await runAfter(pool, { text: 'INSERT INTO lone_probe VALUES (3)' }, ['INSERT INTO lone_probe VALUES (4)']);
+    expect(await probes()).toBe(2);
+    // The settings are seen by the statement and end with it, on a pool that names its statements
+    // and on one that may not (behind PgBouncer), each on its one connection, twice.
+    for (const namedStatements of [true, false]) {
+      const one = createPool({ connectionString: db.appUrl, max: 1, namedStatements });
+      try {
+        for (let i = 0; i < 2; i++) {
+          const inside = await loneRead(one, { allTenants: false, tenantIds: [tenant.A] }, [
+            {
+              text: 'SELECT current_setting($1, true) AS ids, (SELECT count(*)::int FROM "Account") AS n',
+              values: ['backoffice.tenant_ids'],
+            },
+          ]);
+          expect(inside.rows).toEqual([{ ids: `{${tenant.A}}`, n: 2 }]);
+          const after = await one.query<{ ids: string | null; n: number }>(
+            `SELECT current_setting('backoffice.tenant_ids', true) AS ids, (SELECT count(*)::int FROM "Account") AS n`,
+          );
+          expect([after.rows[0]!.ids ?? '', after.rows[0]!.n]).toEqual(['', 0]);
+        }
+      } finally {
+        await one.end();
+      }
+    }
+    // Every connection goes back to the pool once its read is answered.
+    expect(pool.idleCount).toBe(pool.totalCount);
   });
 
   it("Prisma's transactions run on the pipelined pool and see their own settings", async () => {
@@ -73,5 +121,34 @@ describe('pipelined transaction starts', () => {
       "SELECT current_setting('backoffice.tenant_ids', true) AS ids",
     );
     expect(after[0]!.ids ?? '').toBe('');
+  });
+
+  it('a Prisma model read run alone sends each statement as a lone read under the set, and leaves nothing behind', async () => {
+    const onlyA = { allTenants: false, tenantIds: [tenant.A] };
+    const rows = await readAlone(onlyA, () => solo.account.findMany({ select: { tenantId: true } }));
+    expect(rows.map((r) => r.tenantId)).toEqual([tenant.A, tenant.A]);
+    expect(await readAlone(onlyA, () => solo.account.count())).toBe(2);
+    const groups = await readAlone(onlyA, () => solo.account.groupBy({ by: ['tenantId'], _count: { _all: true } }));
+    expect(groups).toEqual([{ tenantId: tenant.A, _count: { _all: 2 } }]);
+    // A relation loaded by a second statement is read under the set too.
+    const withAccounts = await readAlone(onlyA, () => solo.tenant.findMany({ include: { accounts: true } }));
+    expect(withAccounts.map((t) => [t.id, t.accounts.length])).toEqual([[tenant.A, 2]]);
+    // The one connection afterwards: no setting (SET LOCAL ran inside a transaction), no rows.
+    const [after] = await solo.$queryRawUnsafe<Array<{ ids: string | null; n: number }>>(
+      `SELECT current_setting('backoffice.tenant_ids', true) AS ids, (SELECT count(*)::int FROM "Account") AS n`,
+    );
+    expect([after!.ids ?? '', after!.n]).toEqual(['', 0]);
+  });
+
+  it('a transaction Prisma opens inside a lone read applies the set first', async () => {
+    const onlyB = { allTenants: false, tenantIds: [tenant.B] };
+    const [seen] = await readAlone(onlyB, () =>
+      solo.$transaction((tx) =>
+        tx.$queryRawUnsafe<Array<{ ids: string; n: number }>>(
+          `SELECT current_setting('backoffice.tenant_ids', true) AS ids, (SELECT count(*)::int FROM "Account") AS n`,
+        ),
+      ),
+    );
+    expect(seen).toEqual({ ids: `{${tenant.B}}`, n: 2 });
   });
 });
