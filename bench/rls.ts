@@ -7,7 +7,8 @@
  * (on, off, off, on, on, off) so that drift of a shared machine falls on both sides:
  *   - GET /api/v1/transactions?limit=50 peak throughput (goal: with RLS >= 85 % of without);
  *   - the admin Transaction list (find + count, page 1, as AdminJS's list action calls it) for a
- *     superadmin and a support agent granted three tenants: p95 (goal: with RLS <= 1.2x without).
+ *     superadmin and a support agent granted three tenants: p95 (goal: with RLS <= 1.2x without),
+ *     sampled on one app and the other alternately within each round.
  *
  *   node --import tsx bench/rls.ts        (alone)   |   npm run bench -- rls
  */
@@ -43,23 +44,34 @@ async function adminList(resource: BaseResource, context: ActionContext): Promis
   await resource.count(filter, context);
 }
 
-async function adminP95(app: StartedApp, staff: Staff, iterations: number): Promise<Percentiles> {
-  const resource = buildAdminResources(app.runtime, app.services).find(
-    (r) => (r.resource as BaseResource).id() === 'Transaction',
-  )!.resource as BaseResource;
-  const context = () =>
+/**
+ * The admin list's p95 on both apps, sample by sample alternately (on, off, off, on, …), so that
+ * a drift of the shared machine within the round falls on both sides alike.
+ */
+async function adminP95Pair(
+  apps: { on: StartedApp; off: StartedApp },
+  staff: Staff,
+  iterations: number,
+): Promise<{ on: Percentiles; off: Percentiles }> {
+  const resourceOf = (app: StartedApp) =>
+    buildAdminResources(app.runtime, app.services).find((r) => (r.resource as BaseResource).id() === 'Transaction')!
+      .resource as BaseResource;
+  const resources = { on: resourceOf(apps.on), off: resourceOf(apps.off) };
+  const context = (resource: BaseResource) =>
     ({
       currentAdmin: { id: staff.id, email: staff.email, role: staff.role, locale: staff.locale, sessionVersion: 1 },
       resource,
     }) as unknown as ActionContext;
-  for (let i = 0; i < 20; i++) await adminList(resource, context());
-  const samples: number[] = [];
-  for (let i = 0; i < iterations; i++) {
-    const started = performance.now();
-    await adminList(resource, context());
-    samples.push(performance.now() - started);
-  }
-  return percentiles(samples);
+  const sides = ['on', 'off'] as const;
+  for (let i = 0; i < 20; i++) for (const side of sides) await adminList(resources[side], context(resources[side]));
+  const samples = { on: [] as number[], off: [] as number[] };
+  for (let i = 0; i < iterations; i++)
+    for (const side of i % 2 ? [...sides].reverse() : sides) {
+      const started = performance.now();
+      await adminList(resources[side], context(resources[side]));
+      samples[side].push(performance.now() - started);
+    }
+  return { on: percentiles(samples.on), off: percentiles(samples.off) };
 }
 
 interface Staff {
@@ -168,9 +180,12 @@ export async function runRlsBench(): Promise<BenchResult[]> {
         const r = await runLoad({ url: `${app.url}${LIST_PATH}`, headers: auth, ...peak });
         api[side].push(r);
         log(describeLoad(`round ${n}, RLS ${side}: GET ${LIST_PATH}`, r));
-        for (const who of ['superadmin', 'support'] as const) {
-          const p = await adminP95(app, who === 'superadmin' ? superadmin : support, iterations);
-          admin[who][side].push(p);
+      }
+      for (const who of ['superadmin', 'support'] as const) {
+        const pair = await adminP95Pair({ on, off }, who === 'superadmin' ? superadmin : support, iterations);
+        for (const side of ['on', 'off'] as const) {
+          admin[who][side].push(pair[side]);
+          const p = pair[side];
           log(`round ${n}, RLS ${side}: admin Transaction list (${who}) p50 ${p.p50.toFixed(2)} ms, p95 ${p.p95.toFixed(2)} ms`);
         }
       }
@@ -203,7 +218,7 @@ export async function runRlsBench(): Promise<BenchResult[]> {
         ratio: round(ratio),
         goal: '<= 1.2x the same app without RLS',
         pass: ratio <= 1.2,
-        notes: `best of ${ROUNDS} alternating rounds of ${iterations}; p50 ${withRls.p50.toFixed(2)} vs ${without.p50.toFixed(2)} ms; ${seeded.transactions + 10_000} transactions over ${TENANTS + 1} tenants`,
+        notes: `best of ${ROUNDS} rounds of ${iterations} samples per side, taken on and off alternately; p50 ${withRls.p50.toFixed(2)} vs ${without.p50.toFixed(2)} ms; ${seeded.transactions + 10_000} transactions over ${TENANTS + 1} tenants`,
       });
     }
     return rows;

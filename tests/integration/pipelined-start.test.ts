@@ -101,6 +101,12 @@ describe('pipelined transaction starts', () => {
         await one.end();
       }
     }
+    // A named statement (a hand-written hot read) runs with a generic plan; others as configured.
+    const mode = "SELECT current_setting('plan_cache_mode') AS mode";
+    const set = { allTenants: false, tenantIds: [tenant.A] };
+    expect((await loneRead(pool, set, [{ name: 'lone_mode', text: mode }])).rows).toEqual([{ mode: 'force_generic_plan' }]);
+    expect((await loneRead(pool, set, [mode])).rows).toEqual([{ mode: 'auto' }]);
+    expect((await pool.query(mode)).rows).toEqual([{ mode: 'auto' }]);
     // Every connection goes back to the pool once its read is answered.
     expect(pool.idleCount).toBe(pool.totalCount);
   });
