@@ -89,10 +89,14 @@ export async function runWriteBench(): Promise<BenchResult[]> {
         email: `owner${i}@bench.test`,
         password: 'correct-Horse-battery-42',
       });
-      const account = await prisma.account.create({
-        data: { tenantId: tenant.id, name: 'Current', type: 'BANK', currency: 'EUR' },
+      // Fixtures as the application role, so under a tenant set like every transaction of the app.
+      const { account, category } = await prisma.$transaction(async (tx) => {
+        await applyTenantSet(tx, ALL_TENANT_SET);
+        return {
+          account: await tx.account.create({ data: { tenantId: tenant.id, name: 'Current', type: 'BANK', currency: 'EUR' } }),
+          category: await tx.category.findFirstOrThrow({ where: { tenantId: tenant.id, kind: 'EXPENSE' } }),
+        };
       });
-      const category = await prisma.category.findFirstOrThrow({ where: { tenantId: tenant.id, kind: 'EXPENSE' } });
       const ctx = buildUserContext(user, { correlationId: `bench-${i}`, ip: '127.0.0.1', userAgent: 'bench' });
       tenants.push({ ctx, accountId: account.id, categoryId: category.id, tenantId: tenant.id });
     }
