@@ -280,7 +280,9 @@ export async function runVerificationScaleBench(): Promise<BenchResult[]> {
     flags: ['-c', 'wal_level=minimal', '-c', 'max_wal_senders=0', '-c', 'shared_buffers=512MB', '-c', 'max_wal_size=8GB'],
   });
   const keys = createAuditKeys({ signingKey: generateSigningKey().privateKey });
-  const pool = new pgLib.Pool({ connectionString: db.appUrl, max: 4 });
+  const raw = new pgLib.Pool({ connectionString: db.appUrl, max: 4 });
+  // The audit tools read every chain: all-tenants work, as src/services.ts gives them (ADR 0011).
+  const pool = tenantScopedPool(raw, ALL_TENANT_SET);
   const rows: BenchResult[] = [];
   try {
     for (const size of sizes) {
@@ -333,7 +335,7 @@ export async function runVerificationScaleBench(): Promise<BenchResult[]> {
       );
     }
   } finally {
-    await pool.end();
+    await raw.end();
     await db.destroy();
   }
   return rows;
