@@ -31,7 +31,7 @@ function unnamed(client: pg.PoolClient): void {
   (client as { query: (...args: QueryArgs) => unknown }).query = (...args: QueryArgs) => {
     const [first, ...rest] = args as unknown[];
     // (Not a submittable — a query object that sends its own messages: runAfter names nothing here.)
-    if (first && typeof first === 'object' && 'name' in first && 'text' in first && !('submit' in first)) {
+    if (first && typeof first === 'object' && 'name' in first && 'text' in first && !isSubmittable(first)) {
       const { name: _name, ...config } = first as pg.QueryConfig;
       return query(config, ...rest);
     }
@@ -39,11 +39,18 @@ function unnamed(client: pg.PoolClient): void {
   };
 }
 
+/** Whether a query's first argument is a submittable: a query object that sends its own messages (stream, cursor, runAfter). */
+export const isSubmittable = (first: unknown): boolean =>
+  !!first && typeof first === 'object' && typeof (first as { submit?: unknown }).submit === 'function';
+
+/** Whether a query call passes a callback (answered through it, not through a promise). */
+export const sendsCallback = (args: readonly unknown[]): boolean => args.some((a) => typeof a === 'function');
+
 /** The SQL text of a query's first argument (a string or a config), not of a submittable (stream, cursor). */
 export const queryTextOf = (first: unknown): string | undefined =>
   typeof first === 'string'
     ? first
-    : first && typeof first === 'object' && !('submit' in first) && typeof (first as { text?: unknown }).text === 'string'
+    : first && typeof first === 'object' && !isSubmittable(first) && typeof (first as { text?: unknown }).text === 'string'
       ? (first as { text: string }).text
       : undefined;
 
@@ -62,9 +69,8 @@ function acknowledgeAtOnce(client: pg.PoolClient, statements: ReadonlySet<string
   (client as { query: (...args: QueryArgs) => unknown }).query = (...args: QueryArgs) => {
     const unconfirmed = unconfirmedOf.get(client) ?? [];
     const text = queryTextOf(args[0]);
-    const callback = args.some((a) => typeof a === 'function');
     const sent = query(...args);
-    if (callback || !(sent instanceof Promise)) return sent;
+    if (sendsCallback(args) || !(sent instanceof Promise)) return sent;
     if (text !== undefined && statements.has(text)) {
       // Its failure is reported with the next statement (and not as an unhandled rejection).
       sent.catch(() => {});

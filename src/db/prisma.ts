@@ -3,7 +3,7 @@ import { PrismaClient } from '@prisma/client';
 import { PrismaPg } from '@prisma/adapter-pg';
 import type pg from 'pg';
 import type { Logger } from '../lib/logger.js';
-import { createPool, queryTextOf } from './pool.js';
+import { createPool, queryTextOf, sendsCallback } from './pool.js';
 import { loneRead, SET_TENANT_SQL, tenantSettings, TRANSACTION_START, type TenantSet } from './tenant-set.js';
 
 type Adapter = Awaited<ReturnType<PrismaPg['connect']>>;
@@ -70,8 +70,6 @@ export function readAlone<T>(set: TenantSet, run: () => PromiseLike<T>): Promise
   // A PrismaPromise starts its query at then(): inside the store, so every statement sees it.
   return alone.run(store, () => Promise.resolve(run()));
 }
-
-const sendsCallback = (args: unknown[]) => args.some((a) => typeof a === 'function');
 
 /**
  * The one place a Prisma client is created: the TypeScript query compiler over the pg driver

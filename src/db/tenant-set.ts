@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { namedStatementsOf, queryTextOf } from './pool.js';
+import { isSubmittable, namedStatementsOf, queryTextOf } from './pool.js';
 import type { ServiceContext } from '../lib/context.js';
 
 /**
@@ -65,9 +65,6 @@ type QueryArgs = Parameters<pg.PoolClient['query']>;
 const TX_START = /^\s*(BEGIN|START\s+TRANSACTION)\b/i;
 const READ_ONLY = /^\s*SELECT\b/i;
 const TX_END = /^\s*(COMMIT|END|ABORT|ROLLBACK)\b(?!\s+(AND\s+CHAIN|TO\b))/i;
-
-const isSubmittable = (first: unknown): boolean =>
-  !!first && typeof first === 'object' && typeof (first as { submit?: unknown }).submit === 'function';
 
 /**
  * A pooled raw connection that runs every statement under a tenant set: a `BEGIN` the caller

@@ -280,6 +280,17 @@ describe('row-level security: the database enforces tenant isolation under the C
     expect(after[0]!.pid).toBe(first[0]!.pid);
   });
 
+  it('findUnique of two sessions in one tick each run under their own set (Prisma batches those: never alone)', async () => {
+    const accountOf = async (tenantId: string) =>
+      (await owner.query<{ id: string }>(`SELECT "id" FROM "Account" WHERE "tenantId" = $1 LIMIT 1`, [tenantId])).rows[0]!.id;
+    const [a, b] = [await accountOf(tenant.A), await accountOf(tenant.B)];
+    const [seenA, seenB] = await Promise.all([
+      db.read(jobContextForTenant('rls-test', 'job-3', tenant.A), (s) => dbOf(s).account.findUnique({ where: { id: a } })),
+      db.read(jobContextForTenant('rls-test', 'job-4', tenant.B), (s) => dbOf(s).account.findUnique({ where: { id: b } })),
+    ]);
+    expect([seenA?.id, seenB?.id]).toEqual([a, b]);
+  });
+
   it('the settings never outlive their transaction (a pooled connection, reused)', async () => {
     const pool = new pg.Pool({ connectionString: t.db.appUrl, max: 1 });
     try {
