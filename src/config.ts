@@ -36,6 +36,11 @@ const EnvSchema = z.object({
   DATABASE_REPLICA_URL: z.url().optional(),
   REPLICA_READ_YOUR_WRITES_SECONDS: z.coerce.number().int().min(0).max(3600).default(15),
   /**
+   * A replica further behind the primary than this serves no reads: staff reads go to the
+   * primary until it has caught up (src/db/replica-lag.ts measures it against the primary).
+   */
+  REPLICA_MAX_LAG_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
+  /**
    * DATABASE_URL goes through PgBouncer in transaction mode: no named prepared statements (a
    * statement prepared on one server connection is unknown on the next). Workers need session
    * state (advisory locks held across transactions): run them against PostgreSQL directly.

@@ -107,6 +107,7 @@ export function createServices(
       // Several app nodes: a write through one is read back from the primary on all of them.
       ...(runtime.redis ? { recentWriters: sharedRecentWriters(runtime.redis) } : {}),
       onFallback: (err) => runtime.logger?.warn({ err: (err as Error).message }, 'replica read failed; served by the primary'),
+      fresh: () => runtime.replica!.lag.fresh(),
     },
     tenantIsolation(runtime.config),
   );

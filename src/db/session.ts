@@ -206,6 +206,11 @@ export interface ReplicaRouting {
   recentWriters?: RecentWriters;
   /** Told when a read fell back to the primary (replica down, or a recovery conflict). */
   onFallback?: (err: unknown) => void;
+  /**
+   * Whether the replica is within REPLICA_MAX_LAG_SECONDS of the primary (src/db/replica-lag.ts);
+   * when it is not, every read goes to the primary.
+   */
+  fresh?: () => boolean;
 }
 
 /**
@@ -328,6 +333,7 @@ export function createDatabase(
   async function onReplica(ctx: ServiceContext): Promise<boolean> {
     const key = replicaKeyOf(ctx);
     if (!replica || !recent || !key) return false;
+    if (replica.fresh && !replica.fresh()) return false;
     try {
       return !(await recent.wroteRecently(key));
     } catch {

@@ -148,6 +148,27 @@ export function registerQueueDepthSource(source: QueueDepthSource): () => void {
   };
 }
 
+const replicaLagSources = new Set<() => number>();
+
+/** How far the streaming replica is behind the primary, as the app measures it (absent: none). */
+export const replicaLagSeconds = new Gauge({
+  name: 'backoffice_replica_lag_seconds',
+  help: 'Seconds the streaming replica (DATABASE_REPLICA_URL) is behind the primary; +Inf when not known.',
+  registers: [metricsRegistry],
+  collect() {
+    this.reset();
+    for (const source of replicaLagSources) this.set(source());
+  },
+});
+
+/** Registers the replica's lag for the scrape (the runtime does, when it has a replica). */
+export function registerReplicaLagSource(source: () => number): () => void {
+  replicaLagSources.add(source);
+  return () => {
+    replicaLagSources.delete(source);
+  };
+}
+
 /** The exposition text and its content type, for the /metrics route and for tests. */
 export async function renderMetrics(): Promise<{ contentType: string; body: string }> {
   return { contentType: metricsRegistry.contentType, body: await metricsRegistry.metrics() };

@@ -4,6 +4,8 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createReplicaLag, lsnValue } from '../../src/db/replica-lag.js';
+import { renderMetrics } from '../../src/lib/metrics.js';
 import { runExport } from '../../src/modules/exports/export.runner.js';
 import { parseConfig } from '../../src/config.js';
 import { createLogger } from '../../src/lib/logger.js';
@@ -31,6 +33,8 @@ describe('streaming replica (DATABASE_REPLICA_URL)', () => {
   let services: Services;
   /** A second app node over the same databases and Redis. */
   let other: { runtime: Runtime; services: Services };
+  /** A node that lets the replica be at most 1 s behind (REPLICA_MAX_LAG_SECONDS). */
+  let strict: { runtime: Runtime; services: Services };
   let f: ReturnType<typeof factories>;
   /** The owner's client, for fixtures and assertions (row-level security does not apply). */
   let owner: PrismaClient;
@@ -42,13 +46,15 @@ describe('streaming replica (DATABASE_REPLICA_URL)', () => {
     cluster = await startReplicatedCluster();
     redis = await startRedis();
     exportDir = mkdtempSync(join(tmpdir(), 'backoffice-replica-exports-'));
-    const node = async () => {
+    const node = async (maxLagSeconds = '3600') => {
       const config = parseConfig({
         NODE_ENV: 'test',
         LOG_LEVEL: 'silent',
         DATABASE_URL: cluster.primary.appUrl,
         DATABASE_REPLICA_URL: cluster.replica.appUrl,
         REPLICA_READ_YOUR_WRITES_SECONDS: '600',
+        // Replay is paused for seconds at a time below: the lag limit is not what these test.
+        REPLICA_MAX_LAG_SECONDS: maxLagSeconds,
         REDIS_URL: redis.url,
         EXPORT_DIR: exportDir,
       });
@@ -64,21 +70,34 @@ describe('streaming replica (DATABASE_REPLICA_URL)', () => {
     };
     ({ runtime, services } = await node());
     other = await node();
+    strict = await node('1');
     owner = createPrisma(cluster.primary.ownerUrl, 2);
     f = factories(owner, services);
     alice = await f.staffCtx(await f.staff('SUPERADMIN'));
     bob = await f.staffCtx(await f.staff('SUPERADMIN'));
     tenantId = (await f.tenant({ name: 'Before the pause' })).id;
     await cluster.caughtUp();
+    // Until a lag check has seen the replica caught up, a node sends every read to the primary.
+    await Promise.all([runtime, other.runtime].map((r) => untilLag(r, () => r.replica!.lag.fresh(), 'fresh')));
   });
   afterAll(async () => {
     await owner?.$disconnect();
     await runtime?.close();
     await other?.runtime.close();
+    await strict?.runtime.close();
     await redis?.destroy();
     if (exportDir) rmSync(exportDir, { recursive: true, force: true });
     await cluster?.destroy();
   });
+
+  /** Waits, check by check, until `ok` holds for a node's replica lag. */
+  async function untilLag(node: Runtime, ok: () => boolean, what: string): Promise<void> {
+    const deadline = Date.now() + 30_000;
+    while (!ok()) {
+      if (Date.now() > deadline) throw new Error(`replica not ${what} within 30 s`);
+      await node.replica!.lag.nextCheck();
+    }
+  }
 
   const tenantNames = async (ctx: ServiceContext) =>
     (await services.adminRecords.list(ctx, 'Tenant', { take: 50 })).map((r) => String(r.name));
@@ -139,6 +158,42 @@ describe('streaming replica (DATABASE_REPLICA_URL)', () => {
     expect(await names(services, bob)).not.toContain('Renamed by Carol on the other node');
     await cluster.resumeReplay();
     await cluster.caughtUp();
+  });
+
+  it('a replica further behind than REPLICA_MAX_LAG_SECONDS serves no reads until it has caught up', async () => {
+    const lag = strict.runtime.replica!.lag;
+    const names = async (ctx: ServiceContext) =>
+      (await strict.services.adminRecords.list(ctx, 'Tenant', { take: 50 })).map((r) => String(r.name));
+    const until = (ok: () => boolean, what: string) => untilLag(strict.runtime, ok, what);
+    await cluster.caughtUp();
+    await until(() => lag.fresh(), 'fresh');
+
+    await cluster.pauseReplay();
+    await f.tenant({ name: 'Written while the replica lags' });
+    // The replica has not replayed it; once that is more than a second old, the primary answers.
+    await until(() => !lag.fresh(), 'lagging');
+    expect(lag.lagSeconds()).toBeGreaterThan(1);
+    expect(await names(bob)).toContain('Written while the replica lags');
+    expect((await renderMetrics()).body).toMatch(/^backoffice_replica_lag_seconds \S+$/m);
+
+    await cluster.resumeReplay();
+    await cluster.caughtUp();
+    await until(() => lag.fresh(), 'fresh again');
+    expect(lag.lagSeconds()).toBeLessThanOrEqual(1);
+  });
+
+  it('a "replica" that is not in recovery is never fresh; LSNs compare as numbers', async () => {
+    expect(lsnValue('16/B374D848') > lsnValue('9/FFFFFFFF')).toBe(true);
+    expect(lsnValue('0/10')).toBe(16n);
+    // DATABASE_REPLICA_URL pointing at the primary by mistake: its reads would be "fresh" forever.
+    const lag = createReplicaLag({ primary: runtime.pool, replica: runtime.pool, maxLagSeconds: 3600 });
+    try {
+      await lag.nextCheck();
+      expect(lag.fresh()).toBe(false);
+      expect(lag.lagSeconds()).toBe(Infinity);
+    } finally {
+      lag.stop();
+    }
   });
 
   it('API users and the system read from the primary; a replica that goes away sends staff reads to the primary', async () => {
