@@ -36,6 +36,8 @@ const MODULES: Record<string, { file: string; exports: string[] }> = {
   health: { file: 'health.ts', exports: ['runHealthBench'] },
   api: { file: 'api.ts', exports: ['runApiBench'] },
   admin: { file: 'admin.ts', exports: ['runAdminBench'] },
+  writes: { file: 'writes.ts', exports: ['runWritesBench'] },
+  'admin-http': { file: 'admin-http.ts', exports: ['runAdminHttpBench'] },
   // The audited write path only: verification at scale (issue 16) did not exist before it.
   audit: { file: 'audit.ts', exports: ['runWriteBench', 'runAuditBench'] },
   export: { file: 'export.ts', exports: ['runExportBench'] },

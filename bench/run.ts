@@ -29,7 +29,19 @@ interface BenchModule {
 const MODULES: BenchModule[] = [
   { key: 'health', title: 'Health endpoints and middleware stack (issue 7)', file: 'health.ts', exportName: 'runHealthBench' },
   { key: 'api', title: 'Public API (issue 5)', file: 'api.ts', exportName: 'runApiBench' },
+  {
+    key: 'writes',
+    title: 'Writes and the mix vs a bare node:http + pg server (issue 17)',
+    file: 'writes.ts',
+    exportName: 'runWritesBench',
+  },
   { key: 'admin', title: 'Admin list pages (issue 3)', file: 'admin.ts', exportName: 'runAdminBench' },
+  {
+    key: 'admin-http',
+    title: 'Admin pages over HTTP, logged in, at 2M rows (issue 17)',
+    file: 'admin-http.ts',
+    exportName: 'runAdminHttpBench',
+  },
   {
     key: 'audit',
     title: 'Audited write path (issue 4) and verification at scale (issue 16)',

@@ -24,6 +24,22 @@ const base = {
   ...(o.requests ? { requests: o.requests } : {}),
 };
 
+// Spread over several tenants: each request (across all connections) takes the next tenant's
+// authorization header, and `[<account>]` in its body becomes that tenant's account id.
+if (o.tenants?.length) {
+  let next = 0;
+  const setupRequest = (req) => {
+    const t = o.tenants[next++ % o.tenants.length];
+    return {
+      ...req,
+      headers: { ...req.headers, authorization: t.authorization },
+      ...(typeof req.body === 'string' ? { body: req.body.replaceAll('[<account>]', t.accountId) } : {}),
+    };
+  };
+  const templates = o.requests ?? [{ method: o.method, path: new URL(o.url).pathname + new URL(o.url).search, body: o.body }];
+  base.requests = templates.map((r) => ({ ...r, setupRequest }));
+}
+
 try {
   if (o.warmupSeconds > 0) await run({ ...base, duration: o.warmupSeconds });
   const times = [];

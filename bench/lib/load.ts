@@ -20,6 +20,11 @@ export interface LoadOptions {
   timeoutSeconds?: number;
   /** A sequence of requests each connection cycles through (paths relative to url). */
   requests?: Array<{ method?: string; path: string; headers?: Record<string, string>; body?: string }>;
+  /**
+   * Spread the load over tenants: request n (over all connections) carries tenant n mod length's
+   * authorization header, and `[<account>]` in its body becomes that tenant's account id.
+   */
+  tenants?: Array<{ authorization: string; accountId: string }>;
 }
 
 export interface LoadResult extends Percentiles {
@@ -66,6 +71,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
     idReplacement: options.idReplacement ?? false,
     timeoutSeconds: options.timeoutSeconds ?? 10,
     requests: options.requests,
+    tenants: options.tenants,
   };
   const reply = await new Promise<WorkerReply>((resolve, reject) => {
     const worker = new Worker(new URL('./load-worker.mjs', import.meta.url), { workerData, execArgv: [] });
