@@ -171,6 +171,59 @@ describe('Idempotency-Key semantics beyond the per-operation matrix', () => {
     expect(await h.t.owner.prisma.idempotencyKey.count({ where: { key } })).toBe(0);
   });
 
+  it('a duplicate waits for the holder of its key at most waitMs, then hears 409 IN_PROGRESS', async () => {
+    const { createIdempotencyService } = await import('../../src/modules/idempotency/idempotency.service.js');
+    const { idempotencyRepository } = await import('../../src/modules/idempotency/idempotency.repository.js');
+    const { buildUserContext } = await import('../../src/modules/access/context.factory.js');
+    const ctx = buildUserContext({ id: u.userId, tenantId: u.tenantId, role: 'OWNER', locale: 'en' });
+    const waitMs = 200;
+    const idem = createIdempotencyService({ db: h.t.services.exportRunner.db, keys: idempotencyRepository }, { waitMs });
+    const owner = { tenantId: u.tenantId, userId: u.userId };
+    const request = { key: newKey(), method: 'POST', path: '/api/v1/transactions', body: { n: 3 } };
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    let claimed!: () => void;
+    const holding = new Promise<void>((r) => (claimed = r));
+    // The first request claims the key and keeps its transaction open until released.
+    const first = idem.execute(
+      ctx,
+      owner,
+      request,
+      (write) =>
+        write.unitOfWork!(async () => {
+          claimed();
+          await held;
+          return { id: 'first' };
+        }),
+      (r) => ({ status: 201, body: r }),
+    );
+    await holding;
+    const started = Date.now();
+    // A cap, not a synchronisation: without the claim's lock_timeout the duplicate would wait
+    // for the holder, which is only released after this.
+    const cap = new Promise<'still waiting'>((r) => setTimeout(() => r('still waiting'), 10_000).unref());
+    const second = await Promise.race([
+      idem
+        .execute(
+          ctx,
+          owner,
+          request,
+          () => Promise.resolve({ id: 'second' }),
+          (r) => ({ status: 201, body: r }),
+        )
+        .then(
+          () => 'answered',
+          (err: unknown) => err,
+        ),
+      cap,
+    ]);
+    release();
+    expect(second).toMatchObject({ code: 'IDEMPOTENCY.IN_PROGRESS' });
+    // Three attempts, each waiting out the lock timeout on the held key.
+    expect(Date.now() - started).toBeGreaterThanOrEqual(3 * waitMs - 50);
+    expect((await first).text).toBe('{"id":"first"}');
+  });
+
   it('a replay is byte-identical to the first response', async () => {
     const key = newKey();
     const body = { account_id: accountId, amount: '6.10', direction: 'DEBIT', description: 'bytes' };

@@ -1,8 +1,21 @@
 import type { Account, Prisma } from '@prisma/client';
-import { dbOf, type ReadSession } from '../../db/session.js';
+import { runPrepared } from '../../db/prepared.js';
+import { dbOf, poolOf, type ReadSession } from '../../db/session.js';
+import { PositionalParams, prismaWhereToSql } from '../access/scope-sql.js';
 import { Decimal } from '../../lib/money.js';
 import { scope } from '../shared/guard.js';
 import { tenantOwnedRepository } from '../tenant-records/tenant-owned.repository.js';
+
+/** What a write needs to know of the account it posts to. */
+export interface PostableAccount {
+  id: string;
+  tenantId: string;
+  currency: string;
+  archivedAt: Date | null;
+}
+
+/** Columns an ability's conditions may name on Account, with their SQL type. */
+const SCOPE_FIELDS = { id: 'uuid', tenantId: 'uuid' } as const;
 
 /**
  * The only code that touches the Account table. Every method takes the session and applies its
@@ -13,6 +26,23 @@ export const accountRepository = {
     'account',
     'Account',
   ),
+
+  /**
+   * The account a transaction is posted to, when the session may read it: the four columns the
+   * write needs, in SQL with the ability rendered by the CASL → SQL translator, as a prepared
+   * statement through the raw pool when the session has one (the hot write path).
+   */
+  async findPostable(s: ReadSession, id: string): Promise<PostableAccount | null> {
+    const p = new PositionalParams();
+    const visible = prismaWhereToSql(scope(s.ctx, 'read', 'Account'), 'a', SCOPE_FIELDS, p);
+    const text = `SELECT a."id"::text AS "id", a."tenantId"::text AS "tenantId", a."currency"::text AS "currency", a."archivedAt"
+      FROM "Account" a WHERE a."id" = ${p.add(id, 'uuid')} AND ${visible}`;
+    const pool = poolOf(s);
+    const rows = pool
+      ? await runPrepared<PostableAccount>(pool, text, p.values)
+      : await dbOf(s).$queryRawUnsafe<PostableAccount[]>(text, ...p.values);
+    return rows[0] ?? null;
+  },
 
   /** Accounts the session may read matching `where`, newest first. */
   listVisible: (s: ReadSession, where: Prisma.AccountWhereInput, take: number) =>

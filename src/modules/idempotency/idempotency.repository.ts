@@ -1,4 +1,9 @@
-import { dbOf, txOf, type ReadSession, type WriteSession } from '../../db/session.js';
+import { runPrepared } from '../../db/prepared.js';
+import { dbOf, poolOf, txOf, type ReadSession, type WriteSession } from '../../db/session.js';
+
+/** The key's stored state, read on every idempotent request (a prepared statement, no ORM). */
+const FIND_SQL = `SELECT "id"::text AS "id", "fingerprint", "status"::text AS "status", "responseStatus", "responseText",
+       "expiresAt", "retainUntil" FROM "IdempotencyKey" WHERE "userId" = $1::uuid AND "key" = $2::text`;
 
 export interface StoredKey {
   id: string;
@@ -31,19 +36,13 @@ export interface KeyClaim {
  */
 export const idempotencyRepository = {
   /** The key of this user, or null. */
-  find: (s: ReadSession, userId: string, key: string): Promise<StoredKey | null> =>
-    dbOf(s).idempotencyKey.findUnique({
-      where: { userId_key: { userId, key } },
-      select: {
-        id: true,
-        fingerprint: true,
-        status: true,
-        responseStatus: true,
-        responseText: true,
-        expiresAt: true,
-        retainUntil: true,
-      },
-    }),
+  async find(s: ReadSession, userId: string, key: string): Promise<StoredKey | null> {
+    const pool = poolOf(s);
+    const rows = pool
+      ? await runPrepared<StoredKey>(pool, FIND_SQL, [userId, key])
+      : await dbOf(s).$queryRawUnsafe<StoredKey[]>(FIND_SQL, userId, key);
+    return rows[0] ?? null;
+  },
 
   /**
    * Claims the key in the write's transaction (IN_PROGRESS, invisible to others until commit).
@@ -52,27 +51,31 @@ export const idempotencyRepository = {
    * claimed row's id, or null when the key is held (committed) by an earlier request.
    */
   async claim(s: WriteSession, c: KeyClaim): Promise<string | null> {
-    const tx = txOf(s);
-    await tx.$executeRawUnsafe(`SET LOCAL lock_timeout = '${Math.max(1, Math.floor(c.waitMs))}ms'`);
-    const rows = await tx.$queryRaw<Array<{ id: string }>>`
-      INSERT INTO "IdempotencyKey" ("tenantId", "userId", "key", "method", "path", "fingerprint", "status", "expiresAt", "retainUntil")
-      VALUES (${c.tenantId}::uuid, ${c.userId}::uuid, ${c.key}, ${c.method}, ${c.path}, ${c.fingerprint}, 'IN_PROGRESS',
-              now() + make_interval(hours => ${c.ttlHours}::int), now() + make_interval(hours => ${c.ttlHours}::int, days => ${c.retainDays}::int))
-      ON CONFLICT ("userId", "key") DO UPDATE
-        SET "tenantId" = EXCLUDED."tenantId", "method" = EXCLUDED."method", "path" = EXCLUDED."path",
-            "fingerprint" = EXCLUDED."fingerprint", "status" = EXCLUDED."status", "responseStatus" = NULL,
-            "responseText" = NULL, "createdAt" = now(), "expiresAt" = EXCLUDED."expiresAt", "retainUntil" = EXCLUDED."retainUntil"
-        WHERE "IdempotencyKey"."retainUntil" <= now()
-      RETURNING "id"::text AS id`;
+    // One round trip: backoffice_idempotency_claim() (migration 104) sets the transaction-local
+    // lock_timeout and claims in the same call.
+    const rows = await txOf(s).$queryRawUnsafe<Array<{ id: string | null }>>(
+      `SELECT backoffice_idempotency_claim($1::uuid, $2::uuid, $3::text, $4::text, $5::text, $6::text, $7::int, $8::int, $9::int) AS id`,
+      c.tenantId,
+      c.userId,
+      c.key,
+      c.method,
+      c.path,
+      c.fingerprint,
+      c.ttlHours,
+      c.retainDays,
+      Math.max(1, Math.floor(c.waitMs)),
+    );
     return rows[0]?.id ?? null;
   },
 
   /** Completes a claimed key with the exact response, in the same transaction as the claim. */
   async complete(s: WriteSession, id: string, status: number, text: string): Promise<void> {
-    await txOf(s).idempotencyKey.update({
-      where: { id },
-      data: { status: 'COMPLETED', responseStatus: status, responseText: text },
-    });
+    await txOf(s).$executeRawUnsafe(
+      `UPDATE "IdempotencyKey" SET "status" = 'COMPLETED', "responseStatus" = $2::int, "responseText" = $3::text WHERE "id" = $1::uuid`,
+      id,
+      status,
+      text,
+    );
   },
 
   /** Claims and completes in one statement (a request that wrote nothing); false when the key is held. */

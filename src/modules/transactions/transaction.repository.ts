@@ -1,6 +1,5 @@
-import { createHash } from 'node:crypto';
 import { Prisma } from '@prisma/client';
-import type pg from 'pg';
+import { runPrepared } from '../../db/prepared.js';
 import { dbOf, poolOf, txOf, type ReadSession, type WriteSession } from '../../db/session.js';
 import type { Action } from '../access/ability.js';
 import { PositionalParams, prismaWhereToSql } from '../access/scope-sql.js';
@@ -45,24 +44,44 @@ type RawRow = Omit<TransactionRecord, 'amount' | 'occurredAt' | 'createdAt'> & {
   createdAt: number;
 };
 
-/** Named statements per distinct SQL text are kept per connection by pg; bound their number. */
-const MAX_PREPARED_TEXTS = 256;
-const preparedNames = new Map<string, string>();
+/** TRANSACTION_SELECT in SQL (alias t): ids and enums as text, timestamps as epoch milliseconds. */
+const RAW_COLUMNS = `t."id"::text AS "id", t."tenantId"::text AS "tenantId", t."accountId"::text AS "accountId",
+       t."categoryId"::text AS "categoryId", t."amount"::text AS "amount", t."currency"::text AS "currency",
+       t."direction"::text AS "direction", (extract(epoch FROM t."occurredAt") * 1000)::float8 AS "occurredAt",
+       t."description", t."kind"::text AS "kind", t."adjustsTransactionId"::text AS "adjustsTransactionId",
+       (extract(epoch FROM t."createdAt") * 1000)::float8 AS "createdAt"`;
+
+/** Timestamps travel as epoch milliseconds: a number parses far cheaper than timestamp text. */
+const fromRaw = (r: RawRow): TransactionRecord => ({
+  ...r,
+  amount: new Prisma.Decimal(r.amount),
+  occurredAt: new Date(Number(r.occurredAt)),
+  createdAt: new Date(Number(r.createdAt)),
+});
+
+/** What a new transaction is made of (the rest is the database's: id, createdAt). */
+export interface NewTransaction {
+  tenantId: string;
+  accountId: string;
+  categoryId?: string | null | undefined;
+  amount: string | Prisma.Decimal;
+  currency: string;
+  direction: 'CREDIT' | 'DEBIT';
+  occurredAt?: Date | undefined;
+  description?: string | null | undefined;
+  kind?: 'REGULAR' | 'ADJUSTMENT' | undefined;
+  adjustsTransactionId?: string | null | undefined;
+}
 
 /**
- * Runs a read through the raw pg pool as a named prepared statement: PostgreSQL parses and plans
- * it once per connection instead of on every request. Only a bounded set of statement texts is
- * prepared (filters combine into few shapes); any other text runs unnamed.
+ * One INSERT of a transaction returning TRANSACTION_SELECT: in SQL because it is the hot write
+ * path (a Prisma create costs more CPU in the query compiler than the database spends on it).
  */
-async function runPrepared<R extends pg.QueryResultRow>(pool: pg.Pool, text: string, values: unknown[]): Promise<R[]> {
-  let name = preparedNames.get(text);
-  if (!name && preparedNames.size < MAX_PREPARED_TEXTS) {
-    name = `tx_list_${createHash('sha1').update(text).digest('hex').slice(0, 16)}`;
-    preparedNames.set(text, name);
-  }
-  const result = await pool.query<R>(name ? { name, text, values } : { text, values });
-  return result.rows;
-}
+const INSERT_SQL = `INSERT INTO "Transaction" AS t ("tenantId", "accountId", "categoryId", "amount", "currency", "direction",
+    "occurredAt", "description", "kind", "adjustsTransactionId")
+  VALUES ($1::uuid, $2::uuid, $3::uuid, $4::numeric, $5::text, $6::"Direction", coalesce($7::timestamptz, now()), $8::text,
+    $9::"TransactionKind", $10::uuid)
+  RETURNING ${RAW_COLUMNS}`;
 
 /**
  * The only code that touches the Transaction table. Every method takes the session and applies
@@ -94,11 +113,7 @@ export const transactionRepository = {
     // Columns are qualified: ORDER BY must name the table's columns (the index order), not the
     // output aliases of the same name.
     const text = `
-      SELECT t."id"::text AS "id", t."tenantId"::text AS "tenantId", t."accountId"::text AS "accountId",
-             t."categoryId"::text AS "categoryId", t."amount"::text AS "amount", t."currency"::text AS "currency",
-             t."direction"::text AS "direction", (extract(epoch FROM t."occurredAt") * 1000)::float8 AS "occurredAt",
-             t."description", t."kind"::text AS "kind", t."adjustsTransactionId"::text AS "adjustsTransactionId",
-             (extract(epoch FROM t."createdAt") * 1000)::float8 AS "createdAt"
+      SELECT ${RAW_COLUMNS}
       FROM "Transaction" t
       WHERE ${conditions.join(' AND ')}
       ORDER BY t."occurredAt" DESC, t."id" DESC
@@ -107,13 +122,7 @@ export const transactionRepository = {
     const rows = pool
       ? await runPrepared<RawRow>(pool, text, p.values)
       : await dbOf(s).$queryRawUnsafe<RawRow[]>(text, ...p.values);
-    // Timestamps travel as epoch milliseconds: a number parses far cheaper than timestamp text.
-    return rows.map((r) => ({
-      ...r,
-      amount: new Prisma.Decimal(r.amount),
-      occurredAt: new Date(Number(r.occurredAt)),
-      createdAt: new Date(Number(r.createdAt)),
-    }));
+    return rows.map(fromRaw);
   },
 
   /** One transaction the session may `action` (read by default), or null. */
@@ -132,9 +141,22 @@ export const transactionRepository = {
    * Appends a transaction; refused unless the session's ability may `create` (or, for an
    * adjustment, `adjust`) a transaction of that tenant.
    */
-  create: (s: WriteSession, data: Prisma.TransactionUncheckedCreateInput) => {
+  async create(s: WriteSession, data: NewTransaction): Promise<TransactionRecord> {
     requireCreatable(s.ctx, 'Transaction', data, data.kind === 'ADJUSTMENT' ? 'adjust' : 'create');
-    return txOf(s).transaction.create({ data, select: TRANSACTION_SELECT });
+    const rows = await txOf(s).$queryRawUnsafe<RawRow[]>(
+      INSERT_SQL,
+      data.tenantId,
+      data.accountId,
+      data.categoryId ?? null,
+      String(data.amount),
+      data.currency,
+      data.direction,
+      data.occurredAt ?? null,
+      data.description ?? null,
+      data.kind ?? 'REGULAR',
+      data.adjustsTransactionId ?? null,
+    );
+    return fromRaw(rows[0]!);
   },
 
   /**

@@ -63,7 +63,7 @@ export function createTransactionService(deps: TransactionServiceDeps) {
     options: WriteOptions = {},
   ): Promise<TransactionRecord> {
     const input = CreateTransactionInput.parse(raw);
-    const account = await db.read(ctx, (s) => accounts.findVisible(s, input.accountId));
+    const account = await db.read(ctx, (s) => accounts.findPostable(s, input.accountId));
     if (!account)
       throw await refuseInvisible(
         deps,
