@@ -164,6 +164,12 @@ export interface Database {
    * transaction has committed; it is dropped on rollback.
    */
   write<T>(ctx: ServiceContext, work: (session: WriteSession) => Promise<T>, options?: WriteOptions): Promise<T>;
+  /**
+   * Whether sessions run under row-level security (false only for the measurement switch,
+   * DATABASE_ROW_LEVEL_SECURITY=false): SQL that bounds itself to the session's tenant set, as
+   * SECURITY DEFINER functions do, needs the set applied.
+   */
+  readonly rowLevelSecurity: boolean;
 }
 
 /**
@@ -392,6 +398,7 @@ export function createDatabase(
   }
 
   return {
+    rowLevelSecurity: rls,
     read: (ctx, work) => read(ctx, isolation.tenantSetOf(ctx), work),
     readAcrossTenants: (ctx, _reason, work) => read(ctx, ALL_TENANT_SET, work),
     async write(ctx, work, options = {}) {

@@ -51,6 +51,12 @@ export interface ModelPolicy {
   fewRows?: boolean;
   /** Reads are personal-data access: lists and show pages are audited. */
   auditReads?: boolean;
+  /**
+   * Text columns whose substring filter is answered from a trigram index within the tenant set
+   * (backoffice_text_matches, migration 105, which accepts exactly these) when row-level security
+   * would keep the index from serving the query's own ILIKE: for all-tenants staff.
+   */
+  textSearch?: readonly string[];
   /** Text columns matched exactly rather than by substring (identifiers; served by an index). */
   exactMatch?: readonly string[];
   /**
@@ -75,6 +81,7 @@ export const MODEL_POLICIES: Readonly<Record<AdminModel, ModelPolicy>> = {
     hidden: [],
     order: TENANT_OWNED_ORDER,
     sortable: ['createdAt', 'name', 'slug', 'status'],
+    textSearch: ['name'],
   },
   User: {
     hidden: ['passwordHash'],
@@ -82,6 +89,7 @@ export const MODEL_POLICIES: Readonly<Record<AdminModel, ModelPolicy>> = {
     sortable: ['createdAt', 'email', 'name'],
     auditReads: true,
     tenantIndexed: true,
+    textSearch: ['email', 'name'],
   },
   Account: {
     hidden: [],
@@ -97,6 +105,7 @@ export const MODEL_POLICIES: Readonly<Record<AdminModel, ModelPolicy>> = {
     ],
     sortable: ['occurredAt', 'amount'],
     tenantIndexed: true,
+    textSearch: ['description'],
   },
   Category: {
     hidden: [],

@@ -1,4 +1,4 @@
-import { dbOf, type ReadSession } from '../../db/session.js';
+import { dbOf, poolOf, type ReadSession } from '../../db/session.js';
 import { scope } from '../shared/guard.js';
 import type { AdminModel } from './admin-records.policy.js';
 
@@ -38,4 +38,21 @@ export const adminRecordRepository = {
 
   countVisible: (session: ReadSession, model: AdminModel, args: Args): Promise<number> =>
     delegateOf(session, model).count({ ...args, where: visible(session, model, args.where) }),
+
+  /**
+   * The ids of at most `limit` rows of the session's tenant set whose `column` contains
+   * `needle` (case-insensitive, literally), answered from the column's trigram index by
+   * backoffice_text_matches() (migration 105): under row-level security a query's ILIKE cannot
+   * use that index. The function accepts only its own list of columns (the models'
+   * `textSearch`). Ids, not rows: the caller reads the rows through the policies and its ability.
+   */
+  async textMatches(session: ReadSession, model: AdminModel, column: string, needle: string, limit: number): Promise<string[]> {
+    const text = 'SELECT backoffice_text_matches($1::text, $2::text, $3::text, $4::int)::text[] AS ids';
+    const values = [model, column, needle, limit];
+    const pool = poolOf(session);
+    const rows = pool
+      ? (await pool.query<{ ids: string[] }>(text, values)).rows
+      : await dbOf(session).$queryRawUnsafe<Array<{ ids: string[] }>>(text, ...values);
+    return rows[0]?.ids ?? [];
+  },
 };

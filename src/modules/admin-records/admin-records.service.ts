@@ -121,11 +121,51 @@ export function createAdminRecordService(deps: CoreDeps & { reveal: RevealServic
         !isUuidColumn(column) &&
         !MODEL_POLICIES[model].exactMatch?.includes(column.name);
       if (column.isList) parts.push({ [column.name]: { has: value } });
-      else if (clause.op === 'contains' && isText) parts.push({ [column.name]: { contains: value, mode: 'insensitive' } });
+      // Prisma's `contains` passes % and _ through as LIKE wildcards: escaped, they match themselves.
+      else if (clause.op === 'contains' && isText)
+        parts.push({ [column.name]: { contains: String(value).replace(/[\\%_]/g, '\\$&'), mode: 'insensitive' } });
       else if (clause.op === 'gte' || clause.op === 'lte') parts.push({ [column.name]: { [clause.op]: value } });
       else parts.push({ [column.name]: value });
     }
     return parts;
+  }
+
+  /**
+   * Text filters answered from a trigram index (`textSearch`, migration 105) for all-tenants
+   * staff, whose lists row-level security would otherwise scan in list order (ILIKE is not
+   * leakproof, so a policy keeps the index from serving it). A filter matching at most
+   * COUNT_CAP rows becomes `id IN (those ids)`, which the rest of the query (the ability, the
+   * policies, the other filters, order and page) then reads as before; one matching more stays
+   * an ILIKE (its matches are dense: the list order finds a page of them quickly) and marks the
+   * count as capped. Tenant-scoped staff keep the ILIKE: their policy narrows the rows first.
+   */
+  async function resolveTextFilters(
+    ctx: ServiceContext,
+    model: AdminModel,
+    filters: FilterClause[],
+  ): Promise<{ filters: FilterClause[]; ids: Where[]; dense: FilterClause[] }> {
+    const searchable = MODEL_POLICIES[model].textSearch ?? [];
+    const out = { filters: [] as FilterClause[], ids: [] as Where[], dense: [] as FilterClause[] };
+    const resolvable = db.rowLevelSecurity && searchable.length > 0 && tenantScopeOf(ctx.actor).kind === 'all';
+    for (const clause of filters) {
+      const needle = typeof clause.value === 'string' ? clause.value : null;
+      if (
+        !resolvable ||
+        clause.op !== 'contains' ||
+        !needle ||
+        !searchable.includes(clause.field) ||
+        !readableColumn(ctx, model, clause.field)
+      ) {
+        out.filters.push(clause);
+        continue;
+      }
+      const ids = await db.read(ctx, (s) => repo.textMatches(s, model, clause.field, needle, COUNT_CAP + 1));
+      if (ids.length > COUNT_CAP) {
+        out.filters.push(clause);
+        out.dense.push(clause);
+      } else out.ids.push({ id: { in: ids } });
+    }
+    return out;
   }
 
   function orderOf(ctx: ServiceContext, model: AdminModel, sort?: { field: string; direction: 'asc' | 'desc' }): OrderBy {
@@ -223,7 +263,8 @@ export function createAdminRecordService(deps: CoreDeps & { reveal: RevealServic
     await requireRead(ctx, model, `admin.${model}.list`);
     const take = query.take;
     const skip = Math.min(query.skip, Math.max(0, MAX_LIST_WINDOW - take));
-    const where = and(...filterWhere(ctx, model, query.filters));
+    const text = await resolveTextFilters(ctx, model, query.filters);
+    const where = and(...filterWhere(ctx, model, text.filters), ...text.ids);
     const orderBy = orderOf(ctx, model, query.sort);
     const tenants = tenantSplit(ctx, model, query.filters);
     const rows = tenants
@@ -254,9 +295,14 @@ export function createAdminRecordService(deps: CoreDeps & { reveal: RevealServic
     const tenantFirst =
       policy.tenantIndexed &&
       (tenantSplit(ctx, model, query.filters) !== null || query.filters.some((f) => f.field === 'tenantId'));
+    const text = await resolveTextFilters(ctx, model, query.filters);
+    // More than COUNT_CAP rows match a text filter and nothing else narrows them (all-tenants
+    // staff read every row of the model): the count is capped without walking them.
+    if (text.dense.length > 0 && text.filters.length === text.dense.length && text.ids.length === 0 && !policy.hiddenByDefault)
+      return { count: COUNT_CAP, capped: true };
     const n = await db.read(ctx, (s) =>
       repo.countVisible(s, model, {
-        where: and(...filterWhere(ctx, model, query.filters)),
+        where: and(...filterWhere(ctx, model, text.filters), ...text.ids),
         orderBy: [...(tenantFirst ? [{ tenantId: 'asc' }] : []), ...policy.order.map(([field, dir]) => ({ [field]: dir }))],
         take: COUNT_CAP + 1,
       }),

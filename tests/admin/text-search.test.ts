@@ -1,0 +1,171 @@
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import type { ServiceContext } from '../../src/lib/context.js';
+import { adminRecordRepository } from '../../src/modules/admin-records/admin-records.repository.js';
+import { COUNT_CAP } from '../../src/modules/admin-records/admin-records.schemas.js';
+import { createTestContext, type TestContext } from '../helpers/db.js';
+import { factories } from '../helpers/factories.js';
+
+/**
+ * Issue 17: under row-level security a query's ILIKE cannot use the trigram index (the operator
+ * is not leakproof, so the policy's condition runs first), and an all-tenants staff member's text
+ * filter walked the table in list order. backoffice_text_matches() (migration 105) answers the
+ * filter from the index within the caller's tenant set; the rows are then read through the
+ * policies as before. These tests watch the index being used (pg_stat_user_indexes), the tenant
+ * bound, literal matching, the dense case and the function's own guard.
+ */
+describe('admin text filters under row-level security', () => {
+  let t: TestContext;
+  let owner: pg.Client;
+  let tenantIds: string[];
+  let superadmin: ServiceContext;
+  let support: ServiceContext;
+
+  beforeAll(async () => {
+    t = await createTestContext();
+    const f = factories(t.owner.prisma, t.services);
+    owner = new pg.Client({ connectionString: t.db.ownerUrl });
+    await owner.connect();
+    tenantIds = [];
+    for (let i = 0; i < 6; i++) {
+      const tenant = await f.tenant();
+      const account = await f.account(tenant.id);
+      tenantIds.push(tenant.id);
+      // 3,000 groceries per tenant (18,000: more than COUNT_CAP) and 4 cafes each.
+      await owner.query(
+        `INSERT INTO "Transaction" ("tenantId", "accountId", "amount", "currency", "direction", "occurredAt", "description")
+         SELECT $1, $2, 1, 'EUR', 'DEBIT', now() - (g || ' minutes')::interval,
+                CASE WHEN g % 750 = 0 THEN 'Cafe Central ' || g ELSE 'Groceries market ' || g END
+         FROM generate_series(1, 3000) g`,
+        [tenant.id, account.id],
+      );
+      if (i === 0)
+        await owner.query(
+          `INSERT INTO "Transaction" ("tenantId", "accountId", "amount", "currency", "direction", "occurredAt", "description")
+           VALUES ($1, $2, 1, 'EUR', 'DEBIT', now(), 'Refund 100% done'), ($1, $2, 1, 'EUR', 'DEBIT', now(), 'Refund 1000 done')`,
+          [tenant.id, account.id],
+        );
+    }
+    await owner.query('ANALYZE "Transaction"');
+    superadmin = await f.staffCtx(await f.staff('SUPERADMIN'));
+    support = await f.staffCtx(await f.staff('SUPPORT', { grantTenantIds: tenantIds.slice(0, 2) }));
+  });
+  afterAll(async () => {
+    await owner?.end();
+    await t?.close();
+  });
+
+  /**
+   * Runs `sql` as the application role under the all-tenants set, on the owner's connection,
+   * with sequential scans off (this table is small enough for one to win; the question is
+   * whether the index may serve the filter at all), and returns how many scans of the trigram
+   * index this transaction made (the backend's own statistics, read before they are flushed).
+   */
+  async function trigramScansOf(sql: string, params: unknown[]): Promise<number> {
+    await owner.query('BEGIN');
+    try {
+      await owner.query(
+        `SELECT set_config('backoffice.tenant_ids', '{}', true), set_config('backoffice.all_tenants', 'on', true)`,
+      );
+      await owner.query('SET LOCAL enable_seqscan = off');
+      await owner.query('SET LOCAL ROLE backoffice_app');
+      await owner.query(sql, params);
+      await owner.query('RESET ROLE');
+      const { rows } = await owner.query<{ n: string }>(
+        `SELECT pg_stat_get_xact_numscans('"Transaction_description_trgm_idx"'::regclass)::text AS n`,
+      );
+      return Number(rows[0]!.n);
+    } finally {
+      await owner.query('ROLLBACK');
+    }
+  }
+  const filter = (value: string) => [{ field: 'description', op: 'contains' as const, value }];
+  const ownerNewest = async (pattern: string, take: number) =>
+    (
+      await owner.query<{ id: string }>(
+        `SELECT id::text FROM "Transaction" WHERE description ILIKE $1 ORDER BY "occurredAt" DESC, id DESC LIMIT $2`,
+        [pattern, take],
+      )
+    ).rows.map((r) => r.id);
+
+  it('under the policies an ILIKE cannot use the trigram index; backoffice_text_matches() does', async () => {
+    expect(await trigramScansOf(`SELECT id FROM "Transaction" WHERE description ILIKE $1 LIMIT 10001`, ['%cafe central%'])).toBe(
+      0,
+    );
+    expect(
+      await trigramScansOf(`SELECT backoffice_text_matches('Transaction', 'description', $1, $2)`, [
+        'cafe central',
+        COUNT_CAP + 1,
+      ]),
+    ).toBeGreaterThan(0);
+  });
+
+  it("a superadmin's description filter goes through the index search, with the rows and count the table has", async () => {
+    const search = vi.spyOn(adminRecordRepository, 'textMatches');
+    try {
+      const rows = await t.services.adminRecords.list(superadmin, 'Transaction', { filters: filter('cafe central'), take: 10 });
+      expect(rows.map((r) => String(r.id))).toEqual(await ownerNewest('%cafe central%', 10));
+      expect(search).toHaveBeenCalledWith(expect.anything(), 'Transaction', 'description', 'cafe central', COUNT_CAP + 1);
+      expect(await t.services.adminRecords.count(superadmin, 'Transaction', { filters: filter('CAFE CENTRAL') })).toEqual({
+        count: 24,
+        capped: false,
+      });
+      expect(
+        await t.services.adminRecords.list(superadmin, 'Transaction', { filters: filter('zzqx no match'), take: 10 }),
+      ).toEqual([]);
+      // A support agent's policy narrows the rows to their tenants first: their ILIKE stays.
+      search.mockClear();
+      await t.services.adminRecords.list(support, 'Transaction', { filters: filter('cafe central'), take: 10 });
+      expect(search).not.toHaveBeenCalled();
+    } finally {
+      search.mockRestore();
+    }
+  });
+
+  it('matches literally: % and _ in the filter are characters, not wildcards', async () => {
+    const rows = await t.services.adminRecords.list(superadmin, 'Transaction', { filters: filter('100%'), take: 10 });
+    expect(rows.map((r) => r.description)).toEqual(['Refund 100% done']);
+    expect(await t.services.adminRecords.list(superadmin, 'Transaction', { filters: filter('Refund _'), take: 10 })).toEqual([]);
+    // The same for a support agent, whose filter stays an ILIKE.
+    const theirs = await t.services.adminRecords.list(support, 'Transaction', { filters: filter('100%'), take: 10 });
+    expect(theirs.map((r) => r.description)).toEqual(['Refund 100% done']);
+    expect(await t.services.adminRecords.list(support, 'Transaction', { filters: filter('Refund _'), take: 10 })).toEqual([]);
+  });
+
+  it('more matches than the count cap: the page is the newest of them and the count is capped', async () => {
+    const rows = await t.services.adminRecords.list(superadmin, 'Transaction', { filters: filter('groceries'), take: 10 });
+    expect(rows.map((r) => String(r.id))).toEqual(await ownerNewest('%groceries%', 10));
+    expect(await t.services.adminRecords.count(superadmin, 'Transaction', { filters: filter('groceries') })).toEqual({
+      count: COUNT_CAP,
+      capped: true,
+    });
+    // Another filter narrows the matches: counted, not assumed.
+    const narrowed = await t.services.adminRecords.count(superadmin, 'Transaction', {
+      filters: [...filter('groceries'), { field: 'tenantId', op: 'equals', value: tenantIds[3] }],
+    });
+    expect(narrowed).toEqual({ count: 2996, capped: false });
+  });
+
+  it("the search is bounded to the session's tenant set, and a support agent's filter sees only their tenants", async () => {
+    const db = t.services.exportRunner.db;
+    const ids = await db.read(support, (s) =>
+      adminRecordRepository.textMatches(s, 'Transaction', 'description', 'cafe central', 100),
+    );
+    expect(ids).toHaveLength(8);
+    const { rows } = await owner.query<{ tenantId: string }>(
+      `SELECT DISTINCT "tenantId"::text FROM "Transaction" WHERE id = ANY($1::uuid[])`,
+      [ids],
+    );
+    expect(rows.map((r) => r.tenantId).sort()).toEqual(tenantIds.slice(0, 2).sort());
+    const listed = await t.services.adminRecords.list(support, 'Transaction', { filters: filter('cafe central'), take: 50 });
+    expect(listed).toHaveLength(8);
+    expect(new Set(listed.map((r) => String(r.tenantId)))).toEqual(new Set(tenantIds.slice(0, 2)));
+  });
+
+  it('the function accepts only its own columns', async () => {
+    const db = t.services.exportRunner.db;
+    await expect(
+      db.read(superadmin, (s) => adminRecordRepository.textMatches(s, 'Transaction', 'currency', 'eur', 10)),
+    ).rejects.toThrow(/not searchable/);
+  });
+});
