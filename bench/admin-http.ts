@@ -8,7 +8,6 @@
  *   node --import tsx bench/admin-http.ts            (alone)   |   npm run bench -- admin-http
  *   BENCH_ADMIN_HTTP_ROWS=2000000 …                  rows in Transaction (default 2,000,000; --quick 200,000)
  */
-import { pathToFileURL } from 'node:url';
 import pg from 'pg';
 import { cliContext } from '../src/cli/system-context.js';
 import { startApp } from './lib/app.js';
@@ -17,6 +16,7 @@ import { startBenchPostgres } from './lib/postgres.js';
 import { isQuick, seconds } from './lib/settings.js';
 import { percentiles, type Percentiles } from './lib/stats.js';
 import type { BenchResult } from './lib/types.js';
+import { runIfMain } from './lib/standalone.js';
 
 const PASSWORD = 'bench-Admin-passphrase-42';
 const LIST = '/admin/api/resources/Transaction/actions/list';
@@ -190,18 +190,4 @@ export async function runAdminHttpBench(): Promise<BenchResult[]> {
   }
 }
 
-if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  runAdminHttpBench().then(
-    (results) => {
-      for (const r of results)
-        process.stdout.write(
-          `${r.pass ? 'PASS' : 'FAIL'}  ${r.name}: ${r.figure.toFixed(2)} ${r.unit} — goal ${r.goal} — ${r.notes ?? ''}\n`,
-        );
-      process.exit(0);
-    },
-    (err: unknown) => {
-      process.stderr.write(`${err instanceof Error ? err.stack : String(err)}\n`);
-      process.exit(1);
-    },
-  );
-}
+runIfMain(import.meta.url, runAdminHttpBench);

@@ -7,7 +7,6 @@
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { pathToFileURL } from 'node:url';
 import pg from 'pg';
 import { formatAmount } from '../src/lib/money.js';
 import { apiClient } from './lib/api-client.js';
@@ -16,6 +15,7 @@ import { describeLoad, runLoad, type LoadResult } from './lib/load.js';
 import { startBenchPostgres } from './lib/postgres.js';
 import { seconds } from './lib/settings.js';
 import type { BenchResult } from './lib/types.js';
+import { closeBare, runIfMain } from './lib/standalone.js';
 
 const LIST_PATH = '/api/v1/transactions?limit=50';
 /** The statement the app's list runs (Prisma's query for the first page, tenant-scoped). */
@@ -185,28 +185,10 @@ export async function runApiBench(): Promise<BenchResult[]> {
       },
     ];
   } finally {
-    if (baseline) {
-      baseline.server.closeAllConnections();
-      await new Promise<void>((resolve) => baseline!.server.close(() => resolve()));
-      await baseline.pool.end();
-    }
+    await closeBare(baseline);
     await app.close();
     await pgServer.destroy();
   }
 }
 
-if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  runApiBench().then(
-    (results) => {
-      for (const r of results)
-        process.stdout.write(
-          `${r.pass ? 'PASS' : 'FAIL'}  ${r.name}: ${r.figure.toFixed(2)} ${r.unit}${r.baseline !== undefined ? ` (baseline ${r.baseline.toFixed(2)})` : ''}${r.ratio !== undefined ? ` ratio ${r.ratio.toFixed(2)}` : ''} — goal ${r.goal}${r.notes ? ` — ${r.notes}` : ''}\n`,
-        );
-      process.exit(0);
-    },
-    (err: unknown) => {
-      process.stderr.write(`${err instanceof Error ? err.stack : String(err)}\n`);
-      process.exit(1);
-    },
-  );
-}
+runIfMain(import.meta.url, runApiBench);

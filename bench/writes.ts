@@ -12,7 +12,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { pathToFileURL } from 'node:url';
 import pg from 'pg';
 import { formatAmount } from '../src/lib/money.js';
 import { apiClient } from './lib/api-client.js';
@@ -21,6 +20,7 @@ import { describeLoad, runLoad, type LoadResult } from './lib/load.js';
 import { startBenchPostgres } from './lib/postgres.js';
 import { seconds } from './lib/settings.js';
 import type { BenchResult } from './lib/types.js';
+import { closeBare, runIfMain } from './lib/standalone.js';
 
 const TENANTS = 20;
 const CONNECTIONS = 20;
@@ -262,28 +262,10 @@ export async function runWritesBench(): Promise<BenchResult[]> {
       row(`GET ${LIST_PATH}, ${TENANTS} tenants, vs bare`, list, '>= 0.5x bare', (x) => x >= 0.5),
     ];
   } finally {
-    if (bare) {
-      bare.server.closeAllConnections();
-      await new Promise<void>((resolve) => bare!.server.close(() => resolve()));
-      await bare.pool.end();
-    }
+    await closeBare(bare);
     await app.close();
     await pgServer.destroy();
   }
 }
 
-if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  runWritesBench().then(
-    (results) => {
-      for (const r of results)
-        process.stdout.write(
-          `${r.pass ? 'PASS' : 'FAIL'}  ${r.name}: ${r.figure.toFixed(2)} ${r.unit}${r.baseline !== undefined ? ` (bare ${r.baseline.toFixed(2)})` : ''}${r.ratio !== undefined ? ` ratio ${r.ratio.toFixed(2)}` : ''} — goal ${r.goal}${r.notes ? ` — ${r.notes}` : ''}\n`,
-        );
-      process.exit(0);
-    },
-    (err: unknown) => {
-      process.stderr.write(`${err instanceof Error ? err.stack : String(err)}\n`);
-      process.exit(1);
-    },
-  );
-}
+runIfMain(import.meta.url, runWritesBench);
