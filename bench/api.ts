@@ -8,9 +8,9 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import pg from 'pg';
-import { formatAmount } from '../src/lib/money.js';
 import { apiClient } from './lib/api-client.js';
 import { startApp } from './lib/app.js';
+import { bareListPage } from './lib/bare-list.js';
 import { describeLoad, runLoad, type LoadResult } from './lib/load.js';
 import { startBenchPostgres } from './lib/postgres.js';
 import { seconds } from './lib/settings.js';
@@ -18,24 +18,6 @@ import type { BenchResult } from './lib/types.js';
 import { closeBare, runIfMain } from './lib/standalone.js';
 
 const LIST_PATH = '/api/v1/transactions?limit=50';
-/** The statement the app's list runs (Prisma's query for the first page, tenant-scoped). */
-const LIST_SQL = `SELECT "id", "tenantId", "accountId", "categoryId", "amount", "currency", "direction", "occurredAt", "description", "kind",
-       "adjustsTransactionId", "createdAt"
-  FROM "Transaction" WHERE "tenantId" = $1 ORDER BY "occurredAt" DESC, "id" DESC LIMIT $2`;
-
-interface Row {
-  id: string;
-  accountId: string;
-  categoryId: string | null;
-  amount: string;
-  currency: string;
-  direction: string;
-  occurredAt: Date;
-  description: string | null;
-  kind: string;
-  adjustsTransactionId: string | null;
-}
-
 /**
  * The baseline: node:http + pg, the same SQL and the same JSON, no framework, no auth — and, like
  * the app, a named prepared statement (the fastest way pg can run it).
@@ -47,21 +29,8 @@ async function startBaseline(
 ): Promise<{ url: string; server: Server; pool: pg.Pool }> {
   const pool = new pg.Pool({ connectionString: appUrl, max: poolSize });
   const server = createServer((req, res) => {
-    pool.query<Row>({ name: 'baseline_list', text: LIST_SQL, values: [tenantId, 51] }).then(
-      ({ rows }) => {
-        const data = rows.slice(0, 50).map((t) => ({
-          id: t.id,
-          account_id: t.accountId,
-          category_id: t.categoryId,
-          amount: formatAmount(t.amount, t.currency),
-          currency: t.currency,
-          direction: t.direction,
-          occurred_at: t.occurredAt.toISOString(),
-          description: t.description,
-          kind: t.kind,
-          adjusts_transaction_id: t.adjustsTransactionId,
-        }));
-        const body = JSON.stringify({ data, next_cursor: rows.length > 50 ? 'x' : null });
+    bareListPage(pool, tenantId).then(
+      (body) => {
         res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body) });
         res.end(body);
       },

@@ -13,9 +13,9 @@ import { createHash, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import pg from 'pg';
-import { formatAmount } from '../src/lib/money.js';
 import { apiClient } from './lib/api-client.js';
 import { startApp } from './lib/app.js';
+import { bareListPage } from './lib/bare-list.js';
 import { describeLoad, runLoad, type LoadResult } from './lib/load.js';
 import { startBenchPostgres } from './lib/postgres.js';
 import { seconds } from './lib/settings.js';
@@ -33,28 +33,12 @@ interface BenchTenant {
   accountId: string;
 }
 
-const LIST_SQL = `SELECT "id", "tenantId", "accountId", "categoryId", "amount", "currency", "direction", "occurredAt", "description", "kind",
-       "adjustsTransactionId", "createdAt"
-  FROM "Transaction" WHERE "tenantId" = $1 ORDER BY "occurredAt" DESC, "id" DESC LIMIT $2`;
 const CLAIM_SQL = `SELECT backoffice_idempotency_claim($1::uuid, $2::uuid, $3::text, 'POST', '/api/v1/transactions', $4::text, 24, 30, 5000) AS id`;
 const INSERT_SQL = `INSERT INTO "Transaction" ("tenantId", "accountId", "amount", "currency", "direction", "occurredAt", "description")
   VALUES ($1::uuid, $2::uuid, $3::numeric, 'EUR', $4::"Direction", now(), $5) RETURNING "id"::text, "occurredAt", "createdAt"`;
 const AUDIT_SQL = `SELECT "id"::text, "seq"::text, "hash" FROM backoffice_audit_append($1::text, $2::uuid, now(), 'USER', $3::text, 'OWNER',
   'transaction.create', 'Transaction', $4::text, 'SUCCESS', NULL, $5::jsonb, '127.0.0.1', 'bench', $6::text, $7::text)`;
 const COMPLETE_SQL = `UPDATE "IdempotencyKey" SET "status" = 'COMPLETED', "responseStatus" = 201, "responseText" = $2 WHERE "id" = $1::uuid`;
-
-interface ListRow {
-  id: string;
-  accountId: string;
-  categoryId: string | null;
-  amount: string;
-  currency: string;
-  direction: string;
-  occurredAt: Date;
-  description: string | null;
-  kind: string;
-  adjustsTransactionId: string | null;
-}
 
 function readBody(req: IncomingMessage): Promise<string> {
   return new Promise((resolve, reject) => {
@@ -77,22 +61,7 @@ async function startBare(
     res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body) });
     res.end(body);
   };
-  async function list(t: BenchTenant): Promise<string> {
-    const { rows } = await pool.query<ListRow>({ name: 'bare_list', text: LIST_SQL, values: [t.tenantId, 51] });
-    const data = rows.slice(0, 50).map((r) => ({
-      id: r.id,
-      account_id: r.accountId,
-      category_id: r.categoryId,
-      amount: formatAmount(r.amount, r.currency),
-      currency: r.currency,
-      direction: r.direction,
-      occurred_at: r.occurredAt.toISOString(),
-      description: r.description,
-      kind: r.kind,
-      adjusts_transaction_id: r.adjustsTransactionId,
-    }));
-    return JSON.stringify({ data, next_cursor: rows.length > 50 ? 'x' : null });
-  }
+  const list = (t: BenchTenant): Promise<string> => bareListPage(pool, t.tenantId);
   async function create(t: BenchTenant, key: string, text: string): Promise<string> {
     const body = JSON.parse(text) as { amount: string; direction: string; description?: string };
     const fingerprint = createHash('sha256').update(text).digest('hex');
