@@ -2,6 +2,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MODEL_POLICIES } from '../../src/modules/admin-records/admin-records.policy.js';
 import { createTestContext, type TestContext } from '../helpers/db.js';
+import { insertBulkTransactions } from '../helpers/bulk.js';
 import { factories } from '../helpers/factories.js';
 
 /**
@@ -28,13 +29,13 @@ describe('admin lists on big tables answer from an index', () => {
       const tenant = await f.tenant();
       const account = await f.account(tenant.id);
       tenantIds.push(tenant.id);
-      await owner.query(
-        `INSERT INTO "Transaction" ("tenantId", "accountId", "amount", "currency", "direction", "occurredAt", "description")
-         SELECT $1, $2, (1 + (g * 7919 % 100000))::numeric / 100, 'EUR', 'DEBIT', now() - (g || ' minutes')::interval,
-                CASE WHEN g % 500 = 0 THEN 'Cafe Central ' || g ELSE 'Groceries market ' || g END
-         FROM generate_series(1, 2000) g`,
-        [tenant.id, account.id],
-      );
+      await insertBulkTransactions(owner, {
+        tenantId: tenant.id,
+        accountId: account.id,
+        count: 2000,
+        cafeEvery: 500,
+        varyAmounts: true,
+      });
     }
     // Many users in one tenant and many tenants (what a superadmin's search runs over).
     await owner.query(

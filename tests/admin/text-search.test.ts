@@ -4,6 +4,7 @@ import type { ServiceContext } from '../../src/lib/context.js';
 import { adminRecordRepository } from '../../src/modules/admin-records/admin-records.repository.js';
 import { COUNT_CAP } from '../../src/modules/admin-records/admin-records.schemas.js';
 import { createTestContext, type TestContext } from '../helpers/db.js';
+import { insertBulkTransactions } from '../helpers/bulk.js';
 import { factories } from '../helpers/factories.js';
 
 /**
@@ -32,13 +33,7 @@ describe('admin text filters under row-level security', () => {
       const account = await f.account(tenant.id);
       tenantIds.push(tenant.id);
       // 3,000 groceries per tenant (18,000: more than COUNT_CAP) and 4 cafes each.
-      await owner.query(
-        `INSERT INTO "Transaction" ("tenantId", "accountId", "amount", "currency", "direction", "occurredAt", "description")
-         SELECT $1, $2, 1, 'EUR', 'DEBIT', now() - (g || ' minutes')::interval,
-                CASE WHEN g % 750 = 0 THEN 'Cafe Central ' || g ELSE 'Groceries market ' || g END
-         FROM generate_series(1, 3000) g`,
-        [tenant.id, account.id],
-      );
+      await insertBulkTransactions(owner, { tenantId: tenant.id, accountId: account.id, count: 3000, cafeEvery: 750 });
       if (i === 0)
         await owner.query(
           `INSERT INTO "Transaction" ("tenantId", "accountId", "amount", "currency", "direction", "occurredAt", "description")
