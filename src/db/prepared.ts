@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type pg from 'pg';
+import { dbOf, poolOf, type ReadSession } from './session.js';
 
 /** Named statements per distinct SQL text are kept per connection by pg; bound their number. */
 const MAX_PREPARED_TEXTS = 512;
@@ -20,4 +21,13 @@ export async function runPrepared<R extends pg.QueryResultRow>(pool: pg.Pool, te
   }
   const result = await pool.query<R>(name ? { name, text, values } : { text, values });
   return result.rows;
+}
+
+/**
+ * A hand-written read of a session: a prepared statement through its raw pool (a lone read under
+ * its tenant set) when it has one, else the same SQL through its Prisma handle. Repositories only.
+ */
+export async function readRows<R extends pg.QueryResultRow>(s: ReadSession, text: string, values: unknown[]): Promise<R[]> {
+  const pool = poolOf(s);
+  return pool ? runPrepared<R>(pool, text, values) : dbOf(s).$queryRawUnsafe<R[]>(text, ...values);
 }

@@ -157,6 +157,19 @@ describe('admin text filters under row-level security', () => {
     expect(new Set(listed.map((r) => String(r.tenantId)))).toEqual(new Set(tenantIds.slice(0, 2)));
   });
 
+  it('a filter value the admin refuses is refused for all-tenants staff too (400, no search)', async () => {
+    const search = vi.spyOn(adminRecordRepository, 'textMatches');
+    try {
+      for (const value of ['x'.repeat(10_001), { not: 'text' }])
+        await expect(
+          t.services.adminRecords.list(superadmin, 'Transaction', { filters: [{ field: 'description', op: 'contains', value }] }),
+        ).rejects.toMatchObject({ code: 'VALIDATION.FAILED' });
+      expect(search).not.toHaveBeenCalled();
+    } finally {
+      search.mockRestore();
+    }
+  });
+
   it('the function accepts only its own columns', async () => {
     const db = t.services.exportRunner.db;
     await expect(

@@ -1,6 +1,6 @@
 import type { Account, Prisma } from '@prisma/client';
-import { runPrepared } from '../../db/prepared.js';
-import { dbOf, poolOf, type ReadSession } from '../../db/session.js';
+import { readRows } from '../../db/prepared.js';
+import { dbOf, type ReadSession } from '../../db/session.js';
 import { PositionalParams, prismaWhereToSql } from '../access/scope-sql.js';
 import { Decimal } from '../../lib/money.js';
 import { scope } from '../shared/guard.js';
@@ -37,11 +37,7 @@ export const accountRepository = {
     const visible = prismaWhereToSql(scope(s.ctx, 'read', 'Account'), 'a', SCOPE_FIELDS, p);
     const text = `SELECT a."id"::text AS "id", a."tenantId"::text AS "tenantId", a."currency"::text AS "currency", a."archivedAt"
       FROM "Account" a WHERE a."id" = ${p.add(id, 'uuid')} AND ${visible}`;
-    const pool = poolOf(s);
-    const rows = pool
-      ? await runPrepared<PostableAccount>(pool, text, p.values)
-      : await dbOf(s).$queryRawUnsafe<PostableAccount[]>(text, ...p.values);
-    return rows[0] ?? null;
+    return (await readRows<PostableAccount>(s, text, p.values))[0] ?? null;
   },
 
   /** Accounts the session may read matching `where`, newest first. */

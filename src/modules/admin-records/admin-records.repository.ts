@@ -1,4 +1,5 @@
-import { dbOf, poolOf, type ReadSession } from '../../db/session.js';
+import { readRows } from '../../db/prepared.js';
+import { dbOf, type ReadSession } from '../../db/session.js';
 import { scope } from '../shared/guard.js';
 import type { AdminModel } from './admin-records.policy.js';
 
@@ -48,11 +49,6 @@ export const adminRecordRepository = {
    */
   async textMatches(session: ReadSession, model: AdminModel, column: string, needle: string, limit: number): Promise<string[]> {
     const text = 'SELECT backoffice_text_matches($1::text, $2::text, $3::text, $4::int)::text[] AS ids';
-    const values = [model, column, needle, limit];
-    const pool = poolOf(session);
-    const rows = pool
-      ? (await pool.query<{ ids: string[] }>(text, values)).rows
-      : await dbOf(session).$queryRawUnsafe<Array<{ ids: string[] }>>(text, ...values);
-    return rows[0]?.ids ?? [];
+    return (await readRows<{ ids: string[] }>(session, text, [model, column, needle, limit]))[0]?.ids ?? [];
   },
 };

@@ -148,14 +148,14 @@ export function createAdminRecordService(deps: CoreDeps & { reveal: RevealServic
     const out = { filters: [] as FilterClause[], ids: [] as Where[], dense: [] as FilterClause[] };
     const resolvable = db.rowLevelSecurity && searchable.length > 0 && tenantScopeOf(ctx.actor).kind === 'all';
     for (const clause of filters) {
-      const needle = typeof clause.value === 'string' ? clause.value : null;
-      if (
-        !resolvable ||
-        clause.op !== 'contains' ||
-        !needle ||
-        !searchable.includes(clause.field) ||
-        !readableColumn(ctx, model, clause.field)
-      ) {
+      // Only a filter filterWhere would accept (readable column, a valid value): the others stay
+      // for it to refuse with its 400.
+      const column =
+        resolvable && clause.op === 'contains' && searchable.includes(clause.field)
+          ? readableColumn(ctx, model, clause.field)
+          : null;
+      const needle = column ? validText(column, clause.value) : null;
+      if (!needle) {
         out.filters.push(clause);
         continue;
       }
@@ -166,6 +166,16 @@ export function createAdminRecordService(deps: CoreDeps & { reveal: RevealServic
       } else out.ids.push({ id: { in: ids } });
     }
     return out;
+  }
+
+  /** The filter's value as filterWhere would coerce it, when it is valid non-empty text. */
+  function validText(column: FieldMeta, raw: unknown): string | null {
+    try {
+      const value = coerceFilterValue(column, raw);
+      return typeof value === 'string' && value !== '' ? value : null;
+    } catch {
+      return null;
+    }
   }
 
   function orderOf(ctx: ServiceContext, model: AdminModel, sort?: { field: string; direction: 'asc' | 'desc' }): OrderBy {

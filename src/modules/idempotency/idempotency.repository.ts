@@ -1,5 +1,5 @@
-import { runPrepared } from '../../db/prepared.js';
-import { dbOf, poolOf, txOf, type ReadSession, type WriteSession } from '../../db/session.js';
+import { readRows } from '../../db/prepared.js';
+import { txOf, type ReadSession, type WriteSession } from '../../db/session.js';
 
 /** The key's stored state, read on every idempotent request (a prepared statement, no ORM). */
 const FIND_SQL = `SELECT "id"::text AS "id", "fingerprint", "status"::text AS "status", "responseStatus", "responseText",
@@ -37,11 +37,7 @@ export interface KeyClaim {
 export const idempotencyRepository = {
   /** The key of this user, or null. */
   async find(s: ReadSession, userId: string, key: string): Promise<StoredKey | null> {
-    const pool = poolOf(s);
-    const rows = pool
-      ? await runPrepared<StoredKey>(pool, FIND_SQL, [userId, key])
-      : await dbOf(s).$queryRawUnsafe<StoredKey[]>(FIND_SQL, userId, key);
-    return rows[0] ?? null;
+    return (await readRows<StoredKey>(s, FIND_SQL, [userId, key]))[0] ?? null;
   },
 
   /**

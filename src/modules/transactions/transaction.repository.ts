@@ -1,6 +1,6 @@
 import { Prisma } from '@prisma/client';
-import { runPrepared } from '../../db/prepared.js';
-import { dbOf, poolOf, txOf, type ReadSession, type WriteSession } from '../../db/session.js';
+import { readRows } from '../../db/prepared.js';
+import { dbOf, txOf, type ReadSession, type WriteSession } from '../../db/session.js';
 import type { Action } from '../access/ability.js';
 import { PositionalParams, prismaWhereToSql } from '../access/scope-sql.js';
 import { requireCreatable, scope } from '../shared/guard.js';
@@ -118,11 +118,7 @@ export const transactionRepository = {
       WHERE ${conditions.join(' AND ')}
       ORDER BY t."occurredAt" DESC, t."id" DESC
       LIMIT ${p.add(take, 'bigint')}`;
-    const pool = poolOf(s);
-    const rows = pool
-      ? await runPrepared<RawRow>(pool, text, p.values)
-      : await dbOf(s).$queryRawUnsafe<RawRow[]>(text, ...p.values);
-    return rows.map(fromRaw);
+    return (await readRows<RawRow>(s, text, p.values)).map(fromRaw);
   },
 
   /** One transaction the session may `action` (read by default), or null. */
