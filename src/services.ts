@@ -51,6 +51,8 @@ import { assetRepository, liabilityRepository, loanRepository } from './modules/
 import { createHoldingsServices } from './modules/holdings/holdings.service.js';
 import { idempotencyRepository } from './modules/idempotency/idempotency.repository.js';
 import { createIdempotencyService } from './modules/idempotency/idempotency.service.js';
+import { partitionsRepository } from './modules/partitions/partitions.repository.js';
+import { createPartitionService } from './modules/partitions/partitions.service.js';
 import { createJobSender } from './modules/jobs/jobs.queues.js';
 import { jobsRepository } from './modules/jobs/jobs.repository.js';
 import { createJobsService } from './modules/jobs/jobs.service.js';
@@ -272,6 +274,7 @@ export function createServices(
     }),
     lifecycle,
     idempotency: createIdempotencyService({ db, keys: idempotencyRepository }),
+    partitions: createPartitionService({ ...core, partitions: partitionsRepository }),
     exports: exportsGuarded,
     /** What runExport() needs (worker, CLI): the database port, the audit trail, the export repository, grants. */
     exportRunner: {

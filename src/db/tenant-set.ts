@@ -307,7 +307,7 @@ export async function rowLevelSecurityGaps(pool: Pick<pg.Pool, 'query'>): Promis
   const { rows } = await pool.query<{ role: string; superuser: boolean; bypass: boolean; owned: number }>(
     `SELECT current_user AS role, r.rolsuper AS superuser, r.rolbypassrls AS bypass,
             (SELECT count(*)::int FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-              WHERE n.nspname = 'public' AND c.relkind = 'r' AND c.relowner = r.oid) AS owned
+              WHERE n.nspname IN ('public', 'backoffice_partitions') AND c.relkind IN ('r', 'p') AND c.relowner = r.oid) AS owned
        FROM pg_roles r WHERE r.rolname = current_user`,
   );
   const row = rows[0];

@@ -86,25 +86,45 @@ describe('admin lists on big tables answer from an index', () => {
     }
   }
 
+  // Indexes of the month partitions of "Transaction" (migration 106: each partition has its own
+  // copy of every index of the parent, named after the partition and the columns).
+  const TRIGRAM = /Transaction_(p\d{4}_\d{2}|before|after)_description_idx/;
+  const TRIGRAM_OR_TENANT_FIRST = /Transaction_(p\d{4}_\d{2}|before|after)_(description|tenantId_\w+)_idx/;
+  const AMOUNT_SCAN = /Index Scan.*Transaction_(p\d{4}_\d{2}|before|after)_amount_id_tenantId_idx/;
+  const TENANT_AMOUNT_SCAN = /Index Scan.*Transaction_(p\d{4}_\d{2}|before|after)_tenantId_amount_id_idx/;
+  /**
+   * A sequential scan of a partition that holds rows (the planner scans an empty month, whose
+   * estimate is cost=0.00..0.00, sequentially: nothing to read).
+   */
+  const WALK = /Seq Scan on \S+ \S+ +\(cost=(?!0\.00\.\.0\.00 )/;
+  /** Such a scan, or a Sort node (a Merge Append's "Sort Key" merges index-ordered partitions). */
+  const NO_SCAN_OR_SORT = /Seq Scan on \S+ \S+ +\(cost=(?!0\.00\.\.0\.00 )|(^|-> +)Sort {2}\(/m;
+
   const TX = `SELECT "public"."Transaction"."id", "public"."Transaction"."amount", "public"."Transaction"."occurredAt",
       "public"."Transaction"."description" FROM "public"."Transaction"`;
 
   it('a description filter (superadmin, and within a support agent’s tenants) uses the trigram index', async () => {
     for (const pattern of ['%cafe central%', '%nothing matches this%']) {
+      // What an all-tenants staff member's filter runs (backoffice_text_matches, migration 105:
+      // the matching ids, at most COUNT_CAP + 1, then the page read by id). Whether the index can
+      // serve it: this test's months are small enough for a sequential scan of one to cost less
+      // (at 2M rows: npm run bench -- admin-http).
       const everywhere = await plan(
-        `${TX} WHERE "public"."Transaction"."description" ILIKE $1
-         ORDER BY "public"."Transaction"."occurredAt" DESC, "public"."Transaction"."id" DESC LIMIT 10 OFFSET 0`,
+        `SELECT "id" FROM "public"."Transaction" WHERE "description" ILIKE $1 LIMIT 10001`,
         [pattern],
+        { noSeqScan: true },
       );
-      expect(everywhere, everywhere).toMatch(/Transaction_description_trgm_idx/);
-      expect(everywhere, everywhere).not.toMatch(/Seq Scan/);
+      expect(everywhere, everywhere).toMatch(TRIGRAM);
+      expect(everywhere, everywhere).not.toMatch(WALK);
       const scoped = await plan(
         `${TX} WHERE ("public"."Transaction"."tenantId" IN ($1, $2, $3) AND "public"."Transaction"."description" ILIKE $4)
          ORDER BY "public"."Transaction"."occurredAt" DESC, "public"."Transaction"."id" DESC LIMIT 10 OFFSET 0`,
         [...tenantIds.slice(0, 3), pattern],
+        { noSeqScan: true },
       );
-      expect(scoped, scoped).not.toMatch(/Seq Scan/);
-      expect(scoped, scoped).toMatch(/Transaction_description_trgm_idx|Transaction_tenantId_occurredAt_id_idx/);
+      expect(scoped, scoped).not.toMatch(WALK);
+      // Bounded by the trigram index or by a tenant-first index (the tenants' rows only).
+      expect(scoped, scoped).toMatch(TRIGRAM_OR_TENANT_FIRST);
     }
   });
 
@@ -114,15 +134,15 @@ describe('admin lists on big tables answer from an index', () => {
         `${TX} ORDER BY "public"."Transaction"."amount" ${dir}, "public"."Transaction"."id" ${dir} LIMIT 10 OFFSET 490`,
         [],
       );
-      expect(everywhere, everywhere).toMatch(/Index Scan.*Transaction_amount_id_idx/);
-      expect(everywhere, everywhere).not.toMatch(/Seq Scan|Sort/);
+      expect(everywhere, everywhere).toMatch(AMOUNT_SCAN);
+      expect(everywhere, everywhere).not.toMatch(NO_SCAN_OR_SORT);
       const tenant = await plan(
         `${TX} WHERE "public"."Transaction"."tenantId" = $1
          ORDER BY "public"."Transaction"."amount" ${dir}, "public"."Transaction"."id" ${dir} LIMIT 500`,
         [tenantIds[1]],
       );
-      expect(tenant, tenant).toMatch(/Index Scan.*Transaction_tenantId_amount_id_idx/);
-      expect(tenant, tenant).not.toMatch(/Seq Scan|Sort/);
+      expect(tenant, tenant).toMatch(TENANT_AMOUNT_SCAN);
+      expect(tenant, tenant).not.toMatch(NO_SCAN_OR_SORT);
     }
   });
 

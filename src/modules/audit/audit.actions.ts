@@ -44,6 +44,7 @@ export const AUDIT_ACTIONS = [
   'mail_message.delete',
   'marketing.queue',
   'outbox_event.requeue',
+  'partition.create',
   'personal_data.reveal',
   'recurring.materialise',
   'staff.create',

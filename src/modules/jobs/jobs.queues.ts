@@ -23,6 +23,8 @@ export const QUEUES = {
   auditCheckpoint: 'audit-checkpoint',
   /** Expires approval requests past their life and reminds approvers of pending ones (four-eyes). */
   approvalSweep: 'approval-sweep',
+  /** Creates the month partitions of "Transaction" and "AuditEvent" ahead of time (migration 106). */
+  partitionMaintenance: 'partition-maintenance',
 } as const;
 
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
@@ -46,6 +48,7 @@ export const QUEUE_POLICIES: Record<QueueName, QueuePolicy> = {
   'recurring-tenant': { retryLimit: 6, retryDelay: 30, retryBackoff: true, expireInSeconds: 10 * 60 },
   'audit-checkpoint': { retryLimit: 2, retryDelay: 30, retryBackoff: true, expireInSeconds: 10 * 60 },
   'approval-sweep': { retryLimit: 2, retryDelay: 30, retryBackoff: true, expireInSeconds: 10 * 60 },
+  'partition-maintenance': { retryLimit: 5, retryDelay: 300, retryBackoff: true, expireInSeconds: 10 * 60 },
 };
 
 /** Cron schedules (UTC) of the periodic jobs. */
@@ -55,6 +58,7 @@ export const SCHEDULES: Array<{ queue: QueueName; cron: string }> = [
   { queue: QUEUES.recurringSweep, cron: '5 * * * *' },
   { queue: QUEUES.auditCheckpoint, cron: '*/5 * * * *' },
   { queue: QUEUES.approvalSweep, cron: '*/5 * * * *' },
+  { queue: QUEUES.partitionMaintenance, cron: '41 3 * * *' },
 ];
 
 export interface JobSender {

@@ -73,6 +73,8 @@ export interface WorkerServices {
   auditConsole: Pick<AuditConsoleService, 'checkpointChains'>;
   /** services.approvals (described, not imported): the expiry and reminder sweep. */
   approvals: { sweep(ctx: ServiceContext): Promise<{ expired: number; reminded: number }> };
+  /** services.partitions (described, not imported): the partition-ahead job. */
+  partitions: { ensureAhead(ctx: ServiceContext): Promise<{ created: string[] }> };
   mail: Pick<MailService, 'createMailer'>;
   outbox: Pick<OutboxService, 'createDispatcher'>;
 }
@@ -226,6 +228,13 @@ export async function startWorkers(
   });
 
   await work(QUEUES.approvalSweep, (job) => services.approvals.sweep(jobContext(job.name, job.id)));
+
+  await work(QUEUES.partitionMaintenance, (job) => services.partitions.ensureAhead(jobContext(job.name, job.id)));
+  // A deployment whose worker was down past the months created ahead catches up at start-up.
+  if (wanted.has(QUEUES.partitionMaintenance))
+    await services.partitions
+      .ensureAhead(jobContext(QUEUES.partitionMaintenance))
+      .catch((err: unknown) => log.warn({ err: (err as Error).message }, 'partition maintenance at start-up failed'));
 
   if (options.schedule !== false) {
     for (const s of SCHEDULES) if (wanted.has(s.queue)) await boss.schedule(s.queue, s.cron, {}, { tz: 'UTC' });
