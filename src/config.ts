@@ -88,6 +88,8 @@ const EnvSchema = z.object({
     .refine((keys) => keys.every((k) => k.length >= 32), 'keys of at least 32 characters')
     .default([]),
   AUDIT_CHECKPOINT_EVERY: duration.default(100),
+  /** Months of audit events that stay in the database: `audit:archive --before` may not cut later (docs/partitioning.md). */
+  AUDIT_KEEP_MONTHS: z.coerce.number().int().min(1).max(1200).default(12),
   /** Append-only anchor sink for signed heads: a directory (one NDJSON file per day) or a file. */
   AUDIT_ANCHOR_PATH: z.string().min(1).optional(),
   /** Compliance mailbox that receives the signed heads of each checkpoint run (through the outbox). */

@@ -25,6 +25,7 @@ import { apiAuthRepository } from './modules/api-auth/api-auth.repository.js';
 import { createApiAuthService } from './modules/api-auth/api-auth.service.js';
 import { streamAuditBundle } from './modules/audit/audit.bundle.js';
 import { checkpointAllChains } from './modules/audit/audit.checkpoint.js';
+import { createAuditArchiveService } from './modules/audit/audit.archive.js';
 import { createAuditConsoleService } from './modules/audit/audit.console.js';
 import { streamAuditExport } from './modules/audit/audit.export.js';
 import { proveConsistency, proveInclusion } from './modules/audit/audit.proof.js';
@@ -96,7 +97,8 @@ export const tenantIsolation = (config: Pick<Runtime['config'], 'DATABASE_ROW_LE
  * ORM. Adapters receive this.
  */
 export function createServices(
-  runtime: Pick<Runtime, 'prisma' | 'config' | 'secrets' | 'pool'> & Partial<Pick<Runtime, 'replica' | 'logger' | 'redis'>>,
+  runtime: Pick<Runtime, 'prisma' | 'config' | 'secrets' | 'pool'> &
+    Partial<Pick<Runtime, 'replica' | 'logger' | 'redis' | 'ownerUrl'>>,
   audit?: AuditTrail,
 ) {
   const prisma: PrismaClient = runtime.prisma;
@@ -242,6 +244,13 @@ export function createServices(
       },
       keys: auditKeys,
       checkpointEvery: config.AUDIT_CHECKPOINT_EVERY,
+    }),
+    /** Old audit months to a verifiable file, their partitions dropped (operators; docs/partitioning.md). */
+    auditArchive: createAuditArchiveService({
+      ownerUrl: runtime.ownerUrl,
+      keys: auditKeys,
+      keepMonths: config.AUDIT_KEEP_MONTHS,
+      logger: runtime.logger,
     }),
     tenants: createTenantService({ ...core, tenants: tenantRepository, outbox: outboxRepository }),
     staff,

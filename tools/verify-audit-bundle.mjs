@@ -169,6 +169,11 @@ try {
     if (n === 1 && (v.type !== 'bundle' || v.format !== 'backoffice-audit-bundle')) throw new Error('not an audit bundle');
     if (v.type === 'key') bundleKeys.push(v);
     else if (v.type === 'chain') {
+      // A stretch that starts after an archived part (docs/partitioning.md) needs the start's frontier.
+      if (v.start)
+        throw new Error(
+          `chain ${v.chainKey} starts after seq ${v.start.seq} (archived months): use backoffice audit:verify --bundle`,
+        );
       endChain();
       keys ??= loadKeys(keysFile ? JSON.parse(readFileSync(keysFile, 'utf8')).keys : bundleKeys);
       chain = { key: v.chainKey, tree: { size: 0, nodes: [] }, prev: '0'.repeat(64), heads: [], next: 0, keys, broken: false };

@@ -18,6 +18,14 @@ describe('npx backoffice (CLI)', () => {
     expect(r.out).toMatch(/Nothing to apply\.\nDatabase at version \d+\./);
   });
 
+  it('audit:archive refuses a cut-off inside the months kept (exit 1, nothing changed)', () => {
+    const month = new Date().toISOString().slice(0, 7);
+    const r = run(['audit:archive', '--before', month, '--out', '.']);
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(/^Refused: the last 12 month\(s\) stay in the database/);
+    expect(run(['audit:archive', '--before', '2024-13', '--out', '.']).err).toMatch(/must be a month, YYYY-MM/);
+  });
+
   it('tenant:create creates a tenant and refuses a duplicate slug', async () => {
     const r = run(['tenant:create', '--slug', 'cli-house', '--name', 'CLI household']);
     expect(r.code).toBe(0);

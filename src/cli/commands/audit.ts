@@ -3,6 +3,7 @@ import { finished } from 'node:stream/promises';
 import { InvalidArgumentError, type Command } from 'commander';
 import type { Started } from '../../bootstrap.js';
 import { readAnchors } from '../../modules/audit/audit.anchor.js';
+import { ArchiveRefused } from '../../modules/audit/audit.archive.js';
 import { BundleFormatError, verifyBundleFile, type BundleVerification } from '../../modules/audit/audit.bundle.js';
 import type { AnchorRecord } from '../../modules/audit/audit.heads.js';
 import {
@@ -235,7 +236,38 @@ const format = (value: string) => {
   return value as (typeof FORMATS)[number];
 };
 
-/** audit:verify, audit:prove, audit:checkpoint, audit:export, audit:keys, audit:keygen (SPEC §5; docs/audit.md). */
+/** `--before YYYY-MM`: the first instant of that month, UTC. */
+const monthArg = (value: string): Date => {
+  if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(value)) throw new InvalidArgumentError('must be a month, YYYY-MM');
+  return new Date(`${value}-01T00:00:00Z`);
+};
+
+/**
+ * audit:archive: the events of the months before --before to a verifiable file in --out, their
+ * partitions dropped (docs/partitioning.md). Exit 0 archived, 1 refused (nothing changed).
+ */
+export async function runAuditArchive(
+  started: Pick<Started, 'services'>,
+  opts: { before: Date; out: string },
+  io: CliIo = stdio,
+): Promise<number> {
+  try {
+    const r = await started.services.auditArchive.run(cliContext('audit:archive'), { before: opts.before, outDir: opts.out });
+    io.out(
+      `archived ${r.events} event(s) of ${r.chains.length} chain(s) from ${r.partitions.length} partition(s): ${r.partitions.join(', ')}`,
+    );
+    io.out(`  file:   ${r.file}`);
+    io.out(`  sha256: ${r.fileSha256} (also in ${r.file}.manifest.json)`);
+    io.out(`  check it with: npx backoffice audit:verify --bundle ${r.file} --keys audit-keys.json`);
+    return 0;
+  } catch (err) {
+    if (!(err instanceof ArchiveRefused)) throw err;
+    io.err(`Refused: ${err.message}`);
+    return 1;
+  }
+}
+
+/** audit:verify, audit:prove, audit:checkpoint, audit:export, audit:archive, audit:keys, audit:keygen (SPEC §5; docs/audit.md). */
 export function registerAuditCommands(program: Command): void {
   program
     .command('audit:verify')
@@ -300,6 +332,18 @@ export function registerAuditCommands(program: Command): void {
     .description('print the published audit key set (what GET /.well-known/audit-keys.json serves)')
     .action(async () => {
       await withServices(({ services }) => Promise.resolve(console.log(JSON.stringify(services.auditKeys.keySet, null, 2))));
+    });
+
+  program
+    .command('audit:archive')
+    .description(
+      'archive the audit events of every month before --before to a file verifiable offline (audit:verify --bundle), ' +
+        'then drop their partitions; the last AUDIT_KEEP_MONTHS months stay (docs/partitioning.md)',
+    )
+    .requiredOption('--before <YYYY-MM>', 'the first month kept', monthArg)
+    .requiredOption('--out <dir>', 'directory for the archive file and its manifest (kept: it is the only copy)')
+    .action(async (opts: { before: Date; out: string }) => {
+      exitWith(await withServices((started) => runAuditArchive(started, opts)));
     });
 
   program

@@ -27,6 +27,7 @@ export const AUDIT_ACTIONS = [
   'api.auth.refresh_reuse',
   ...APPROVAL_STEPS.map((s) => `approval.${s}` as const),
   'approval_policy.update',
+  'audit.archive',
   'audit.export',
   'audit.prove',
   'audit.search',

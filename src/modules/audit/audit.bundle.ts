@@ -10,7 +10,14 @@ import type { AnchorRecord } from './audit.heads.js';
 import { eventLeafHash } from './audit.merkle.js';
 import { auditRepository as repo, type AuditEventRow, type CheckpointRow } from './audit.repository.js';
 import { keyRingOf, type AuditKeySet, type KeyRing, type PublishedKey, type VerifierKeys } from './audit.signing.js';
-import { groupAnchors, tenantOf, verifyChainFrom, type ChainSource, type VerificationResult } from './audit.verify.js';
+import {
+  groupAnchors,
+  startFromSignedHead,
+  tenantOf,
+  verifyChainFrom,
+  type ChainSource,
+  type VerificationResult,
+} from './audit.verify.js';
 
 /**
  * Audit bundles: an export an outsider verifies with no database and no secret (docs/audit.md,
@@ -49,6 +56,12 @@ export interface BundleWriteOptions {
   /** Written into the header (who asked, which filter), informative only. */
   meta?: Record<string, unknown>;
   batchSize?: number;
+  /**
+   * Stretches of chains instead of whole chains (an archive of old months, audit.archive.ts):
+   * per chain, the signed head it starts after (null: genesis) and the signed head it ends at.
+   * Without it, a chain whose oldest months were archived starts at its latest archive's head.
+   */
+  segments?: ReadonlyMap<string, { start: CheckpointRow | null; end: CheckpointRow }>;
 }
 
 export interface BundleSummary {
@@ -87,15 +100,28 @@ export async function writeAuditBundle(
     })}\n`,
   );
   for (const key of options.keySet.keys) await write(`${JSON.stringify({ type: 'key', ...key })}\n`);
+  const archived = new Map((await repo.listArchiveBoundaries(client)).map((b) => [b.chainKey, b.checkpoint]));
   for (const chainKey of chainKeys) {
-    const signed = await repo.latestSignedHeadWith(client, chainKey);
+    const segment = options.segments?.get(chainKey);
+    const signed = segment ? segment.end : await repo.latestSignedHeadWith(client, chainKey);
     const size = signed?.seq ?? '0';
+    // Where the stretch starts: after a signed head (its frontier continues the tree), or at genesis.
+    const start = segment ? segment.start : (archived.get(chainKey) ?? null);
     summary.sizes.push({ chainKey, size, headSeq: heads.get(chainKey) ?? null });
     await write(
-      `${JSON.stringify({ type: 'chain', chainKey, tenantId: tenantOf(chainKey), size, headSeq: heads.get(chainKey) ?? null })}\n`,
+      `${JSON.stringify({
+        type: 'chain',
+        chainKey,
+        tenantId: tenantOf(chainKey),
+        size,
+        headSeq: heads.get(chainKey) ?? null,
+        ...(start ? { start: { type: 'start', ...start } } : {}),
+      })}\n`,
     );
-    let afterSeq = '-9223372036854775808';
-    let afterId = '-9223372036854775808';
+    const FIRST = start ? start.seq : '-9223372036854775808';
+    const FIRST_ID = start ? '9223372036854775807' : '-9223372036854775808';
+    let afterSeq = FIRST;
+    let afterId = FIRST_ID;
     for (;;) {
       const cps = await repo.checkpointsAfter(client, chainKey, afterSeq, afterId, batchSize);
       let text = '';
@@ -106,8 +132,8 @@ export async function writeAuditBundle(
       afterSeq = cps[cps.length - 1]!.seq;
       afterId = cps[cps.length - 1]!.id;
     }
-    afterSeq = '-9223372036854775808';
-    afterId = '-9223372036854775808';
+    afterSeq = FIRST;
+    afterId = FIRST_ID;
     for (;;) {
       const rows = await repo.eventsAfter(client, chainKey, afterSeq, afterId, batchSize);
       let text = '';
@@ -366,7 +392,11 @@ export async function verifyBundleFile(file: string, options: BundleVerifyOption
       checkpoints.push({ ...(cp as unknown as CheckpointRow), frontier: null });
     }
     if (l) reader.pushBack(l);
-    const signed = checkpoints.filter((c) => c.algorithm === 'ed25519').at(-1);
+    // An archived stretch starts after a signed head, which must verify (trusted key, frontier = root).
+    const startRow = v.start && typeof v.start === 'object' ? (v.start as unknown as CheckpointRow) : null;
+    const start = startRow ? startFromSignedHead(startRow, keys) : null;
+    // The last signed head of the stretch (a chain with nothing after its start: the start itself).
+    const signed = checkpoints.filter((c) => c.algorithm === 'ed25519').at(-1) ?? startRow ?? undefined;
     result.unsigned += v.headSeq && signed ? Math.max(0, Number(v.headSeq) - Number(signed.seq)) : 0;
     // The chain's events, read from the file as the checker asks for them; a line that is not an
     // event of this chain ends them. A line that is not JSON is a corrupted event.
@@ -403,6 +433,7 @@ export async function verifyBundleFile(file: string, options: BundleVerifyOption
       head: signed ? { seq: signed.seq, hash: signed.hash } : { seq: '0', hash: '0'.repeat(64) },
       keys,
       anchors: anchorGroups?.byChain.get(chainKey),
+      ...(start ? { start } : {}),
       toChecked: (row) => {
         const e = row as AuditEventRow & { occurredAtText: string };
         const ok = /^[0-9a-f]{64}$/.test(e.hash) && /^[0-9a-f]{64}$/.test(e.prevHash);
@@ -420,7 +451,18 @@ export async function verifyBundleFile(file: string, options: BundleVerifyOption
     });
     // A corrupted line met while the checker read is the first problem; then drain what it did
     // not read (it stops at the first break).
-    const brk = (corrupt as ChainBreak | null) ?? report.break;
+    const badStart: ChainBreak | null =
+      startRow && !start
+        ? {
+            chainKey,
+            tenantId: tenantOf(chainKey),
+            seq: String(startRow.seq),
+            eventId: null,
+            reason: 'checkpoint_mismatch',
+            detail: `The signed head this stretch of the chain starts after (seq ${String(startRow.seq)}) does not verify with a trusted key, or its tree does not match its root.`,
+          }
+        : null;
+    const brk = badStart ?? corrupt ?? report.break;
     for (let r = await events.next(); !r.done; r = await events.next());
     result.events += report.events;
     result.checkpoints += report.checkpoints;

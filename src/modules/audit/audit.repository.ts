@@ -85,6 +85,26 @@ const APPEND_SQL = `SELECT "id"::text AS "id", "seq"::text AS "seq", "hash" FROM
   $1::text, $2::uuid, $3::timestamptz, $4::"ActorType", $5::text, $6::text, $7::text, $8::text, $9::text,
   $10::"AuditOutcome", $11::text, $12::jsonb, $13::text, $14::text, $15::text, $16::text)`;
 
+/** The parameters of APPEND_SQL for an event's content and digest. */
+const appendParams = (content: EventContent, digest: string): unknown[] => [
+  content.chainKey,
+  content.tenantId,
+  content.occurredAt,
+  content.actorType,
+  content.actorId,
+  content.actorRole,
+  content.action,
+  content.resource,
+  content.recordId,
+  content.outcome,
+  content.reason,
+  content.diff === null ? null : JSON.stringify(content.diff),
+  content.ip,
+  content.userAgent,
+  content.correlationId,
+  digest,
+];
+
 /** Checkpoint columns for pg reads (ids and seqs as text, signing time as the exact ISO text signed). */
 const CHECKPOINT_COLUMNS = `c."id"::text AS "id", c."chainKey", c."seq"::text AS "seq", c."hash", c."signature", c."algorithm", c."keyId",
   c."rootHash", to_char(c."signedAt" AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "signedAt", c."frontier"`;
@@ -130,25 +150,10 @@ export const auditRepository = {
   },
 
   async appendEvent(session: WriteSession, content: EventContent, digest: string): Promise<RecordedEvent> {
-    const params = [
-      content.chainKey,
-      content.tenantId,
-      content.occurredAt,
-      content.actorType,
-      content.actorId,
-      content.actorRole,
-      content.action,
-      content.resource,
-      content.recordId,
-      content.outcome,
-      content.reason,
-      content.diff === null ? null : JSON.stringify(content.diff),
-      content.ip,
-      content.userAgent,
-      content.correlationId,
-      digest,
-    ];
-    const rows = await txOf(session).$queryRawUnsafe<Array<{ id: string; seq: string; hash: string }>>(APPEND_SQL, ...params);
+    const rows = await txOf(session).$queryRawUnsafe<Array<{ id: string; seq: string; hash: string }>>(
+      APPEND_SQL,
+      ...appendParams(content, digest),
+    );
     const row = rows[0]!;
     return { id: BigInt(row.id), seq: BigInt(row.seq), hash: row.hash };
   },
@@ -440,6 +445,102 @@ export const auditRepository = {
       [chainKey, afterSeq, afterId, limit],
     );
     return rows;
+  },
+
+  // --- archive of old months (migration 107, audit.archive.ts) --------------------------------
+
+  /** Each archived chain's latest cut: the signed head its archived stretch ends at. */
+  async listArchiveBoundaries(client: pg.ClientBase): Promise<Array<{ chainKey: string; checkpoint: CheckpointRow }>> {
+    const { rows } = await client.query<CheckpointRow & { archiveChainKey: string }>(
+      `SELECT DISTINCT ON (a."chainKey") a."chainKey" AS "archiveChainKey", ${CHECKPOINT_COLUMNS}
+         FROM "AuditArchive" a JOIN "AuditCheckpoint" c ON c."id" = a."checkpointId"
+        ORDER BY a."chainKey", a."throughSeq" DESC`,
+    );
+    return rows.map(({ archiveChainKey, ...checkpoint }) => ({ chainKey: archiveChainKey, checkpoint }));
+  },
+
+  /** Per chain, the events that occurred before `before` (the partitions an archive would take). */
+  async statsBefore(
+    client: pg.ClientBase,
+    before: Date,
+  ): Promise<Array<{ chainKey: string; minSeq: string; maxSeq: string; events: string }>> {
+    const { rows } = await client.query<{ chainKey: string; minSeq: string; maxSeq: string; events: string }>(
+      `SELECT "chainKey", min("seq")::text AS "minSeq", max("seq")::text AS "maxSeq", count(*)::text AS "events"
+         FROM "AuditEvent" WHERE "occurredAt" < $1 GROUP BY 1 ORDER BY 1`,
+      [before],
+    );
+    return rows;
+  },
+
+  /** Events of a chain at or below `seq` that occurred at or after `before` (kept by an archive). */
+  async countKeptAtOrBelow(client: pg.ClientBase, chainKey: string, seq: string, before: Date): Promise<number> {
+    const { rows } = await client.query<{ n: number }>(
+      `SELECT count(*)::int AS "n" FROM "AuditEvent" WHERE "chainKey" = $1 AND "seq" <= $2::bigint AND "occurredAt" >= $3`,
+      [chainKey, seq, before],
+    );
+    return rows[0]!.n;
+  },
+
+  /** Whether AuditEvent has the month partition that starts at `before`. */
+  async auditMonthExists(client: pg.ClientBase, before: Date): Promise<boolean> {
+    const { rows } = await client.query<{ ok: boolean }>(
+      `SELECT to_regclass(format('backoffice_partitions.%I', 'AuditEvent_p' || to_char($1::timestamptz AT TIME ZONE 'UTC', 'YYYY_MM'))) IS NOT NULL
+              AND $1::timestamptz = date_trunc('month', $1::timestamptz AT TIME ZONE 'UTC') AT TIME ZONE 'UTC' AS "ok"`,
+      [before],
+    );
+    return rows[0]!.ok;
+  },
+
+  /** The month partitions of AuditEvent that end at or before `before`, and the "_before" edge. */
+  async partitionsBefore(client: pg.ClientBase, before: Date): Promise<string[]> {
+    const { rows } = await client.query<{ name: string }>(
+      `SELECT c.relname::text AS "name" FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
+        WHERE i.inhparent = '"AuditEvent"'::regclass
+          AND (c.relname = 'AuditEvent_before'
+               OR (c.relname ~ '^AuditEvent_p[0-9]{4}_[0-9]{2}$'
+                   AND to_date(substr(c.relname, 13), 'YYYY_MM') < ($1::timestamptz AT TIME ZONE 'UTC')::date))
+        ORDER BY 1`,
+      [before],
+    );
+    return rows.map((r) => r.name);
+  },
+
+  /** Records where each chain was cut (owner; the archive's transaction). */
+  async insertArchiveRows(
+    client: pg.ClientBase,
+    rows: ReadonlyArray<{ chainKey: string; fromSeq: string; throughSeq: string; checkpointId: string }>,
+    archive: { before: Date; partitions: string[]; file: string; fileSha256: string },
+  ): Promise<void> {
+    await client.query(
+      `INSERT INTO "AuditArchive" ("chainKey", "fromSeq", "throughSeq", "checkpointId", "before", "partitions", "file", "fileSha256")
+       SELECT c, f, t, k, $5, $6::text[], $7, $8 FROM unnest($1::text[], $2::bigint[], $3::bigint[], $4::bigint[]) AS u(c, f, t, k)`,
+      [
+        rows.map((r) => r.chainKey),
+        rows.map((r) => r.fromSeq),
+        rows.map((r) => r.throughSeq),
+        rows.map((r) => r.checkpointId),
+        archive.before,
+        archive.partitions,
+        archive.file,
+        archive.fileSha256,
+      ],
+    );
+  },
+
+  /** Detaches and drops the archived partitions (backoffice_drop_audit_partitions_before, migration 107). */
+  async dropPartitionsBefore(client: pg.ClientBase, before: Date): Promise<string[]> {
+    const { rows } = await client.query<{ name: string }>(
+      `SELECT p AS "name" FROM backoffice_drop_audit_partitions_before($1::timestamptz) AS p`,
+      [before],
+    );
+    return rows.map((r) => r.name);
+  },
+
+  /** appendEvent on a pg client's transaction (the archive command, which holds the owner's connection). */
+  async appendEventWith(client: pg.ClientBase, content: EventContent, digest: string): Promise<RecordedEvent> {
+    const { rows } = await client.query<{ id: string; seq: string; hash: string }>(APPEND_SQL, appendParams(content, digest));
+    const row = rows[0]!;
+    return { id: BigInt(row.id), seq: BigInt(row.seq), hash: row.hash };
   },
 
   /** Where an event with this hash stands in the chain (only read when a chain is broken). */

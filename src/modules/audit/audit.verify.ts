@@ -373,10 +373,17 @@ async function planChains(client: pg.ClientBase, options: VerifyOptions, anchore
   const cursors = options.incremental
     ? new Map((await repo.listCursors(client)).map((c) => [c.chainKey, c.checkpoint]))
     : new Map();
+  // A chain whose oldest months were archived (audit.archive.ts) starts, in every run, at the
+  // signed head its last archive ended at: checked again here (trusted key, frontier against the
+  // signed root). One that does not check out starts at genesis, and its first retained event is
+  // then reported: the events before it are not in the database.
+  const archived = new Map((await repo.listArchiveBoundaries(client)).map((b) => [b.chainKey, b.checkpoint]));
   return keys.map((chainKey) => {
+    const boundary = archived.get(chainKey);
+    const floor = (boundary && startFromSignedHead(boundary, options.keys)) || GENESIS_START();
     const cursor = cursors.get(chainKey) as CheckpointRow | undefined;
-    const start = (cursor && startFromSignedHead(cursor, options.keys)) || GENESIS_START();
-    return { chainKey, head: heads.get(chainKey) ?? null, start };
+    const fromCursor = cursor && Number(cursor.seq) > floor.seq ? startFromSignedHead(cursor, options.keys) : null;
+    return { chainKey, head: heads.get(chainKey) ?? null, start: fromCursor ?? floor };
   });
 }
 
