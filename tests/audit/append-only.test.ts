@@ -68,7 +68,9 @@ describe('the audit tables are append-only in the database', () => {
     [`TRUNCATE "AuditEvent" CASCADE`, /append-only/],
     [`UPDATE "AuditCheckpoint" SET "hash" = repeat('0', 64)`, /append-only/],
     [`DELETE FROM "AuditCheckpoint"`, /append-only/],
-    [`TRUNCATE "AuditCheckpoint"`, /append-only/],
+    // CASCADE: AuditArchive refers to checkpoints (a plain TRUNCATE stops at that foreign key).
+    [`TRUNCATE "AuditCheckpoint" CASCADE`, /append-only/],
+    [`TRUNCATE "AuditArchive"`, /append-only/],
     [`UPDATE "AuditChainHead" SET "seq" = "seq" + 1`, /only advances with an appended audit event/],
     [`UPDATE "AuditChainHead" SET "hash" = repeat('f', 64)`, /only advances with an appended audit event/],
     [`DELETE FROM "AuditChainHead"`, /append-only/],

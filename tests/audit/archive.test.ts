@@ -188,6 +188,11 @@ describe('archiving old audit months (audit:archive)', () => {
     );
   });
 
+  it('the archive records are append-only, even for the owner', async () => {
+    await expect(owner.query(`UPDATE "AuditArchive" SET "throughSeq" = "throughSeq" + 1`)).rejects.toThrow(/append-only/);
+    await expect(owner.query(`DELETE FROM "AuditArchive"`)).rejects.toThrow(/append-only/);
+  });
+
   it('without its archive record, a chain no longer verifies (the cut is what lets it start late)', async () => {
     const [row] = (await owner.query(`SELECT "chainKey" FROM "AuditArchive" ORDER BY "id" LIMIT 1`)).rows as Array<{
       chainKey: string;
