@@ -67,7 +67,7 @@ describe('admin text filters under row-level security', () => {
       await owner.query(sql, params);
       await owner.query('RESET ROLE');
       const { rows } = await owner.query<{ n: string }>(
-        // The table is partitioned by month (migration 106): its partitions' indexes are scanned.
+        // The table is partitioned by year (migration 106): its partitions' indexes are scanned.
         `SELECT coalesce(sum(pg_stat_get_xact_numscans(i.inhrelid)), 0)::text AS n FROM pg_inherits i
           WHERE i.inhparent = '"Transaction_description_trgm_idx"'::regclass`,
       );

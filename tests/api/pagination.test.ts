@@ -110,7 +110,7 @@ describe('cursor pagination under concurrent inserts', () => {
       const text = plan.rows.map((r: Record<string, string>) => r['QUERY PLAN']).join('\n');
       // An ordered index scan starting at the cursor (with one tenant in this database the planner
       // may pick the global (occurredAt, id) index; with many, the per-tenant one — see bench/api.ts).
-      // The table is partitioned by month (migration 106): the scan is of a partition's copy of the
+      // The table is partitioned by year (migration 106): the scan is of a partition's copy of the
       // index, and the partitions are read in order (an Append, never a Merge Append).
       expect(text).toMatch(/Index Scan using "Transaction_\w+?_(tenantId_)?occurredAt_id(_tenantId)?_idx"/);
       expect(text).toMatch(/Index Cond:.*ROW\("occurredAt", id\) < ROW/);

@@ -1,7 +1,7 @@
 import { readRows } from '../../db/prepared.js';
 import { txOf, type ReadSession, type WriteSession } from '../../db/session.js';
 
-/** One partition of a table partitioned by month (migration 106). */
+/** One partition of a table partitioned by time (migration 106). */
 export interface PartitionInfo {
   table: 'Transaction' | 'AuditEvent';
   name: string;

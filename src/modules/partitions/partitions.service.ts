@@ -17,7 +17,7 @@ export interface PartitionServiceDeps extends CoreDeps {
 }
 
 /**
- * "Transaction" and "AuditEvent" are partitioned by month (migration 106, docs/partitioning.md).
+ * "Transaction" is partitioned by year and "AuditEvent" by month (migration 106, docs/partitioning.md).
  * The partition-ahead job keeps the current month and the next PARTITION_MONTHS_AHEAD ones
  * created, so writes land in a month partition and not in the "_after" edge; creating a month
  * moves the edge's rows of that month into it. What it created is audited (partition.create, in
