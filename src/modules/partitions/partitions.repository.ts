@@ -30,11 +30,12 @@ const LAYOUT_SQL = `
 
 export const partitionsRepository = {
   /**
-   * Creates the month partitions of both tables that [from, to] needs and they lack
-   * (backoffice_ensure_partitions, migration 106: it moves rows of a new month out of the edge
-   * partition that held them). Returns the names created, none when all existed.
+   * Creates the partitions of both tables (years of "Transaction", months of "AuditEvent") that
+   * [from, to] meets and they lack (backoffice_ensure_partitions, migration 106: it moves rows of
+   * a new period out of the edge partition that held them). Returns the names created, none when
+   * all existed.
    */
-  async ensureMonths(s: WriteSession, from: Date, to: Date): Promise<string[]> {
+  async ensurePeriods(s: WriteSession, from: Date, to: Date): Promise<string[]> {
     const rows = await txOf(s).$queryRaw<Array<{ name: string }>>`
       SELECT p::text AS "name" FROM backoffice_ensure_partitions(${from}::date, ${to}::date) AS p`;
     return rows.map((r) => r.name);

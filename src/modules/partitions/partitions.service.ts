@@ -18,10 +18,11 @@ export interface PartitionServiceDeps extends CoreDeps {
 
 /**
  * "Transaction" is partitioned by year and "AuditEvent" by month (migration 106, docs/partitioning.md).
- * The partition-ahead job keeps the current month and the next PARTITION_MONTHS_AHEAD ones
- * created, so writes land in a month partition and not in the "_after" edge; creating a month
- * moves the edge's rows of that month into it. What it created is audited (partition.create, in
- * the global chain) in the same transaction.
+ * The partition-ahead job keeps the partitions of the current month and the next
+ * PARTITION_MONTHS_AHEAD ones created (the years they fall in, for transactions), so writes land in
+ * a period partition and not in the "_after" edge; creating a period moves the edge's rows of it
+ * into it. What it created is audited (partition.create, in the global chain) in the same
+ * transaction.
  */
 export function createPartitionService({ db, audit, partitions }: PartitionServiceDeps) {
   async function ensureAhead(
@@ -31,7 +32,7 @@ export function createPartitionService({ db, audit, partitions }: PartitionServi
   ): Promise<{ created: string[] }> {
     if (ctx.actor.type !== 'SYSTEM') throw forbidden('AUTH.FORBIDDEN', 'partitions are maintained by a system job');
     return db.write(ctx, async (s) => {
-      const created = await partitions.ensureMonths(s, monthStart(now), monthStart(now, monthsAhead));
+      const created = await partitions.ensurePeriods(s, monthStart(now), monthStart(now, monthsAhead));
       if (created.length)
         await audit.record(s, {
           ...actorFields(ctx),
