@@ -89,6 +89,17 @@ describe('archiving old audit months (audit:archive)', () => {
     );
   });
 
+  it('never writes over an existing file of that name (an earlier archive is the only copy)', async () => {
+    const tenant = await newTenant('clash');
+    await history(tenant.id, new Date(Date.UTC(2019, 1, 5, 9)));
+    const clash = join(dir, `audit-archive-before-${secondMonth.toISOString().slice(0, 7)}.ndjson`);
+    writeFileSync(clash, 'an earlier archive\n');
+    await expect(archive(secondMonth)).rejects.toThrow(/already exists/);
+    expect(readFileSync(clash, 'utf8')).toBe('an earlier archive\n');
+    expect(await oldEvents()).toBe(3);
+    rmSync(clash);
+  });
+
   it('archives the old months to a file that verifies on its own; the chains verify from their cut', async () => {
     const tenant = await newTenant('archived');
     await history(tenant.id, new Date(Date.UTC(2019, 2, 10, 9)));
@@ -97,10 +108,10 @@ describe('archiving old audit months (audit:archive)', () => {
     await history(tenant.id, new Date(secondMonth.getTime() + 86_400_000)); // the second archive's
     await history(tenant.id, new Date(Date.now() - 60_000)); // kept
     const before = await oldEvents();
-    expect(before).toBe(5); // 3 of this chain, 2 of the previous test's
+    expect(before).toBe(6); // 3 of this chain, 3 of the previous tests'
 
     const result = await archive(secondMonth);
-    expect(result.events).toBe(5);
+    expect(result.events).toBe(6);
     expect(result.partitions).toEqual([
       `AuditEvent_before`,
       `AuditEvent_p${firstMonth.toISOString().slice(0, 7).replace('-', '_')}`,
@@ -112,11 +123,11 @@ describe('archiving old audit months (audit:archive)', () => {
     expect(createHash('sha256').update(text).digest('hex')).toBe(result.fileSha256);
     expect(JSON.parse(readFileSync(`${result.file}.manifest.json`, 'utf8'))).toMatchObject({
       sha256: result.fileSha256,
-      events: 5,
+      events: 6,
     });
     const offline = await verifyBundleFile(result.file, { trustedKeys: t.services.auditKeys.keySet });
     expect(offline.status, JSON.stringify(offline.breaks)).toBe('intact');
-    expect(offline.events).toBe(5);
+    expect(offline.events).toBe(6);
     // The database: intact from the cut, per chain and all chains (the streaming pass too).
     expect((await verify(t, tenant.id)).status).toBe('intact');
     const all = await verify(t);

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { once } from 'node:events';
-import { createWriteStream, type WriteStream } from 'node:fs';
+import { createWriteStream, existsSync, type WriteStream } from 'node:fs';
 import { rm, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import type pg from 'pg';
@@ -81,6 +81,8 @@ export async function archiveAuditMonths(ownerPool: pg.Pool, options: ArchiveOpt
   const file = join(options.outDir, `audit-archive-before-${month}.ndjson`);
   const client = await ownerPool.connect();
   let out: WriteStream | null = null;
+  /** Whether this run created the file (only then is it removed on failure). */
+  let created = false;
   try {
     await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ');
     // One archive at a time; readers of the trail are not blocked.
@@ -148,10 +150,14 @@ export async function archiveAuditMonths(ownerPool: pg.Pool, options: ArchiveOpt
       await repo.insertHeadsOutboxWith(client, { type: HEADS_SIGNED_EVENT, payload });
     }
 
-    // The file first, complete and on disk, before anything is removed.
+    // The file first, complete and on disk, before anything is removed. Never over an existing
+    // file (an earlier archive is the only copy of its events).
+    if (existsSync(file) || existsSync(`${file}.manifest.json`))
+      throw new ArchiveRefused(`${file} (or its manifest) already exists: archive into another directory`);
     const hash = createHash('sha256');
     out = createWriteStream(file, { flags: 'wx' });
     const stream = out;
+    stream.once('open', () => (created = true));
     await writeAuditBundle(
       client,
       async (text) => {
@@ -210,8 +216,10 @@ export async function archiveAuditMonths(ownerPool: pg.Pool, options: ArchiveOpt
     await client.query('ROLLBACK').catch(() => {});
     if (out) {
       out.destroy();
-      await rm(file, { force: true });
-      await rm(`${file}.manifest.json`, { force: true });
+      if (created) {
+        await rm(file, { force: true });
+        await rm(`${file}.manifest.json`, { force: true });
+      }
     }
     throw err;
   } finally {
