@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import pg from 'pg';
 import type { Logger } from '../lib/logger.js';
 
@@ -81,6 +82,24 @@ function acknowledgeAtOnce(client: pg.PoolClient, statements: ReadonlySet<string
     unconfirmedOf.delete(client);
     return Promise.all([...unconfirmed, sent]).then((results) => results[results.length - 1]);
   };
+}
+
+/** Named statements per distinct SQL text are kept per connection by pg; bound their number. */
+const MAX_PREPARED_TEXTS = 1024;
+const preparedNames = new Map<string, string>();
+
+/**
+ * The name a statement text is prepared under (the same on every connection), or undefined once
+ * MAX_PREPARED_TEXTS texts have names: any other text then runs unnamed (parsed and planned each
+ * time), so a stream of distinct texts cannot grow every connection's statement cache.
+ */
+export function statementNameOf(text: string): string | undefined {
+  let name = preparedNames.get(text);
+  if (!name && preparedNames.size < MAX_PREPARED_TEXTS) {
+    name = `bo_${createHash('sha1').update(text).digest('hex').slice(0, 20)}`;
+    preparedNames.set(text, name);
+  }
+  return name;
 }
 
 const namedPools = new WeakMap<pg.Pool, boolean>();

@@ -1,10 +1,6 @@
-import { createHash } from 'node:crypto';
 import type pg from 'pg';
+import { statementNameOf } from './pool.js';
 import { dbOf, poolOf, type ReadSession } from './session.js';
-
-/** Named statements per distinct SQL text are kept per connection by pg; bound their number. */
-const MAX_PREPARED_TEXTS = 512;
-const preparedNames = new Map<string, string>();
 
 /**
  * Runs a statement through a pg pool as a named prepared statement: PostgreSQL parses and plans
@@ -14,11 +10,7 @@ const preparedNames = new Map<string, string>();
  * session's scope into `text`).
  */
 export async function runPrepared<R extends pg.QueryResultRow>(pool: pg.Pool, text: string, values: unknown[]): Promise<R[]> {
-  let name = preparedNames.get(text);
-  if (!name && preparedNames.size < MAX_PREPARED_TEXTS) {
-    name = `bo_${createHash('sha1').update(text).digest('hex').slice(0, 20)}`;
-    preparedNames.set(text, name);
-  }
+  const name = statementNameOf(text);
   const result = await pool.query<R>(name ? { name, text, values } : { text, values });
   return result.rows;
 }

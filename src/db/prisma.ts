@@ -3,7 +3,7 @@ import { PrismaClient } from '@prisma/client';
 import { PrismaPg } from '@prisma/adapter-pg';
 import type pg from 'pg';
 import type { Logger } from '../lib/logger.js';
-import { createPool, queryTextOf, sendsCallback } from './pool.js';
+import { createPool, queryTextOf, sendsCallback, statementNameOf } from './pool.js';
 import { loneRead, SET_TENANT_SQL, tenantSettings, TRANSACTION_START, type TenantSet } from './tenant-set.js';
 
 type Adapter = Awaited<ReturnType<PrismaPg['connect']>>;
@@ -93,8 +93,15 @@ export function createPrisma(
   const query = pool.query.bind(pool) as (...args: unknown[]) => unknown;
   (pool as { query: (...args: unknown[]) => unknown }).query = (...args: unknown[]) => {
     const store = alone.getStore();
-    if (!store || sendsCallback(args) || queryTextOf(args[0]) === undefined) return query(...args);
-    return loneRead(pool, store.set, args);
+    const text = queryTextOf(args[0]);
+    if (!store || sendsCallback(args) || text === undefined) return query(...args);
+    const [head, ...rest] = args;
+    // A named prepared statement (loneRead then asks for a generic plan): parsed and planned once
+    // per connection instead of on every request — over partitioned tables, planning each
+    // statement cost more than running it (docs/benchmarks.md). The pool drops names behind a
+    // transaction-mode pooler.
+    const name = typeof head === 'object' ? statementNameOf(text) : undefined;
+    return loneRead(pool, store.set, name ? [{ ...(head as object), name }, ...rest] : args);
   };
   const adapter = new PrismaPg(pool, { disposeExternalPool: true });
   const connect = adapter.connect.bind(adapter);

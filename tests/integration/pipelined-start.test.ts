@@ -146,6 +146,26 @@ describe('pipelined transaction starts', () => {
     expect([after!.ids ?? '', after!.n]).toEqual(['', 0]);
   });
 
+  it('a Prisma model read run alone is a named prepared statement with a generic plan, right under every set', async () => {
+    const read = (tenantId: string) =>
+      readAlone({ allTenants: false, tenantIds: [tenantId] }, () =>
+        solo.account.findMany({ where: { name: 'one' }, select: { tenantId: true } }),
+      );
+    // The same statement under two sets, twice each, on the one connection: each read sees its set.
+    for (let i = 0; i < 2; i++) {
+      expect((await read(tenant.A)).map((r) => r.tenantId)).toEqual([tenant.A]);
+      expect((await read(tenant.B)).map((r) => r.tenantId)).toEqual([tenant.B]);
+    }
+    // Prepared once on the connection and executed from its cached generic plan, not planned per read.
+    const prepared = await solo.$queryRawUnsafe<Array<{ name: string; generic: number; custom: number }>>(
+      `SELECT name, generic_plans::int AS generic, custom_plans::int AS custom FROM pg_prepared_statements
+        WHERE statement LIKE '%"Account"%' AND statement LIKE '%"name" = $%'`,
+    );
+    expect(prepared).toHaveLength(1);
+    expect(prepared[0]!.name).toMatch(/^bo_/);
+    expect(prepared[0]).toMatchObject({ generic: 4, custom: 0 });
+  });
+
   it('a transaction Prisma opens inside a lone read applies the set first', async () => {
     const onlyB = { allTenants: false, tenantIds: [tenant.B] };
     const [seen] = await readAlone(onlyB, () =>
