@@ -144,6 +144,8 @@ describe('scope()', () => {
 describe('the restriction is in the SQL', () => {
   let t: TestContext;
   const statements: string[] = [];
+  /** The bound values of each statement text, as Prisma's query log prints them (JSON). */
+  const params = new Map<string, string[]>();
   let services: ReturnType<typeof createServices>;
   let prisma: PrismaClient;
 
@@ -153,9 +155,10 @@ describe('the restriction is in the SQL', () => {
       adapter: new PrismaPg({ connectionString: t.db.appUrl }),
       log: [{ emit: 'event', level: 'query' }],
     });
-    (prisma as unknown as { $on: (e: 'query', cb: (q: { query: string }) => void) => void }).$on('query', (q) =>
-      statements.push(q.query),
-    );
+    (prisma as unknown as { $on: (e: 'query', cb: (q: { query: string; params: string }) => void) => void }).$on('query', (q) => {
+      statements.push(q.query);
+      params.set(q.query, [...(params.get(q.query) ?? []), q.params]);
+    });
     services = createServices({ prisma, pool: t.runtime.pool, config: t.config, secrets: t.runtime.secrets });
   });
   afterAll(async () => {
@@ -194,7 +197,12 @@ describe('the restriction is in the SQL', () => {
       (s) => /FROM "public"\."(Transaction|Account)"|UPDATE "public"\."Account"/.test(s) && !/"TenantAccessGrant"/.test(s),
     );
     expect(touching.length).toBeGreaterThanOrEqual(5);
-    for (const sql of touching) expect(sql, sql).toMatch(/"tenantId" (IN|= ANY)|1=0/);
+    for (const sql of touching) expect(sql, sql).toMatch(/"tenantId" (IN|= ANY|= \$1 )|1=0/);
+    // The list read tenant by tenant names one granted tenant per statement (scopeWithinTenant:
+    // the form PostgreSQL estimates right), never another tenant.
+    const perTenant = touching.filter((sql) => /WHERE "public"\."Transaction"\."tenantId" = \$1 ORDER BY/.test(sql));
+    expect(perTenant).toHaveLength(1);
+    for (const values of params.get(perTenant[0]!)!) expect(JSON.parse(values)[0]).toBe(a.id);
     expect((await t.owner.prisma.account.findUniqueOrThrow({ where: { id: accountB.id } })).name).not.toBe('x');
   });
 

@@ -1,6 +1,6 @@
 import { readRows } from '../../db/prepared.js';
 import { dbOf, type ReadSession } from '../../db/session.js';
-import { scope } from '../shared/guard.js';
+import { scope, scopeWithinTenant } from '../shared/guard.js';
 import type { AdminModel } from './admin-records.policy.js';
 
 export type Row = Record<string, unknown> & { id: unknown };
@@ -33,6 +33,16 @@ const visible = (session: ReadSession, model: AdminModel, where: Where | undefin
 export const adminRecordRepository = {
   findManyVisible: (session: ReadSession, model: AdminModel, args: Args): Promise<Row[]> =>
     delegateOf(session, model).findMany({ ...args, where: visible(session, model, args.where) }),
+
+  /**
+   * findManyVisible within one tenant (a tenant-scoped staff member's list, read tenant by
+   * tenant): the ability within that tenant (scopeWithinTenant) and the caller's conditions.
+   */
+  findManyVisibleInTenant: (session: ReadSession, model: AdminModel, tenantId: string, args: Args): Promise<Row[]> =>
+    delegateOf(session, model).findMany({
+      ...args,
+      where: { AND: [scopeWithinTenant(session.ctx, 'read', model, tenantId), ...(args.where ? [args.where] : [])] },
+    }),
 
   findFirstVisible: (session: ReadSession, model: AdminModel, args: Args): Promise<Row | null> =>
     delegateOf(session, model).findFirst({ ...args, where: visible(session, model, args.where) }),

@@ -246,9 +246,7 @@ export function createAdminRecordService(deps: CoreDeps & { reveal: RevealServic
     const keys = (
       await Promise.all(
         tenants.map((tenantId) =>
-          db.read(ctx, (s) =>
-            repo.findManyVisible(s, model, { where: and(where, { tenantId }), orderBy, take: skip + take, select }),
-          ),
+          db.read(ctx, (s) => repo.findManyVisibleInTenant(s, model, tenantId, { where, orderBy, take: skip + take, select })),
         ),
       )
     ).flat();

@@ -21,6 +21,29 @@ export function scope(ctx: ServiceContext, action: Action, subject: Exclude<Subj
 const NO_ROW = Object.freeze({ id: { in: [] as string[] } });
 
 /**
+ * `scope(ctx, action, subject)` AND `tenantId = tenantId`, said as simply as the ability allows:
+ * when every rule of the actor for (action, subject) conditions on `tenantId` alone, or on
+ * nothing, the rows of one tenant are all allowed or none are, and the ability decides which for
+ * a row that only has that tenant — so the condition is `{ tenantId }` or no row at all. Any
+ * other rule keeps the general form. The simple form is what lets PostgreSQL estimate the query
+ * (`tenantId IN (grants) AND tenantId = $n` is estimated at a few rows, and a page of a tenant
+ * was then read whole and sorted instead of read in index order).
+ */
+export function scopeWithinTenant(
+  ctx: ServiceContext,
+  action: Action,
+  subject: Exclude<Subject, 'all'>,
+  tenantId: string,
+): Record<string, unknown> {
+  const rules = ctx.ability.rulesFor(action, subject);
+  const onTenantOnly = rules.every(
+    (rule) => !rule.fields && Object.keys((rule.conditions ?? {}) as object).every((key) => key === 'tenantId'),
+  );
+  if (!onTenantOnly) return { AND: [scope(ctx, action, subject), { tenantId }] };
+  return ctx.ability.can(action, caslSubject(subject, { tenantId }) as never) ? { tenantId } : NO_ROW;
+}
+
+/**
  * CASL says "no rule" with `{ OR: [] }`. Prisma's query compiler turns that into `1=0` at the top
  * of a `where`, but silently drops it inside `AND: [...]` (6.19: `AND: [{ OR: [] }, { id }]`
  * becomes `WHERE id = $1`), which is how every service uses `scope`. Each empty OR becomes an
