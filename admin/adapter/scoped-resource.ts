@@ -3,7 +3,7 @@ import type { ServiceContext } from '../../src/lib/context.js';
 import { displayMoney } from '../../src/lib/money.js';
 import { MODEL_POLICIES, MONEY_COLUMNS, type AdminModel } from '../../src/modules/admin-records/admin-records.policy.js';
 import type { FilterClause } from '../../src/modules/admin-records/admin-records.schemas.js';
-import type { Row } from '../../src/modules/admin-records/admin-records.service.js';
+import type { Row, SharedLookups, TextLookups } from '../../src/modules/admin-records/admin-records.service.js';
 import { modelMeta, type FieldMeta } from '../../src/modules/admin-records/model-metadata.js';
 import type { Runtime } from '../../src/runtime.js';
 import type { Services } from '../../src/services.js';
@@ -37,6 +37,15 @@ export interface ScopedResourceOptions {
 
 /** Action contexts (one per request) whose own record or selection has been looked up. */
 const resolvedContexts = new WeakSet<ActionContext>();
+
+/** Text-filter lookups of one request (an action context): its list page and its count share them. */
+const requestLookups = new WeakMap<ActionContext, TextLookups>();
+const lookupsOf = (context: ActionContext | undefined): SharedLookups => {
+  if (!context) return {};
+  let textLookups = requestLookups.get(context);
+  if (!textLookups) requestLookups.set(context, (textLookups = new Map()));
+  return { textLookups };
+};
 
 /** Name of the formatted-money virtual property of an amount column. */
 export const formattedName = (column: string): string => `${column}Formatted`;
@@ -187,7 +196,7 @@ export class ScopedResource extends BaseResource {
   override async count(filter: Filter, context?: ActionContext): Promise<number> {
     const ctx = await this.#ctx(context);
     const { count, capped } = await callService(() =>
-      this.#services.adminRecords.count(ctx, this.modelName, { filters: this.toClauses(filter) }),
+      this.#services.adminRecords.count(ctx, this.modelName, { filters: this.toClauses(filter) }, lookupsOf(context)),
     );
     // One more than the cap tells the list "10,000+" without a full count.
     return capped ? count + 1 : count;
@@ -201,14 +210,19 @@ export class ScopedResource extends BaseResource {
     const ctx = await this.#ctx(context);
     const sortBy = options.sort?.sortBy;
     const rows = await callService(() =>
-      this.#services.adminRecords.list(ctx, this.modelName, {
-        filters: this.toClauses(filter),
-        sort: sortBy
-          ? { field: this.columnOf(sortBy) ?? sortBy, direction: options.sort?.direction === 'asc' ? 'asc' : 'desc' }
-          : undefined,
-        take: Math.max(1, Math.min(Number(options.limit) || 10, 500)),
-        skip: Math.max(0, Number(options.offset) || 0),
-      }),
+      this.#services.adminRecords.list(
+        ctx,
+        this.modelName,
+        {
+          filters: this.toClauses(filter),
+          sort: sortBy
+            ? { field: this.columnOf(sortBy) ?? sortBy, direction: options.sort?.direction === 'asc' ? 'asc' : 'desc' }
+            : undefined,
+          take: Math.max(1, Math.min(Number(options.limit) || 10, 500)),
+          skip: Math.max(0, Number(options.offset) || 0),
+        },
+        lookupsOf(context),
+      ),
     );
     return rows.map((row) => this.#record(row, ctx));
   }

@@ -2,7 +2,8 @@ import AdminJS, { type ActionContext } from 'adminjs';
 import { Database, Resource } from '@adminjs/prisma';
 import { PrismaClient } from '@prisma/client';
 import { PrismaPg } from '@prisma/adapter-pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { adminRecordRepository } from '../../src/modules/admin-records/admin-records.repository.js';
 import { createServices } from '../../src/services.js';
 import { buildAdminResources } from '../../admin/resources/index.js';
 import { ScopedResource } from '../../admin/adapter/scoped-resource.js';
@@ -204,6 +205,28 @@ describe('the restriction is in the SQL', () => {
     expect(perTenant).toHaveLength(1);
     for (const values of params.get(perTenant[0]!)!) expect(JSON.parse(values)[0]).toBe(a.id);
     expect((await t.owner.prisma.account.findUniqueOrThrow({ where: { id: accountB.id } })).name).not.toBe('x');
+  });
+
+  it("a request's list and count share one text search; another request searches again", async () => {
+    const f = factories(t.owner.prisma, t.services);
+    await f.transaction(await f.account((await f.tenant({ name: 'Searched' })).id), { description: 'Shared search probe' });
+    const staff = await f.staff('SUPERADMIN');
+    const tx = buildAdminResources({ prisma }, services).find((r) => (r.resource as ScopedResource).id() === 'Transaction')!
+      .resource as ScopedResource;
+    const admin = { id: staff.id, email: staff.email, role: 'SUPERADMIN', locale: 'en', sessionVersion: 1 };
+    const request = () => ({ currentAdmin: admin, resource: tx }) as unknown as ActionContext;
+    const filter = { filters: { description: { path: 'description', value: 'shared search probe' } } } as never;
+    const search = vi.spyOn(adminRecordRepository, 'textMatches');
+    try {
+      const one = request();
+      expect(await tx.find(filter, { limit: 10 }, one)).toHaveLength(1);
+      expect(await tx.count(filter, one)).toBe(1);
+      expect(search).toHaveBeenCalledTimes(1);
+      expect(await tx.count(filter, request())).toBe(1);
+      expect(search).toHaveBeenCalledTimes(2);
+    } finally {
+      search.mockRestore();
+    }
   });
 
   it("audits a refusal only for an action's own record lookup, never for AdminJS's other lookups", async () => {

@@ -119,6 +119,44 @@ describe('admin text filters under row-level security', () => {
     }
   });
 
+  it("one request's page and count share one index search; the next request searches again", async () => {
+    const search = vi.spyOn(adminRecordRepository, 'textMatches');
+    try {
+      const request = { textLookups: new Map() };
+      const dense = filter('groceries');
+      await t.services.adminRecords.list(superadmin, 'Transaction', { filters: dense, take: 10 }, request);
+      expect(await t.services.adminRecords.count(superadmin, 'Transaction', { filters: dense }, request)).toEqual({
+        count: COUNT_CAP,
+        capped: true,
+      });
+      const probe = filter('lookup probe');
+      expect(await t.services.adminRecords.count(superadmin, 'Transaction', { filters: probe }, request)).toEqual({
+        count: 0,
+        capped: false,
+      });
+      expect(search).toHaveBeenCalledTimes(2);
+      // Another request (its own lookups, or none): the search runs again and sees a new match.
+      const [{ id: accountId }] = (
+        await owner.query<{ id: string }>(`SELECT id FROM "Account" WHERE "tenantId" = $1 LIMIT 1`, [tenantIds[5]])
+      ).rows as [{ id: string }];
+      await owner.query(
+        `INSERT INTO "Transaction" ("tenantId", "accountId", "amount", "currency", "direction", "occurredAt", "description")
+         VALUES ($1, $2, 1, 'EUR', 'DEBIT', now(), 'Lookup probe once')`,
+        [tenantIds[5], accountId],
+      );
+      expect(
+        await t.services.adminRecords.count(superadmin, 'Transaction', { filters: probe }, { textLookups: new Map() }),
+      ).toEqual({ count: 1, capped: false });
+      expect(await t.services.adminRecords.count(superadmin, 'Transaction', { filters: probe })).toEqual({
+        count: 1,
+        capped: false,
+      });
+      expect(search).toHaveBeenCalledTimes(4);
+    } finally {
+      search.mockRestore();
+    }
+  });
+
   it('matches literally: % and _ in the filter are characters, not wildcards', async () => {
     const rows = await t.services.adminRecords.list(superadmin, 'Transaction', { filters: filter('100%'), take: 10 });
     expect(rows.map((r) => r.description)).toEqual(['Refund 100% done']);

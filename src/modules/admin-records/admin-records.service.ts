@@ -80,6 +80,12 @@ function parseId(model: AdminModel, id: unknown): string | bigint | null {
  * nothing: the admin's create, edit and delete run on the models' domain services
  * (admin/resources/writes.ts); an operation with no service is refused here (audited DENIED).
  */
+/** Text-filter lookups one request's list and count share (see textMatchesOnce). */
+export type TextLookups = Map<string, Promise<string[]>>;
+export interface SharedLookups {
+  textLookups?: TextLookups | undefined;
+}
+
 export function createAdminRecordService(deps: CoreDeps & { reveal: RevealService }) {
   const { db, audit, reveal } = deps;
   const repo = adminRecordRepository;
@@ -143,6 +149,7 @@ export function createAdminRecordService(deps: CoreDeps & { reveal: RevealServic
     ctx: ServiceContext,
     model: AdminModel,
     filters: FilterClause[],
+    lookups: TextLookups | undefined,
   ): Promise<{ filters: FilterClause[]; ids: Where[]; dense: FilterClause[] }> {
     const searchable = MODEL_POLICIES[model].textSearch ?? [];
     const out = { filters: [] as FilterClause[], ids: [] as Where[], dense: [] as FilterClause[] };
@@ -159,13 +166,36 @@ export function createAdminRecordService(deps: CoreDeps & { reveal: RevealServic
         out.filters.push(clause);
         continue;
       }
-      const ids = await db.read(ctx, (s) => repo.textMatches(s, model, clause.field, needle, COUNT_CAP + 1));
+      const ids = await textMatchesOnce(ctx, model, clause.field, needle, lookups);
       if (ids.length > COUNT_CAP) {
         out.filters.push(clause);
         out.dense.push(clause);
       } else out.ids.push({ id: { in: ids } });
     }
     return out;
+  }
+
+  /**
+   * The ids matching a text filter. With `lookups` (one request's: AdminJS asks for a list page
+   * and its count in one request) the page and the count share the lookup, which reads up to
+   * COUNT_CAP + 1 rows; a failed lookup is not kept.
+   */
+  function textMatchesOnce(
+    ctx: ServiceContext,
+    model: AdminModel,
+    field: string,
+    needle: string,
+    lookups: TextLookups | undefined,
+  ): Promise<string[]> {
+    const key = JSON.stringify([model, field, needle]);
+    const known = lookups?.get(key);
+    if (known) return known;
+    const ids = db.read(ctx, (s) => repo.textMatches(s, model, field, needle, COUNT_CAP + 1));
+    if (lookups) {
+      lookups.set(key, ids);
+      ids.catch(() => lookups.delete(key));
+    }
+    return ids;
   }
 
   /** The filter's value as filterWhere would coerce it, when it is valid non-empty text. */
@@ -266,12 +296,12 @@ export function createAdminRecordService(deps: CoreDeps & { reveal: RevealServic
    * A page of records within the actor's ability, newest first by default (index order). The
    * window never goes past MAX_LIST_WINDOW rows; personal data is masked for masked roles.
    */
-  async function list(ctx: ServiceContext, model: AdminModel, raw: ListQuery): Promise<Row[]> {
+  async function list(ctx: ServiceContext, model: AdminModel, raw: ListQuery, shared: SharedLookups = {}): Promise<Row[]> {
     const query = ListQuery.parse(raw);
     await requireRead(ctx, model, `admin.${model}.list`);
     const take = query.take;
     const skip = Math.min(query.skip, Math.max(0, MAX_LIST_WINDOW - take));
-    const text = await resolveTextFilters(ctx, model, query.filters);
+    const text = await resolveTextFilters(ctx, model, query.filters, shared.textLookups);
     const where = and(...filterWhere(ctx, model, text.filters), ...text.ids);
     const orderBy = orderOf(ctx, model, query.sort);
     const tenants = tenantSplit(ctx, model, query.filters);
@@ -294,7 +324,12 @@ export function createAdminRecordService(deps: CoreDeps & { reveal: RevealServic
    * How many records match, counted up to COUNT_CAP + 1 rows in index order (never a full
    * COUNT(*) of a large table); `capped` when there are more.
    */
-  async function count(ctx: ServiceContext, model: AdminModel, raw: CountQuery): Promise<CappedCount> {
+  async function count(
+    ctx: ServiceContext,
+    model: AdminModel,
+    raw: CountQuery,
+    shared: SharedLookups = {},
+  ): Promise<CappedCount> {
     const query = CountQuery.parse(raw);
     await requireRead(ctx, model, `admin.${model}.list`);
     const policy = MODEL_POLICIES[model];
@@ -303,7 +338,7 @@ export function createAdminRecordService(deps: CoreDeps & { reveal: RevealServic
     const tenantFirst =
       policy.tenantIndexed &&
       (tenantSplit(ctx, model, query.filters) !== null || query.filters.some((f) => f.field === 'tenantId'));
-    const text = await resolveTextFilters(ctx, model, query.filters);
+    const text = await resolveTextFilters(ctx, model, query.filters, shared.textLookups);
     // More than COUNT_CAP rows match a text filter and nothing else narrows them (all-tenants
     // staff read every row of the model): the count is capped without walking them.
     if (text.dense.length > 0 && text.filters.length === text.dense.length && text.ids.length === 0 && !policy.hiddenByDefault)
