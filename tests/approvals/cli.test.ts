@@ -61,6 +61,7 @@ describe('four-eyes approval through the CLI', () => {
     ).toBe(1);
   });
 
+  // Each step is a CLI process (tsx start-up included): over a minute on two busy shared cores.
   it('with --as it is held; the maker cannot approve it; another approver lists, shows and approves it', async () => {
     const email = 'held-by-cli@staff.test';
     const held = run(['staff:create', '--email', email, '--role', 'ENGINEER', '--password-stdin', '--as', maker.email], {
@@ -105,8 +106,9 @@ describe('four-eyes approval through the CLI', () => {
       ['approval.approve', 'SUCCESS', 'STAFF', checker.id],
       ['approval.execute', 'SUCCESS', 'STAFF', checker.id],
     ]);
-  });
+  }, 180_000);
 
+  // Each step is a CLI process (tsx start-up included): over a minute on two busy shared cores.
   it('a tenant export is held; rejection needs a reason; only the maker withdraws', async () => {
     const args = ['export', '--tenant', tenantSlug, '--format', 'json', '--out', join(tmpdir(), `never-${Date.now()}.json`)];
     const first = run([...args, '--as', maker.email, '--reason', 'DSAR 9']);
@@ -129,7 +131,7 @@ describe('four-eyes approval through the CLI', () => {
     expect(
       await t.owner.prisma.exportJob.count({ where: { resource: 'TenantBundle', reason: { in: ['DSAR 9', 'DSAR 10'] } } }),
     ).toBe(0);
-  });
+  }, 180_000);
 
   it('with nobody else able to approve, the CLI says why nothing can be approved', async () => {
     // As on a fresh install with one superadmin: no other staff member holds an approver role.

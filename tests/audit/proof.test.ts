@@ -118,21 +118,29 @@ describe('Merkle proofs against signed tree heads (audit:prove)', () => {
       );
       const frontier = MerkleFrontier.empty();
       let prev = '0'.repeat(64);
+      const forgedRows: Array<{ id: string; reason: string | null; prevHash: string; hash: string }> = [];
       for (const row of rows) {
         if (Number(row.seq) >= 50) {
           const forged = { ...row, reason: Number(row.seq) === 50 ? 'nothing happened' : row.reason, prevHash: prev };
           forged.hash = hashEvent(contentOfRow(forged), prev, row.seq);
-          await c.query(`UPDATE "AuditEvent" SET "reason" = $1, "prevHash" = $2, "hash" = $3 WHERE "id" = $4`, [
-            forged.reason,
-            forged.prevHash,
-            forged.hash,
-            row.id,
-          ]);
+          forgedRows.push({ id: String(row.id), reason: forged.reason ?? null, prevHash: forged.prevHash, hash: forged.hash });
           row.hash = forged.hash;
         }
         prev = row.hash;
         frontier.append(eventLeafHash(row.hash));
       }
+      // Every rewritten event in one statement (10,000 single UPDATEs took most of a minute).
+      await c.query(
+        `UPDATE "AuditEvent" e SET "reason" = f.reason, "prevHash" = f."prevHash", "hash" = f.hash
+           FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[]) AS f(id, reason, "prevHash", hash)
+          WHERE e."id" = f.id`,
+        [
+          forgedRows.map((f) => f.id),
+          forgedRows.map((f) => f.reason),
+          forgedRows.map((f) => f.prevHash),
+          forgedRows.map((f) => f.hash),
+        ],
+      );
       const head = signHead(t.services.auditKeys.signer, { chainKey, frontier, headHash: prev });
       await c.query(
         `INSERT INTO "AuditCheckpoint" ("chainKey", "seq", "hash", "signature", "algorithm", "keyId", "rootHash", "signedAt", "frontier")
