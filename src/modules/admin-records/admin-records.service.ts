@@ -74,18 +74,18 @@ function parseId(model: AdminModel, id: unknown): string | bigint | null {
   return isUuid(text) ? text.toLowerCase() : null;
 }
 
-/**
- * Generic, scoped reads of the admin's records: lists, counts, single records and reference
- * lookups, each through the repository that applies the actor's ability in the query. It writes
- * nothing: the admin's create, edit and delete run on the models' domain services
- * (admin/resources/writes.ts); an operation with no service is refused here (audited DENIED).
- */
 /** Text-filter lookups one request's list and count share (see textMatchesOnce). */
 export type TextLookups = Map<string, Promise<string[]>>;
 export interface SharedLookups {
   textLookups?: TextLookups | undefined;
 }
 
+/**
+ * Generic, scoped reads of the admin's records: lists, counts, single records and reference
+ * lookups, each through the repository that applies the actor's ability in the query. It writes
+ * nothing: the admin's create, edit and delete run on the models' domain services
+ * (admin/resources/writes.ts); an operation with no service is refused here (audited DENIED).
+ */
 export function createAdminRecordService(deps: CoreDeps & { reveal: RevealService }) {
   const { db, audit, reveal } = deps;
   const repo = adminRecordRepository;
