@@ -246,7 +246,8 @@ export function createAdminRecordService(deps: CoreDeps & { reveal: RevealServic
   /**
    * The tenants a tenant-scoped staff member's list can be split into (their grants, narrowed by
    * a tenant filter), when an index leads with tenantId; null when one query is the better plan.
-   * The split is only a plan: every query still carries the full scope.
+   * The split is only a plan: every query still carries the scope — the whole ability, or its
+   * exact form within the one tenant it reads (scopeWithinTenant) — and the policies.
    */
   function tenantSplit(ctx: ServiceContext, model: AdminModel, filters: FilterClause[]): string[] | null {
     const tenantScope = tenantScopeOf(ctx.actor);
