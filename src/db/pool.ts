@@ -84,23 +84,27 @@ function acknowledgeAtOnce(client: pg.PoolClient, statements: ReadonlySet<string
   };
 }
 
-/** Named statements per distinct SQL text are kept per connection by pg; bound their number. */
-const MAX_PREPARED_TEXTS = 1024;
-const preparedNames = new Map<string, string>();
-
 /**
- * The name a statement text is prepared under (the same on every connection), or undefined once
- * MAX_PREPARED_TEXTS texts have names: any other text then runs unnamed (parsed and planned each
- * time), so a stream of distinct texts cannot grow every connection's statement cache.
+ * A bounded set of statement names: the name a statement text is prepared under (the same on
+ * every connection), or undefined once `max` texts have names — any other text then runs unnamed
+ * (parsed and planned each time), so a stream of distinct texts cannot grow every connection's
+ * statement cache. Each use has its own set, so that one kind of statement (Prisma's, whose texts
+ * vary with the length of an `IN (...)` list) cannot use up the names of another (the hot reads).
  */
-export function statementNameOf(text: string): string | undefined {
-  let name = preparedNames.get(text);
-  if (!name && preparedNames.size < MAX_PREPARED_TEXTS) {
-    name = `bo_${createHash('sha1').update(text).digest('hex').slice(0, 20)}`;
-    preparedNames.set(text, name);
-  }
-  return name;
+export function statementNames(max: number): (text: string) => string | undefined {
+  const names = new Map<string, string>();
+  return (text) => {
+    let name = names.get(text);
+    if (!name && names.size < max) {
+      name = `bo_${createHash('sha1').update(text).digest('hex').slice(0, 20)}`;
+      names.set(text, name);
+    }
+    return name;
+  };
 }
+
+/** The hand-written hot reads (runPrepared): few shapes, so this bound is never reached. */
+export const statementNameOf = statementNames(512);
 
 const namedPools = new WeakMap<pg.Pool, boolean>();
 

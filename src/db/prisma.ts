@@ -3,7 +3,7 @@ import { PrismaClient } from '@prisma/client';
 import { PrismaPg } from '@prisma/adapter-pg';
 import type pg from 'pg';
 import type { Logger } from '../lib/logger.js';
-import { createPool, queryTextOf, sendsCallback, statementNameOf } from './pool.js';
+import { createPool, queryTextOf, sendsCallback, statementNames } from './pool.js';
 import { loneRead, SET_TENANT_SQL, tenantSettings, TRANSACTION_START, type TenantSet } from './tenant-set.js';
 
 type Adapter = Awaited<ReturnType<PrismaPg['connect']>>;
@@ -48,6 +48,19 @@ function releaseOnFailedEnd(tx: AdapterTransaction): AdapterTransaction {
   };
   return tx;
 }
+
+/**
+ * Names for Prisma's lone reads, apart from the hot reads' (src/db/pool.ts). Prisma's texts grow
+ * with the length of an `IN (...)` list (a text filter's matching ids, reference lookups): a text
+ * with many parameters is rarely repeated, so it is not named — it would hold a generic plan on
+ * every connection for nothing — and the set of names is smaller.
+ */
+const prismaStatementNameOf = statementNames(256);
+const MAX_NAMED_PARAMETERS = 100;
+const preparable = (head: object): boolean => {
+  const values = (head as { values?: unknown }).values;
+  return !Array.isArray(values) || values.length <= MAX_NAMED_PARAMETERS;
+};
 
 const pools = new WeakMap<PrismaClient, pg.Pool>();
 
@@ -100,7 +113,7 @@ export function createPrisma(
     // per connection instead of on every request — over partitioned tables, planning each
     // statement cost more than running it (docs/benchmarks.md). The pool drops names behind a
     // transaction-mode pooler.
-    const name = typeof head === 'object' ? statementNameOf(text) : undefined;
+    const name = head && typeof head === 'object' && preparable(head) ? prismaStatementNameOf(text) : undefined;
     return loneRead(pool, store.set, name ? [{ ...(head as object), name }, ...rest] : args);
   };
   const adapter = new PrismaPg(pool, { disposeExternalPool: true });

@@ -1,6 +1,6 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createPool } from '../../src/db/pool.js';
+import { createPool, statementNameOf } from '../../src/db/pool.js';
 import { pipelinedPoolOf, createPrisma, readAlone, type PrismaClient } from '../../src/db/prisma.js';
 import { loneRead, runAfter } from '../../src/db/tenant-set.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.js';
@@ -164,6 +164,33 @@ describe('pipelined transaction starts', () => {
     expect(prepared).toHaveLength(1);
     expect(prepared[0]!.name).toMatch(/^bo_/);
     expect(prepared[0]).toMatchObject({ generic: 4, custom: 0 });
+  });
+
+  it("Prisma's lone reads have names of their own, bounded, and none for a long parameter list", async () => {
+    const set = { allTenants: false, tenantIds: [tenant.A] };
+    const names = (k: number) => Array.from({ length: k }, (_, i) => `n${i}`);
+    // A read whose text grows with its list (a text filter's ids): past 100 parameters, unnamed.
+    await readAlone(set, () => solo.account.findMany({ where: { name: { in: names(150) } }, select: { id: true } }));
+    const long = await solo.$queryRawUnsafe<Array<{ n: number }>>(
+      `SELECT count(*)::int AS n FROM pg_prepared_statements WHERE statement LIKE '%"Account"%' AND statement LIKE '%$150%'`,
+    );
+    expect(long[0]!.n).toBe(0);
+    // 1,100 distinct texts of up to 100 parameters each: more than any one set of names holds.
+    const selects = [{ id: true }, { name: true }, { type: true }, { currency: true }];
+    const orders = [{ name: 'asc' }, { name: 'desc' }, { id: 'asc' }] as const;
+    let texts = 0;
+    for (const select of selects)
+      for (const orderBy of orders)
+        for (let k = 1; k <= 100 && texts < 1100; k++, texts++)
+          await readAlone(set, () => solo.account.findMany({ where: { name: { in: names(k) } }, select, orderBy }));
+    const held = await solo.$queryRawUnsafe<Array<{ n: number }>>(
+      `SELECT count(*)::int AS n FROM pg_prepared_statements WHERE name LIKE 'bo\\_%'`,
+    );
+    // The connection holds Prisma's bounded set of plans, not one per text...
+    expect(held[0]!.n).toBeGreaterThan(100);
+    expect(held[0]!.n).toBeLessThanOrEqual(256 + 2);
+    // ...and a hot read first seen now still gets a name: Prisma did not use up the hot reads' names.
+    expect(statementNameOf('SELECT 1 AS "first seen after many Prisma texts"')).toMatch(/^bo_/);
   });
 
   it('a transaction Prisma opens inside a lone read applies the set first', async () => {
