@@ -216,12 +216,6 @@ class AfterQuery extends BaseQuery {
     if (this.#firstPending) this.#firstPending = false;
     else super.handleCommandComplete(msg, connection);
   }
-
-  override handleError(err: Error, connection: ProtocolConnection): void {
-    // A connection that lost the prepared settings statement prepares it again next time.
-    if (this.#first.name) delete connection.submittedNamedStatements[this.#first.name];
-    super.handleError(err, connection);
-  }
 }
 
 /**
@@ -244,6 +238,7 @@ export async function runAfter(
   if (!named) delete (config as { name?: string }).name;
   const firstName = (named && SETTINGS_STATEMENTS.get(first.text)) || '';
   const client = await pool.connect();
+  let failed: Error | undefined;
   try {
     return await new Promise<pg.QueryResult>((resolve, reject) => {
       void client.query(
@@ -252,9 +247,15 @@ export async function runAfter(
         ) as unknown as pg.QueryConfig,
       );
     });
+  } catch (err) {
+    failed = err as Error;
+    throw err;
   } finally {
-    // A broken connection is not queryable, and pg-pool drops it instead of lending it again.
-    client.release();
+    // After a failure the connection is not lent again: which of the batch's statements the
+    // server had prepared is not known here (pg records one ParseComplete per query, and this one
+    // sends two Parses), and a wrong guess fails every later statement on it ("already exists",
+    // "does not exist"). pg-pool closes a client released with an error.
+    client.release(failed);
   }
 }
 

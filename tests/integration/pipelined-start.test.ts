@@ -111,6 +111,57 @@ describe('pipelined transaction starts', () => {
     expect(pool.idleCount).toBe(pool.totalCount);
   });
 
+  it('a named lone read that fails leaves no connection that fails the reads after it', async () => {
+    // One connection, named statements, pipelined as Prisma's pool is: what a failure leaves on
+    // the connection, the next read meets.
+    const one = createPool({
+      connectionString: db.appUrl,
+      max: 1,
+      namedStatements: true,
+      pipeline: { acknowledgeAtOnce: new Set() },
+    });
+    const set = { allTenants: false, tenantIds: [tenant.A] };
+    const count = { name: 'lone_count', text: 'SELECT count(*)::int AS n FROM "Account"' };
+    try {
+      expect((await loneRead(one, set, [count])).rows).toEqual([{ n: 2 }]);
+      // Fails at its Parse (the settings statement before it was prepared in the same batch),
+      // at its Bind, and at its execution.
+      const failing = [
+        { name: 'lone_bad_parse', text: 'SELECT * FROM no_such_table' },
+        { name: 'lone_bad_bind', text: 'SELECT count(*)::int AS n FROM "Account" WHERE "id" = $1::uuid', values: ['not-a-uuid'] },
+        { name: 'lone_bad_run', text: 'SELECT 1/0 AS n' },
+      ];
+      for (const bad of failing) {
+        await expect(loneRead(one, set, [bad])).rejects.toThrow();
+        // The next reads, new and already prepared, answer on the pool's connection.
+        expect((await loneRead(one, set, [count])).rows).toEqual([{ n: 2 }]);
+        expect((await loneRead(one, set, [{ name: `${bad.name}_next`, text: 'SELECT 2 AS two' }])).rows).toEqual([{ two: 2 }]);
+        expect((await loneRead(one, set, [count])).rows).toEqual([{ n: 2 }]);
+      }
+    } finally {
+      await one.end();
+    }
+    // The first read of a new connection prepares the settings statement in the same batch; it
+    // fails at its own Parse, and is valid later (its table made meanwhile): it is prepared
+    // again, not taken for a statement the server has.
+    const fresh = createPool({
+      connectionString: db.appUrl,
+      max: 1,
+      namedStatements: true,
+      pipeline: { acknowledgeAtOnce: new Set() },
+    });
+    try {
+      const later = { name: 'lone_later', text: 'SELECT count(*)::int AS n FROM lone_later' };
+      await expect(loneRead(fresh, set, [later])).rejects.toThrow(/lone_later/);
+      await pool.query('CREATE TABLE lone_later (x int)');
+      await pool.query('GRANT SELECT ON lone_later TO backoffice_app');
+      expect((await loneRead(fresh, set, [later])).rows).toEqual([{ n: 0 }]);
+      expect((await loneRead(fresh, set, [later])).rows).toEqual([{ n: 0 }]);
+    } finally {
+      await fresh.end();
+    }
+  });
+
   it("Prisma's transactions run on the pipelined pool and see their own settings", async () => {
     expect(pipelinedPoolOf(prisma)).toBeDefined();
     const seen = await prisma.$transaction(async (tx) => {
