@@ -30,26 +30,41 @@ const and = (...parts: Where[]): Where => ({ AND: parts });
 /** Tenant-scoped staff with more grants than this are listed with one query (no merge). */
 const MAX_TENANT_SPLIT = 25;
 
-/** Orders rows as PostgreSQL does for `orderBy` (NULLS LAST ascending, FIRST descending). */
+/** A decimal as Prisma returns one (decimal.js): compared exactly, never as text or a float. */
+interface DecimalValue {
+  comparedTo(other: DecimalValue): number;
+}
+const isDecimal = (v: unknown): v is DecimalValue =>
+  typeof v === 'object' && v !== null && typeof (v as { comparedTo?: unknown }).comparedTo === 'function';
+
+/**
+ * Orders rows as PostgreSQL does for `orderBy` (NULLS LAST ascending, FIRST descending): numbers,
+ * big integers and decimals by value (a decimal compared as text would put 100 before 9), dates by
+ * time, text as JavaScript compares it (code point order, as under the C.UTF-8 locale the
+ * embedded databases are created with).
+ */
 function compareBy(orderBy: OrderBy): (a: Row, b: Row) => number {
   const keys = orderBy.map((o) => Object.entries(o)[0]!);
-  const value = (v: unknown): number | string | null =>
+  const value = (v: unknown): number | bigint | string | DecimalValue | null =>
     v === null || v === undefined
       ? null
       : v instanceof Date
         ? v.getTime()
-        : typeof v === 'number' || typeof v === 'string'
+        : typeof v === 'number' || typeof v === 'bigint' || typeof v === 'string' || isDecimal(v)
           ? v
           : textOf(v);
+  const order = (x: number | bigint | string | DecimalValue, y: typeof x): number =>
+    isDecimal(x) && isDecimal(y) ? x.comparedTo(y) : x === y ? 0 : x < y ? -1 : 1;
   return (a, b) => {
     for (const [field, dir] of keys) {
       const x = value(a[field]);
       const y = value(b[field]);
-      if (x === y) continue;
+      if (x === null && y === null) continue;
       const sign = dir === 'asc' ? 1 : -1;
       if (x === null) return sign; // nulls last ascending, first descending
       if (y === null) return -sign;
-      return (x < y ? -1 : 1) * sign;
+      const c = order(x, y);
+      if (c !== 0) return c * sign;
     }
     return 0;
   };
