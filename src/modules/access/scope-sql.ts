@@ -1,7 +1,8 @@
 import { AppError } from '../../lib/errors.js';
 
 /** A PostgreSQL type a parameter is cast to. Only these appear in generated SQL. */
-export type SqlType = 'uuid' | 'text' | 'timestamptz' | 'bigint' | 'boolean' | `"${string}"`;
+export type SqlType =
+  'uuid' | 'text' | 'timestamptz' | 'timestamp' | 'date' | 'numeric' | 'int' | 'bigint' | 'boolean' | `"${string}"`;
 
 const quoteIdent = (name: string): string => {
   if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) throw new Error(`unsafe identifier ${name}`);
@@ -86,14 +87,29 @@ function isPlainObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof Date);
 }
 
+/** A decimal (Prisma's decimal.js): a scalar, though an object. */
+const isDecimal = (v: unknown): boolean => isPlainObject(v) && typeof (v as { toFixed?: unknown }).toFixed === 'function';
+
+/** A scalar operand as a bind value: decimals and big integers travel as their exact text. */
+function operandOf(value: unknown): string | number | boolean | Date {
+  if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' || value instanceof Date) return value;
+  if (typeof value === 'bigint' || isDecimal(value)) return String(value);
+  throw unsupported(`value of type ${typeof value}`);
+}
+
+const COMPARISONS: Readonly<Record<string, string>> = { gt: '>', gte: '>=', lt: '<', lte: '<=' };
+/** Prisma's LIKE operators: the operand is used as Prisma uses it (its own % and _ stay wildcards). */
+const PATTERNS: Readonly<Record<string, (v: string) => string>> = {
+  contains: (v) => `%${v}%`,
+  startsWith: (v) => `${v}%`,
+  endsWith: (v) => `%${v}`,
+};
+
 function fieldCondition(column: string, type: SqlType, value: unknown, params: SqlBinder): string {
   if (value === null) return `${column} IS NULL`;
-  if (!isPlainObject(value)) {
-    if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' || value instanceof Date)
-      return `${column} = ${params.add(value, type)}`;
-    throw unsupported(`value of type ${typeof value}`);
-  }
+  if (!isPlainObject(value) || isDecimal(value)) return `${column} = ${params.add(operandOf(value), type)}`;
   const parts: string[] = [];
+  const insensitive = value.mode === 'insensitive';
   for (const [op, operand] of Object.entries(value)) {
     switch (op) {
       case 'equals':
@@ -101,14 +117,30 @@ function fieldCondition(column: string, type: SqlType, value: unknown, params: S
         break;
       case 'in':
         if (!Array.isArray(operand)) throw unsupported('in without array');
-        parts.push(operand.length ? `${column} = ANY(${params.addArray(operand as string[], type)})` : 'FALSE');
+        parts.push(operand.length ? `${column} = ANY(${params.addArray(operand.map(listOperand), type)})` : 'FALSE');
         break;
       case 'notIn':
         if (!Array.isArray(operand)) throw unsupported('notIn without array');
-        parts.push(operand.length ? `NOT (${column} = ANY(${params.addArray(operand as string[], type)}))` : 'TRUE');
+        parts.push(operand.length ? `NOT (${column} = ANY(${params.addArray(operand.map(listOperand), type)}))` : 'TRUE');
         break;
       case 'not':
         parts.push(`NOT (${fieldCondition(column, type, operand, params)})`);
+        break;
+      case 'gt':
+      case 'gte':
+      case 'lt':
+      case 'lte':
+        if (operand === null || operand === undefined) throw unsupported(`${op} without a value`);
+        parts.push(`${column} ${COMPARISONS[op]} ${params.add(operandOf(operand), type)}`);
+        break;
+      case 'contains':
+      case 'startsWith':
+      case 'endsWith':
+        if (typeof operand !== 'string' || type !== 'text') throw unsupported(`${op} on ${type}`);
+        parts.push(`${column} ${insensitive ? 'ILIKE' : 'LIKE'} ${params.add(PATTERNS[op]!(operand), 'text')}`);
+        break;
+      case 'mode':
+        if (operand !== 'insensitive' && operand !== 'default') throw unsupported(`mode ${String(operand)}`);
         break;
       default:
         throw unsupported(`operator ${op}`);
@@ -117,12 +149,20 @@ function fieldCondition(column: string, type: SqlType, value: unknown, params: S
   return parts.reduce(sqlAnd, 'TRUE');
 }
 
+const listOperand = (v: unknown): string | number => {
+  const operand = operandOf(v);
+  if (typeof operand === 'boolean' || operand instanceof Date) throw unsupported('list of booleans or dates');
+  return operand;
+};
+
 /**
  * The one CASL → SQL path. Translates the Prisma `where` that CASL's `accessibleBy` produces
  * (scope() in shared/guard.ts) into a SQL condition over `alias`, for the queries written in SQL
- * (COPY exports, the transaction list, budget spending). Only the shapes our ability definition emits are understood (AND/OR/NOT, equality,
- * `in`, `notIn`, `not`, on the listed fields); anything else throws, so an export fails closed
- * rather than exporting more than the requester may see.
+ * (COPY exports, the transaction list, budget spending, the admin's reads). Only the shapes our
+ * ability definition and the admin's filters emit are understood (AND/OR/NOT, equality, `in`,
+ * `notIn`, `not`, comparisons, `contains`/`startsWith`/`endsWith` with their `mode`, on the
+ * listed fields); anything else throws, so a read fails closed rather than returning more than
+ * the requester may see.
  */
 export function prismaWhereToSql(where: unknown, alias: string, fields: FieldTypes, params: SqlBinder): string {
   if (!isPlainObject(where)) throw unsupported('non-object where');
