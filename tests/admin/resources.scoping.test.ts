@@ -115,6 +115,20 @@ describe('admin resources: tenant scoping in every query', () => {
     expect(res.body.record.params.amountFormatted).toBe('-€10.50');
   });
 
+  it('names a list row’s references by title and link, not by the whole referenced record', async () => {
+    const res = await w.api.supportA.list('Transaction', { perPage: 10 });
+    expect(res.status).toBe(200);
+    const row = res.body.records.find((r: { id: string }) => r.id === w.a.transactionIds[0]);
+    expect(row.populated.account.title).toBe('Alpha current account');
+    expect(row.populated.tenant.title).toBe('Alpha');
+    // What the row's link needs (the show action), and nothing of the account's other fields.
+    expect(row.populated.account.recordActions.map((a: { name: string }) => a.name)).toEqual(['show']);
+    expect(Object.keys(row.populated.account.params)).toEqual(['id']);
+    // The row itself is whole.
+    expect(row.params.amountFormatted).toBe('-€10.50');
+    expect(row.recordActions.map((a: { name: string }) => a.name)).toContain('show');
+  });
+
   it('audits no refusal for the references AdminJS looks up itself (out of scope or not)', async () => {
     // An ended grant is not readable by its holder any more (it would show the tenant and the
     // reason): their list is empty, and listing is not an attempt on anything.

@@ -15,6 +15,7 @@ describe('a list merged across tenants keeps the order PostgreSQL gives', () => 
   let owner: pg.Client;
   let support: ServiceContext;
   let superadmin: ServiceContext;
+  let tenants: string[];
   const amounts = ['9', '100', '25.5', '1000.0001', '0.75', '300', '25.5', '99.9999'];
 
   beforeAll(async () => {
@@ -22,7 +23,7 @@ describe('a list merged across tenants keeps the order PostgreSQL gives', () => 
     const f = factories(t.owner.prisma, t.services);
     owner = new pg.Client({ connectionString: t.db.ownerUrl });
     await owner.connect();
-    const tenants: string[] = [];
+    tenants = [];
     for (let i = 0; i < 2; i++) {
       const tenant = await f.tenant();
       const account = await f.account(tenant.id);
@@ -36,6 +37,9 @@ describe('a list merged across tenants keeps the order PostgreSQL gives', () => 
             [tenant.id, account.id, amount, String(n)],
           );
     }
+    // Users (read through Prisma, merged in the app) with names that interleave the tenants.
+    for (const [n, name] of ['Quinn', 'abel', 'Zed', 'Mara', 'bea', 'Ana', 'Omar'].entries())
+      await f.user(tenants[n % 2]!, { name: `${name} Merge`, email: `merge.${n}@example.test` });
     support = await f.staffCtx(await f.staff('SUPPORT', { grantTenantIds: tenants }));
     superadmin = await f.staffCtx(await f.staff('SUPERADMIN'));
   });
@@ -64,4 +68,25 @@ describe('a list merged across tenants keeps the order PostgreSQL gives', () => 
       expect((await page(superadmin, direction, skip)).map((r) => String(r.id))).toEqual(expected);
     }
   });
+
+  it.each(['asc', 'desc'] as const)(
+    'a model read through Prisma, by name %s: every page as PostgreSQL orders it',
+    async (direction) => {
+      const dir = direction === 'asc' ? 'ASC' : 'DESC';
+      const { rows } = await owner.query<{ id: string }>(
+        `SELECT id::text FROM "User" WHERE name LIKE '% Merge' AND "tenantId" = ANY($1::uuid[]) ORDER BY name ${dir}, id ${dir}`,
+        [tenants],
+      );
+      expect(rows).toHaveLength(7);
+      for (let skip = 0; skip < rows.length; skip += 3) {
+        const listed = await t.services.adminRecords.list(support, 'User', {
+          filters: [{ field: 'name', op: 'contains', value: 'Merge' }],
+          sort: { field: 'name', direction },
+          take: 3,
+          skip,
+        });
+        expect(listed.map((r) => String(r.id))).toEqual(rows.slice(skip, skip + 3).map((r) => r.id));
+      }
+    },
+  );
 });

@@ -95,6 +95,20 @@ describe("the admin's reads in SQL answer as Prisma does", () => {
     ['Transaction', 'the default page', { ...order('occurredAt'), take: 5 }],
     ['Transaction', 'a deeper page', { ...order('occurredAt'), take: 3, skip: 4 }],
     ['Transaction', 'sorted by amount', { ...order('amount', 'asc'), take: 20 }],
+    // A deep page reads the keys of the rows it skips, then the page's rows by key.
+    ['Transaction', 'a deeper page sorted by amount, ties on id', { ...order('amount', 'asc'), take: 4, skip: 3 }],
+    [
+      'Transaction',
+      'a deeper page of a filter, some columns',
+      {
+        where: { direction: 'DEBIT' },
+        ...order('occurredAt'),
+        take: 2,
+        skip: 2,
+        select: { id: true, occurredAt: true, amount: true },
+      },
+    ],
+    ['Account', 'a deeper page', { ...order('name', 'asc'), take: 2, skip: 1 }],
     [
       'Transaction',
       'text, insensitive, with escaped wildcards',

@@ -110,10 +110,20 @@ describe('admin text filters under row-level security', () => {
       expect(
         await t.services.adminRecords.list(superadmin, 'Transaction', { filters: filter('zzqx no match'), take: 10 }),
       ).toEqual([]);
-      // A support agent's policy narrows the rows to their tenants first: their ILIKE stays.
+      // A support agent's filter too (their tenants whole would be walked otherwise), within them.
       search.mockClear();
-      await t.services.adminRecords.list(support, 'Transaction', { filters: filter('cafe central'), take: 10 });
-      expect(search).not.toHaveBeenCalled();
+      const theirs = await t.services.adminRecords.list(support, 'Transaction', { filters: filter('cafe central'), take: 10 });
+      expect(search).toHaveBeenCalledWith(expect.anything(), 'Transaction', 'description', 'cafe central', COUNT_CAP + 1);
+      const { rows: expected } = await owner.query<{ id: string }>(
+        `SELECT id::text FROM "Transaction" WHERE description ILIKE '%cafe central%' AND "tenantId" = ANY($1::uuid[])
+          ORDER BY "occurredAt" DESC, id DESC LIMIT 10`,
+        [tenantIds.slice(0, 2)],
+      );
+      expect(theirs.map((r) => String(r.id))).toEqual(expected.map((r) => r.id));
+      expect(await t.services.adminRecords.count(support, 'Transaction', { filters: filter('cafe central') })).toEqual({
+        count: 8,
+        capped: false,
+      });
     } finally {
       search.mockRestore();
     }
@@ -161,7 +171,7 @@ describe('admin text filters under row-level security', () => {
     const rows = await t.services.adminRecords.list(superadmin, 'Transaction', { filters: filter('100%'), take: 10 });
     expect(rows.map((r) => r.description)).toEqual(['Refund 100% done']);
     expect(await t.services.adminRecords.list(superadmin, 'Transaction', { filters: filter('Refund _'), take: 10 })).toEqual([]);
-    // The same for a support agent, whose filter stays an ILIKE.
+    // The same for a support agent.
     const theirs = await t.services.adminRecords.list(support, 'Transaction', { filters: filter('100%'), take: 10 });
     expect(theirs.map((r) => r.description)).toEqual(['Refund 100% done']);
     expect(await t.services.adminRecords.list(support, 'Transaction', { filters: filter('Refund _'), take: 10 })).toEqual([]);
@@ -215,5 +225,80 @@ describe('admin text filters under row-level security', () => {
     await expect(
       db.read(superadmin, (s) => adminRecordRepository.textMatches(s, 'Transaction', 'currency', 'eur', 10)),
     ).rejects.toThrow(/not searchable/);
+  });
+
+  it('remembers a count past the cap and a dense filter, per reader; a count below the cap is always counted', async () => {
+    const counted = vi.spyOn(adminRecordRepository, 'countVisible');
+    const search = vi.spyOn(adminRecordRepository, 'textMatches');
+    try {
+      const capped = { count: COUNT_CAP, capped: true };
+      expect(await t.services.adminRecords.count(superadmin, 'Transaction', {})).toEqual(capped);
+      await t.services.adminRecords.list(superadmin, 'Transaction', { filters: filter('groceries'), take: 10 });
+      counted.mockClear();
+      search.mockClear();
+      // The next page view: "more than 10,000" again, without walking 10,001 rows or the index.
+      expect(await t.services.adminRecords.count(superadmin, 'Transaction', {})).toEqual(capped);
+      const rows = await t.services.adminRecords.list(superadmin, 'Transaction', { filters: filter('groceries'), take: 10 });
+      expect(rows.map((r) => String(r.id))).toEqual(await ownerNewest('%groceries%', 10));
+      expect(await t.services.adminRecords.count(superadmin, 'Transaction', { filters: filter('groceries') })).toEqual(capped);
+      expect(counted).not.toHaveBeenCalled();
+      expect(search).not.toHaveBeenCalled();
+      // Another reader of the same condition counts their own rows: two tenants' 6,000 and more.
+      const theirs = await t.services.adminRecords.count(support, 'Transaction', {});
+      expect(theirs.capped).toBe(false);
+      expect(theirs.count).toBeGreaterThan(6000);
+      // Below the cap nothing is remembered: a new row is counted on the next view.
+      const [{ id: accountId }] = (
+        await owner.query<{ id: string }>(`SELECT id FROM "Account" WHERE "tenantId" = $1 LIMIT 1`, [tenantIds[1]])
+      ).rows as [{ id: string }];
+      await owner.query(
+        `INSERT INTO "Transaction" ("tenantId", "accountId", "amount", "currency", "direction", "occurredAt")
+         VALUES ($1, $2, 1, 'EUR', 'DEBIT', now())`,
+        [tenantIds[1], accountId],
+      );
+      expect(await t.services.adminRecords.count(support, 'Transaction', {})).toEqual({
+        count: theirs.count + 1,
+        capped: false,
+      });
+    } finally {
+      counted.mockRestore();
+      search.mockRestore();
+    }
+  });
+
+  it("a text commoner than a tenant set's rows is left to the reader's ILIKE, and counted as usual", async () => {
+    const search = vi.spyOn(adminRecordRepository, 'textMatches');
+    try {
+      const db = t.services.exportRunner.db;
+      // 'groceries' is nearly every row; the two tenants hold a third of them (planner estimates).
+      expect(
+        await db.read(support, (s) => adminRecordRepository.textMatches(s, 'Transaction', 'description', 'groceries', 100)),
+      ).toBeNull();
+      search.mockClear();
+      const rows = await t.services.adminRecords.list(support, 'Transaction', { filters: filter('groceries'), take: 10 });
+      expect(search).toHaveBeenCalled();
+      const { rows: newest } = await owner.query<{ id: string }>(
+        `SELECT id::text FROM "Transaction" WHERE description ILIKE '%groceries%' AND "tenantId" = ANY($1::uuid[])
+          ORDER BY "occurredAt" DESC, id DESC LIMIT 10`,
+        [tenantIds.slice(0, 2)],
+      );
+      expect(rows.map((r) => String(r.id))).toEqual(newest.map((r) => r.id));
+      const { rows: all } = await owner.query<{ n: number }>(
+        `SELECT count(*)::int AS n FROM "Transaction" WHERE description ILIKE '%groceries%' AND "tenantId" = ANY($1::uuid[])`,
+        [tenantIds.slice(0, 2)],
+      );
+      expect(await t.services.adminRecords.count(support, 'Transaction', { filters: filter('groceries') })).toEqual({
+        count: all[0]!.n,
+        capped: false,
+      });
+      // A reader with no tenant: no ids, whatever the text.
+      const staff = factories(t.owner.prisma, t.services);
+      const nobody = await staff.staffCtx(await staff.staff('SUPPORT'));
+      expect(
+        await db.read(nobody, (s) => adminRecordRepository.textMatches(s, 'Transaction', 'description', 'groceries', 100)),
+      ).toEqual([]);
+    } finally {
+      search.mockRestore();
+    }
   });
 });

@@ -1,6 +1,7 @@
+import { LRUCache } from 'lru-cache';
 import type { ServiceContext } from '../../lib/context.js';
 import { forbidden, validation, type AppError } from '../../lib/errors.js';
-import { tenantScopeOf, type Action } from '../access/ability.js';
+import { tenantScopeOf, tenantSetOf, type Action } from '../access/ability.js';
 import { actorFields } from '../audit/audit.service.js';
 import { isMaskedFor, personalFieldsOf } from '../reveal/reveal.mask.js';
 import type { RevealService } from '../reveal/reveal.service.js';
@@ -26,6 +27,14 @@ type Where = Record<string, unknown>;
 type OrderBy = Array<Record<string, 'asc' | 'desc'>>;
 
 const and = (...parts: Where[]): Where => ({ AND: parts });
+
+/**
+ * How long this process remembers that a count reached COUNT_CAP, or that a text filter matches
+ * more than COUNT_CAP rows. Both only change when thousands of rows go (an erasure): until then
+ * every list GET would walk COUNT_CAP + 1 rows again (≈ 5 ms of the database per page view at
+ * 2M transactions, issue 17) to say "more than 10,000" once more.
+ */
+export const CAPPED_MEMORY_MS = 15_000;
 
 /** Tenant-scoped staff with more grants than this are listed with one query (no merge). */
 const MAX_TENANT_SPLIT = 25;
@@ -90,7 +99,7 @@ function parseId(model: AdminModel, id: unknown): string | bigint | null {
 }
 
 /** Text-filter lookups one request's list and count share (see textMatchesOnce). */
-export type TextLookups = Map<string, Promise<string[]>>;
+export type TextLookups = Map<string, Promise<string[] | null>>;
 export interface SharedLookups {
   textLookups?: TextLookups | undefined;
 }
@@ -104,6 +113,10 @@ export interface SharedLookups {
 export function createAdminRecordService(deps: CoreDeps & { reveal: RevealService }) {
   const { db, audit, reveal } = deps;
   const repo = adminRecordRepository;
+  /** Counts that reached the cap, by model, reader (tenant set and ability) and condition. */
+  const cappedCounts = new LRUCache<string, true>({ max: 5_000, ttl: CAPPED_MEMORY_MS });
+  /** Text filters with more than COUNT_CAP matches over all tenants, by model, field and text. */
+  const denseNeedles = new LRUCache<string, true>({ max: 5_000, ttl: CAPPED_MEMORY_MS });
 
   const omitOf = (model: AdminModel) => {
     const hidden = MODEL_POLICIES[model].hidden;
@@ -152,13 +165,14 @@ export function createAdminRecordService(deps: CoreDeps & { reveal: RevealServic
   }
 
   /**
-   * Text filters answered from a trigram index (`textSearch`, migration 105) for all-tenants
-   * staff, whose lists row-level security would otherwise scan in list order (ILIKE is not
-   * leakproof, so a policy keeps the index from serving it). A filter matching at most
-   * COUNT_CAP rows becomes `id IN (those ids)`, which the rest of the query (the ability, the
-   * policies, the other filters, order and page) then reads as before; one matching more stays
-   * an ILIKE (its matches are dense: the list order finds a page of them quickly) and marks the
-   * count as capped. Tenant-scoped staff keep the ILIKE: their policy narrows the rows first.
+   * Text filters answered by backoffice_text_matches() (`textSearch`, migrations 105 and 108)
+   * within the reader's tenant set: under row-level security an ILIKE is never served by the
+   * trigram index (it is not leakproof, so the policy runs first) and walks every visible row —
+   * in list order for all-tenants staff, a support agent's tenants whole. A filter matching at
+   * most COUNT_CAP rows becomes `id IN (those ids)`, which the rest of the query (the ability,
+   * the policies, the other filters, order and page) then reads as before; one matching more
+   * stays an ILIKE (its matches are dense: the list order finds a page of them quickly) and marks
+   * the count as capped.
    */
   async function resolveTextFilters(
     ctx: ServiceContext,
@@ -168,7 +182,8 @@ export function createAdminRecordService(deps: CoreDeps & { reveal: RevealServic
   ): Promise<{ filters: FilterClause[]; ids: Where[]; dense: FilterClause[] }> {
     const searchable = MODEL_POLICIES[model].textSearch ?? [];
     const out = { filters: [] as FilterClause[], ids: [] as Where[], dense: [] as FilterClause[] };
-    const resolvable = db.rowLevelSecurity && searchable.length > 0 && tenantScopeOf(ctx.actor).kind === 'all';
+    const resolvable = db.rowLevelSecurity && searchable.length > 0;
+    const readers = tenantSetOf(ctx.actor);
     for (const clause of filters) {
       // Only a filter filterWhere would accept (readable column, a valid value): the others stay
       // for it to refuse with its 400.
@@ -181,8 +196,12 @@ export function createAdminRecordService(deps: CoreDeps & { reveal: RevealServic
         out.filters.push(clause);
         continue;
       }
-      const ids = await textMatchesOnce(ctx, model, clause.field, needle, lookups);
-      if (ids.length > COUNT_CAP) {
+      const dense = JSON.stringify([model, clause.field, needle, readers]);
+      const ids = denseNeedles.has(dense) ? 'dense' : await textMatchesOnce(ctx, model, clause.field, needle, lookups);
+      // Commoner than the tenant set's rows (a tenant-scoped reader): the ILIKE, counted as usual.
+      if (ids === null) out.filters.push(clause);
+      else if (ids === 'dense' || ids.length > COUNT_CAP) {
+        denseNeedles.set(dense, true);
         out.filters.push(clause);
         out.dense.push(clause);
       } else out.ids.push({ id: { in: ids } });
@@ -201,7 +220,7 @@ export function createAdminRecordService(deps: CoreDeps & { reveal: RevealServic
     field: string,
     needle: string,
     lookups: TextLookups | undefined,
-  ): Promise<string[]> {
+  ): Promise<string[] | null> {
     const key = JSON.stringify([model, field, needle]);
     const known = lookups?.get(key);
     if (known) return known;
@@ -288,18 +307,23 @@ export function createAdminRecordService(deps: CoreDeps & { reveal: RevealServic
     skip: number,
     take: number,
   ): Promise<Row[]> {
-    const select = Object.fromEntries([...orderBy.map((o) => Object.keys(o)[0]!), 'id'].map((f) => [f, true]));
-    const keys = (
-      await Promise.all(
+    // Models not read in SQL: each tenant's first skip + take keys, merged here.
+    const mergedHere = async () => {
+      const select = Object.fromEntries([...orderBy.map((o) => Object.keys(o)[0]!), 'id'].map((f) => [f, true]));
+      const keys = await Promise.all(
         tenants.map((tenantId) =>
           db.read(ctx, (s) => repo.findManyVisibleInTenant(s, model, tenantId, { where, orderBy, take: skip + take, select })),
         ),
-      )
-    ).flat();
-    const page = keys
-      .sort(compareBy(orderBy))
-      .slice(skip, skip + take)
-      .map((k) => k.id);
+      );
+      return keys
+        .flat()
+        .sort(compareBy(orderBy))
+        .slice(skip, skip + take)
+        .map((k) => k.id);
+    };
+    const page =
+      (await db.read(ctx, (s) => repo.pageIdsAcrossTenants(s, model, tenants, { where, orderBy, skip, take }))) ??
+      (await mergedHere());
     if (!page.length) return [];
     const found = await db.read(ctx, (s) =>
       repo.findManyVisible(s, model, { where: and(where, { id: { in: page } }), take: page.length, ...omitOf(model) }),
@@ -359,13 +383,20 @@ export function createAdminRecordService(deps: CoreDeps & { reveal: RevealServic
     // staff read every row of the model): the count is capped without walking them.
     if (text.dense.length > 0 && text.filters.length === text.dense.length && text.ids.length === 0 && !policy.hiddenByDefault)
       return { count: COUNT_CAP, capped: true };
+    const where = and(...filterWhere(ctx, model, text.filters), ...text.ids);
+    // Who reads (the tenant set and the ability's read rules of the model) and what: two staff
+    // members share a remembered count only when their queries are the same.
+    const rules = ctx.ability.rulesFor('read', model).map((r) => [r.inverted, r.conditions ?? null, r.fields ?? null]);
+    const key = JSON.stringify([model, tenantSetOf(ctx.actor), rules, where]);
+    if (cappedCounts.has(key)) return { count: COUNT_CAP, capped: true };
     const n = await db.read(ctx, (s) =>
       repo.countVisible(s, model, {
-        where: and(...filterWhere(ctx, model, text.filters), ...text.ids),
+        where,
         orderBy: [...(tenantFirst ? [{ tenantId: 'asc' }] : []), ...policy.order.map(([field, dir]) => ({ [field]: dir }))],
         take: COUNT_CAP + 1,
       }),
     );
+    if (n > COUNT_CAP) cappedCounts.set(key, true);
     return { count: Math.min(n, COUNT_CAP), capped: n > COUNT_CAP };
   }
 
