@@ -115,7 +115,7 @@ export function createAdminRecordService(deps: CoreDeps & { reveal: RevealServic
   const repo = adminRecordRepository;
   /** Counts that reached the cap, by model, reader (tenant set and ability) and condition. */
   const cappedCounts = new LRUCache<string, true>({ max: 5_000, ttl: CAPPED_MEMORY_MS });
-  /** Text filters with more than COUNT_CAP matches over all tenants, by model, field and text. */
+  /** Text filters with more than COUNT_CAP matches in a tenant set, by model, field, text and set. */
   const denseNeedles = new LRUCache<string, true>({ max: 5_000, ttl: CAPPED_MEMORY_MS });
 
   const omitOf = (model: AdminModel) => {
@@ -379,8 +379,9 @@ export function createAdminRecordService(deps: CoreDeps & { reveal: RevealServic
       policy.tenantIndexed &&
       (tenantSplit(ctx, model, query.filters) !== null || query.filters.some((f) => f.field === 'tenantId'));
     const text = await resolveTextFilters(ctx, model, query.filters, shared.textLookups);
-    // More than COUNT_CAP rows match a text filter and nothing else narrows them (all-tenants
-    // staff read every row of the model): the count is capped without walking them.
+    // More than COUNT_CAP rows of the reader's tenant set match a text filter and nothing else
+    // narrows them (every reader's read rules of a searchable model condition on the tenant at
+    // most): the count is capped without walking them.
     if (text.dense.length > 0 && text.filters.length === text.dense.length && text.ids.length === 0 && !policy.hiddenByDefault)
       return { count: COUNT_CAP, capped: true };
     const where = and(...filterWhere(ctx, model, text.filters), ...text.ids);
