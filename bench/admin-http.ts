@@ -11,105 +11,24 @@
  *                                                    next run (seeding 2M rows takes 5–14 min): before
  *                                                    and after a change measured on the same data
  */
-import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import pg from 'pg';
-import { cliContext } from '../src/cli/system-context.js';
-import { startApp } from './lib/app.js';
 import { describeLoad, runLoad } from './lib/load.js';
-import { startBenchPostgres } from './lib/postgres.js';
+import { ADMIN_LIST as LIST, describePercentiles as f, startSeededAdmin, timed as timedGet } from './lib/admin-cluster.js';
 import { isQuick, seconds } from './lib/settings.js';
-import { percentiles, type Percentiles } from './lib/stats.js';
+import type { Percentiles } from './lib/stats.js';
 import type { BenchResult } from './lib/types.js';
 import { runIfMain } from './lib/standalone.js';
 
-const PASSWORD = 'bench-Admin-passphrase-42';
-const LIST = '/admin/api/resources/Transaction/actions/list';
-
-async function login(url: string, email: string): Promise<string> {
-  const res = await fetch(`${url}/admin/login`, {
-    method: 'POST',
-    redirect: 'manual',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ email, password: PASSWORD }).toString(),
-  });
-  await res.text();
-  const cookie = res.headers.getSetCookie()[0]?.split(';')[0];
-  if (res.status !== 302 || !cookie) throw new Error(`admin login failed: ${res.status}`);
-  return cookie;
-}
-
-async function timed(url: string, cookie: string, n: number): Promise<Percentiles> {
-  const samples: number[] = [];
-  for (let i = 0; i < n + 3; i++) {
-    const started = performance.now();
-    const res = await fetch(url, { headers: { cookie } });
-    await res.arrayBuffer();
-    if (res.status !== 200) throw new Error(`${url}: ${res.status}`);
-    if (i >= 3) samples.push(performance.now() - started);
-  }
-  return percentiles(samples);
-}
-
-const f = (p: Percentiles) => `p50 ${p.p50.toFixed(1)} / p95 ${p.p95.toFixed(1)} / p99 ${p.p99.toFixed(1)} ms (n=${p.count})`;
-
-/**
- * A cluster kept between runs (BENCH_ADMIN_HTTP_DATA): one directory per row count, with the
- * password it was made with (startBenchPostgres needs the same one to reuse it).
- */
-function keptCluster(root: string, rows: number): { dir: string; password: string } {
-  const dir = join(root, `admin-http-${rows}`);
-  mkdirSync(dir, { recursive: true });
-  const file = join(dir, 'password');
-  if (!existsSync(file)) writeFileSync(file, randomBytes(12).toString('hex'), { mode: 0o600 });
-  return { dir, password: readFileSync(file, 'utf8').trim() };
-}
+const timed = (url: string, cookie: string, n: number): Promise<Percentiles> => timedGet(url, { cookie }, n);
 
 export async function runAdminHttpBench(): Promise<BenchResult[]> {
   const log = (line: string) => process.stdout.write(`  ${line}\n`);
   const rows = Number(process.env.BENCH_ADMIN_HTTP_ROWS ?? (isQuick() ? 200_000 : 2_000_000));
-  const dataDir = process.env.BENCH_ADMIN_HTTP_DATA;
-  const kept = dataDir ? keptCluster(dataDir, rows) : undefined;
-  const pgServer = await startBenchPostgres({
-    flags: ['-c', 'shared_buffers=256MB', '-c', 'shared_preload_libraries=pg_stat_statements'],
-    ...(kept ? { dir: kept.dir, keep: true, password: kept.password } : {}),
-  });
-  const app = await startApp({ appUrl: pgServer.appUrl, ownerUrl: pgServer.ownerUrl() });
-  const owner = new pg.Client({ connectionString: pgServer.ownerUrl() });
-  await owner.connect();
+  const seeded = await startSeededAdmin(rows, log);
+  const { app, owner, kept } = seeded;
+  const tenantIds = seeded.busiest;
   const results: BenchResult[] = [];
   try {
-    const { rows: had } = await owner.query<{ n: string }>(`SELECT count(*)::text AS n FROM "Transaction"`);
-    const present = Number(had[0]!.n);
-    if (kept && present >= rows) log(`reusing the seeded cluster in ${kept.dir} (${present.toLocaleString('en')} transactions)`);
-    else if (present > 0) throw new Error(`${kept?.dir ?? 'the cluster'} holds a partial seed (${present} rows): remove it`);
-    else {
-      const started = performance.now();
-      await app.services.seed.demo({ tenants: 1_000, transactions: rows });
-      await owner.query('VACUUM ANALYZE');
-      log(
-        `seeded ${rows.toLocaleString('en')} transactions over 1,000 tenants in ${((performance.now() - started) / 1000).toFixed(0)} s`,
-      );
-    }
-    const { rows: busiest } = await owner.query<{ tenantId: string }>(
-      `SELECT "tenantId" FROM "Transaction" GROUP BY 1 ORDER BY count(*) DESC LIMIT 3`,
-    );
-    const tenantIds = busiest.map((b) => b.tenantId);
-    const ctx = cliContext('bench');
-    const stamp = Date.now().toString(36);
-    const superadmin = await app.services.staff.create(ctx, {
-      email: `bench.sa.${stamp}@staff.test`,
-      role: 'SUPERADMIN',
-      password: PASSWORD,
-    });
-    const support = await app.services.staff.create(ctx, {
-      email: `bench.support.${stamp}@staff.test`,
-      role: 'SUPPORT',
-      password: PASSWORD,
-      grantTenantIds: tenantIds,
-    });
-    const cookies = { superadmin: await login(app.url, superadmin.email), support: await login(app.url, support.email) };
+    const cookies = { superadmin: await seeded.staffCookie('SUPERADMIN'), support: await seeded.staffCookie('SUPPORT') };
     const n = isQuick() ? 20 : 60;
     const cases: Array<[string, string]> = [
       ['page 1', `${LIST}?page=1&perPage=10`],
@@ -229,9 +148,7 @@ export async function runAdminHttpBench(): Promise<BenchResult[]> {
     });
     return results;
   } finally {
-    await owner.end();
-    await app.close();
-    await pgServer.destroy();
+    await seeded.close();
   }
 }
 
