@@ -7,17 +7,12 @@
  *
  *   BENCH_ADMIN_HTTP_DATA=/some/dir node --import tsx bench/admin-profile.ts [path]
  */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import pg from 'pg';
-import { cliContext } from '../src/cli/system-context.js';
-import { startApp } from './lib/app.js';
+import { startSeededAdmin } from './lib/admin-cluster.js';
 import { describeLoad, runLoad } from './lib/load.js';
-import { startBenchPostgres } from './lib/postgres.js';
-
-const PASSWORD = 'bench-Admin-passphrase-42';
 
 interface ProfileNode {
   id: number;
@@ -38,42 +33,12 @@ async function main() {
   const root = process.env.BENCH_ADMIN_HTTP_DATA;
   const rows = Number(process.env.BENCH_ADMIN_HTTP_ROWS ?? 2_000_000);
   if (!root) throw new Error('set BENCH_ADMIN_HTTP_DATA to a cluster seeded by bench/admin-http.ts');
-  const dir = join(root, `admin-http-${rows}`);
-  if (!existsSync(join(dir, 'password'))) throw new Error(`no kept cluster in ${dir}`);
-  const password = readFileSync(join(dir, 'password'), 'utf8').trim();
-  const pgServer = await startBenchPostgres({
-    flags: ['-c', 'shared_buffers=256MB', '-c', 'shared_preload_libraries=pg_stat_statements'],
-    dir,
-    keep: true,
-    password,
-  });
-  const app = await startApp({ appUrl: pgServer.appUrl, ownerUrl: pgServer.ownerUrl() });
+  if (!existsSync(join(root, `admin-http-${rows}`, 'password'))) throw new Error(`no kept cluster of ${rows} rows in ${root}`);
+  const seeded = await startSeededAdmin(rows, (line) => console.log(line));
+  const { app } = seeded;
   try {
-    const stamp = Date.now().toString(36);
     // PROFILE_ROLE=SUPPORT: a support agent granted the three busiest tenants, as in admin-http.ts.
-    const support = process.env.PROFILE_ROLE === 'SUPPORT';
-    const lookup = new pg.Client({ connectionString: pgServer.ownerUrl() });
-    await lookup.connect();
-    const { rows: busiest } = support
-      ? await lookup.query<{ tenantId: string }>(
-          `SELECT "tenantId"::text AS "tenantId" FROM "Transaction" GROUP BY 1 ORDER BY count(*) DESC LIMIT 3`,
-        )
-      : { rows: [] };
-    await lookup.end();
-    const staff = await app.services.staff.create(cliContext('bench'), {
-      email: `profile.${support ? 'support' : 'sa'}.${stamp}@staff.test`,
-      role: support ? 'SUPPORT' : 'SUPERADMIN',
-      password: PASSWORD,
-      ...(support ? { grantTenantIds: busiest.map((b) => b.tenantId) } : {}),
-    });
-    const res = await fetch(`${app.url}/admin/login`, {
-      method: 'POST',
-      redirect: 'manual',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ email: staff.email, password: PASSWORD }).toString(),
-    });
-    await res.text();
-    const cookie = res.headers.getSetCookie()[0]!.split(';')[0]!;
+    const cookie = await seeded.staffCookie(process.env.PROFILE_ROLE === 'SUPPORT' ? 'SUPPORT' : 'SUPERADMIN');
     const path = process.argv[2] ?? '/admin/api/resources/Transaction/actions/list?page=1&perPage=10';
     const url = `${app.url}${path}`;
     const sample = await fetch(url, { headers: { cookie } });
@@ -115,29 +80,23 @@ async function main() {
     for (const [k, v] of [...byFunction].sort((a, b) => b[1] - a[1]).slice(0, 40)) console.log(`${pct(v)}  ${k}`);
 
     // The statements one GET sends (pg_stat_statements, top level, the application role).
-    const owner = new pg.Client({ connectionString: pgServer.ownerUrl() });
-    await owner.connect();
-    try {
-      await owner.query('CREATE EXTENSION IF NOT EXISTS pg_stat_statements');
-      await owner.query('SELECT pg_stat_statements_reset()');
-      const gets = 30;
-      for (let i = 0; i < gets; i++) await (await fetch(url, { headers: { cookie } })).text();
-      const { rows: statements } = await owner.query<{ calls: string; ms: number; query: string }>(
-        `SELECT calls::text, mean_exec_time AS ms, query FROM pg_stat_statements s JOIN pg_roles r ON r.oid = s.userid
-          WHERE r.rolname = 'backoffice_app' AND toplevel ORDER BY calls DESC, total_exec_time DESC`,
+    const { owner } = seeded;
+    await owner.query('CREATE EXTENSION IF NOT EXISTS pg_stat_statements');
+    await owner.query('SELECT pg_stat_statements_reset()');
+    const gets = 30;
+    for (let i = 0; i < gets; i++) await (await fetch(url, { headers: { cookie } })).text();
+    const { rows: statements } = await owner.query<{ calls: string; ms: number; query: string }>(
+      `SELECT calls::text, mean_exec_time AS ms, query FROM pg_stat_statements s JOIN pg_roles r ON r.oid = s.userid
+        WHERE r.rolname = 'backoffice_app' AND toplevel ORDER BY calls DESC, total_exec_time DESC`,
+    );
+    const perGet = statements.reduce((n, r) => n + Number(r.calls), 0) / gets;
+    console.log(`\nstatements per GET: ${perGet.toFixed(1)} (over ${gets} sequential GETs)`);
+    for (const r of statements)
+      console.log(
+        `${(Number(r.calls) / gets).toFixed(2).padStart(6)} x ${r.ms.toFixed(2).padStart(7)} ms  ${r.query.replace(/\s+/g, ' ').slice(0, 150)}`,
       );
-      const perGet = statements.reduce((n, r) => n + Number(r.calls), 0) / gets;
-      console.log(`\nstatements per GET: ${perGet.toFixed(1)} (over ${gets} sequential GETs)`);
-      for (const r of statements)
-        console.log(
-          `${(Number(r.calls) / gets).toFixed(2).padStart(6)} x ${r.ms.toFixed(2).padStart(7)} ms  ${r.query.replace(/\s+/g, ' ').slice(0, 150)}`,
-        );
-    } finally {
-      await owner.end();
-    }
   } finally {
-    await app.close();
-    await pgServer.destroy();
+    await seeded.close();
   }
 }
 
