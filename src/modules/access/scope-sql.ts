@@ -78,7 +78,7 @@ export type FieldTypes = Readonly<Record<string, SqlType>>;
 
 const unsupported = (what: string) =>
   new AppError({
-    code: 'EXPORT.SCOPE_UNSUPPORTED',
+    code: 'ACCESS.SCOPE_UNSUPPORTED',
     kind: 'INTERNAL_ERROR',
     internal: `cannot translate ability condition: ${what}`,
   });
