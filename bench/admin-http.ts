@@ -8,7 +8,7 @@
  *   node --import tsx bench/admin-http.ts            (alone)   |   npm run bench -- admin-http
  *   BENCH_ADMIN_HTTP_ROWS=2000000 …                  rows in Transaction (default 2,000,000; --quick 200,000)
  *   BENCH_ADMIN_HTTP_DATA=/some/dir …                keep the seeded cluster there and reuse it on the
- *                                                    next run (seeding 2M rows takes 5–14 min): before
+ *                                                    next run (seeding 2M rows takes ~2 min): before
  *                                                    and after a change measured on the same data
  */
 import { describeLoad, runLoad } from './lib/load.js';

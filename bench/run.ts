@@ -55,7 +55,7 @@ const MODULES: BenchModule[] = [
     skipInWholeRun: () =>
       process.env.BENCH_ADMIN_HTTP_DATA
         ? null
-        : 'runs over kept clusters only (BENCH_ADMIN_HTTP_DATA; seeding 20M rows takes ~1.5 h), or with `npm run bench -- admin-scale`',
+        : 'runs over kept clusters only (BENCH_ADMIN_HTTP_DATA; seeding 22M rows takes ~13 min on 2 cores), or with `npm run bench -- admin-scale`',
   },
   {
     key: 'audit',
