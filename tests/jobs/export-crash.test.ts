@@ -59,11 +59,11 @@ describe('an export whose worker is killed mid-way', () => {
     worker.kill('SIGKILL');
     await new Promise((r) => worker.once('exit', r));
     expect(midway.attempts).toBe(1);
-    const leftovers = readdirSync(t.exportDir).filter((n) => n.endsWith('.part'));
-    expect(leftovers).toHaveLength(1); // the dead attempt's partial file
     const after = await t.owner.prisma.exportJob.findUniqueOrThrow({ where: { id: job.id } });
     expect(after.status).toBe('RUNNING');
     expect(after.filePath).toBeNull();
+    const leftovers = readdirSync(t.exportDir).filter((n) => n.endsWith('.part'));
+    expect(leftovers).toHaveLength(1); // the dead attempt's partial file
 
     // 2. A live worker: pg-boss expires the lost job and retries it; the export restarts from scratch.
     const workers = await startWorkers(t.runtime, t.services, {

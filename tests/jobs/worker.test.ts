@@ -1,4 +1,5 @@
-import { existsSync, writeFileSync } from 'node:fs';
+import { pbkdf2 } from 'node:crypto';
+import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -101,6 +102,34 @@ describe('workers: pg-boss schema, start-up and graceful stop', () => {
     });
     expect((await t.owner.prisma.exportJob.findUniqueOrThrow({ where: { id: orphan.id } })).status).toBe('FAILED');
     expect(await t.owner.prisma.auditEvent.count({ where: { action: 'export.fail', recordId: orphan.id } })).toBe(1);
+  });
+
+  it("reports an export's progress only once its file exists", async () => {
+    // Progress is what an operator (and the crash drill) takes as "the file is being written". A
+    // busy disk holds a file's open back while rows keep arriving from the socket: here libuv's
+    // thread pool (where fs.open runs) is kept full, so an open not awaited lands after row 1.
+    const seen: boolean[] = [];
+    let busy = true;
+    const spin = () => void (busy && pbkdf2('pool', 'busy', 100_000, 32, 'sha256', spin));
+    for (let i = 0; i < 8; i++) spin();
+    const workers = await startWorkers(t.runtime, t.services, {
+      pollingIntervalSeconds: 0.5,
+      schedule: false,
+      outboxIntervalMs: 60_000,
+      exports: {
+        progressEvery: 1,
+        onProgress: () => void seen.push(readdirSync(t.exportDir).some((n) => n.endsWith('.part'))),
+      },
+    });
+    try {
+      const job = await startExport();
+      await waitFor(async () => (await status(job.id)) === 'COMPLETED', 60_000, 50);
+    } finally {
+      busy = false;
+      await workers.stop();
+    }
+    expect(seen.length).toBeGreaterThan(0);
+    expect(seen.every(Boolean)).toBe(true);
   });
 
   it('stop() lets an in-flight export finish', async () => {

@@ -321,6 +321,10 @@ export async function runExport(
     const digest = new Digest();
     digest.setMaxListeners(0); // every section pipes into it in turn
     const file = createWriteStream(tmpPath, { flags: 'wx', highWaterMark: BUFFER_BYTES });
+    // The file exists before any row is counted or reported: progress in the database never runs
+    // ahead of the file (a busy disk can hold the open back), and a file that cannot be made fails
+    // the attempt before its COPY starts.
+    await once(file, 'open');
     const written = pipeline(digest, file, { signal: options.signal });
     written.catch(() => {}); // observed below; avoid an unhandled rejection while sections run
 
