@@ -19,6 +19,9 @@ async function keyboardSignIn(page: Page, baseUrl: string, email: string) {
   await page.keyboard.press('Tab');
   await page.keyboard.type(STRONG_PASSWORD);
   await Promise.all([page.waitForURL(/\/admin$/), page.keyboard.press('Enter')]);
+  // The URL changes before the admin's React app has drawn the page: wait for its first focusable
+  // element, as a person waits to see the page before pressing Tab.
+  await page.locator('.bo-skip-link').waitFor({ state: 'attached' });
 }
 
 /** The notices on screen, as { type, text }. */
