@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Tenant } from '@prisma/client';
@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BIN } from '../helpers/cli.js';
 import type { TestContext } from '../helpers/db.js';
 import { factories } from '../helpers/factories.js';
-import { bulkTransactions, createJobsTestContext, csvObjects, sha256File, waitFor } from './helpers.js';
+import { bulkTransactions, createJobsTestContext, csvObjects, partFiles, sha256File, waitFor } from './helpers.js';
 
 describe('npx backoffice export (SPEC §5)', () => {
   let t: TestContext & { exportDir: string };
@@ -69,7 +69,7 @@ describe('npx backoffice export (SPEC §5)', () => {
     expect(manifest).toMatchObject({ resource: 'Transaction', format: 'CSV', tenantId: tenant.id, rows: { total: 2500 } });
     expect(manifest.requestedBy).toMatchObject({ type: 'SYSTEM', id: 'cli:export' });
     expect(manifest.file.sha256).toBe(sha256File(file));
-    expect(readdirSync(out).filter((n) => n.endsWith('.part'))).toEqual([]);
+    expect(partFiles(out)).toEqual([]);
     const job = await t.owner.prisma.exportJob.findFirstOrThrow({
       where: { requestedById: 'cli:export', resource: 'Transaction' },
     });

@@ -1,12 +1,12 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureJobSchema } from '../../src/modules/jobs/jobs.schema.js';
 import { startWorkers } from '../../src/modules/jobs/jobs.worker.js';
 import { factories } from '../helpers/factories.js';
 import type { TestContext } from '../helpers/db.js';
-import { bulkTransactions, createJobsTestContext, csvObjects, sha256File, waitFor } from './helpers.js';
+import { bulkTransactions, createJobsTestContext, csvObjects, partFiles, sha256File, waitFor } from './helpers.js';
 
 const ROWS = 6_000;
 // Short expiry so that the job of a killed worker is retried within seconds (production: 30 min).
@@ -62,8 +62,7 @@ describe('an export whose worker is killed mid-way', () => {
     const after = await t.owner.prisma.exportJob.findUniqueOrThrow({ where: { id: job.id } });
     expect(after.status).toBe('RUNNING');
     expect(after.filePath).toBeNull();
-    const leftovers = readdirSync(t.exportDir).filter((n) => n.endsWith('.part'));
-    expect(leftovers).toHaveLength(1); // the dead attempt's partial file
+    expect(partFiles(t.exportDir, job.id)).toHaveLength(1); // the dead attempt's partial file
 
     // 2. A live worker: pg-boss expires the lost job and retries it; the export restarts from scratch.
     const workers = await startWorkers(t.runtime, t.services, {
@@ -99,7 +98,7 @@ describe('an export whose worker is killed mid-way', () => {
       expect(manifest.file.sha256).toBe(sha256File(done.filePath!));
       expect(manifest.file.bytes).toBe(readFileSync(done.filePath!).length);
       expect(done.sha256).toBe(manifest.file.sha256);
-      expect(readdirSync(t.exportDir).filter((n) => n.endsWith('.part'))).toEqual([]); // the dead attempt's file is gone
+      expect(partFiles(t.exportDir)).toEqual([]); // the dead attempt's file is gone
       expect(await t.owner.prisma.auditEvent.count({ where: { action: 'export.complete', recordId: job.id } })).toBe(1);
     } finally {
       await workers.stop();

@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { StaffUser, Tenant, User } from '@prisma/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -12,7 +12,7 @@ import { prismaWhereToSql, SqlParams } from '../../src/modules/access/scope-sql.
 import { startWorkers, type Workers } from '../../src/modules/jobs/jobs.worker.js';
 import type { TestContext } from '../helpers/db.js';
 import { factories } from '../helpers/factories.js';
-import { auditEvents, bulkTransactions, createJobsTestContext, csvObjects, sha256File, waitFor } from './helpers.js';
+import { auditEvents, bulkTransactions, createJobsTestContext, csvObjects, partFiles, sha256File, waitFor } from './helpers.js';
 
 type Ctx = TestContext & { exportDir: string };
 
@@ -110,7 +110,7 @@ describe('exports: streamed, scoped, audited, with a manifest', () => {
       expect(manifest.requestedBy).toMatchObject({ type: 'STAFF', id: engineer.id, role: 'ENGINEER' });
       expect(manifest.scope.tenantIds).toBe('ALL');
       expect(manifest.reason).toBe('analysis of ledger volumes');
-      expect(readdirSync(t.exportDir).filter((n) => n.endsWith('.part'))).toEqual([]);
+      expect(partFiles(t.exportDir)).toEqual([]);
 
       expect(
         (await auditEvents(t.owner.prisma, 'export.start')).some((e) => e.recordId === job.id && e.actorId === engineer.id),

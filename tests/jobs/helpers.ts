@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { PrismaClient } from '@prisma/client';
@@ -23,6 +23,10 @@ export async function waitFor<T>(fn: () => Promise<T | null | undefined | false>
     await new Promise((r) => setTimeout(r, everyMs));
   }
 }
+
+/** The temporary files (`.part`) exports left in `dir`; with `jobId`, only that job's. */
+export const partFiles = (dir: string, jobId?: string): string[] =>
+  readdirSync(dir).filter((n) => n.endsWith('.part') && (jobId === undefined || n.startsWith(`.${jobId}.`)));
 
 export const sha256File = (path: string): string => createHash('sha256').update(readFileSync(path)).digest('hex');
 

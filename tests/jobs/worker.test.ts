@@ -1,5 +1,5 @@
 import { pbkdf2 } from 'node:crypto';
-import { existsSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -10,7 +10,7 @@ import { ensureJobSchema } from '../../src/modules/jobs/jobs.schema.js';
 import { startWorkers } from '../../src/modules/jobs/jobs.worker.js';
 import type { TestContext } from '../helpers/db.js';
 import { factories } from '../helpers/factories.js';
-import { bulkTransactions, createJobsTestContext, waitFor } from './helpers.js';
+import { bulkTransactions, createJobsTestContext, partFiles, waitFor } from './helpers.js';
 
 describe('workers: pg-boss schema, start-up and graceful stop', () => {
   let t: TestContext & { exportDir: string };
@@ -109,6 +109,7 @@ describe('workers: pg-boss schema, start-up and graceful stop', () => {
     // busy disk holds a file's open back while rows keep arriving from the socket: here libuv's
     // thread pool (where fs.open runs) is kept full, so an open not awaited lands after row 1.
     const seen: boolean[] = [];
+    let jobId: string | undefined;
     let busy = true;
     const spin = () => void (busy && pbkdf2('pool', 'busy', 100_000, 32, 'sha256', spin));
     for (let i = 0; i < 8; i++) spin();
@@ -118,12 +119,12 @@ describe('workers: pg-boss schema, start-up and graceful stop', () => {
       outboxIntervalMs: 60_000,
       exports: {
         progressEvery: 1,
-        onProgress: () => void seen.push(readdirSync(t.exportDir).some((n) => n.endsWith('.part'))),
+        onProgress: () => void seen.push(jobId !== undefined && partFiles(t.exportDir, jobId).length === 1),
       },
     });
     try {
-      const job = await startExport();
-      await waitFor(async () => (await status(job.id)) === 'COMPLETED', 60_000, 50);
+      jobId = (await startExport()).id;
+      await waitFor(async () => (await status(jobId!)) === 'COMPLETED', 60_000, 50);
     } finally {
       busy = false;
       await workers.stop();
