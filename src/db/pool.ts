@@ -111,6 +111,11 @@ const namedPools = new WeakMap<pg.Pool, boolean>();
 /** Whether a pool made by createPool may use named prepared statements (true for any other). */
 export const namedStatementsOf = (pool: pg.Pool): boolean => namedPools.get(pool) ?? true;
 
+const pipelinedPools = new WeakSet<pg.Pool>();
+
+/** Whether a pool made by createPool has pipelined connections (PoolOptions.pipeline). */
+export const isPipelined = (pool: pg.Pool): boolean => pipelinedPools.has(pool);
+
 /** The one place a pg pool is created (Prisma's, and the raw one: COPY, cursors, hot reads in SQL, health). */
 export function createPool(options: PoolOptions): pg.Pool {
   const pool = new pg.Pool({
@@ -140,6 +145,7 @@ export function createPool(options: PoolOptions): pg.Pool {
   if (!options.namedStatements) pool.on('connect', unnamed);
   const pipeline = options.pipeline;
   if (pipeline) {
+    pipelinedPools.add(pool);
     pool.on('connect', (client) => acknowledgeAtOnce(client, pipeline.acknowledgeAtOnce));
     // What one borrower left unconfirmed is not reported to the next.
     pool.on('release', (_err, client) => unconfirmedOf.delete(client));

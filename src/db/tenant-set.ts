@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { isSubmittable, namedStatementsOf, queryTextOf } from './pool.js';
+import { isPipelined, isSubmittable, namedStatementsOf, queryTextOf } from './pool.js';
 import type { ServiceContext } from '../lib/context.js';
 
 /**
@@ -162,7 +162,7 @@ interface ProtocolConnection {
   submittedNamedStatements: Record<string, string>;
   parsedStatements: Record<string, string>;
 }
-type QueryCallback = (err: Error | undefined, result: pg.QueryResult) => void;
+type QueryCallback = (err: Error | null | undefined, result: pg.QueryResult) => void;
 interface QueryInternals {
   prepare(connection: ProtocolConnection): void;
   handleDataRow(msg: unknown): void;
@@ -218,12 +218,35 @@ class AfterQuery extends BaseQuery {
   }
 }
 
+/** A lone statement waiting for the batch it will be written in (runAfter on a pipelined pool). */
+interface Waiting {
+  first: { text: string; values: unknown[]; name: string };
+  config: pg.QueryConfig;
+  resolve: (result: pg.QueryResult) => void;
+  reject: (err: Error) => void;
+}
+
+/**
+ * At most this many lone statements share one connection and one write. Each is answered in
+ * turn by the one backend, so a batch must stay small: a slow statement delays the ones behind
+ * it. The reference reads of an admin list (three) fit in one.
+ */
+export const MAX_BATCH = 4;
+
+const gathering = new WeakMap<pg.Pool, Waiting[]>();
+
 /**
  * Runs the statement `args` (text or config, with values) right after `first` on a connection
  * of `pool`, in one implicit transaction (AfterQuery). Rejects with `first`'s error when it
  * fails — and then the statement did not run.
+ *
+ * On a pipelined pool (Prisma's), the lone statements started in the same turn of the event loop
+ * (the reference reads of an admin list, AdminJS's populator starts them together) go out
+ * together: one connection, one socket write, each still its own implicit transaction ending at
+ * its own Sync — a setting one makes ends before the next begins, and a failure skips only to its
+ * own Sync. Up to MAX_BATCH per batch.
  */
-export async function runAfter(
+export function runAfter(
   pool: pg.Pool,
   first: { text: string; values?: unknown[] },
   args: readonly unknown[],
@@ -237,26 +260,74 @@ export async function runAfter(
   // Behind a transaction-mode pooler no statement is named (see PoolOptions.namedStatements).
   if (!named) delete (config as { name?: string }).name;
   const firstName = (named && SETTINGS_STATEMENTS.get(first.text)) || '';
-  const client = await pool.connect();
-  let failed: Error | undefined;
+  return new Promise<pg.QueryResult>((resolve, reject) => {
+    const waiting: Waiting = {
+      first: { text: first.text, values: first.values ?? [], name: firstName },
+      config,
+      resolve,
+      reject,
+    };
+    if (!isPipelined(pool)) {
+      void sendBatch(pool, [waiting]);
+      return;
+    }
+    let batch = gathering.get(pool);
+    if (!batch || batch.length >= MAX_BATCH) {
+      const started: Waiting[] = [];
+      batch = started;
+      gathering.set(pool, started);
+      setImmediate(() => {
+        if (gathering.get(pool) === started) gathering.delete(pool);
+        void sendBatch(pool, started);
+      });
+    }
+    batch.push(waiting);
+  });
+}
+
+/**
+ * Writes `batch` on one connection of `pool`, corked: one socket write for all of it (pg corks
+ * each query's own messages; the outer cork keeps them together). Every statement is answered
+ * (or fails) on its own.
+ */
+async function sendBatch(pool: pg.Pool, batch: readonly Waiting[]): Promise<void> {
+  let client: pg.PoolClient;
   try {
-    return await new Promise<pg.QueryResult>((resolve, reject) => {
-      void client.query(
-        new AfterQuery({ text: first.text, values: first.values ?? [], name: firstName }, config, (err, result) =>
-          err ? reject(err) : resolve(result),
-        ) as unknown as pg.QueryConfig,
-      );
-    });
+    client = await pool.connect();
   } catch (err) {
-    failed = err as Error;
-    throw err;
-  } finally {
-    // After a failure the connection is not lent again: which of the batch's statements the
-    // server had prepared is not known here (pg records one ParseComplete per query, and this one
-    // sends two Parses), and a wrong guess fails every later statement on it ("already exists",
-    // "does not exist"). pg-pool closes a client released with an error.
-    client.release(failed);
+    for (const waiting of batch) waiting.reject(err as Error);
+    return;
   }
+  const stream = (client as unknown as { connection?: { stream?: { cork?: () => void; uncork?: () => void } } }).connection
+    ?.stream;
+  const answered: Array<Promise<Error | undefined>> = [];
+  stream?.cork?.();
+  try {
+    for (const { first, config, resolve, reject } of batch)
+      answered.push(
+        new Promise<Error | undefined>((settle) => {
+          // pg answers a success with a null error.
+          const answer = (err: Error | null | undefined, result?: pg.QueryResult) => {
+            if (err) reject(err);
+            else resolve(result!);
+            settle(err ?? undefined);
+          };
+          try {
+            void client.query(new AfterQuery(first, config, answer) as unknown as pg.QueryConfig);
+          } catch (err) {
+            answer(err as Error);
+          }
+        }),
+      );
+  } finally {
+    stream?.uncork?.();
+  }
+  // After a failure the connection is not lent again: which of the batch's statements the
+  // server had prepared is not known here (pg records one ParseComplete per query, and each of
+  // these sends two Parses), and a wrong guess fails every later statement on it ("already
+  // exists", "does not exist"). pg-pool closes a client released with an error.
+  const failed = (await Promise.all(answered)).find((err) => err !== undefined);
+  client.release(failed);
 }
 
 /**

@@ -162,6 +162,65 @@ describe('pipelined transaction starts', () => {
     }
   });
 
+  it('lone reads started together go out in one write on one connection, each under its own set', async () => {
+    const shared = createPool({
+      connectionString: db.appUrl,
+      max: 4,
+      namedStatements: true,
+      pipeline: { acknowledgeAtOnce: new Set() },
+    });
+    // Socket writes per connection (a corked batch is one _writev).
+    let writes = 0;
+    shared.on('connect', (client) => {
+      const stream = (client as unknown as { connection: { stream: Record<string, unknown> } }).connection.stream;
+      for (const method of ['_write', '_writev']) {
+        const original = stream[method] as ((...a: unknown[]) => unknown) | undefined;
+        if (original)
+          stream[method] = function (this: unknown, ...a: unknown[]) {
+            writes++;
+            return original.apply(this, a);
+          };
+      }
+    });
+    const read = (set: { allTenants: boolean; tenantIds: string[] }, text = SEEN) =>
+      loneRead(shared, set, [{ name: text === SEEN ? 'lone_seen' : 'lone_seen_fails', text }]).then(
+        (r) => r.rows[0] as { ids: string; n: number; pid: number },
+      );
+    const SEEN = `SELECT current_setting('backoffice.tenant_ids', true) AS ids, (SELECT count(*)::int FROM "Account") AS n,
+                         pg_backend_pid() AS pid`;
+    const idsAndCount = ({ ids, n }: { ids: string; n: number }) => ({ ids, n });
+    const onlyA = { allTenants: false, tenantIds: [tenant.A] };
+    const onlyB = { allTenants: false, tenantIds: [tenant.B] };
+    const both = { allTenants: true, tenantIds: [] };
+    try {
+      const { pid } = await read(onlyA); // the connection is made, and the statement prepared on it
+      writes = 0;
+      const seen = await Promise.all([read(onlyA), read(onlyB), read(both), read(onlyA)]);
+      expect(seen.map((s) => s.pid)).toEqual([pid, pid, pid, pid]);
+      expect(seen.map(idsAndCount)).toEqual([
+        { ids: `{${tenant.A}}`, n: 2 },
+        { ids: `{${tenant.B}}`, n: 2 },
+        { ids: '{}', n: 4 },
+        { ids: `{${tenant.A}}`, n: 2 },
+      ]);
+      expect(writes).toBe(1);
+      // One statement of a batch failing: the others are answered as if alone, and the
+      // connection is not lent again.
+      const settled = await Promise.allSettled([read(onlyA), read(onlyB, 'SELECT 1/0 AS n'), read(onlyB)]);
+      expect(settled.map((s) => s.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+      expect(settled.map((s) => (s.status === 'fulfilled' ? [s.value.n, s.value.pid] : null))).toEqual([
+        [2, pid],
+        null,
+        [2, pid],
+      ]);
+      const next = await read(onlyB);
+      expect(idsAndCount(next)).toEqual({ ids: `{${tenant.B}}`, n: 2 });
+      expect(next.pid).not.toBe(pid);
+    } finally {
+      await shared.end();
+    }
+  });
+
   it("Prisma's transactions run on the pipelined pool and see their own settings", async () => {
     expect(pipelinedPoolOf(prisma)).toBeDefined();
     const seen = await prisma.$transaction(async (tx) => {
