@@ -65,6 +65,16 @@ export const queryTextOf = (first: unknown): string | undefined =>
  */
 const unconfirmedOf = new WeakMap<pg.PoolClient, Array<Promise<unknown>>>();
 
+/**
+ * The mark of a statement inside a write transaction whose answer nobody reads (the key
+ * completion of an idempotent write): on a pipelined connection it is acknowledged at once, like
+ * the start of a transaction, and travels with the COMMIT behind it — one round trip where there
+ * were two. Its failure fails the COMMIT (and the transaction is rolled back). Only for a
+ * statement a COMMIT or ROLLBACK always follows on the same connection: what is still
+ * unconfirmed when the connection goes back to the pool is not reported.
+ */
+export const RESULT_UNREAD = '/* result unread */ ';
+
 function acknowledgeAtOnce(client: pg.PoolClient, statements: ReadonlySet<string>): void {
   const query = client.query.bind(client) as (...args: unknown[]) => unknown;
   (client as { query: (...args: QueryArgs) => unknown }).query = (...args: QueryArgs) => {
@@ -72,11 +82,12 @@ function acknowledgeAtOnce(client: pg.PoolClient, statements: ReadonlySet<string
     const text = queryTextOf(args[0]);
     const sent = query(...args);
     if (sendsCallback(args) || !(sent instanceof Promise)) return sent;
-    if (text !== undefined && statements.has(text)) {
+    if (text !== undefined && (statements.has(text) || text.startsWith(RESULT_UNREAD))) {
       // Its failure is reported with the next statement (and not as an unhandled rejection).
       sent.catch(() => {});
       unconfirmedOf.set(client, [...unconfirmed, sent]);
-      return Promise.resolve({ command: text.split(' ')[0]!.toUpperCase(), rowCount: 0, oid: 0, fields: [], rows: [] });
+      const command = text.replace(RESULT_UNREAD, '').trimStart().split(/\s/)[0]!.toUpperCase();
+      return Promise.resolve({ command, rowCount: 0, oid: 0, fields: [], rows: [] });
     }
     if (!unconfirmed.length) return sent;
     unconfirmedOf.delete(client);

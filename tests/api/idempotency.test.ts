@@ -171,6 +171,33 @@ describe('Idempotency-Key semantics beyond the per-operation matrix', () => {
     expect(await h.t.owner.prisma.idempotencyKey.count({ where: { key } })).toBe(0);
   });
 
+  it('the database refusing the key completion fails the write: nothing commits, the retry creates it once', async () => {
+    // The completion is not waited for (it goes out with the COMMIT): its failure must still fail
+    // the COMMIT, never be answered as a success for a transaction the server rolled back.
+    const key = newKey();
+    const body = { account_id: accountId, amount: '5.00', direction: 'DEBIT' };
+    const owner = h.t.owner.prisma;
+    await owner.$executeRawUnsafe(`CREATE FUNCTION idem_refuse() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN IF NEW."key" = '${key}' THEN RAISE EXCEPTION 'completion refused'; END IF; RETURN NEW; END $$`);
+    await owner.$executeRawUnsafe(
+      `CREATE TRIGGER idem_refuse BEFORE UPDATE ON "IdempotencyKey" FOR EACH ROW EXECUTE FUNCTION idem_refuse()`,
+    );
+    const before = await txCount();
+    try {
+      const refused = await h.http().post('/api/v1/transactions').set(u.auth).set('Idempotency-Key', key).send(body);
+      expect(refused.status).toBeGreaterThanOrEqual(500);
+      expect(await txCount()).toBe(before);
+      expect(await owner.idempotencyKey.count({ where: { key } })).toBe(0);
+    } finally {
+      await owner.$executeRawUnsafe(`DROP TRIGGER idem_refuse ON "IdempotencyKey"`);
+      await owner.$executeRawUnsafe(`DROP FUNCTION idem_refuse()`);
+    }
+    const retry = await create(key, body);
+    expect(retry.status).toBe(201);
+    expect(retry.headers['idempotent-replayed']).toBeUndefined();
+    expect(await txCount()).toBe(before + 1);
+  });
+
   it('a duplicate waits for the holder of its key at most waitMs, then hears 409 IN_PROGRESS', async () => {
     const { createIdempotencyService } = await import('../../src/modules/idempotency/idempotency.service.js');
     const { idempotencyRepository } = await import('../../src/modules/idempotency/idempotency.repository.js');

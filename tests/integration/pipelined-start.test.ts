@@ -1,6 +1,6 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createPool, statementNameOf } from '../../src/db/pool.js';
+import { createPool, RESULT_UNREAD, statementNameOf } from '../../src/db/pool.js';
 import { pipelinedPoolOf, createPrisma, readAlone, type PrismaClient } from '../../src/db/prisma.js';
 import { loneRead, runAfter } from '../../src/db/tenant-set.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.js';
@@ -62,6 +62,25 @@ describe('pipelined transaction starts', () => {
     } finally {
       client.release();
     }
+  });
+
+  it("a statement marked RESULT_UNREAD is answered at once, and its failure is the COMMIT's", async () => {
+    await pool.query('CREATE TABLE IF NOT EXISTS unread_probe (x int CHECK (x > 0))');
+    const client = await pool.connect();
+    try {
+      await client.query('BEGIN');
+      await client.query('INSERT INTO unread_probe VALUES (1)');
+      // Answered before the server has run it (the CHECK fails there)...
+      await expect(client.query(`${RESULT_UNREAD}INSERT INTO unread_probe VALUES (-1)`)).resolves.toMatchObject({
+        command: 'INSERT',
+      });
+      // ...and the COMMIT behind it fails with its error: the server rolled everything back.
+      await expect(client.query('COMMIT')).rejects.toThrow(/unread_probe/);
+      await client.query('ROLLBACK');
+    } finally {
+      client.release();
+    }
+    expect((await pool.query('SELECT count(*)::int AS n FROM unread_probe')).rows).toEqual([{ n: 0 }]);
   });
 
   it('a lone read: the statement runs after the settings in one implicit transaction, never after a failed one', async () => {

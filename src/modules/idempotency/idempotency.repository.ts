@@ -1,3 +1,4 @@
+import { RESULT_UNREAD } from '../../db/pool.js';
 import { readRows } from '../../db/prepared.js';
 import { txOf, type ReadSession, type WriteSession } from '../../db/session.js';
 
@@ -64,10 +65,13 @@ export const idempotencyRepository = {
     return rows[0]?.id ?? null;
   },
 
-  /** Completes a claimed key with the exact response, in the same transaction as the claim. */
+  /**
+   * Completes a claimed key with the exact response, in the same transaction as the claim: its
+   * answer is not waited for, it goes out with the COMMIT (RESULT_UNREAD), whose failure it is.
+   */
   async complete(s: WriteSession, id: string, status: number, text: string): Promise<void> {
     await txOf(s).$executeRawUnsafe(
-      `UPDATE "IdempotencyKey" SET "status" = 'COMPLETED', "responseStatus" = $2::int, "responseText" = $3::text WHERE "id" = $1::uuid`,
+      `${RESULT_UNREAD}UPDATE "IdempotencyKey" SET "status" = 'COMPLETED', "responseStatus" = $2::int, "responseText" = $3::text WHERE "id" = $1::uuid`,
       id,
       status,
       text,
