@@ -55,6 +55,10 @@ export const queryTextOf = (first: unknown): string | undefined =>
       ? (first as { text: string }).text
       : undefined;
 
+/** Statements that open a transaction, and that end one (not `ROLLBACK TO` a savepoint, nor `AND CHAIN`). */
+export const TX_START = /^\s*(BEGIN|START\s+TRANSACTION)\b/i;
+export const TX_END = /^\s*(COMMIT|END|ABORT|ROLLBACK)\b(?!\s+(AND\s+CHAIN|TO\b))/i;
+
 /**
  * On a pipelined connection, answers the statements of `statements` at once — the start of a
  * transaction (`BEGIN`, the tenant settings) — so that the caller's next statement is written
@@ -64,14 +68,17 @@ export const queryTextOf = (first: unknown): string | undefined =>
  * the transaction is aborted). Only statements whose result nobody reads may be listed.
  */
 const unconfirmedOf = new WeakMap<pg.PoolClient, Array<Promise<unknown>>>();
+/** The pipelined connections whose borrower has opened a transaction and not yet ended it. */
+const inTransaction = new WeakSet<pg.PoolClient>();
 
 /**
  * The mark of a statement inside a write transaction whose answer nobody reads (the key
  * completion of an idempotent write): on a pipelined connection it is acknowledged at once, like
  * the start of a transaction, and travels with the COMMIT behind it — one round trip where there
- * were two. Its failure fails the COMMIT (and the transaction is rolled back). Only for a
- * statement a COMMIT or ROLLBACK always follows on the same connection: what is still
- * unconfirmed when the connection goes back to the pool is not reported.
+ * were two. Its failure fails the COMMIT (and the transaction is rolled back). Only inside a
+ * transaction, which a COMMIT or ROLLBACK ends on the same connection: outside one (what is still
+ * unconfirmed when the connection goes back to the pool is not reported) the mark is ignored and
+ * the statement is waited for like any other.
  */
 export const RESULT_UNREAD = '/* result unread */ ';
 
@@ -80,9 +87,12 @@ function acknowledgeAtOnce(client: pg.PoolClient, statements: ReadonlySet<string
   (client as { query: (...args: QueryArgs) => unknown }).query = (...args: QueryArgs) => {
     const unconfirmed = unconfirmedOf.get(client) ?? [];
     const text = queryTextOf(args[0]);
+    const unread = text !== undefined && text.startsWith(RESULT_UNREAD) && inTransaction.has(client);
+    if (text !== undefined && TX_START.test(text)) inTransaction.add(client);
+    else if (text !== undefined && TX_END.test(text)) inTransaction.delete(client);
     const sent = query(...args);
     if (sendsCallback(args) || !(sent instanceof Promise)) return sent;
-    if (text !== undefined && (statements.has(text) || text.startsWith(RESULT_UNREAD))) {
+    if (text !== undefined && (statements.has(text) || unread)) {
       // Its failure is reported with the next statement (and not as an unhandled rejection).
       sent.catch(() => {});
       unconfirmedOf.set(client, [...unconfirmed, sent]);
@@ -159,7 +169,10 @@ export function createPool(options: PoolOptions): pg.Pool {
     pipelinedPools.add(pool);
     pool.on('connect', (client) => acknowledgeAtOnce(client, pipeline.acknowledgeAtOnce));
     // What one borrower left unconfirmed is not reported to the next.
-    pool.on('release', (_err, client) => unconfirmedOf.delete(client));
+    pool.on('release', (_err, client) => {
+      unconfirmedOf.delete(client);
+      inTransaction.delete(client);
+    });
   }
   return pool;
 }

@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { isPipelined, isSubmittable, namedStatementsOf, queryTextOf } from './pool.js';
+import { isPipelined, isSubmittable, namedStatementsOf, queryTextOf, TX_END, TX_START } from './pool.js';
 import type { ServiceContext } from '../lib/context.js';
 
 /**
@@ -62,9 +62,7 @@ export function setLocalTenantSql(set: TenantSet): string {
 }
 
 type QueryArgs = Parameters<pg.PoolClient['query']>;
-const TX_START = /^\s*(BEGIN|START\s+TRANSACTION)\b/i;
 const READ_ONLY = /^\s*SELECT\b/i;
-const TX_END = /^\s*(COMMIT|END|ABORT|ROLLBACK)\b(?!\s+(AND\s+CHAIN|TO\b))/i;
 
 /**
  * A pooled raw connection that runs every statement under a tenant set: a `BEGIN` the caller
@@ -231,7 +229,7 @@ interface Waiting {
  * turn by the one backend, so a batch must stay small: a slow statement delays the ones behind
  * it. The reference reads of an admin list (three) fit in one.
  */
-export const MAX_BATCH = 4;
+const MAX_BATCH = 4;
 
 const gathering = new WeakMap<pg.Pool, Waiting[]>();
 

@@ -17,6 +17,9 @@ describe('pipelined transaction starts', () => {
   /** One connection only: what a lone read leaves on it, the next query sees. */
   let solo: PrismaClient;
   const tenant = { A: '', B: '' };
+  /** A pool of `max` pipelined connections as the application role, naming its statements (as Prisma's). */
+  const pipelinedAppPool = (max: number) =>
+    createPool({ connectionString: db.appUrl, max, namedStatements: true, pipeline: { acknowledgeAtOnce: new Set() } });
 
   beforeAll(async () => {
     db = await createTestDatabase();
@@ -81,6 +84,13 @@ describe('pipelined transaction starts', () => {
       client.release();
     }
     expect((await pool.query('SELECT count(*)::int AS n FROM unread_probe')).rows).toEqual([{ n: 0 }]);
+    // Outside a transaction nothing need follow it to report its failure: it is waited for.
+    const alone = await pool.connect();
+    try {
+      await expect(alone.query(`${RESULT_UNREAD}INSERT INTO unread_probe VALUES (-2)`)).rejects.toThrow(/unread_probe/);
+    } finally {
+      alone.release();
+    }
   });
 
   it('a lone read: the statement runs after the settings in one implicit transaction, never after a failed one', async () => {
@@ -133,12 +143,7 @@ describe('pipelined transaction starts', () => {
   it('a named lone read that fails leaves no connection that fails the reads after it', async () => {
     // One connection, named statements, pipelined as Prisma's pool is: what a failure leaves on
     // the connection, the next read meets.
-    const one = createPool({
-      connectionString: db.appUrl,
-      max: 1,
-      namedStatements: true,
-      pipeline: { acknowledgeAtOnce: new Set() },
-    });
+    const one = pipelinedAppPool(1);
     const set = { allTenants: false, tenantIds: [tenant.A] };
     const count = { name: 'lone_count', text: 'SELECT count(*)::int AS n FROM "Account"' };
     try {
@@ -163,12 +168,7 @@ describe('pipelined transaction starts', () => {
     // The first read of a new connection prepares the settings statement in the same batch; it
     // fails at its own Parse, and is valid later (its table made meanwhile): it is prepared
     // again, not taken for a statement the server has.
-    const fresh = createPool({
-      connectionString: db.appUrl,
-      max: 1,
-      namedStatements: true,
-      pipeline: { acknowledgeAtOnce: new Set() },
-    });
+    const fresh = pipelinedAppPool(1);
     try {
       const later = { name: 'lone_later', text: 'SELECT count(*)::int AS n FROM lone_later' };
       await expect(loneRead(fresh, set, [later])).rejects.toThrow(/lone_later/);
@@ -182,12 +182,7 @@ describe('pipelined transaction starts', () => {
   });
 
   it('lone reads started together go out in one write on one connection, each under its own set', async () => {
-    const shared = createPool({
-      connectionString: db.appUrl,
-      max: 4,
-      namedStatements: true,
-      pipeline: { acknowledgeAtOnce: new Set() },
-    });
+    const shared = pipelinedAppPool(4);
     // Socket writes per connection (a corked batch is one _writev).
     let writes = 0;
     shared.on('connect', (client) => {
@@ -201,12 +196,12 @@ describe('pipelined transaction starts', () => {
           };
       }
     });
+    const SEEN = `SELECT current_setting('backoffice.tenant_ids', true) AS ids, (SELECT count(*)::int FROM "Account") AS n,
+                         pg_backend_pid() AS pid`;
     const read = (set: { allTenants: boolean; tenantIds: string[] }, text = SEEN) =>
       loneRead(shared, set, [{ name: text === SEEN ? 'lone_seen' : 'lone_seen_fails', text }]).then(
         (r) => r.rows[0] as { ids: string; n: number; pid: number },
       );
-    const SEEN = `SELECT current_setting('backoffice.tenant_ids', true) AS ids, (SELECT count(*)::int FROM "Account") AS n,
-                         pg_backend_pid() AS pid`;
     const idsAndCount = ({ ids, n }: { ids: string; n: number }) => ({ ids, n });
     const onlyA = { allTenants: false, tenantIds: [tenant.A] };
     const onlyB = { allTenants: false, tenantIds: [tenant.B] };
